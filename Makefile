@@ -1,0 +1,43 @@
+# nabla — the lab's everyday commands. Each target is a plain go command; see README.md.
+GO      ?= go
+ENGINES := numeric backprop symbolic autodiff
+OUT     ?= report-out
+
+.PHONY: all test test-short bench report lint deps ci
+
+all: lint deps test
+
+## test: the whole test suite, as CI runs it
+test:
+	$(GO) test ./...
+
+## test-short: the quick subset
+test-short:
+	$(GO) test -short ./...
+
+## bench: every benchmark, 5 repeats, for benchstat (writes bench.txt)
+bench:
+	$(GO) test -run '^$$' -bench . -benchmem -count 5 ./... | tee bench.txt
+
+## report: the main job, nabla report on its built-in default
+report:
+	$(GO) run ./cmd/nabla report --out $(OUT)
+
+## lint: gofmt and go vet
+lint:
+	@out=$$(gofmt -l . | grep -v '/testdata/'); if [ -n "$$out" ]; then echo "gofmt would change:"; echo "$$out"; exit 1; fi
+	$(GO) vet ./...
+
+## deps: fails when an engine (or its tests) imports another engine
+deps:
+	@fail=0; for e in $(ENGINES); do \
+	  [ -d $$e ] || continue; \
+	  for o in $(ENGINES); do \
+	    [ $$e = $$o ] && continue; \
+	    if $(GO) list -deps -test ./$$e/... | grep -Eq "^nabla/$$o(/|$$)"; then \
+	      echo "engine $$e imports engine $$o: engines must stay independent"; fail=1; \
+	    fi; \
+	  done; \
+	done; exit $$fail
+
+ci: lint deps test

@@ -1,0 +1,40 @@
+// Package gradients is the contract between nabla's four gradient engines and everything that
+// uses them: the Engine interface, the registry of engines by name, the errors engines share,
+// and the cross-check that holds engines against each other.
+//
+// # Overview
+//
+// An engine is a way of computing ∇K, the gradient of the quadratic cost
+// K = Σᵢ ‖z⁽ⁱ⁾ − z̄⁽ⁱ⁾‖² of an nn.Network with respect to its flat parameter vector A. nabla has
+// four independent kinds: finite differences (package numeric), hand-coded backpropagation
+// (backprop), differentiation of expression trees (symbolic) and automatic differentiation
+// (autodiff). Each registers one or more named engines here from its init function, with an
+// Info that says how accurate it is expected to be:
+//
+//	gradients.Register(gradients.Info{Name: "backprop", Exact: true, Tolerance: 1e-12, New: New})
+//
+// A user of engines picks them by name and never imports their packages directly, except for
+// the blank import that runs the registration:
+//
+//	e, err := gradients.New("backprop", net)   // prepared once for the network
+//	grad, K, err := e.Gradient(nil, A, batch)  // asked many times
+//
+// Compare and CrossCheck hold the gradients of several engines against each other: for every
+// pair the maximum absolute and relative error (relative with the safe denominator
+// |x−y|/max(1,|x|+|y|) of ADBench), the worst parameter by name, per-block maxima, and a
+// verdict from the pair's tolerance, the larger of the two engines' tolerances.
+//
+// # Invariants
+//
+// Every engine, and the conformance kit in gradtest checks each of them:
+//   - validates A and the batch with Network.Check before computing, returning its errors
+//     (ErrShape, ErrEmptyBatch, ErrNonFinite from package nn) unchanged or wrapped;
+//   - never modifies A, the network or the batch;
+//   - writes ∇K into dst, which it allocates when nil and otherwise requires to have length
+//     NumParams (a wrong length is a programmer error and panics), and returns it with K;
+//   - allocates nothing once it has seen a batch size;
+//   - is not safe for concurrent use: make one engine per goroutine.
+//
+// Optional capabilities are small interfaces found by type assertion (Directional,
+// CostCounter, LayerSupporter), never methods every engine must fake.
+package gradients

@@ -1,0 +1,275 @@
+package gradtest
+
+import (
+	"fmt"
+	"math"
+	"slices"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+	"gonum.org/v1/gonum/diff/fd"
+	"gonum.org/v1/gonum/mat"
+
+	"nabla/gradients"
+	"nabla/nn"
+)
+
+// Options tune Run for engines that are approximate or slow. The zero value is right for an
+// exact engine.
+type Options struct {
+	// Tolerance is the largest relative error (gradients.RelErr) allowed against the
+	// reference gradients. Zero means 1e-7, the accuracy of the central-difference reference.
+	Tolerance float64
+	// MaxParams skips random architectures with more parameters (slow engines). Zero means no
+	// limit.
+	MaxParams int
+	// AllowAllocs skips the no-allocation check.
+	AllowAllocs bool
+	// Short runs fewer random cases (testing.Short() does too).
+	Short bool
+}
+
+// NewFunc prepares an engine for a network, like gradients.Info.New.
+type NewFunc func(net *nn.Network) (gradients.Engine, error)
+
+// Run runs the whole conformance suite as subtests of t.
+func Run(t *testing.T, newEngine NewFunc, opts Options) {
+	t.Run("known", func(t *testing.T) { Known(t, newEngine, opts) })
+	t.Run("central", func(t *testing.T) { Central(t, newEngine, opts) })
+	t.Run("unchanged", func(t *testing.T) { Unchanged(t, newEngine) })
+	t.Run("dst", func(t *testing.T) { Dst(t, newEngine) })
+	t.Run("errors", func(t *testing.T) { Errors(t, newEngine) })
+	if !opts.AllowAllocs {
+		t.Run("allocs", func(t *testing.T) { NoAllocs(t, newEngine) })
+	}
+}
+
+func (o Options) tol() float64 {
+	if o.Tolerance == 0 {
+		return 1e-7
+	}
+	return o.Tolerance
+}
+
+// knownCase is a network whose K and ∇K are worked out by hand below.
+type knownCase struct {
+	name  string
+	arch  string
+	A     []float64
+	x, z  [][]float64
+	wantK float64
+	want  []float64
+}
+
+func knownCases() []knownCase {
+	// 1-1 identity: z = w·x + c, K = Σ (z − z̄)², ∂K/∂w = Σ 2(z − z̄)x, ∂K/∂c = Σ 2(z − z̄).
+	// x = 2, z̄ = 1, w = 3, c = −1: z = 5, r = 4, K = 16, ∂w = 16, ∂c = 8.
+	// Second pair x = −1, z̄ = 0: z = −4, r = −4, K += 16, ∂w += 8, ∂c += −8.
+	// 2-1 sigmoid with zero weights: z = σ(0) = ½, σ' = ¼, δ = 2(½ − z̄)·¼.
+	// x = (1, 2), z̄ = 1: δ = −¼, ∂w = (−¼, −½), ∂c = −¼, K = ¼.
+	// 1-1-1 tanh then identity, all weights 1, biases 0, x = 0.5, z̄ = 0:
+	// y = tanh(0.5), z = y, K = y², δ = 2y, ∂W2 = δ·y = 2y², ∂b2 = 2y, γ = δ·(1 − y²),
+	// ∂W1 = γ·x, ∂b1 = γ.
+	y := math.Tanh(0.5)
+	g := 2 * y * (1 - y*y)
+	return []knownCase{
+		{"identity-1-1-two-pairs", "1-1:identity", []float64{3, -1}, [][]float64{{2}, {-1}}, [][]float64{{1}, {0}}, 32, []float64{24, 0}},
+		{"sigmoid-2-1-zero-weights", "2-1", []float64{0, 0, 0}, [][]float64{{1, 2}}, [][]float64{{1}}, 0.25, []float64{-0.25, -0.5, -0.25}},
+		{"tanh-identity-1-1-1", "1-1-1:tanh,identity", []float64{1, 0, 1, 0}, [][]float64{{0.5}}, [][]float64{{0}}, y * y, []float64{g * 0.5, g, 2 * y * y, 2 * y}},
+	}
+}
+
+// Known checks K and ∇K on tiny networks worked out by hand.
+func Known(t *testing.T, newEngine NewFunc, opts Options) {
+	for _, c := range knownCases() {
+		t.Run(c.name, func(t *testing.T) {
+			net := nn.MustParse(c.arch)
+			b, err := nn.NewBatch(c.x, c.z)
+			require.NoError(t, err)
+			e, err := newEngine(net)
+			require.NoError(t, err)
+			g, k, err := e.Gradient(nil, c.A, b)
+			require.NoError(t, err)
+			assert.InDelta(t, c.wantK, k, 1e-12*max(1, math.Abs(c.wantK)), "K")
+			require.Len(t, g, len(c.want))
+			for i := range c.want {
+				assert.LessOrEqual(t, gradients.RelErr(c.want[i], g[i]), opts.tol(), "%s: want %v, got %v", net.ParamName(i), c.want[i], g[i])
+			}
+		})
+	}
+}
+
+// CentralReference returns ∇K by central differences over the reference cost, using gonum's
+// fd.Gradient: the independent yardstick of this kit.
+func CentralReference(net *nn.Network, A []float64, b nn.Batch) []float64 {
+	ev := nn.NewEvaluator(net)
+	return fd.Gradient(nil, func(a []float64) float64 { return ev.Cost(a, b) }, A, &fd.Settings{Formula: fd.Central})
+}
+
+// Case is a random network, parameters and batch drawn by RandomCase.
+type Case struct {
+	Net *nn.Network
+	A   []float64
+	B   nn.Batch
+}
+
+// RandomCase draws a seeded random case; for ReLU networks it redraws until every
+// pre-activation is at least 1e-3 away from the kink at 0, so that differences are valid.
+func RandomCase(arch string, batch int, seed uint64) Case {
+	net := nn.MustParse(arch)
+	for s := seed; ; s += 1000 {
+		A := net.Init(nil, s)
+		b := net.RandomBatch(batch, s)
+		if KinkDistance(net, A, b) > 1e-3 {
+			return Case{net, A, b}
+		}
+	}
+}
+
+// KinkDistance returns the smallest |pre-activation| over the ReLU layers of the network on
+// the batch (+Inf if it has none).
+func KinkDistance(net *nn.Network, A []float64, b nn.Batch) float64 {
+	ev := nn.NewEvaluator(net)
+	ev.Forward(A, b.X)
+	d := math.Inf(1)
+	for l, layer := range net.Layers {
+		if layer.(*nn.Dense).Act != nn.ReLU {
+			continue
+		}
+		for _, v := range ev.PreActivation(l).Data {
+			d = min(d, math.Abs(v))
+		}
+	}
+	return d
+}
+
+// Architectures are the random networks of the central-difference check: depths 1 to 4,
+// several widths, every activation.
+var Architectures = []string{
+	"3-2:identity", "4-3", "2-5:tanh", "3-4:relu",
+	"3-5-2", "4-6-3:tanh,sigmoid", "5-4-3:relu,identity", "2-8-1:sigmoid,tanh",
+	"3-5-4-2", "4-6-6-3:tanh,relu,sigmoid", "6-3-5-2:relu,tanh,identity",
+	"5-7-6-4-3:tanh,relu,sigmoid,identity", "3-4-4-4-2:sigmoid,sigmoid,tanh,relu",
+	"16-12-10",
+}
+
+// Central checks the engine against central differences on every architecture of
+// Architectures with several batch sizes and seeds.
+func Central(t *testing.T, newEngine NewFunc, opts Options) {
+	batches, seeds := []int{1, 7, 64}, []uint64{1, 2, 3}
+	if opts.Short || testing.Short() {
+		batches, seeds = []int{1, 7}, []uint64{1}
+	}
+	for _, arch := range Architectures {
+		for _, bs := range batches {
+			for _, seed := range seeds {
+				c := RandomCase(arch, bs, seed)
+				if opts.MaxParams > 0 && c.Net.NumParams() > opts.MaxParams {
+					continue
+				}
+				t.Run(fmt.Sprintf("net=%s/batch=%d/seed=%d", arch, bs, seed), func(t *testing.T) {
+					e, err := newEngine(c.Net)
+					require.NoError(t, err)
+					g, k, err := e.Gradient(nil, c.A, c.B)
+					require.NoError(t, err)
+					wantK, err := c.Net.Cost(c.A, c.B)
+					require.NoError(t, err)
+					assert.LessOrEqual(t, gradients.RelErr(wantK, k), 1e-12, "K: want %v, got %v", wantK, k)
+					ref := CentralReference(c.Net, c.A, c.B)
+					tol := max(opts.tol(), 1e-7)
+					for i := range ref {
+						if re := gradients.RelErr(ref[i], g[i]); re > tol {
+							t.Errorf("%s: central %v, engine %v (rel err %.2g > %.2g)", c.Net.ParamName(i), ref[i], g[i], re, tol)
+						}
+					}
+				})
+			}
+		}
+	}
+}
+
+// Unchanged checks that Gradient leaves A, X and Z as they were.
+func Unchanged(t *testing.T, newEngine NewFunc) {
+	c := RandomCase("4-6-3:tanh,sigmoid", 5, 7)
+	A := slices.Clone(c.A)
+	X, Z := mat.DenseCopyOf(c.B.X), mat.DenseCopyOf(c.B.Z)
+	e, err := newEngine(c.Net)
+	require.NoError(t, err)
+	_, _, err = e.Gradient(nil, c.A, c.B)
+	require.NoError(t, err)
+	assert.Equal(t, A, c.A, "A modified")
+	assert.True(t, mat.Equal(X, c.B.X), "X modified")
+	assert.True(t, mat.Equal(Z, c.B.Z), "Z modified")
+	assert.Equal(t, "4-6-3:tanh,sigmoid", c.Net.String(), "network modified")
+}
+
+// Dst checks that a nil dst is allocated, a given dst is filled and returned, stale contents
+// of dst do not leak into the result, and a dst of the wrong length panics.
+func Dst(t *testing.T, newEngine NewFunc) {
+	c := RandomCase("3-4-2", 3, 11)
+	e, err := newEngine(c.Net)
+	require.NoError(t, err)
+	g1, k1, err := e.Gradient(nil, c.A, c.B)
+	require.NoError(t, err)
+	require.Len(t, g1, c.Net.NumParams())
+	dst := make([]float64, c.Net.NumParams())
+	for i := range dst {
+		dst[i] = 1e6
+	}
+	g2, k2, err := e.Gradient(dst, c.A, c.B)
+	require.NoError(t, err)
+	assert.Same(t, &dst[0], &g2[0], "dst not returned")
+	assert.InDelta(t, k1, k2, 1e-12*max(1, math.Abs(k1)))
+	for i := range g1 {
+		assert.InDelta(t, g1[i], g2[i], 1e-9*max(1, math.Abs(g1[i])), c.Net.ParamName(i))
+	}
+	assert.Panics(t, func() { _, _, _ = e.Gradient(make([]float64, 3), c.A, c.B) }, "wrong-length dst must panic")
+}
+
+// Errors checks that bad parameters and batches are reported as errors, not panics.
+func Errors(t *testing.T, newEngine NewFunc) {
+	c := RandomCase("3-4-2", 4, 5)
+	e, err := newEngine(c.Net)
+	require.NoError(t, err)
+	nanA := slices.Clone(c.A)
+	nanA[5] = math.NaN()
+	infX := mat.DenseCopyOf(c.B.X)
+	infX.Set(1, 2, math.Inf(1))
+	wideX := mat.NewDense(4, 5, nil)
+	narrowZ := mat.NewDense(4, 1, nil)
+	for _, tc := range []struct {
+		name string
+		A    []float64
+		b    nn.Batch
+		want error
+	}{
+		{"NaN in A", nanA, c.B, nn.ErrNonFinite},
+		{"Inf in X", c.A, nn.Batch{X: infX, Z: c.B.Z}, nn.ErrNonFinite},
+		{"short A", c.A[:len(c.A)-1], c.B, nn.ErrShape},
+		{"wrong input width", c.A, nn.Batch{X: wideX, Z: c.B.Z}, nn.ErrShape},
+		{"wrong output width", c.A, nn.Batch{X: c.B.X, Z: narrowZ}, nn.ErrShape},
+		{"empty batch", c.A, nn.Batch{}, nn.ErrEmptyBatch},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			require.NotPanics(t, func() {
+				_, _, err = e.Gradient(nil, tc.A, tc.b)
+			})
+			assert.ErrorIs(t, err, tc.want)
+		})
+	}
+}
+
+// NoAllocs checks that Gradient allocates nothing once it has seen a batch size.
+func NoAllocs(t *testing.T, newEngine NewFunc) {
+	c := RandomCase("8-6-4:tanh,sigmoid", 10, 3)
+	e, err := newEngine(c.Net)
+	require.NoError(t, err)
+	dst := make([]float64, c.Net.NumParams())
+	_, _, err = e.Gradient(dst, c.A, c.B) // warm-up
+	require.NoError(t, err)
+	allocs := testing.AllocsPerRun(5, func() {
+		_, _, _ = e.Gradient(dst, c.A, c.B)
+	})
+	assert.Zero(t, allocs, "allocations per Gradient call after warm-up")
+}

@@ -1,0 +1,139 @@
+package nn
+
+import (
+	"fmt"
+	"math"
+
+	"gonum.org/v1/gonum/mat"
+)
+
+// Batch is a set of N training pairs (x⁽ⁱ⁾, z̄⁽ⁱ⁾), stored as row-major matrices with one pair
+// per row: X is N × inputs, Z is N × outputs.
+type Batch struct {
+	X *mat.Dense
+	Z *mat.Dense
+}
+
+// NewBatch builds a batch from rows of inputs and targets, copying them. It returns an error
+// if the row counts differ or the rows are ragged; it does not know the network, so call
+// Network.CheckBatch for the sizes.
+func NewBatch(x, z [][]float64) (Batch, error) {
+	if len(x) != len(z) {
+		return Batch{}, fmt.Errorf("%w: %d inputs but %d targets", ErrShape, len(x), len(z))
+	}
+	if len(x) == 0 {
+		return Batch{}, ErrEmptyBatch
+	}
+	X, err := denseFromRows("X", x)
+	if err != nil {
+		return Batch{}, err
+	}
+	Z, err := denseFromRows("Z", z)
+	if err != nil {
+		return Batch{}, err
+	}
+	return Batch{X: X, Z: Z}, nil
+}
+
+func denseFromRows(name string, rows [][]float64) (*mat.Dense, error) {
+	c := len(rows[0])
+	if c == 0 {
+		return nil, fmt.Errorf("%w: %s row 1 is empty", ErrShape, name)
+	}
+	data := make([]float64, 0, len(rows)*c)
+	for i, r := range rows {
+		if len(r) != c {
+			return nil, fmt.Errorf("%w: %s row %d has %d values, row 1 has %d", ErrShape, name, i+1, len(r), c)
+		}
+		data = append(data, r...)
+	}
+	return mat.NewDense(len(rows), c, data), nil
+}
+
+// Len is the number of training pairs N (0 for a zero Batch).
+func (b Batch) Len() int {
+	if b.X == nil {
+		return 0
+	}
+	r, _ := b.X.Dims()
+	return r
+}
+
+// Slice returns the pairs i..j-1 as a batch that shares memory with b.
+func (b Batch) Slice(i, j int) Batch {
+	_, xc := b.X.Dims()
+	_, zc := b.Z.Dims()
+	return Batch{X: b.X.Slice(i, j, 0, xc).(*mat.Dense), Z: b.Z.Slice(i, j, 0, zc).(*mat.Dense)}
+}
+
+// CheckParams returns an error if A does not have NumParams entries or holds NaN or ±Inf.
+func (n *Network) CheckParams(A []float64) error {
+	if len(A) != n.nparams {
+		return fmt.Errorf("%w: network %s has %d parameters, A has %d", ErrShape, n, n.nparams, len(A))
+	}
+	for i, v := range A {
+		if math.IsNaN(v) || math.IsInf(v, 0) {
+			return &NonFiniteError{Where: "A", Name: " at " + n.ParamName(i), Index: i, Value: v}
+		}
+	}
+	return nil
+}
+
+// CheckBatch returns an error if the batch is empty, its sizes do not fit the network, or it
+// holds NaN or ±Inf.
+func (n *Network) CheckBatch(b Batch) error {
+	if b.Len() == 0 || b.Z == nil {
+		return ErrEmptyBatch
+	}
+	xr, xc := b.X.Dims()
+	zr, zc := b.Z.Dims()
+	switch {
+	case xr != zr:
+		return fmt.Errorf("%w: batch has %d inputs but %d targets", ErrShape, xr, zr)
+	case xc != n.Inputs():
+		return fmt.Errorf("%w: network %s takes inputs of length %d, batch X rows have %d", ErrShape, n, n.Inputs(), xc)
+	case zc != n.Outputs():
+		return fmt.Errorf("%w: network %s gives outputs of length %d, batch Z rows have %d", ErrShape, n, n.Outputs(), zc)
+	}
+	for _, m := range []struct {
+		name string
+		d    *mat.Dense
+	}{{"X", b.X}, {"Z", b.Z}} {
+		raw := m.d.RawMatrix()
+		for i := 0; i < raw.Rows; i++ {
+			for j, v := range raw.Data[i*raw.Stride : i*raw.Stride+raw.Cols] {
+				if math.IsNaN(v) || math.IsInf(v, 0) {
+					return &NonFiniteError{Where: m.name, Name: fmt.Sprintf("[%d,%d]", i+1, j+1), Index: i*raw.Cols + j, Value: v}
+				}
+			}
+		}
+	}
+	return nil
+}
+
+// Check combines CheckParams and CheckBatch: the validation every engine runs before it
+// computes anything.
+func (n *Network) Check(A []float64, b Batch) error {
+	if err := n.CheckParams(A); err != nil {
+		return err
+	}
+	return n.CheckBatch(b)
+}
+
+// RandomBatch returns a seeded batch of size pairs for the network: inputs uniform in [-1, 1),
+// targets uniform in [0, 1). It is the built-in data of nabla compare and the benchmarks.
+func (n *Network) RandomBatch(size int, seed uint64) Batch {
+	if size < 1 {
+		panic(fmt.Sprintf("nn: RandomBatch size %d < 1", size))
+	}
+	rng := NewRand(seed ^ 0x5eed)
+	x := make([]float64, size*n.Inputs())
+	for i := range x {
+		x[i] = 2*rng.Float64() - 1
+	}
+	z := make([]float64, size*n.Outputs())
+	for i := range z {
+		z[i] = rng.Float64()
+	}
+	return Batch{X: mat.NewDense(size, n.Inputs(), x), Z: mat.NewDense(size, n.Outputs(), z)}
+}

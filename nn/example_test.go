@@ -1,0 +1,40 @@
+package nn_test
+
+import (
+	"fmt"
+
+	"nabla/nn"
+)
+
+func ExampleParse() {
+	net, err := nn.Parse("4-8-3:tanh,sigmoid")
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	fmt.Println(net, net.NumParams(), "parameters")
+	for _, b := range net.Blocks() {
+		fmt.Printf("%s at %d, %d entries\n", b.Name, b.Offset, b.Len())
+	}
+	fmt.Println(net.ParamName(35), net.ParamName(40))
+	_, err = nn.Parse("4-8-3:tanh,relu,sigmoid")
+	fmt.Println(err)
+	// Output:
+	// 4-8-3:tanh,sigmoid 67 parameters
+	// W1 at 0, 32 entries
+	// b1 at 32, 8 entries
+	// W2 at 40, 24 entries
+	// b2 at 64, 3 entries
+	// b1[4] W2[1,1]
+	// nn: bad architecture "4-8-3:tanh,relu,sigmoid": 2 layers but 3 activations (give one, or one per layer)
+}
+
+func ExampleEvaluator_Cost() {
+	net := nn.MustParse("3-5-2")
+	A := net.Init(nil, 1)
+	batch := net.RandomBatch(10, 1)
+	ev := nn.NewEvaluator(net)
+	fmt.Printf("K = %.6f\n", ev.Cost(A, batch))
+	// Output:
+	// K = 3.446003
+}

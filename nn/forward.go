@@ -1,0 +1,123 @@
+package nn
+
+import (
+	"fmt"
+
+	"gonum.org/v1/gonum/blas"
+	"gonum.org/v1/gonum/blas/blas64"
+	"gonum.org/v1/gonum/mat"
+)
+
+// Evaluator runs the reference forward pass and the cost on whole batches. It keeps its
+// buffers between calls, so after the first call on a batch size it allocates nothing. An
+// Evaluator is not safe for concurrent use; make one per goroutine.
+//
+// Evaluator does not validate its inputs (callers check once with Network.Check); it panics
+// if A has the wrong length or the batch the wrong width.
+type Evaluator struct {
+	net *Network
+	pre []blas64.General // pre[l]: N × Outputs of layer l, Wx + b
+	act []blas64.General // act[l]: σ(pre[l])
+	buf []float64
+	n   int
+}
+
+// NewEvaluator returns an Evaluator for the network.
+func NewEvaluator(net *Network) *Evaluator {
+	return &Evaluator{net: net, pre: make([]blas64.General, len(net.Layers)), act: make([]blas64.General, len(net.Layers))}
+}
+
+func (e *Evaluator) size(n int) {
+	if n == e.n {
+		return
+	}
+	total := 0
+	for _, l := range e.net.Layers {
+		total += 2 * n * l.Outputs()
+	}
+	if cap(e.buf) < total {
+		e.buf = make([]float64, total)
+	}
+	buf := e.buf[:total]
+	for i, l := range e.net.Layers {
+		k := n * l.Outputs()
+		e.pre[i] = blas64.General{Rows: n, Cols: l.Outputs(), Stride: l.Outputs(), Data: buf[:k:k]}
+		e.act[i] = blas64.General{Rows: n, Cols: l.Outputs(), Stride: l.Outputs(), Data: buf[k : 2*k : 2*k]}
+		buf = buf[2*k:]
+	}
+	e.n = n
+}
+
+// Forward computes the outputs z for every input row of X with parameters A and returns them
+// as an N × outputs matrix in row-major order, owned by the Evaluator and valid until its next
+// call. Layer by layer it computes ŷ = W x + b and y = σ(ŷ), the notes' forward pass.
+func (e *Evaluator) Forward(A []float64, X *mat.Dense) blas64.General {
+	if len(A) != e.net.nparams {
+		panic(fmt.Sprintf("nn: Forward: len(A) = %d, want %d", len(A), e.net.nparams))
+	}
+	n, c := X.Dims()
+	if c != e.net.Inputs() {
+		panic(fmt.Sprintf("nn: Forward: X has %d columns, want %d", c, e.net.Inputs()))
+	}
+	e.size(n)
+	in := X.RawMatrix()
+	for l, layer := range e.net.Layers {
+		d := layer.(*Dense)
+		w, b := e.net.LayerParams(A, l)
+		pre, act := e.pre[l], e.act[l]
+		for i := 0; i < n; i++ {
+			copy(pre.Data[i*pre.Stride:i*pre.Stride+d.Out], b)
+		}
+		W := blas64.General{Rows: d.Out, Cols: d.In, Stride: d.In, Data: w}
+		blas64.Gemm(blas.NoTrans, blas.Trans, 1, in, W, 1, pre) // pre = X Wᵀ + 1 bᵀ
+		d.Act.Apply(act.Data, pre.Data)
+		in = act
+	}
+	return in
+}
+
+// PreActivation returns layer l's (0-based) pre-activations ŷ = W x + b from the last Forward
+// or Cost call, N × Outputs, row-major. The matrix is owned by the Evaluator.
+func (e *Evaluator) PreActivation(l int) blas64.General { return e.pre[l] }
+
+// Cost returns K = Σᵢ ‖z⁽ⁱ⁾ − z̄⁽ⁱ⁾‖² over the batch, the notes' quadratic cost (a plain sum, not
+// a mean).
+func (e *Evaluator) Cost(A []float64, b Batch) float64 {
+	z := e.Forward(A, b.X)
+	zbar := b.Z.RawMatrix()
+	if zbar.Rows != z.Rows || zbar.Cols != z.Cols {
+		panic(fmt.Sprintf("nn: Cost: Z is %d×%d, want %d×%d", zbar.Rows, zbar.Cols, z.Rows, z.Cols))
+	}
+	var k float64
+	for i := 0; i < z.Rows; i++ {
+		zi := z.Data[i*z.Stride : i*z.Stride+z.Cols]
+		ti := zbar.Data[i*zbar.Stride : i*zbar.Stride+zbar.Cols]
+		for j, v := range zi {
+			d := v - ti[j]
+			k += d * d
+		}
+	}
+	return k
+}
+
+// Cost validates A and the batch and returns K with the reference forward pass. It allocates;
+// use an Evaluator in loops.
+func (n *Network) Cost(A []float64, b Batch) (float64, error) {
+	if err := n.Check(A, b); err != nil {
+		return 0, err
+	}
+	return NewEvaluator(n).Cost(A, b), nil
+}
+
+// Predict returns the network's output z for one input vector x. It allocates; use an
+// Evaluator for batches.
+func (n *Network) Predict(A, x []float64) ([]float64, error) {
+	if err := n.CheckParams(A); err != nil {
+		return nil, err
+	}
+	if len(x) != n.Inputs() {
+		return nil, fmt.Errorf("%w: network %s takes inputs of length %d, got %d", ErrShape, n, n.Inputs(), len(x))
+	}
+	z := NewEvaluator(n).Forward(A, mat.NewDense(1, len(x), append([]float64(nil), x...)))
+	return append([]float64(nil), z.Data[:z.Cols]...), nil
+}
