@@ -52,9 +52,12 @@ type EngineInfo struct {
 type Detection struct {
 	Engine   string `json:"engine"`
 	Detected bool   `json:"detected"` // the full cross-check disagrees
-	// Block is the first block of A, in layout order, where the full check finds a
-	// disagreement beyond the pair's tolerance ("" when not detected).
-	Block             string  `json:"block,omitempty"`
+	// Block is the first block, in the order backpropagation computes them (output layer
+	// first: W_L, b_L, W_{L−1}, …), where the full check finds a disagreement beyond the
+	// pair's tolerance: where the fault shows first ("" when not detected).
+	Block string `json:"block,omitempty"`
+	// FirstBad is the pair's FirstBad: the first wrong block in layout order (W1, b1, W2, …).
+	FirstBad          string  `json:"first_bad_block,omitempty"`
 	Worst             string  `json:"worst,omitempty"` // parameter with the largest relative error
 	MaxRelErr         float64 `json:"max_rel_err"`
 	NonDifferentiable int     `json:"non_differentiable,omitempty"` // parameters set aside at ReLU kinks
@@ -66,8 +69,9 @@ type Detection struct {
 // Outcome is the verdict of every engine on one fault.
 type Outcome struct {
 	Fault
-	// Truth is the first block where the mutant's gradient really differs from the clean
-	// control's ("" if the fault does not change the gradient on this network).
+	// Truth is the first block, in backward order (see Detection.Block), where the mutant's
+	// gradient really differs from the clean control's ("" if the fault does not change the
+	// gradient on this network).
 	Truth      string      `json:"truth_block"`
 	Detections []Detection `json:"engines"`
 	// Central reports whether ∇K·v of the mutant disagrees with central differences of the
@@ -248,8 +252,11 @@ func Run(cfg Config) (Report, error) {
 		o.Central = o.CentralRelErr > CentralTolerance
 		for _, er := range runs {
 			p := gradients.ComparePairAt(net, A, b, g, er.res)
-			d := Detection{Engine: er.info.Name, Detected: !p.Agree, Block: p.FirstBad, Worst: p.Worst,
+			d := Detection{Engine: er.info.Name, Detected: !p.Agree, FirstBad: p.FirstBad, Worst: p.Worst,
 				MaxRelErr: p.MaxRelErr, NonDifferentiable: len(p.NonDifferentiable)}
+			if d.Detected {
+				d.Block = backwardFirst(net, func(blk int) bool { return p.Blocks[blk].MaxRelErr > p.Tolerance })
+			}
 			tol := p.Tolerance * math.Sqrt(float64(net.NumParams()))
 			for j, v := range vs {
 				d.DirectionalRelErr = max(d.DirectionalRelErr, gradients.RelErr(dot(g.Grad, v), er.dirs[j]))
@@ -289,12 +296,28 @@ func mutantGradient(net *nn.Network, f Fault, A []float64, b nn.Batch) (gradient
 	return gradients.Result{Engine: e.Name(), K: k, Grad: g}, nil
 }
 
-// firstDiff names the first block where g differs from the control beyond rounding.
+// firstDiff names the first block in backward order where g differs from the control
+// beyond rounding.
 func firstDiff(net *nn.Network, g gradients.Result, control []float64) string {
-	for _, blk := range net.Blocks() {
+	return backwardFirst(net, func(k int) bool {
+		blk := net.Blocks()[k]
 		for i := blk.Offset; i < blk.Offset+blk.Len(); i++ {
 			if gradients.RelErr(g.Grad[i], control[i]) > 1e-10 {
-				return blk.Name
+				return true
+			}
+		}
+		return false
+	})
+}
+
+// backwardFirst returns the name of the first block, in the order backpropagation computes
+// them (W_L, b_L, W_{L−1}, b_{L−1}, …), for which wrong(block index) holds, or "".
+func backwardFirst(net *nn.Network, wrong func(k int) bool) string {
+	blocks := net.Blocks()
+	for l := len(net.Layers) - 1; l >= 0; l-- {
+		for _, k := range []int{2 * l, 2*l + 1} {
+			if wrong(k) {
+				return blocks[k].Name
 			}
 		}
 	}
