@@ -89,8 +89,10 @@ var opCases = []opCase{
 	{"Sum", mk, nil,
 		func(t *autodiff.Tape, in []*autodiff.Tensor) *autodiff.Tensor { return t.Sum(in[0]) }},
 	{"Slice", func(m, k, n int) [][2]int { return [][2]int{{m + 2, k}} }, nil,
-		func(t *autodiff.Tape, in []*autodiff.Tensor) *autodiff.Tensor { r, _ := in[0].Shape()
-			return t.Slice(in[0], 1, r-1) }},
+		func(t *autodiff.Tape, in []*autodiff.Tensor) *autodiff.Tensor {
+			r, _ := in[0].Shape()
+			return t.Slice(in[0], 1, r-1)
+		}},
 	{"At", one(3, 4), nil,
 		func(t *autodiff.Tape, in []*autodiff.Tensor) *autodiff.Tensor { return t.At(in[0], 2, 1) }},
 	{"composite/dense-layer", func(m, k, n int) [][2]int { return [][2]int{{m, k}, {n, k}, {1, n}} }, nil,
