@@ -52,3 +52,10 @@ func TestStridedBatch(t *testing.T) {
 		})
 	}
 }
+
+func TestForwardCostEvaluations(t *testing.T) {
+	net := nn.MustParse("784-100-10")
+	e, err := autodiff.NewForward(net)
+	require.NoError(t, err)
+	assert.Equal(t, 79511, e.CostEvaluations())
+}
