@@ -209,4 +209,3 @@ func TestAccuracy(t *testing.T) {
 	assert.True(t, math.IsNaN(Accuracy(one, data.Set{})))
 	assert.Panics(t, func() { Accuracy(one, s) })
 }
-

@@ -1,0 +1,99 @@
+package bench
+
+import (
+	"flag"
+	"sync"
+	"testing"
+	"time"
+
+	"nabla/gradients"
+	"nabla/nn"
+)
+
+var (
+	budgetFlag = flag.Duration("budget", time.Second, "skip an engine × case whose estimated time per gradient exceeds this")
+	seedFlag   = flag.Uint64("seed", 1, "seed of the parameters and batches")
+)
+
+var (
+	sink     float64
+	fwdCache sync.Map // Case → forward ns
+)
+
+func mustSetup(b *testing.B, c Case) *Setup {
+	b.Helper()
+	s, err := NewSetup(c, *seedFlag)
+	if err != nil {
+		b.Fatal(err)
+	}
+	return s
+}
+
+// forwardNs is the reference forward time of a case, measured once per test binary run.
+func forwardNs(s *Setup) float64 {
+	if v, ok := fwdCache.Load(s.Case); ok {
+		return v.(float64)
+	}
+	f := MeasureForward(s, Options{MinTime: 2 * time.Millisecond, Repeats: 3})
+	fwdCache.Store(s.Case, f.Ns)
+	return f.Ns
+}
+
+// BenchmarkForward times the reference forward pass and cost, nn.Evaluator.Cost, on every
+// default case: the yardstick of the grad/fwd ratio.
+func BenchmarkForward(b *testing.B) {
+	for _, c := range DefaultCases {
+		b.Run(c.String(), func(b *testing.B) {
+			s := mustSetup(b, c)
+			ev := nn.NewEvaluator(s.Network)
+			sink = ev.Cost(s.A, s.B)
+			b.ReportAllocs()
+			for b.Loop() {
+				sink = ev.Cost(s.A, s.B)
+			}
+			b.ReportMetric(ForwardFLOPs(s.Network, s.Batch)*float64(b.N)/float64(b.Elapsed().Nanoseconds()), "GFLOP/s")
+		})
+	}
+}
+
+// BenchmarkGradient times every registered engine on every default case, named
+// engine=…/net=…/batch=… for benchstat (-col /engine). Engines estimated to take longer than
+// -budget per gradient are skipped with the estimate in the skip message.
+func BenchmarkGradient(b *testing.B) {
+	for _, info := range gradients.All() {
+		b.Run("engine="+info.Name, func(b *testing.B) {
+			for _, c := range DefaultCases {
+				b.Run(c.String(), func(b *testing.B) { benchGradient(b, info, c) })
+			}
+		})
+	}
+}
+
+func benchGradient(b *testing.B, info gradients.Info, c Case) {
+	s := mustSetup(b, c)
+	fwd := forwardNs(s)
+	p, err := Prepare(info, s, fwd, *budgetFlag)
+	if err != nil {
+		b.Fatal(err)
+	}
+	if p.Skip != "" {
+		b.Skipf("%s %s: %s", info.Name, c, p.Skip)
+	}
+	dst := make([]float64, s.Network.NumParams())
+	b.ReportAllocs()
+	for b.Loop() {
+		_, k, err := p.Engine.Gradient(dst, s.A, s.B)
+		if err != nil {
+			b.Fatal(err)
+		}
+		sink = k
+	}
+	ns := float64(b.Elapsed().Nanoseconds()) / float64(b.N)
+	b.ReportMetric(ns/fwd, "grad/fwd")
+	if g := GFLOPS(info, s.Network, s.Batch, p.CostEvals, ns); g > 0 {
+		b.ReportMetric(g, "GFLOP/s")
+	}
+	if p.CostEvals > 0 {
+		b.ReportMetric(float64(p.CostEvals), "evals/op")
+	}
+}

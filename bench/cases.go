@@ -1,0 +1,84 @@
+package bench
+
+import (
+	"fmt"
+	"strconv"
+	"strings"
+
+	"nabla/nn"
+)
+
+// Case is one network and batch size to measure.
+type Case struct {
+	Net   string // architecture string, as nn.Parse reads it
+	Batch int    // training pairs per gradient
+}
+
+// String returns "net=…/batch=…", the tail of a sub-benchmark name.
+func (c Case) String() string { return fmt.Sprintf("net=%s/batch=%d", c.Net, c.Batch) }
+
+// DefaultCases are the networks of the suite, from the smallest the notes draw (2-3-1) to the
+// MNIST network with 100 hidden units, each at a single pair and at a batch.
+var DefaultCases = []Case{
+	{"2-3-1", 1}, {"2-3-1", 16},
+	{"4-8-3:tanh,sigmoid", 16},
+	{"16-32-10", 1}, {"16-32-10", 32},
+	{"784-30-10", 1}, {"784-30-10", 100},
+	{"784-100-10", 1}, {"784-100-10", 100},
+}
+
+// QuickCases is the smaller set nabla report --quick measures.
+var QuickCases = []Case{
+	{"2-3-1", 16},
+	{"4-8-3:tanh,sigmoid", 16},
+	{"16-32-10", 32},
+	{"784-30-10", 10},
+	{"784-100-10", 10},
+}
+
+// ParseCases reads a comma-free list of cases: each item is an architecture optionally followed
+// by "@batch" ("784-30-10@100"); items without a batch size get defBatch. Items are separated
+// by spaces or semicolons (commas belong to activation lists).
+func ParseCases(s string, defBatch int) ([]Case, error) {
+	var cases []Case
+	for _, item := range strings.FieldsFunc(s, func(r rune) bool { return r == ';' || r == ' ' }) {
+		arch, bs, hasBatch := strings.Cut(item, "@")
+		batch := defBatch
+		if hasBatch {
+			v, err := strconv.Atoi(bs)
+			if err != nil || v < 1 {
+				return nil, fmt.Errorf("case %q: batch %q is not a whole number ≥ 1", item, bs)
+			}
+			batch = v
+		}
+		net, err := nn.Parse(arch)
+		if err != nil {
+			return nil, fmt.Errorf("case %q: %w", item, err)
+		}
+		cases = append(cases, Case{Net: net.String(), Batch: batch})
+	}
+	if len(cases) == 0 {
+		return nil, fmt.Errorf("no cases in %q", s)
+	}
+	return cases, nil
+}
+
+// Setup is a case made concrete: the network, seeded parameters and a seeded batch.
+type Setup struct {
+	Case
+	Network *nn.Network
+	A       []float64
+	B       nn.Batch
+}
+
+// NewSetup parses the case's network and draws its parameters and batch from seed.
+func NewSetup(c Case, seed uint64) (*Setup, error) {
+	net, err := nn.Parse(c.Net)
+	if err != nil {
+		return nil, err
+	}
+	if c.Batch < 1 {
+		return nil, fmt.Errorf("case %s: batch %d < 1", c.Net, c.Batch)
+	}
+	return &Setup{Case: c, Network: net, A: net.Init(nil, seed), B: net.RandomBatch(c.Batch, seed)}, nil
+}

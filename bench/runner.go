@@ -1,0 +1,342 @@
+package bench
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"runtime"
+	"slices"
+	"time"
+
+	"nabla/gradients"
+	"nabla/nn"
+)
+
+// Options tune the runner. The zero value measures with the defaults stated on each field.
+type Options struct {
+	// MinTime is the least time one timed repeat runs: the number of calls per repeat grows
+	// until a repeat takes this long. Zero means 20ms.
+	MinTime time.Duration
+	// Repeats is the number of timed repeats; the median is reported. Zero means 5.
+	Repeats int
+	// Budget is the most time one gradient may take. An engine whose estimated cost per
+	// gradient exceeds it (cost evaluations × forward time for finite differences, or the
+	// time of its first call) is skipped with the estimate stated. Zero means 1s.
+	Budget time.Duration
+	// Seed draws the parameters and batches. Zero is a valid seed.
+	Seed uint64
+	// Progress, when not nil, receives one line per measurement.
+	Progress io.Writer
+}
+
+func (o Options) minTime() time.Duration {
+	if o.MinTime <= 0 {
+		return 20 * time.Millisecond
+	}
+	return o.MinTime
+}
+
+func (o Options) repeats() int {
+	if o.Repeats <= 0 {
+		return 5
+	}
+	return o.Repeats
+}
+
+// BudgetOrDefault returns Budget, applying the default for zero.
+func (o Options) BudgetOrDefault() time.Duration {
+	if o.Budget <= 0 {
+		return time.Second
+	}
+	return o.Budget
+}
+
+func (o Options) progress(format string, args ...any) {
+	if o.Progress != nil {
+		fmt.Fprintf(o.Progress, format+"\n", args...)
+	}
+}
+
+// Forward is the timing of the reference forward pass and cost (nn.Evaluator.Cost) on a case.
+type Forward struct {
+	Net     string  `json:"net"`
+	Params  int     `json:"params"`
+	Batch   int     `json:"batch"`
+	Ns      float64 `json:"forward_ns"`      // median ns per call
+	Allocs  float64 `json:"allocs"`          // allocations per call
+	Bytes   float64 `json:"bytes"`           // bytes allocated per call
+	GFLOPS  float64 `json:"gflops"`          // ForwardFLOPs / time
+	Repeats int     `json:"repeats"`         // timed repeats behind the median
+	Calls   int     `json:"calls_per_rep"`   // calls per timed repeat
+	Spread  float64 `json:"spread,omitzero"` // (max − min)/median of the repeats
+}
+
+// Result is the timing of one engine's gradient on a case. A skipped engine has Skipped set
+// and Reason saying why (with the estimate that made it too slow, or the engine's error).
+type Result struct {
+	Engine     string  `json:"engine"`
+	Net        string  `json:"net"`
+	Params     int     `json:"params"`
+	Batch      int     `json:"batch"`
+	GradientNs float64 `json:"gradient_ns"` // median ns per gradient
+	ForwardNs  float64 `json:"forward_ns"`  // median ns per reference forward pass on the case
+	Ratio      float64 `json:"ratio"`       // GradientNs / ForwardNs
+	Allocs     float64 `json:"allocs"`      // allocations per gradient after warm-up
+	Bytes      float64 `json:"bytes"`       // bytes allocated per gradient after warm-up
+	GFLOPS     float64 `json:"gflops,omitzero"`
+	CostEvals  int     `json:"cost_evals,omitzero"` // cost evaluations per gradient (finite differences)
+	PrepareNs  float64 `json:"prepare_ns"`          // time of Info.New (compiling, sizing tapes)
+	FirstNs    float64 `json:"first_ns,omitzero"`   // time of the first (warm-up) call
+	Repeats    int     `json:"repeats,omitzero"`
+	Calls      int     `json:"calls_per_rep,omitzero"`
+	Spread     float64 `json:"spread,omitzero"`
+	Skipped    bool    `json:"skipped,omitzero"`
+	Reason     string  `json:"skip_reason,omitempty"`
+	EstimateNs float64 `json:"estimate_ns,omitzero"` // the estimate behind a skip
+}
+
+// Suite is the outcome of Run: the forward timings and every engine × case.
+type Suite struct {
+	Forward  []Forward `json:"forward"`
+	Gradient []Result  `json:"gradient"`
+}
+
+// Engines returns the Info of every registered engine (gradients.All).
+func Engines() []gradients.Info { return gradients.All() }
+
+// timing is what measure found.
+type timing struct {
+	ns, allocs, bytes, spread float64
+	reps, calls               int
+}
+
+// measure times f: calls per repeat grow until a repeat takes MinTime, then Repeats repeats
+// are timed and the median per call returned, with the allocations per call over all repeats.
+// The caller has already warmed f up.
+func measure(f func(), o Options) timing {
+	minTime := o.minTime()
+	n := 1
+	for {
+		start := time.Now()
+		for range n {
+			f()
+		}
+		d := time.Since(start)
+		if d >= minTime || n >= 1e9 {
+			break
+		}
+		per := max(float64(d)/float64(n), 1)
+		next := int(1.2 * float64(minTime) / per)
+		n = min(max(next, n+1), 100*n)
+	}
+	reps := o.repeats()
+	times := make([]float64, reps)
+	var before, after runtime.MemStats
+	runtime.ReadMemStats(&before)
+	for r := range times {
+		start := time.Now()
+		for range n {
+			f()
+		}
+		times[r] = float64(time.Since(start)) / float64(n)
+	}
+	runtime.ReadMemStats(&after)
+	total := float64(reps * n)
+	slices.Sort(times)
+	med := Median(times)
+	t := timing{
+		ns:     med,
+		allocs: float64(after.Mallocs-before.Mallocs) / total,
+		bytes:  float64(after.TotalAlloc-before.TotalAlloc) / total,
+		reps:   reps,
+		calls:  n,
+	}
+	if med > 0 {
+		t.spread = (times[len(times)-1] - times[0]) / med
+	}
+	return t
+}
+
+// Median returns the median of xs (the mean of the middle two for an even count); it sorts a
+// copy. It returns 0 for no values.
+func Median(xs []float64) float64 {
+	if len(xs) == 0 {
+		return 0
+	}
+	s := slices.Clone(xs)
+	slices.Sort(s)
+	m := len(s) / 2
+	if len(s)%2 == 1 {
+		return s[m]
+	}
+	return (s[m-1] + s[m]) / 2
+}
+
+var sinkK float64
+
+// MeasureForward times the reference forward pass and cost on the setup.
+func MeasureForward(s *Setup, o Options) Forward {
+	ev := nn.NewEvaluator(s.Network)
+	sinkK = ev.Cost(s.A, s.B) // warm-up: sizes the buffers
+	t := measure(func() { sinkK = ev.Cost(s.A, s.B) }, o)
+	return Forward{
+		Net: s.Net, Params: s.Network.NumParams(), Batch: s.Batch,
+		Ns: t.ns, Allocs: t.allocs, Bytes: t.bytes, Repeats: t.reps, Calls: t.calls, Spread: t.spread,
+		GFLOPS: ForwardFLOPs(s.Network, s.Batch) / t.ns,
+	}
+}
+
+// Prepared is an engine made ready to be timed on a setup, or the reason it is not timed.
+type Prepared struct {
+	Engine    gradients.Engine
+	PrepareNs float64
+	FirstNs   float64 // time of the warm-up call
+	CostEvals int
+	// Skip, when not empty, says why the engine is not timed on the setup; EstimateNs is the
+	// estimated (or, for a slow first call, measured) time per gradient behind it.
+	Skip       string
+	EstimateNs float64
+}
+
+// Prepare builds the engine for the setup's network and decides whether it can be timed
+// within the budget. An engine reporting cost evaluations (gradients.CostCounter) is
+// estimated before any gradient, as evaluations × forwardNs; any other engine is called once
+// (the warm-up) and skipped if that call alone exceeds the budget. An engine that rejects the
+// network with gradients.ErrUnsupported is skipped with its message. Any other error from New
+// or from the first call is returned.
+func Prepare(info gradients.Info, s *Setup, forwardNs float64, budget time.Duration) (*Prepared, error) {
+	start := time.Now()
+	eng, err := info.New(s.Network)
+	p := &Prepared{PrepareNs: float64(time.Since(start))}
+	if errors.Is(err, gradients.ErrUnsupported) {
+		p.Skip = "unsupported: " + err.Error()
+		return p, nil
+	}
+	if err != nil {
+		return nil, fmt.Errorf("engine %s on %s: %w", info.Name, s.Net, err)
+	}
+	p.Engine = eng
+	if cc, ok := eng.(gradients.CostCounter); ok {
+		p.CostEvals = cc.CostEvaluations()
+		est := float64(p.CostEvals) * forwardNs
+		if est > float64(budget) {
+			p.EstimateNs = est
+			p.Skip = fmt.Sprintf("estimated %s per gradient (%d cost evaluations × forward %s) exceeds the budget of %s",
+				FormatNs(est), p.CostEvals, FormatNs(forwardNs), budget)
+			return p, nil
+		}
+	}
+	dst := make([]float64, s.Network.NumParams())
+	start = time.Now()
+	_, _, err = eng.Gradient(dst, s.A, s.B)
+	p.FirstNs = float64(time.Since(start))
+	if err != nil {
+		return nil, fmt.Errorf("engine %s on %s: %w", info.Name, s.Net, err)
+	}
+	if p.FirstNs > float64(budget) {
+		p.EstimateNs = p.FirstNs
+		p.Skip = fmt.Sprintf("first gradient took %s, over the budget of %s; not repeated", FormatNs(p.FirstNs), budget)
+	}
+	return p, nil
+}
+
+// MeasureGradient times the engine's gradient on the setup against the forward timing fwd.
+func MeasureGradient(info gradients.Info, s *Setup, fwd Forward, o Options) (Result, error) {
+	r := Result{Engine: info.Name, Net: s.Net, Params: s.Network.NumParams(), Batch: s.Batch, ForwardNs: fwd.Ns}
+	p, err := Prepare(info, s, fwd.Ns, o.BudgetOrDefault())
+	if err != nil {
+		return r, err
+	}
+	r.PrepareNs, r.FirstNs, r.CostEvals = p.PrepareNs, p.FirstNs, p.CostEvals
+	if p.Skip != "" {
+		r.Skipped, r.Reason, r.EstimateNs = true, p.Skip, p.EstimateNs
+		return r, nil
+	}
+	dst := make([]float64, s.Network.NumParams())
+	var gerr error
+	t := measure(func() {
+		if _, k, err := p.Engine.Gradient(dst, s.A, s.B); err != nil {
+			gerr = err
+		} else {
+			sinkK = k
+		}
+	}, o)
+	if gerr != nil {
+		return r, fmt.Errorf("engine %s on %s: %w", info.Name, s.Net, gerr)
+	}
+	r.GradientNs, r.Allocs, r.Bytes = t.ns, t.allocs, t.bytes
+	r.Repeats, r.Calls, r.Spread = t.reps, t.calls, t.spread
+	if fwd.Ns > 0 {
+		r.Ratio = t.ns / fwd.Ns
+	}
+	r.GFLOPS = GFLOPS(info, s.Network, s.Batch, r.CostEvals, t.ns)
+	return r, nil
+}
+
+// GFLOPS returns the engine's useful floating-point rate on a gradient that took ns:
+// GradientFLOPs for exact engines, cost evaluations × ForwardFLOPs for engines that count
+// them, and 0 (unknown) otherwise.
+func GFLOPS(info gradients.Info, net *nn.Network, batch, costEvals int, ns float64) float64 {
+	if ns <= 0 {
+		return 0
+	}
+	switch {
+	case costEvals > 0:
+		return float64(costEvals) * ForwardFLOPs(net, batch) / ns
+	case info.Exact:
+		return GradientFLOPs(net, batch) / ns
+	}
+	return 0
+}
+
+// Run measures the forward pass and every engine's gradient on every case. Engines too slow
+// for the budget are recorded as skipped, with the reason. An engine error stops the run.
+func Run(engines []gradients.Info, cases []Case, o Options) (Suite, error) {
+	var s Suite
+	for _, c := range cases {
+		setup, err := NewSetup(c, o.Seed)
+		if err != nil {
+			return s, err
+		}
+		fwd := MeasureForward(setup, o)
+		s.Forward = append(s.Forward, fwd)
+		o.progress("bench %-28s forward %s", c, FormatNs(fwd.Ns))
+		for _, info := range engines {
+			r, err := MeasureGradient(info, setup, fwd, o)
+			if err != nil {
+				return s, err
+			}
+			s.Gradient = append(s.Gradient, r)
+			if r.Skipped {
+				o.progress("bench %-28s %-20s skipped: %s", c, info.Name, r.Reason)
+			} else {
+				o.progress("bench %-28s %-20s %s (%.1f× forward)", c, info.Name, FormatNs(r.GradientNs), r.Ratio)
+			}
+		}
+	}
+	return s, nil
+}
+
+// FormatNs prints a duration in nanoseconds with three significant digits and a unit:
+// "812ns", "4.31µs", "12.0ms", "3.20s".
+func FormatNs(ns float64) string {
+	switch {
+	case ns < 1e3:
+		return fmt.Sprintf("%.0fns", ns)
+	case ns < 1e6:
+		return sig3(ns/1e3) + "µs"
+	case ns < 1e9:
+		return sig3(ns/1e6) + "ms"
+	}
+	return sig3(ns/1e9) + "s"
+}
+
+func sig3(v float64) string {
+	switch {
+	case v < 10:
+		return fmt.Sprintf("%.2f", v)
+	case v < 100:
+		return fmt.Sprintf("%.1f", v)
+	}
+	return fmt.Sprintf("%.0f", v)
+}

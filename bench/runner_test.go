@@ -1,0 +1,176 @@
+package bench
+
+import (
+	"errors"
+	"fmt"
+	"math"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"nabla/gradients"
+	"nabla/nn"
+)
+
+// fdEngine is a test-only engine (never registered): forward differences through the
+// reference evaluator, with the cost-evaluation count the runner's estimate uses.
+type fdEngine struct {
+	net  *nn.Network
+	ev   *nn.Evaluator
+	work []float64
+}
+
+func (e *fdEngine) Name() string         { return "test-fd" }
+func (e *fdEngine) CostEvaluations() int { return e.net.NumParams() + 1 }
+func (e *fdEngine) Gradient(dst, A []float64, b nn.Batch) ([]float64, float64, error) {
+	dst = gradients.CheckDst("test-fd", dst, e.net.NumParams())
+	if err := e.net.Check(A, b); err != nil {
+		return nil, 0, err
+	}
+	copy(e.work, A)
+	k := e.ev.Cost(e.work, b)
+	const h = 1e-7
+	for i := range e.work {
+		e.work[i] += h
+		dst[i] = (e.ev.Cost(e.work, b) - k) / h
+		e.work[i] = A[i]
+	}
+	return dst, k, nil
+}
+
+var fdInfo = gradients.Info{Name: "test-fd", Tolerance: 1e-5, New: func(net *nn.Network) (gradients.Engine, error) {
+	return &fdEngine{net: net, ev: nn.NewEvaluator(net), work: make([]float64, net.NumParams())}, nil
+}}
+
+// plainEngine hides the cost counter, so that the runner must time a first call.
+type plainEngine struct{ *fdEngine }
+
+func (plainEngine) CostEvaluations() {} // shadows fdEngine's, so gradients.CostCounter is not met
+
+var plainInfo = gradients.Info{Name: "test-plain", Tolerance: 1e-5, New: func(net *nn.Network) (gradients.Engine, error) {
+	e, _ := fdInfo.New(net)
+	return plainEngine{e.(*fdEngine)}, nil
+}}
+
+var fast = Options{MinTime: time.Millisecond, Repeats: 3, Budget: time.Second, Seed: 7}
+
+func TestRunMeasuresAndSkips(t *testing.T) {
+	unsupported := gradients.Info{Name: "test-unsupported", New: func(net *nn.Network) (gradients.Engine, error) {
+		return nil, fmt.Errorf("%w: only tiny nets", gradients.ErrUnsupported)
+	}}
+	cases := []Case{{"2-3-1", 4}, {"16-32-10", 8}}
+	s, err := Run([]gradients.Info{fdInfo, unsupported}, cases, fast)
+	require.NoError(t, err)
+	require.Len(t, s.Forward, 2)
+	require.Len(t, s.Gradient, 4)
+	for _, f := range s.Forward {
+		assert.Positive(t, f.Ns)
+		assert.Positive(t, f.GFLOPS)
+		assert.Zero(t, f.Allocs, "the reference forward pass allocates nothing after warm-up")
+	}
+	r := s.Gradient[0]
+	assert.Equal(t, "test-fd", r.Engine)
+	assert.Equal(t, "2-3-1", r.Net)
+	assert.Equal(t, 13, r.Params)
+	assert.Equal(t, 4, r.Batch)
+	assert.False(t, r.Skipped)
+	assert.Equal(t, 14, r.CostEvals)
+	assert.Positive(t, r.GradientNs)
+	assert.InEpsilon(t, r.GradientNs/r.ForwardNs, r.Ratio, 1e-12)
+	assert.Positive(t, r.GFLOPS)
+	assert.GreaterOrEqual(t, r.Repeats, 3)
+
+	u := s.Gradient[1]
+	assert.True(t, u.Skipped)
+	assert.Contains(t, u.Reason, "only tiny nets")
+	assert.Equal(t, "16-32-10", s.Gradient[2].Net)
+}
+
+func TestPrepareSkipsByEstimate(t *testing.T) {
+	s, err := NewSetup(Case{"16-32-10", 8}, 1)
+	require.NoError(t, err)
+	t.Run("cost evaluations", func(t *testing.T) {
+		p, err := Prepare(fdInfo, s, 1000, time.Microsecond)
+		require.NoError(t, err)
+		assert.Equal(t, 16*32+32+32*10+10+1, p.CostEvals)
+		assert.InDelta(t, float64(p.CostEvals)*1000, p.EstimateNs, 1e-9)
+		assert.Contains(t, p.Skip, "cost evaluations × forward")
+		assert.Zero(t, p.FirstNs, "an engine skipped by its estimate is never called")
+	})
+	t.Run("first call", func(t *testing.T) {
+		p, err := Prepare(plainInfo, s, 1000, time.Nanosecond)
+		require.NoError(t, err)
+		assert.Positive(t, p.FirstNs)
+		assert.Contains(t, p.Skip, "first gradient took")
+	})
+	t.Run("within budget", func(t *testing.T) {
+		p, err := Prepare(fdInfo, s, 1000, time.Hour)
+		require.NoError(t, err)
+		assert.Empty(t, p.Skip)
+		assert.NotNil(t, p.Engine)
+	})
+}
+
+func TestPrepareReturnsEngineErrors(t *testing.T) {
+	s, err := NewSetup(Case{"2-3-1", 2}, 1)
+	require.NoError(t, err)
+	boom := errors.New("boom")
+	bad := gradients.Info{Name: "test-bad", New: func(*nn.Network) (gradients.Engine, error) { return nil, boom }}
+	_, err = Prepare(bad, s, 1, time.Second)
+	require.ErrorIs(t, err, boom)
+	assert.Contains(t, err.Error(), "test-bad")
+}
+
+func TestFLOPs(t *testing.T) {
+	net := nn.MustParse("4-3-2")
+	// forward per pair: 2·4·3+3 + 2·3·2+2 = 27 + 14 = 41
+	assert.InDelta(t, 410, ForwardFLOPs(net, 10), 0)
+	// gradient per pair: 41 + (24+3) + (12+2) + 12 = 94
+	assert.InDelta(t, 940, GradientFLOPs(net, 10), 0)
+}
+
+func TestMedianAndFormat(t *testing.T) {
+	for _, tc := range []struct {
+		xs   []float64
+		want float64
+	}{{nil, 0}, {[]float64{3}, 3}, {[]float64{5, 1, 3}, 3}, {[]float64{4, 1, 3, 2}, 2.5}} {
+		assert.InDelta(t, tc.want, Median(tc.xs), 0, "%v", tc.xs)
+	}
+	for _, tc := range []struct {
+		ns   float64
+		want string
+	}{{812, "812ns"}, {4310, "4.31µs"}, {12.04e6, "12.0ms"}, {3.2e9, "3.20s"}, {456e3, "456µs"}} {
+		assert.Equal(t, tc.want, FormatNs(tc.ns))
+	}
+}
+
+func TestParseCases(t *testing.T) {
+	cs, err := ParseCases("2-3-1@4; 784-30-10 4-8-3:tanh,sigmoid@2", 10)
+	require.NoError(t, err)
+	assert.Equal(t, []Case{{"2-3-1", 4}, {"784-30-10", 10}, {"4-8-3:tanh,sigmoid", 2}}, cs)
+	for _, bad := range []string{"", "2-3-1@0", "2-3-1@x", "2-x-1"} {
+		_, err := ParseCases(bad, 10)
+		assert.Error(t, err, bad)
+	}
+}
+
+func TestForwardDifferenceEngineIsRight(t *testing.T) {
+	// The test engine must itself be right, or the runner tests would time nonsense.
+	net := nn.MustParse("2-3-1")
+	A := net.Init(nil, 3)
+	b := net.RandomBatch(4, 3)
+	e, _ := fdInfo.New(net)
+	g, k, err := e.Gradient(nil, A, b)
+	require.NoError(t, err)
+	ev := nn.NewEvaluator(net)
+	assert.InDelta(t, ev.Cost(A, b), k, 1e-12)
+	for i := range A {
+		ap, am := append([]float64(nil), A...), append([]float64(nil), A...)
+		ap[i] += 1e-5
+		am[i] -= 1e-5
+		c := (ev.Cost(ap, b) - ev.Cost(am, b)) / 2e-5
+		assert.InDelta(t, c, g[i], 1e-5*math.Max(1, math.Abs(c)))
+	}
+}
