@@ -106,9 +106,10 @@ func (p *printer) expr(e Expr) {
 	case *Unary:
 		if e.Op == Neg {
 			// -a*b and -a/b are read back as (-a)*b, which a Builder turns into -(a*b),
-			// so only sums need parentheses.
+			// so only sums need parentheses, and products whose first factor is a
+			// difference (a Builder turns -(a - b) into b - a).
 			p.sb.WriteByte('-')
-			p.paren(e.X, p.prec(e.X) < precProd)
+			p.paren(e.X, p.prec(e.X) < precProd || p.firstFactorIsDiff(e.X))
 			return
 		}
 		if p.latex {
@@ -161,6 +162,26 @@ func (p *printer) expr(e Expr) {
 			p.paren(e.Y, rp < prec)
 		} else {
 			p.paren(e.Y, rp <= prec)
+		}
+	}
+}
+
+func (p *printer) firstFactorIsDiff(e Expr) bool {
+	for {
+		if _, named := p.names[e]; named && e != p.top {
+			return false
+		}
+		b, ok := e.(*Binary)
+		if !ok {
+			return false
+		}
+		switch b.Op {
+		case Sub:
+			return true
+		case Mul, Div:
+			e = b.X
+		default:
+			return false
 		}
 	}
 }
