@@ -170,11 +170,23 @@ func (e *Engine) gradient(dst, A []float64, b nn.Batch) float64 {
 			in = e.act[l-1]
 		}
 		gw, gb := e.net.LayerParams(dst, l)
-		gemm(blas.Trans, blas.NoTrans, 1, delta, in, 0, blas64.General{Rows: d.Out, Cols: d.In, Stride: d.In, Data: gw})
-		clear(gb)
-		for i := 0; i < n; i++ {
-			for j, v := range delta.Data[i*delta.Stride : i*delta.Stride+d.Out] {
-				gb[j] += v
+		// The first pair's outer product δ yᵀ is written directly, which spares a pass that
+		// zeroes the block; the other pairs are added by one product. The sums come out in
+		// the same order as Gemm with beta = 0 would form them.
+		d0, y0 := delta.Data[:d.Out], in.Data[:d.In]
+		for k, dk := range d0 {
+			row := gw[k*d.In : (k+1)*d.In]
+			for j, yj := range y0 {
+				row[j] = dk * yj
+			}
+		}
+		copy(gb, d0)
+		if n > 1 {
+			gemm(blas.Trans, blas.NoTrans, 1, rowsFrom(delta, 1), rowsFrom(in, 1), 1, blas64.General{Rows: d.Out, Cols: d.In, Stride: d.In, Data: gw})
+			for i := 1; i < n; i++ {
+				for j, v := range delta.Data[i*delta.Stride : i*delta.Stride+d.Out] {
+					gb[j] += v
+				}
 			}
 		}
 		if l == 0 {
@@ -213,6 +225,13 @@ func mulDeriv(a nn.Activation, dst, y []float64) {
 	default:
 		panic("backprop: unknown activation " + a.String())
 	}
+}
+
+// rowsFrom returns the rows i… of m as a view.
+func rowsFrom(m blas64.General, i int) blas64.General {
+	m.Rows -= i
+	m.Data = m.Data[i*m.Stride:]
+	return m
 }
 
 // Tile sizes for gemm: gonum's Gemm computes a product serially when C spans fewer than four
