@@ -20,15 +20,7 @@ func init() {
 	register(&command{
 		name:    "grad",
 		summary: "compute K and ∇K for given parameters and data, to hold against another framework",
-		usage: `--net 3-4-2 --params A.json --batch batch.json [--act NAME] [--engine backprop] [--format json|table]
-
-The parameters file holds {"A": [...]}: every weight and bias in one flat array, for layer
-l = 1, 2, … first Wl (outputs × inputs, row-major: Wl[i,j] is the weight from input j to
-output i) then bl. For 3-4-2 that is W1 (4×3), b1 (4), W2 (2×4), b2 (2): 26 numbers.
-The batch file holds {"X": [[...], ...], "Z": [[...], ...]}: one row per training pair, X the
-inputs and Z the targets z̄. K = Σᵢ ‖z⁽ⁱ⁾ − z̄⁽ⁱ⁾‖² is summed over the pairs, not averaged.
-The JSON output is {"net", "engine", "batch", "K", "grad": [... in the layout of A],
-"blocks": {"W1": [[row], ...], "b1": [...], ...}}.`,
+		usage:   "--net 3-4-2 --params A.json --batch batch.json [--act NAME] [--engine backprop] [--format json|table]",
 		setup: setupGrad,
 	})
 }
@@ -38,10 +30,14 @@ var gradFormats = []string{"json", "table"}
 func setupGrad(fs *flag.FlagSet) func(args []string, stdout, stderr io.Writer) error {
 	arch := fs.String("net", "", "architecture, e.g. 3-4-2 (sigmoid everywhere) or 3-4-2:tanh,identity (required)")
 	act := fs.String("act", "", "activation for every layer, overriding the one in --net: "+activationNames())
-	paramsPath := fs.String("params", "", `JSON file {"A": [...]} with the flat parameter vector (required)`)
-	batchPath := fs.String("batch", "", `JSON file {"X": [[...], ...], "Z": [[...], ...]}, one row per training pair (required)`)
-	engine := fs.String("engine", "backprop", "engine that computes the gradient; registered: "+strings.Join(gradients.Names(), ", "))
-	format := fs.String("format", "json", "output format: "+strings.Join(gradFormats, ", "))
+	paramsPath := fs.String("params", "", `JSON file {"A": [...]}: every weight and bias in one flat array; for layer l = 1, 2, …
+first Wl (outputs × inputs, row-major: Wl[i,j] is the weight from input j to output i),
+then bl. For 3-4-2 that is W1 (4×3), b1 (4), W2 (2×4), b2 (2): 26 numbers (required)`)
+	batchPath := fs.String("batch", "", `JSON file {"X": [[...], ...], "Z": [[...], ...]}: one row per training pair, X the
+inputs, Z the targets z̄; K = Σᵢ ‖z⁽ⁱ⁾ − z̄⁽ⁱ⁾‖² is summed over the pairs, not averaged (required)`)
+	engine := fs.String("engine", "backprop", "engine that computes the gradient; registered:\n"+strings.Join(gradients.Names(), ", "))
+	format := fs.String("format", "json", "output format: "+strings.Join(gradFormats, ", ")+`. json is {"net", "engine", "batch", "K",
+"grad": [∇K in the layout of A], "blocks": {"W1": [[row], ...], "b1": [...], ...}}`)
 	return func(args []string, stdout, stderr io.Writer) error {
 		if len(args) > 0 {
 			return usageErr("unexpected arguments %q; every input is a flag", args)

@@ -235,7 +235,7 @@ func TestGradHelp(t *testing.T) {
 	assert.Equal(t, "W1 (4×3), b1 (4), W2 (2×4), b2 (2)", layoutOf(net))
 	assert.Equal(t, 26, net.NumParams())
 	assert.Equal(t, "W1[2,3]", net.ParamName(1*3+2), "Wl[i,j] is row i, column j, row-major")
-	assert.Contains(t, help, "Wl[i,j] is the weight from input j to\noutput i")
+	assert.Contains(t, help, "Wl[i,j] is the weight from input j to output i")
 	assert.Contains(t, help, `(default "backprop")`)
 	assert.Contains(t, help, `(default "json")`)
 }
