@@ -8,9 +8,13 @@ Usage:
 
 The commands:
 
+	nabla check     check a hand-derived gradient of a formula against symbolic differentiation
+	                and central differences
 	nabla compare   cross-check gradient engines on seeded random parameters and data
+	nabla derive    symbolic derivatives of a network's cost, and the expression-swell table
 	nabla grad      compute K and ∇K for given parameters and data (JSON in, JSON or a table out)
 	nabla mutate    mutation testing: hold faulty hand-coded gradients against every engine
+	nabla train     train a network by gradient descent with any engine (MNIST or a built-in set)
 
 Run "nabla help" for the list of commands and "nabla help COMMAND" (or "nabla COMMAND
 --help") for a command's flags.

@@ -2,6 +2,7 @@ package main
 
 import (
 	"os"
+	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -13,6 +14,6 @@ func TestDocListsCommands(t *testing.T) {
 	doc, err := os.ReadFile("doc.go")
 	require.NoError(t, err)
 	for name := range commands {
-		assert.Contains(t, string(doc), "\tnabla "+name+" ", "add a line for %q to the command list in cmd/nabla/doc.go", name)
+		assert.True(t, strings.Contains(string(doc), "\tnabla "+name+" "), "add a line for %q to the command list in cmd/nabla/doc.go", name)
 	}
 }

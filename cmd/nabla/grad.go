@@ -21,7 +21,7 @@ func init() {
 		name:    "grad",
 		summary: "compute K and ∇K for given parameters and data, to hold against another framework",
 		usage:   "--net 3-4-2 --params A.json --batch batch.json [--act NAME] [--engine backprop] [--format json|table]",
-		setup: setupGrad,
+		setup:   setupGrad,
 	})
 }
 
