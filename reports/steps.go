@@ -110,8 +110,6 @@ func renderSteps(w io.Writer, s *bench.StepSweep, md bool) error {
 		return err
 	}
 
-	b.WriteString("\n")
-	heading(fmt.Sprintf("spread over the %d sampled parameters: median / max relative error (sign flips)", len(s.Sample)))
 	header = []string{"h"}
 	align = tw.Alignment{tw.AlignRight}
 	var picked []bench.StepCurve
@@ -122,20 +120,28 @@ func renderSteps(w io.Writer, s *bench.StepSweep, md bool) error {
 			align = append(align, tw.AlignRight)
 		}
 	}
-	rows = nil
-	for i, p := range picked[0].Points {
-		if !isDecade(p.H) {
-			continue
+	if len(picked) > 0 {
+		b.WriteString("\n")
+		heading(fmt.Sprintf("spread over the %d sampled parameters: median / max relative error (sign flips)", len(s.Sample)))
+		rows = nil
+		for i, p := range picked[0].Points {
+			if !isDecade(p.H) {
+				continue
+			}
+			row := []string{fmtStep(p.H)}
+			for _, c := range picked {
+				if i >= len(c.Points) || c.Points[i].H != p.H {
+					row = append(row, "")
+					continue
+				}
+				q := c.Points[i]
+				row = append(row, fmt.Sprintf("%s / %s (%d)", fmtErr(q.Median), fmtErr(q.Max), q.SignFlips))
+			}
+			rows = append(rows, row)
 		}
-		row := []string{fmtStep(p.H)}
-		for _, c := range picked {
-			q := c.Points[i]
-			row = append(row, fmt.Sprintf("%s / %s (%d)", fmtErr(q.Median), fmtErr(q.Max), q.SignFlips))
+		if err := writeTable(&b, md, header, align, rows); err != nil {
+			return err
 		}
-		rows = append(rows, row)
-	}
-	if err := writeTable(&b, md, header, align, rows); err != nil {
-		return err
 	}
 	b.WriteString("\n")
 	for _, line := range StepsGuidance(s) {
@@ -283,7 +289,7 @@ func methodColor(method string) color.Color {
 	return color.RGBA{R: 127, G: 127, B: 127, A: 255}
 }
 
-// decadeTicks marks every decade of a log axis and labels every few, as "1e-08".
+// decadeTicks marks every decade of a log axis and labels every few, as "1e-8".
 type decadeTicks struct{ every int }
 
 // Ticks returns the decades in [lo, hi].

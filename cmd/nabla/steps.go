@@ -42,6 +42,10 @@ func setupSteps(fs *flag.FlagSet) func(args []string, stdout, stderr io.Writer) 
 		if *batch < 1 || *sample < 1 || *perDecade < 1 {
 			return fmt.Errorf("--batch %d, --sample %d and --per-decade %d must be at least 1", *batch, *sample, *perDecade)
 		}
+		plotFormat := strings.TrimPrefix(strings.ToLower(filepath.Ext(*plotPath)), ".")
+		if *plotPath != "" && plotFormat != "svg" && plotFormat != "png" && plotFormat != "pdf" {
+			return fmt.Errorf("--plot %s: want a file name ending in .svg, .png or .pdf", *plotPath)
+		}
 		s, err := bench.Steps(bench.StepOptions{Net: *net, Batch: *batch, Seed: *seed, Param: *param,
 			Sample: *sample, PerDecade: *perDecade, Exact: *exact})
 		if err != nil {
@@ -59,12 +63,8 @@ func setupSteps(fs *flag.FlagSet) func(args []string, stdout, stderr io.Writer) 
 			return err
 		}
 		if *plotPath != "" {
-			format := strings.TrimPrefix(strings.ToLower(filepath.Ext(*plotPath)), ".")
-			if format != "svg" && format != "png" && format != "pdf" {
-				return fmt.Errorf("--plot %s: want a file name ending in .svg, .png or .pdf", *plotPath)
-			}
 			var buf bytes.Buffer
-			if err := reports.StepsPlot(&buf, s, format); err != nil {
+			if err := reports.StepsPlot(&buf, s, plotFormat); err != nil {
 				return err
 			}
 			if err := os.WriteFile(*plotPath, buf.Bytes(), 0o644); err != nil {
