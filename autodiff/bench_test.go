@@ -29,10 +29,8 @@ var benchCases = []benchCase{
 	{"autodiff-forward", "64-64-10", 32},
 }
 
-// BenchmarkGradient times one Gradient call. Its metric grad/fwd is the ratio of that time to
-// the reference forward pass (nn.Evaluator.Cost) on the same batch, timed right after the
-// gradient loop for as many iterations, so that both come from the same moment of a shared
-// machine; grad/fwd/param divides it by the parameter count (about 1 for the forward engine).
+// BenchmarkGradient times one Gradient call; see reportAgainstForward for its metrics, and
+// params is the parameter count.
 func BenchmarkGradient(b *testing.B) {
 	for _, c := range benchCases {
 		b.Run(fmt.Sprintf("engine=%s/net=%s/batch=%d", c.engine, c.net, c.batch), func(b *testing.B) {
@@ -47,29 +45,21 @@ func BenchmarkGradient(b *testing.B) {
 			if _, _, err := e.Gradient(dst, A, batch); err != nil {
 				b.Fatal(err)
 			}
-			ev := nn.NewEvaluator(net)
-			ev.Cost(A, batch)
 			b.ReportAllocs()
 			iters := 0
+			cpu0 := cpuTime()
 			for b.Loop() {
 				_, _, _ = e.Gradient(dst, A, batch)
 				iters++
 			}
-			grad := b.Elapsed()
-			start := time.Now()
-			for range iters {
-				ev.Cost(A, batch)
-			}
-			ratio := float64(grad) / float64(time.Since(start))
-			b.ReportMetric(ratio, "grad/fwd")
-			b.ReportMetric(ratio/float64(net.NumParams()), "grad/fwd/param")
+			reportAgainstForward(b, net, A, batch, iters, cpuTime()-cpu0)
 			b.ReportMetric(float64(net.NumParams()), "params")
 		})
 	}
 }
 
 // BenchmarkDirectional times the forward engine's ∇K·v, one dual-number pass, on the largest
-// network; grad/fwd compares it with the reference forward pass.
+// network and a small one; see reportAgainstForward for the metrics.
 func BenchmarkDirectional(b *testing.B) {
 	for _, c := range []benchCase{{"autodiff-forward", "784-100-10", 100}, {"autodiff-forward", "64-64-10", 32}} {
 		b.Run(fmt.Sprintf("engine=%s/net=%s/batch=%d", c.engine, c.net, c.batch), func(b *testing.B) {
@@ -84,20 +74,37 @@ func BenchmarkDirectional(b *testing.B) {
 			if _, _, err := e.Directional(A, v, batch); err != nil {
 				b.Fatal(err)
 			}
-			ev := nn.NewEvaluator(net)
-			ev.Cost(A, batch)
 			b.ReportAllocs()
 			iters := 0
+			cpu0 := cpuTime()
 			for b.Loop() {
 				_, _, _ = e.Directional(A, v, batch)
 				iters++
 			}
-			grad := b.Elapsed()
-			start := time.Now()
-			for range iters {
-				ev.Cost(A, batch)
-			}
-			b.ReportMetric(float64(grad)/float64(time.Since(start)), "grad/fwd")
+			reportAgainstForward(b, net, A, batch, iters, cpuTime()-cpu0)
 		})
+	}
+}
+
+// reportAgainstForward times the reference forward pass (nn.Evaluator.Cost) on the same batch
+// for as many iterations as the benchmark loop made, right after it so that both come from the
+// same moment of a shared machine, and reports cpu-ns/op (CPU time per call, which on a loaded
+// machine varies much less than wall time), grad/fwd (wall-time ratio to the forward pass),
+// cpu-grad/fwd (the CPU-time ratio) and cpu-grad/fwd/param (that ratio per parameter: about
+// constant for the forward engine, whose full gradient takes one pass per parameter).
+func reportAgainstForward(b *testing.B, net *nn.Network, A []float64, batch nn.Batch, iters int, cpu time.Duration) {
+	wall := b.Elapsed()
+	ev := nn.NewEvaluator(net)
+	ev.Cost(A, batch)
+	cpu0, start := cpuTime(), time.Now()
+	for range iters {
+		ev.Cost(A, batch)
+	}
+	fwdWall, fwdCPU := time.Since(start), cpuTime()-cpu0
+	b.ReportMetric(float64(wall)/float64(fwdWall), "grad/fwd")
+	if cpu > 0 && fwdCPU > 0 {
+		b.ReportMetric(float64(cpu)/float64(iters), "cpu-ns/op")
+		b.ReportMetric(float64(cpu)/float64(fwdCPU), "cpu-grad/fwd")
+		b.ReportMetric(float64(cpu)/float64(fwdCPU)/float64(net.NumParams()), "cpu-grad/fwd/param")
 	}
 }

@@ -25,8 +25,9 @@ func init() {
 }
 
 var (
-	_ gradients.Engine      = (*Engine)(nil)
-	_ gradients.Directional = (*Engine)(nil)
+	_ gradients.Engine         = (*Engine)(nil)
+	_ gradients.Directional    = (*Engine)(nil)
+	_ gradients.LayerSupporter = (*Engine)(nil)
 )
 
 // Engine computes K and ∇K of one network by backpropagation. It keeps its buffers between
@@ -59,6 +60,13 @@ func New(net *nn.Network) (*Engine, error) {
 		e.layers[l] = d
 	}
 	return e, nil
+}
+
+// Supports reports whether the engine handles the layer kind: dense layers, with any
+// activation of package nn.
+func (*Engine) Supports(l nn.Layer) bool {
+	_, ok := l.(*nn.Dense)
+	return ok
 }
 
 // Name returns "backprop".
@@ -99,14 +107,14 @@ func (e *Engine) Gradient(dst, A []float64, b nn.Batch) ([]float64, float64, err
 
 // Directional returns K and the directional derivative ∇K(A)·v. It is not a separate method
 // of differentiation: it computes the whole gradient by backpropagation (into a buffer kept
-// by the engine) and returns its dot product with v. v must have length NumParams, or
-// Directional panics.
+// by the engine) and returns its dot product with v. Like A, v must have length NumParams and
+// be finite; otherwise the error wraps nn.ErrShape or nn.ErrNonFinite.
 func (e *Engine) Directional(A, v []float64, b nn.Batch) (k, dk float64, err error) {
-	if len(v) != e.net.NumParams() {
-		panic(fmt.Sprintf("backprop: len(v) = %d, want %d", len(v), e.net.NumParams()))
-	}
 	if err := e.net.Check(A, b); err != nil {
 		return 0, 0, fmt.Errorf("backprop: %w", err)
+	}
+	if len(v) != e.net.NumParams() {
+		return 0, 0, fmt.Errorf("backprop: direction v: %w: network %s has %d parameters, v has %d", nn.ErrShape, e.net, e.net.NumParams(), len(v))
 	}
 	for i, x := range v {
 		if math.IsNaN(x) || math.IsInf(x, 0) {

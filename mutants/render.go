@@ -68,17 +68,30 @@ func (r Report) Heading() string {
 		r.Net, r.Batch, r.Seed, len(r.Faults), r.Directions)
 }
 
-// Summary is one line: how many faults the exact engines and all engines detect.
+// Summary is one line: how many faults the exact engines and all engines detect in the full
+// check, and which engines flag the control in the directional check.
 func (r Report) Summary() string {
 	exact := r.Undetected(true)
 	all := r.Undetected(false)
-	if len(all) == 0 {
-		return fmt.Sprintf("every engine detects every fault that changes the gradient (%d of %d), and none flags the control", changing(r), len(r.Faults))
+	var s string
+	switch {
+	case len(all) == 0:
+		s = fmt.Sprintf("full check: every engine detects every fault that changes the gradient (%d of %d), and none flags the control", changing(r), len(r.Faults))
+	case len(exact) == 0:
+		s = fmt.Sprintf("full check: the exact engines detect every fault; missed by approximate engines: %s", strings.Join(all, ", "))
+	default:
+		s = fmt.Sprintf("full check: missed by exact engines: %s", strings.Join(exact, ", "))
 	}
-	if len(exact) == 0 {
-		return fmt.Sprintf("the exact engines detect every fault; missed by approximate engines: %s", strings.Join(all, ", "))
+	var alarms []string
+	for _, rt := range r.Rates() {
+		if rt.FalseAlarm {
+			alarms = append(alarms, rt.Engine)
+		}
 	}
-	return fmt.Sprintf("missed by exact engines: %s", strings.Join(exact, ", "))
+	if len(alarms) > 0 {
+		s += fmt.Sprintf("; false alarm on the control (directional check): %s", strings.Join(alarms, ", "))
+	}
+	return s
 }
 
 func changing(r Report) int {

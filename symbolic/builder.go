@@ -357,6 +357,8 @@ func (b *Builder) Div(x, y Expr) Expr {
 		return b.Const(0)
 	case !b.naive && same(x, y) && !xc:
 		return b.Const(1)
+	case xc && cx < 0:
+		return b.Neg(b.Div(b.Const(-cx), y))
 	case isOp(x, Neg):
 		return b.Neg(b.Div(x.(*Unary).X, y))
 	case isOp(y, Neg):

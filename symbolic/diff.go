@@ -70,13 +70,25 @@ func (b *Builder) diffNode(n Expr, x string, d func(Expr) Expr) Expr {
 		case Sub:
 			return b.Sub(dx, dy)
 		case Mul:
+			switch {
+			case zero(dx):
+				return b.Mul(s(n.X), dy)
+			case zero(dy):
+				return b.Mul(dx, s(n.Y))
+			}
 			return b.Add(b.Mul(dx, s(n.Y)), b.Mul(s(n.X), dy))
 		case Div:
-			if zero(dy) {
+			switch {
+			case zero(dx) && zero(dy):
+				return dx
+			case zero(dy):
 				return b.Div(dx, s(n.Y))
 			}
 			return b.Div(b.Sub(b.Mul(dx, s(n.Y)), b.Mul(s(n.X), dy)), b.Pow(s(n.Y), b.Const(2)))
 		case Pow:
+			if zero(dx) && zero(dy) {
+				return dx
+			}
 			if zero(dy) { // d(u^c) = c·u^(c−1)·du
 				return b.Mul(b.Mul(s(n.Y), b.Pow(s(n.X), b.Sub(s(n.Y), b.Const(1)))), dx)
 			}
@@ -229,7 +241,8 @@ func (b *Builder) Gradient(f Expr, wrt []string) []Expr {
 // sub-expression is a copy), only the local simplifications of a Builder. It is the
 // expression swell of symbolic differentiation made visible, for comparison with Gradient.
 // f is first copied as a tree. When the nodes made exceed budget (≤ 0 means 1,000,000) it
-// stops and returns an error wrapping ErrBudget that says how far it got.
+// stops and returns an error wrapping ErrBudget that says how far it got. nodes is the size
+// of the derivatives (or, on error, the number of nodes made when it stopped).
 func NaiveGradient(f Expr, wrt []string, budget int) (grad []Expr, nodes int, err error) {
 	if budget <= 0 {
 		budget = 1_000_000
@@ -251,7 +264,7 @@ func NaiveGradient(f Expr, wrt []string, budget int) (grad []Expr, nodes int, er
 		grad = append(grad, b.naiveDiff(tree, x))
 		done++
 	}
-	return grad, b.count, nil
+	return grad, int(TreeSize(grad...)), nil
 }
 
 // naiveDiff differentiates a tree by plain recursion, without memoisation.

@@ -106,9 +106,10 @@ func (p *printer) expr(e Expr) {
 	case *Unary:
 		if e.Op == Neg {
 			// -a*b and -a/b are read back as (-a)*b, which a Builder turns into -(a*b),
-			// so only sums need parentheses.
+			// so only sums need parentheses, and products whose first factor would absorb
+			// the minus (a Builder turns -(a - b) into b - a and -0 into 0).
 			p.sb.WriteByte('-')
-			p.paren(e.X, p.prec(e.X) < precProd)
+			p.paren(e.X, p.prec(e.X) < precProd || p.firstFactorAbsorbsMinus(e.X))
 			return
 		}
 		if p.latex {
@@ -161,6 +162,29 @@ func (p *printer) expr(e Expr) {
 			p.paren(e.Y, rp < prec)
 		} else {
 			p.paren(e.Y, rp <= prec)
+		}
+	}
+}
+
+func (p *printer) firstFactorAbsorbsMinus(e Expr) bool {
+	for {
+		if _, named := p.names[e]; named && e != p.top {
+			return false
+		}
+		if c, ok := e.(*Const); ok {
+			return c.Value == 0
+		}
+		b, ok := e.(*Binary)
+		if !ok {
+			return false
+		}
+		switch b.Op {
+		case Sub:
+			return true
+		case Mul, Div:
+			e = b.X
+		default:
+			return false
 		}
 	}
 }

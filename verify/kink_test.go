@@ -46,14 +46,24 @@ func TestKinkIsNonDifferentiablePoint(t *testing.T) {
 				}
 				numericPairs++
 				if !plain.Pairs[k].Agree {
-					assert.Subset(t, want, p.NonDifferentiable, "%s vs %s", p.A, p.B)
 					assert.NotEmpty(t, p.NonDifferentiable, "%s vs %s", p.A, p.B)
+					if step(t, p.A) < 1e-2 && step(t, p.B) < 1e-2 {
+						// Engines with large steps (Richardson from h = 0.1) reach the kinks of
+						// other pairs and units too; small steps only reach the one built here.
+						assert.Subset(t, want, p.NonDifferentiable, "%s vs %s", p.A, p.B)
+					}
 				}
 			}
 			require.Positive(t, numericPairs, "no finite-difference engine registered")
 			assert.False(t, plain.Agree, "without kink detection some pair must disagree here")
 		})
 	}
+}
+
+func step(t *testing.T, name string) float64 {
+	info, err := gradients.Lookup(name)
+	require.NoError(t, err)
+	return info.KinkStep()
 }
 
 func isApprox(t *testing.T, name string) bool {
