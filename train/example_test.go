@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 
+	_ "nabla/backprop"
 	"nabla/data"
 	"nabla/nn"
 	"nabla/train"
@@ -20,7 +21,7 @@ func ExampleRun() {
 	net := nn.MustParse("2-3-1")
 	xor := data.XOR()
 	// Gradient descent as in the notes: full batch, A := A − η·∇K on the plain sum K.
-	res, err := train.Run(context.Background(), net, xor, xor, train.Config{Engine: exampleEngine, Epochs: 2000, Eta: 2, Seed: 1})
+	res, err := train.Run(context.Background(), net, xor, xor, train.Config{Engine: "backprop", Epochs: 2000, Eta: 2, Seed: 1})
 	if err != nil {
 		fmt.Println(err)
 		return

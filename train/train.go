@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"math"
+	"math/rand/v2"
 	"strings"
 	"time"
 
@@ -106,6 +107,11 @@ type Epoch struct {
 	Seconds float64 `json:"seconds"`
 	// EvalSeconds is the wall-clock time of evaluating the costs and the accuracy.
 	EvalSeconds float64 `json:"eval_seconds"`
+	// CPUSeconds is the CPU time (user + system, all threads) the process spent on the
+	// epoch's gradient steps: on a machine shared with other jobs it shows the work done,
+	// which wall-clock Seconds inflates by the time spent waiting for a core. -1 where the
+	// system does not report it.
+	CPUSeconds float64 `json:"cpu_seconds"`
 }
 
 // Result is a finished (or interrupted) training run.
@@ -138,6 +144,22 @@ func (r *Result) Final() Epoch {
 	return r.Epochs[len(r.Epochs)-1]
 }
 
+// CPUSecondsPerEpoch returns the mean of the epochs' CPUSeconds (0 without epochs, -1 where
+// CPU time is not measured).
+func (r *Result) CPUSecondsPerEpoch() float64 {
+	if len(r.Epochs) == 0 {
+		return 0
+	}
+	var s float64
+	for _, e := range r.Epochs {
+		if e.CPUSeconds < 0 {
+			return -1
+		}
+		s += e.CPUSeconds
+	}
+	return s / float64(len(r.Epochs))
+}
+
 // SecondsPerEpoch returns the mean of the epochs' Seconds (0 without epochs).
 func (r *Result) SecondsPerEpoch() float64 {
 	if len(r.Epochs) == 0 {
@@ -155,15 +177,87 @@ func (r *Result) SecondsPerEpoch() float64 {
 // an engine error (for instance parameters that diverged to ±Inf, with the epoch and step),
 // or a cancelled context; in the last two cases the Result holds the epochs finished so far.
 func Run(ctx context.Context, net *nn.Network, trainSet, testSet data.Set, cfg Config) (*Result, error) {
-	if cfg.Engine == "" {
-		cfg.Engine = DefaultEngine
-	}
 	if cfg.Epochs == 0 {
 		cfg.Epochs = 1
 	}
-	switch {
-	case cfg.Epochs < 0:
+	if cfg.Epochs < 0 {
 		return nil, fmt.Errorf("train: %d epochs", cfg.Epochs)
+	}
+	if err := testSet.Fits(net); err != nil {
+		return nil, fmt.Errorf("train: test %w", err)
+	}
+	if err := net.CheckBatch(testSet.Batch); err != nil {
+		return nil, fmt.Errorf("train: set %s: %w", testSet.Name, err)
+	}
+	s, err := NewSGD(net, trainSet, cfg)
+	if err != nil {
+		return nil, err
+	}
+	cfg = s.cfg
+	n := trainSet.Len()
+	res := &Result{
+		Net: net.String(), Engine: cfg.Engine, TrainSet: trainSet.Name, TestSet: testSet.Name,
+		TrainSize: n, TestSize: testSet.Len(), BatchSize: s.m, Eta: cfg.Eta, Cost: cfg.Cost.String(),
+		EtaSum: EtaSum(cfg.Eta, cfg.Cost, s.m), Seed: cfg.Seed, Params: s.A,
+	}
+	ev := nn.NewEvaluator(net)
+	res.Initial = s.evaluate(ev, testSet, 0)
+	if cfg.OnEpoch != nil {
+		cfg.OnEpoch(res.Initial)
+	}
+	for ep := 1; ep <= cfg.Epochs; ep++ {
+		if cfg.Progress != nil {
+			s.bar = newBar(cfg.Progress, n, fmt.Sprintf("epoch %d/%d", ep, cfg.Epochs))
+		}
+		start, cpu := time.Now(), processCPU()
+		if err := s.Epoch(ctx); err != nil {
+			if s.bar != nil {
+				_ = s.bar.Exit()
+			}
+			return res, fmt.Errorf("train: epoch %d: %w", ep, err)
+		}
+		secs := time.Since(start).Seconds()
+		cpuSecs := -1.0
+		if cpu >= 0 {
+			cpuSecs = (processCPU() - cpu).Seconds()
+		}
+		if s.bar != nil {
+			_ = s.bar.Finish()
+		}
+		e := s.evaluate(ev, testSet, ep)
+		e.Seconds, e.CPUSeconds = secs, cpuSecs
+		res.Epochs = append(res.Epochs, e)
+		if cfg.OnEpoch != nil {
+			cfg.OnEpoch(e)
+		}
+	}
+	return res, nil
+}
+
+// SGD is the state of a training run between epochs: the parameters, the engine, the
+// shuffle. Run drives it and evaluates after every epoch; benchmarks drive it directly. The
+// fields Epochs, Progress and OnEpoch of its Config are not used. It is not safe for
+// concurrent use.
+type SGD struct {
+	net      *nn.Network
+	eng      gradients.Engine
+	cfg      Config
+	A, grad  []float64
+	trainSet data.Set
+	m        int
+	rng      *rand.Rand
+	perm     []int
+	bx, bz   *mat.Dense // the gathered mini-batch
+	bar      *progressbar.ProgressBar
+}
+
+// NewSGD checks the configuration and the training set, prepares the engine and sets the
+// initial parameters.
+func NewSGD(net *nn.Network, trainSet data.Set, cfg Config) (*SGD, error) {
+	if cfg.Engine == "" {
+		cfg.Engine = DefaultEngine
+	}
+	switch {
 	case cfg.BatchSize < 0:
 		return nil, fmt.Errorf("train: batch size %d", cfg.BatchSize)
 	case !(cfg.Eta > 0) || math.IsInf(cfg.Eta, 0):
@@ -174,14 +268,8 @@ func Run(ctx context.Context, net *nn.Network, trainSet, testSet data.Set, cfg C
 	if err := trainSet.Fits(net); err != nil {
 		return nil, fmt.Errorf("train: training %w", err)
 	}
-	if err := testSet.Fits(net); err != nil {
-		return nil, fmt.Errorf("train: test %w", err)
-	}
 	if err := net.CheckBatch(trainSet.Batch); err != nil {
 		return nil, fmt.Errorf("train: set %s: %w", trainSet.Name, err)
-	}
-	if err := net.CheckBatch(testSet.Batch); err != nil {
-		return nil, fmt.Errorf("train: set %s: %w", testSet.Name, err)
 	}
 	eng, err := gradients.New(cfg.Engine, net)
 	if err != nil {
@@ -196,47 +284,20 @@ func Run(ctx context.Context, net *nn.Network, trainSet, testSet data.Set, cfg C
 	} else {
 		net.Init(A, cfg.Seed)
 	}
-	n := trainSet.Len()
 	m := cfg.BatchSize
-	if m == 0 || m > n {
+	if n := trainSet.Len(); m == 0 || m > n {
 		m = n
 	}
-	res := &Result{
-		Net: net.String(), Engine: cfg.Engine, TrainSet: trainSet.Name, TestSet: testSet.Name,
-		TrainSize: n, TestSize: testSet.Len(), BatchSize: m, Eta: cfg.Eta, Cost: cfg.Cost.String(),
-		EtaSum: EtaSum(cfg.Eta, cfg.Cost, m), Seed: cfg.Seed, Params: A,
-	}
-	t := &trainer{net: net, eng: eng, cfg: cfg, A: A, grad: make([]float64, len(A)), ev: nn.NewEvaluator(net), trainSet: trainSet, testSet: testSet, m: m}
-	res.Initial = t.evaluate(0)
-	if cfg.OnEpoch != nil {
-		cfg.OnEpoch(res.Initial)
-	}
-	rng := nn.NewRand(cfg.Seed ^ 0x5eedf1e)
-	for ep := 1; ep <= cfg.Epochs; ep++ {
-		var bar *progressbar.ProgressBar
-		if cfg.Progress != nil {
-			bar = newBar(cfg.Progress, n, fmt.Sprintf("epoch %d/%d", ep, cfg.Epochs))
-		}
-		start := time.Now()
-		if err := t.epoch(ctx, rng, bar); err != nil {
-			if bar != nil {
-				_ = bar.Exit()
-			}
-			return res, fmt.Errorf("train: epoch %d: %w", ep, err)
-		}
-		secs := time.Since(start).Seconds()
-		if bar != nil {
-			_ = bar.Finish()
-		}
-		e := t.evaluate(ep)
-		e.Seconds = secs
-		res.Epochs = append(res.Epochs, e)
-		if cfg.OnEpoch != nil {
-			cfg.OnEpoch(e)
-		}
-	}
-	return res, nil
+	return &SGD{net: net, eng: eng, cfg: cfg, A: A, grad: make([]float64, len(A)), trainSet: trainSet, m: m,
+		rng: nn.NewRand(cfg.Seed ^ 0x5eedf1e)}, nil
 }
+
+// Params returns the current parameters; the slice is owned by the SGD and changes with
+// every epoch.
+func (t *SGD) Params() []float64 { return t.A }
+
+// BatchSize returns the number of pairs per step (the training set size for full batch).
+func (t *SGD) BatchSize() int { return t.m }
 
 // newBar returns a progress bar over the n pairs of one epoch.
 func newBar(w io.Writer, n int, desc string) *progressbar.ProgressBar {
@@ -252,20 +313,11 @@ func newBar(w io.Writer, n int, desc string) *progressbar.ProgressBar {
 	)
 }
 
-type trainer struct {
-	net               *nn.Network
-	eng               gradients.Engine
-	cfg               Config
-	A, grad           []float64
-	ev                *nn.Evaluator
-	trainSet, testSet data.Set
-	m                 int
-	perm              []int
-	bx, bz            *mat.Dense // the gathered mini-batch
-}
-
-// epoch makes one pass over the training set.
-func (t *trainer) epoch(ctx context.Context, rng interface{ Shuffle(int, func(i, j int)) }, bar *progressbar.ProgressBar) error {
+// Epoch makes one pass over the training set: one step on the whole set for full batch,
+// otherwise a fresh shuffle and one step per mini-batch (the last one smaller if the batch
+// size does not divide the set). Errors name the step.
+func (t *SGD) Epoch(ctx context.Context) error {
+	bar := t.bar
 	n := t.trainSet.Len()
 	if t.m == n {
 		// Full batch: the notes' gradient descent, one step on K over all N pairs.
@@ -288,7 +340,7 @@ func (t *trainer) epoch(ctx context.Context, rng interface{ Shuffle(int, func(i,
 		t.bx = mat.NewDense(t.m, t.trainSet.Inputs(), nil)
 		t.bz = mat.NewDense(t.m, t.trainSet.Outputs(), nil)
 	}
-	rng.Shuffle(n, func(i, j int) { t.perm[i], t.perm[j] = t.perm[j], t.perm[i] })
+	t.rng.Shuffle(n, func(i, j int) { t.perm[i], t.perm[j] = t.perm[j], t.perm[i] })
 	x, z := t.trainSet.X.RawMatrix(), t.trainSet.Z.RawMatrix()
 	bx, bz := t.bx.RawMatrix(), t.bz.RawMatrix()
 	pending := 0
@@ -317,7 +369,7 @@ func (t *trainer) epoch(ctx context.Context, rng interface{ Shuffle(int, func(i,
 }
 
 // step takes A := A − η·scale·∇K on the batch.
-func (t *trainer) step(b nn.Batch) error {
+func (t *SGD) step(b nn.Batch) error {
 	if _, _, err := t.eng.Gradient(t.grad, t.A, b); err != nil {
 		return err
 	}
@@ -326,12 +378,12 @@ func (t *trainer) step(b nn.Batch) error {
 }
 
 // evaluate returns the epoch's costs and accuracy (Seconds left for the caller).
-func (t *trainer) evaluate(ep int) Epoch {
+func (t *SGD) evaluate(ev *nn.Evaluator, testSet data.Set, ep int) Epoch {
 	start := time.Now()
 	e := Epoch{Epoch: ep}
-	e.TrainCost = t.cfg.Cost.Scale(t.trainSet.Len()) * t.ev.Cost(t.A, t.trainSet.Batch)
-	e.TestCost = t.cfg.Cost.Scale(t.testSet.Len()) * t.ev.Cost(t.A, t.testSet.Batch)
-	e.TestAccuracy = Accuracy(t.ev.Forward(t.A, t.testSet.X), t.testSet)
+	e.TrainCost = t.cfg.Cost.Scale(t.trainSet.Len()) * ev.Cost(t.A, t.trainSet.Batch)
+	e.TestCost = t.cfg.Cost.Scale(testSet.Len()) * ev.Cost(t.A, testSet.Batch)
+	e.TestAccuracy = Accuracy(ev.Forward(t.A, testSet.X), testSet)
 	e.EvalSeconds = time.Since(start).Seconds()
 	return e
 }
