@@ -13,6 +13,7 @@ import (
 	"nabla/gradients"
 	"nabla/mutants"
 	_ "nabla/numeric"
+	_ "nabla/symbolic"
 )
 
 // peers are the engines the issue requires to catch every fault of backprop's catalogue.
