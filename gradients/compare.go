@@ -30,6 +30,9 @@ type Result struct {
 	Tolerance float64   // the engine's Info.Tol()
 	K         float64   // the cost it returned
 	Grad      []float64 // ∇K
+	// Step is the engine's Info.KinkStep(): how far from A it looked along one parameter. Zero
+	// means ExactKinkStep.
+	Step float64
 }
 
 // BlockErr is the largest disagreement of a pair of engines within one block of A.
@@ -56,6 +59,12 @@ type Pair struct {
 	// FirstBad names the first block in layout order whose relative error exceeds the
 	// tolerance; empty when the pair agrees.
 	FirstBad string `json:"first_bad_block,omitempty"`
+	// NonDifferentiable names the parameters, in layout order, whose disagreement lies at a
+	// non-differentiable point: moving the parameter by the pair's step moves a ReLU
+	// pre-activation across 0 (see Kinks), so that difference quotients there are not a valid
+	// reference. They count against neither Agree nor FirstBad (MaxRelErr, Worst and Blocks
+	// still include them). Only ComparePairAt, CompareAt and CrossCheck fill it.
+	NonDifferentiable []string `json:"non_differentiable,omitempty"`
 }
 
 // Report is the cross-check of several engines: every unordered pair, in the order the
@@ -144,16 +153,17 @@ func Run(names []string, net *nn.Network, A []float64, b nn.Batch) ([]Result, er
 		if err != nil {
 			return nil, fmt.Errorf("engine %s: %w", name, err)
 		}
-		results = append(results, Result{Engine: name, Tolerance: info.Tol(), K: k, Grad: g})
+		results = append(results, Result{Engine: name, Tolerance: info.Tol(), K: k, Grad: g, Step: info.KinkStep()})
 	}
 	return results, nil
 }
 
-// CrossCheck runs the named engines (Run) and compares every pair (Compare).
+// CrossCheck runs the named engines (Run) and compares every pair at A and the batch
+// (CompareAt), so that disagreements at ReLU kinks are reported as non-differentiable points.
 func CrossCheck(names []string, net *nn.Network, A []float64, b nn.Batch) (Report, error) {
 	results, err := Run(names, net, A, b)
 	if err != nil {
 		return Report{}, err
 	}
-	return Compare(net, results), nil
+	return CompareAt(net, A, b, results), nil
 }

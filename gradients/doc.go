@@ -24,6 +24,11 @@
 // |x−y|/max(1,|x|+|y|) of ADBench), the worst parameter by name, per-block maxima, and a
 // verdict from the pair's tolerance, the larger of the two engines' tolerances.
 //
+// At a ReLU kink the cost is not differentiable and a difference quotient is no reference:
+// ComparePairAt, CompareAt and CrossCheck look at every parameter on which a pair disagrees,
+// move it by the pair's difference step (Info.Step), and name it in Pair.NonDifferentiable
+// instead of failing the pair when that moves a ReLU pre-activation across 0 (Kinks).
+//
 // # Invariants
 //
 // Every engine, and the conformance kit in gradtest checks each of them:

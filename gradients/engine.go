@@ -60,6 +60,12 @@ type Info struct {
 	// engine's gradient is expected to match the true one on well-scaled networks; a pair of
 	// engines is judged with the larger of their two tolerances. Zero means 1e-12.
 	Tolerance float64
+	// Step is the largest distance from A at which the engine evaluates K along one
+	// parameter aᵢ, as a multiple of max(1, |aᵢ|) (finite differences: the difference step,
+	// or the largest of its steps for multi-step formulas). The cross-check uses it to tell
+	// a ReLU kink within reach of the differences from a wrong gradient (see Kinks). Zero
+	// means DefaultStep for an approximate engine and none for an exact one.
+	Step float64
 	// New prepares an engine for a network. It returns an error wrapping ErrUnsupported for
 	// networks the engine cannot handle.
 	New func(net *nn.Network) (Engine, error)
@@ -71,6 +77,18 @@ func (i Info) Tol() float64 {
 		return 1e-12
 	}
 	return i.Tolerance
+}
+
+// KinkStep returns the step the cross-check assumes for the engine when it looks for ReLU
+// kinks: Step if set, DefaultStep for an approximate engine, ExactKinkStep for an exact one.
+func (i Info) KinkStep() float64 {
+	switch {
+	case i.Step > 0:
+		return i.Step
+	case i.Exact:
+		return ExactKinkStep
+	}
+	return DefaultStep
 }
 
 var (

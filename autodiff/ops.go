@@ -1,0 +1,528 @@
+package autodiff
+
+import (
+	"fmt"
+	"math"
+
+	"gonum.org/v1/gonum/blas"
+)
+
+// This file holds the operations. Each records one tensor and states three rules next to each
+// other: its value, its tangent (forward mode, in jvp: ż = Σ ∂z/∂x · ẋ) and how it pushes its
+// adjoint back to its inputs (reverse mode, in vjp: x̄ += ∂z/∂xᵀ · z̄, always accumulating).
+
+// MatMul records the matrix product a·b of an m×k and a k×n tensor.
+func (t *Tape) MatMul(a, b *Tensor) *Tensor {
+	t.owns(a)
+	t.owns(b)
+	if a.cols != b.rows {
+		panic(fmt.Sprintf("autodiff: MatMul of %d×%d and %d×%d", a.rows, a.cols, b.rows, b.cols))
+	}
+	z := t.node(opMatMul, a.rows, b.cols)
+	z.x, z.y = a, b
+	z.value = grow(&z.vbuf, z.Len())
+	gemm(false, false, a.value, a.rows, a.cols, b.value, b.rows, b.cols, 0, z.value)
+	return t.record(z)
+}
+
+// MatMulT records a·bᵀ of an m×k and an n×k tensor: MatMul(a, Transpose(b)) without forming
+// the transpose. A dense layer's pre-activations X·Wᵀ (one example per row of X, W stored
+// Out × In) are MatMulT(X, W).
+func (t *Tape) MatMulT(a, b *Tensor) *Tensor {
+	t.owns(a)
+	t.owns(b)
+	if a.cols != b.cols {
+		panic(fmt.Sprintf("autodiff: MatMulT of %d×%d and (%d×%d)ᵀ", a.rows, a.cols, b.rows, b.cols))
+	}
+	z := t.node(opMatMulT, a.rows, b.rows)
+	z.x, z.y = a, b
+	z.value = grow(&z.vbuf, z.Len())
+	gemm(false, true, a.value, a.rows, a.cols, b.value, b.rows, b.cols, 0, z.value)
+	return t.record(z)
+}
+
+// Transpose records xᵀ.
+func (t *Tape) Transpose(x *Tensor) *Tensor {
+	t.owns(x)
+	z := t.node(opTranspose, x.cols, x.rows)
+	z.x = x
+	z.value = grow(&z.vbuf, z.Len())
+	transpose(z.value, x.value, x.rows, x.cols, false)
+	return t.record(z)
+}
+
+// transpose sets (or, with add, adds to) dst (c×r) the transpose of src (r×c).
+func transpose(dst, src []float64, r, c int, add bool) {
+	for i := 0; i < r; i++ {
+		row := src[i*c : i*c+c]
+		for j, v := range row {
+			if add {
+				dst[j*r+i] += v
+			} else {
+				dst[j*r+i] = v
+			}
+		}
+	}
+}
+
+// Add records x + y. The shapes must be equal, or one operand may be broadcast: a 1×c row
+// (a bias added to every row), an r×1 column, or a 1×1 scalar.
+func (t *Tape) Add(x, y *Tensor) *Tensor { return t.binary(opAdd, x, y) }
+
+// Sub records x − y, broadcasting like Add.
+func (t *Tape) Sub(x, y *Tensor) *Tensor { return t.binary(opSub, x, y) }
+
+// Mul records the elementwise (Hadamard) product x ⊙ y, broadcasting like Add.
+func (t *Tape) Mul(x, y *Tensor) *Tensor { return t.binary(opMul, x, y) }
+
+// broadcastDim returns the common size of two dimensions, or -1 when they do not broadcast.
+func broadcastDim(a, b int) int {
+	switch {
+	case a == b, b == 1:
+		return a
+	case a == 1:
+		return b
+	}
+	return -1
+}
+
+// strides returns the steps through x's data per row and per column of a broadcast result.
+func strides(x *Tensor) (rs, cs int) {
+	rs, cs = x.cols, 1
+	if x.rows == 1 {
+		rs = 0
+	}
+	if x.cols == 1 {
+		cs = 0
+	}
+	return rs, cs
+}
+
+func (t *Tape) binary(op opKind, x, y *Tensor) *Tensor {
+	t.owns(x)
+	t.owns(y)
+	r, c := broadcastDim(x.rows, y.rows), broadcastDim(x.cols, y.cols)
+	if r < 0 || c < 0 {
+		panic(fmt.Sprintf("autodiff: %s of %d×%d and %d×%d: shapes do not broadcast", op, x.rows, x.cols, y.rows, y.cols))
+	}
+	z := t.node(op, r, c)
+	z.x, z.y = x, y
+	z.value = grow(&z.vbuf, r*c)
+	xv, yv, zv := x.value, y.value, z.value
+	if x.rows == y.rows && x.cols == y.cols {
+		yv = yv[:len(xv)]
+		zv = zv[:len(xv)]
+		switch op {
+		case opAdd:
+			for i, a := range xv {
+				zv[i] = a + yv[i]
+			}
+		case opSub:
+			for i, a := range xv {
+				zv[i] = a - yv[i]
+			}
+		case opMul:
+			for i, a := range xv {
+				zv[i] = a * yv[i]
+			}
+		}
+		return t.record(z)
+	}
+	xrs, xcs := strides(x)
+	yrs, ycs := strides(y)
+	for i := 0; i < r; i++ {
+		zr := zv[i*c : i*c+c]
+		xo, yo := i*xrs, i*yrs
+		switch op {
+		case opAdd:
+			for j := range zr {
+				zr[j] = xv[xo+j*xcs] + yv[yo+j*ycs]
+			}
+		case opSub:
+			for j := range zr {
+				zr[j] = xv[xo+j*xcs] - yv[yo+j*ycs]
+			}
+		case opMul:
+			for j := range zr {
+				zr[j] = xv[xo+j*xcs] * yv[yo+j*ycs]
+			}
+		}
+	}
+	return t.record(z)
+}
+
+// Scale records s·x.
+func (t *Tape) Scale(s float64, x *Tensor) *Tensor {
+	t.owns(x)
+	z := t.node(opScale, x.rows, x.cols)
+	z.x, z.s = x, s
+	z.value = grow(&z.vbuf, z.Len())
+	for i, v := range x.value {
+		z.value[i] = s * v
+	}
+	return t.record(z)
+}
+
+// Sigmoid records the logistic function 1/(1+e⁻ˣ) elementwise.
+func (t *Tape) Sigmoid(x *Tensor) *Tensor { return t.unary(opSigmoid, x) }
+
+// Tanh records tanh elementwise.
+func (t *Tape) Tanh(x *Tensor) *Tensor { return t.unary(opTanh, x) }
+
+// ReLU records max(x, 0) elementwise; its derivative at 0 is taken as 0.
+func (t *Tape) ReLU(x *Tensor) *Tensor { return t.unary(opReLU, x) }
+
+// Exp records eˣ elementwise.
+func (t *Tape) Exp(x *Tensor) *Tensor { return t.unary(opExp, x) }
+
+// Log records the natural logarithm elementwise (NaN for negative entries, −Inf at 0).
+func (t *Tape) Log(x *Tensor) *Tensor { return t.unary(opLog, x) }
+
+// Square records x² elementwise.
+func (t *Tape) Square(x *Tensor) *Tensor { return t.unary(opSquare, x) }
+
+// Sin records sin elementwise.
+func (t *Tape) Sin(x *Tensor) *Tensor { return t.unary(opSin, x) }
+
+// Cos records cos elementwise.
+func (t *Tape) Cos(x *Tensor) *Tensor { return t.unary(opCos, x) }
+
+// sigmoid is 1/(1+e⁻ˣ), evaluated without overflow for either sign of x.
+func sigmoid(x float64) float64 {
+	if x >= 0 {
+		return 1 / (1 + math.Exp(-x))
+	}
+	e := math.Exp(x)
+	return e / (1 + e)
+}
+
+func (t *Tape) unary(op opKind, x *Tensor) *Tensor {
+	t.owns(x)
+	z := t.node(op, x.rows, x.cols)
+	z.x = x
+	zv := grow(&z.vbuf, z.Len())
+	z.value = zv
+	xv := x.value[:len(zv)]
+	switch op {
+	case opSigmoid:
+		for i, v := range xv {
+			zv[i] = sigmoid(v)
+		}
+	case opTanh:
+		for i, v := range xv {
+			zv[i] = math.Tanh(v)
+		}
+	case opReLU:
+		for i, v := range xv {
+			zv[i] = max(v, 0)
+		}
+	case opExp:
+		for i, v := range xv {
+			zv[i] = math.Exp(v)
+		}
+	case opLog:
+		for i, v := range xv {
+			zv[i] = math.Log(v)
+		}
+	case opSquare:
+		for i, v := range xv {
+			zv[i] = v * v
+		}
+	case opSin:
+		for i, v := range xv {
+			zv[i] = math.Sin(v)
+		}
+	case opCos:
+		for i, v := range xv {
+			zv[i] = math.Cos(v)
+		}
+	default:
+		panic("autodiff: unary " + op.String())
+	}
+	return t.record(z)
+}
+
+// Sum records the sum of all entries, a 1×1 tensor.
+func (t *Tape) Sum(x *Tensor) *Tensor {
+	t.owns(x)
+	z := t.node(opSum, 1, 1)
+	z.x = x
+	z.value = grow(&z.vbuf, 1)
+	var s float64
+	for _, v := range x.value {
+		s += v
+	}
+	z.value[0] = s
+	return t.record(z)
+}
+
+// Slice records rows i to j−1 of x, a (j−i) × Cols tensor. For a column vector these are its
+// entries i to j−1.
+func (t *Tape) Slice(x *Tensor, i, j int) *Tensor {
+	t.owns(x)
+	if i < 0 || j > x.rows || i >= j {
+		panic(fmt.Sprintf("autodiff: Slice(%d, %d) of %d rows", i, j, x.rows))
+	}
+	return t.slice(x, i*x.cols, j-i, x.cols)
+}
+
+// At records entry (i, j) of x as a 1×1 tensor.
+func (t *Tape) At(x *Tensor, i, j int) *Tensor {
+	t.owns(x)
+	if i < 0 || i >= x.rows || j < 0 || j >= x.cols {
+		panic(fmt.Sprintf("autodiff: At(%d, %d) of a %d×%d tensor", i, j, x.rows, x.cols))
+	}
+	return t.slice(x, i*x.cols+j, 1, 1)
+}
+
+// slice records the rows × cols tensor whose data are x's data from offset off on.
+func (t *Tape) slice(x *Tensor, off, rows, cols int) *Tensor {
+	z := t.node(opSlice, rows, cols)
+	z.x, z.off = x, off
+	z.value = grow(&z.vbuf, z.Len())
+	copy(z.value, x.value[off:])
+	return t.record(z)
+}
+
+// deriv returns the local derivative dz/dx of an elementwise unary operation at input x with
+// output z.
+func deriv(op opKind, x, z float64) float64 {
+	switch op {
+	case opSigmoid:
+		return z * (1 - z)
+	case opTanh:
+		return 1 - z*z
+	case opReLU:
+		if x > 0 {
+			return 1
+		}
+		return 0
+	case opExp:
+		return z
+	case opLog:
+		return 1 / x
+	case opSquare:
+		return 2 * x
+	case opSin:
+		return math.Cos(x)
+	case opCos:
+		return -math.Sin(x)
+	}
+	panic("autodiff: deriv of " + op.String())
+}
+
+// jvp computes z's tangent from its inputs' tangents (inputs without a tangent count as 0).
+func jvp(z *Tensor) {
+	x, y, dz := z.x, z.y, z.tangent
+	switch z.op {
+	case opMatMul, opMatMulT:
+		// d(a·b) = da·b + a·db; d(a·bᵀ) = da·bᵀ + a·dbᵀ.
+		trans := z.op == opMatMulT
+		beta := 0.0
+		if x.hasTangent {
+			gemm(false, trans, x.tangent, x.rows, x.cols, y.value, y.rows, y.cols, 0, dz)
+			beta = 1
+		}
+		if y.hasTangent {
+			gemm(false, trans, x.value, x.rows, x.cols, y.tangent, y.rows, y.cols, beta, dz)
+		}
+	case opTranspose:
+		transpose(dz, x.tangent, x.rows, x.cols, false)
+	case opAdd, opSub, opMul:
+		clear(dz)
+		binaryJVP(z)
+	case opScale:
+		for i, v := range x.tangent {
+			dz[i] = z.s * v
+		}
+	case opSigmoid, opTanh, opReLU, opExp, opLog, opSquare, opSin, opCos:
+		xv, zv, dx := x.value, z.value[:len(x.value)], x.tangent[:len(x.value)]
+		dz = dz[:len(x.value)]
+		for i, v := range xv {
+			dz[i] = deriv(z.op, v, zv[i]) * dx[i]
+		}
+	case opSum:
+		var s float64
+		for _, v := range x.tangent {
+			s += v
+		}
+		dz[0] = s
+	case opSlice:
+		copy(dz, x.tangent[z.off:])
+	default:
+		panic("autodiff: jvp of " + z.op.String())
+	}
+}
+
+// binaryJVP adds to z's tangent the contributions of Add, Sub and Mul's inputs, undoing
+// broadcasts by striding.
+func binaryJVP(z *Tensor) {
+	x, y, dz := z.x, z.y, z.tangent
+	xrs, xcs := strides(x)
+	yrs, ycs := strides(y)
+	for i := 0; i < z.rows; i++ {
+		row := dz[i*z.cols : (i+1)*z.cols]
+		xo, yo := i*xrs, i*yrs
+		if x.hasTangent {
+			dx := x.tangent
+			switch z.op {
+			case opAdd, opSub:
+				for j := range row {
+					row[j] += dx[xo+j*xcs]
+				}
+			case opMul:
+				yv := y.value
+				for j := range row {
+					row[j] += dx[xo+j*xcs] * yv[yo+j*ycs]
+				}
+			}
+		}
+		if y.hasTangent {
+			dy := y.tangent
+			switch z.op {
+			case opAdd:
+				for j := range row {
+					row[j] += dy[yo+j*ycs]
+				}
+			case opSub:
+				for j := range row {
+					row[j] -= dy[yo+j*ycs]
+				}
+			case opMul:
+				xv := x.value
+				for j := range row {
+					row[j] += xv[xo+j*xcs] * dy[yo+j*ycs]
+				}
+			}
+		}
+	}
+}
+
+// vjp pushes z's adjoint to the adjoints of those of its inputs that need one.
+func vjp(z *Tensor) {
+	x, y, g := z.x, z.y, z.grad
+	switch z.op {
+	case opMatMul:
+		// z = a·b: ā += z̄·bᵀ, b̄ += aᵀ·z̄.
+		if x.needGrad {
+			gemm(false, true, g, z.rows, z.cols, y.value, y.rows, y.cols, 1, x.grad)
+		}
+		if y.needGrad {
+			gemm(true, false, x.value, x.rows, x.cols, g, z.rows, z.cols, 1, y.grad)
+		}
+	case opMatMulT:
+		// z = a·bᵀ: ā += z̄·b, b̄ += z̄ᵀ·a.
+		if x.needGrad {
+			gemm(false, false, g, z.rows, z.cols, y.value, y.rows, y.cols, 1, x.grad)
+		}
+		if y.needGrad {
+			gemm(true, false, g, z.rows, z.cols, x.value, x.rows, x.cols, 1, y.grad)
+		}
+	case opTranspose:
+		transpose(x.grad, g, z.rows, z.cols, true)
+	case opAdd, opSub, opMul:
+		binaryVJP(z)
+	case opScale:
+		gx := x.grad[:len(g)]
+		for i, v := range g {
+			gx[i] += z.s * v
+		}
+	case opSigmoid, opTanh, opReLU, opExp, opLog, opSquare, opSin, opCos:
+		xv, zv, gx := x.value[:len(g)], z.value[:len(g)], x.grad[:len(g)]
+		switch z.op { // the common activations without the per-entry switch of deriv
+		case opSigmoid:
+			for i, v := range g {
+				gx[i] += v * zv[i] * (1 - zv[i])
+			}
+		case opTanh:
+			for i, v := range g {
+				gx[i] += v * (1 - zv[i]*zv[i])
+			}
+		case opSquare:
+			for i, v := range g {
+				gx[i] += 2 * v * xv[i]
+			}
+		default:
+			for i, v := range g {
+				gx[i] += v * deriv(z.op, xv[i], zv[i])
+			}
+		}
+	case opSum:
+		s := g[0]
+		for i := range x.grad {
+			x.grad[i] += s
+		}
+	case opSlice:
+		gx := x.grad[z.off : z.off+len(g)]
+		for i, v := range g {
+			gx[i] += v
+		}
+	default:
+		panic("autodiff: vjp of " + z.op.String())
+	}
+}
+
+// binaryVJP pushes the adjoint of Add, Sub or Mul to its inputs; a broadcast input receives
+// the sum over the rows or columns it was repeated along.
+func binaryVJP(z *Tensor) {
+	x, y, g := z.x, z.y, z.grad
+	xrs, xcs := strides(x)
+	yrs, ycs := strides(y)
+	for i := 0; i < z.rows; i++ {
+		row := g[i*z.cols : (i+1)*z.cols]
+		xo, yo := i*xrs, i*yrs
+		if x.needGrad {
+			gx := x.grad
+			switch z.op {
+			case opAdd, opSub:
+				for j, v := range row {
+					gx[xo+j*xcs] += v
+				}
+			case opMul:
+				yv := y.value
+				for j, v := range row {
+					gx[xo+j*xcs] += v * yv[yo+j*ycs]
+				}
+			}
+		}
+		if y.needGrad {
+			gy := y.grad
+			switch z.op {
+			case opAdd:
+				for j, v := range row {
+					gy[yo+j*ycs] += v
+				}
+			case opSub:
+				for j, v := range row {
+					gy[yo+j*ycs] -= v
+				}
+			case opMul:
+				xv := x.value
+				for j, v := range row {
+					gy[yo+j*ycs] += v * xv[xo+j*xcs]
+				}
+			}
+		}
+	}
+}
+
+// gemm sets c = op(a)·op(b) + beta·c for row-major a (ar×ac) and b (br×bc) as stored, where op
+// transposes when ta or tb is set.
+func gemm(ta, tb bool, a []float64, ar, ac int, b []float64, br, bc int, beta float64, c []float64) {
+	m, k := ar, ac
+	if ta {
+		m, k = ac, ar
+	}
+	n := bc
+	if tb {
+		n = br
+	}
+	matmul(trans(ta), trans(tb), m, n, k, a, ac, b, bc, beta, c)
+}
+
+func trans(t bool) blas.Transpose {
+	if t {
+		return blas.Trans
+	}
+	return blas.NoTrans
+}

@@ -1,0 +1,251 @@
+package autodiff
+
+import "fmt"
+
+// opKind names the operation that produced a tensor. The value, tangent (forward-mode) and
+// adjoint (reverse-mode) rules of every kind live in ops.go, side by side.
+type opKind uint8
+
+const (
+	opLeaf opKind = iota // Var, Const, Scalar: no inputs
+	opMatMul
+	opMatMulT
+	opTranspose
+	opAdd
+	opSub
+	opMul
+	opScale
+	opSigmoid
+	opTanh
+	opReLU
+	opExp
+	opLog
+	opSquare
+	opSin
+	opCos
+	opSum
+	opSlice
+)
+
+var opNames = [...]string{
+	opLeaf: "leaf", opMatMul: "MatMul", opMatMulT: "MatMulT", opTranspose: "Transpose",
+	opAdd: "Add", opSub: "Sub", opMul: "Mul", opScale: "Scale", opSigmoid: "Sigmoid",
+	opTanh: "Tanh", opReLU: "ReLU", opExp: "Exp", opLog: "Log", opSquare: "Square",
+	opSin: "Sin", opCos: "Cos", opSum: "Sum", opSlice: "Slice",
+}
+
+func (o opKind) String() string { return opNames[o] }
+
+// Tensor is one entry of a Tape: a Rows × Cols matrix of float64 in row-major order (a vector
+// is a matrix with one column or one row, a scalar is 1 × 1), the operation that produced it
+// and its inputs, and, once computed, its tangent (forward mode) and its adjoint (reverse
+// mode). Tensors are created only by a Tape's methods and belong to it: Tape.Reset recycles
+// them, so a *Tensor must not be used after the tape it came from was reset.
+type Tensor struct {
+	rows, cols int
+	value      []float64 // the value; owned (vbuf) or, for Var and Const, the caller's slice
+	grad       []float64 // adjoint ∂out/∂this after Backward; nil when not needed
+	tangent    []float64 // tangent (forward mode) when hasTangent
+	vbuf       []float64 // owned storage, kept across Reset
+	gbuf       []float64
+	tbuf       []float64
+	op         opKind
+	x, y       *Tensor // inputs
+	s          float64 // Scale's factor
+	off        int     // Slice's offset into x's data
+	index      int     // position on the tape
+	tape       *Tape
+	needGrad   bool // a Var is among the inputs (transitively): Backward gives it an adjoint
+	hasTangent bool // a seeded Var is among the inputs: its tangent is not identically zero
+}
+
+// Shape returns the number of rows and columns.
+func (x *Tensor) Shape() (rows, cols int) { return x.rows, x.cols }
+
+// Len returns Rows·Cols, the number of entries.
+func (x *Tensor) Len() int { return x.rows * x.cols }
+
+// Value returns the tensor's entries in row-major order. The slice belongs to the tape (or,
+// for Var and Const, is the caller's slice) and must not be modified.
+func (x *Tensor) Value() []float64 { return x.value }
+
+// Scalar returns the value of a 1 × 1 tensor; it panics for other shapes.
+func (x *Tensor) Scalar() float64 {
+	if x.rows != 1 || x.cols != 1 {
+		panic(fmt.Sprintf("autodiff: Scalar of a %d×%d tensor", x.rows, x.cols))
+	}
+	return x.value[0]
+}
+
+// Grad returns the adjoint ∂out/∂x computed by the last Backward(out), in the shape of x, or
+// nil when x does not depend on any Var (its adjoint is not needed). The slice belongs to the
+// tape.
+func (x *Tensor) Grad() []float64 { return x.grad }
+
+// Tangent returns the forward-mode tangent ẋ = Σ (∂x/∂v)·v̇ over the seeded Vars v, or nil when
+// no seeded Var is among x's inputs (the tangent is zero). It is computed when x is recorded
+// and again by Tape.Tangents. The slice belongs to the tape.
+func (x *Tensor) Tangent() []float64 {
+	if !x.hasTangent {
+		return nil
+	}
+	return x.tangent
+}
+
+// SetTangent seeds the tangent of a leaf (Var or Const) for forward mode: tensors recorded
+// afterwards carry tangents, and Tape.Tangents recomputes every tangent from the current
+// seeds. The slice is used, not copied, and must have length Len; nil removes the seed (a
+// zero tangent). SetTangent panics on a tensor that is not a leaf.
+func (x *Tensor) SetTangent(v []float64) {
+	if x.op != opLeaf {
+		panic("autodiff: SetTangent on " + x.op.String() + ", not a leaf")
+	}
+	if v == nil {
+		x.hasTangent, x.tangent = false, nil
+		return
+	}
+	if len(v) != x.Len() {
+		panic(fmt.Sprintf("autodiff: SetTangent: len(v) = %d, want %d", len(v), x.Len()))
+	}
+	x.hasTangent, x.tangent = true, v
+}
+
+// Tape records operations on tensors in the order they are made (a Wengert list). That order
+// is topological — an operation's inputs are always recorded before it — so one sweep backwards
+// (Backward) accumulates every adjoint, and one sweep forwards (Tangents) every tangent.
+//
+// A tape is reused: Reset forgets the recorded operations but keeps their tensors and
+// buffers, and recording the same sequence of operations on the same shapes again allocates
+// nothing. The zero Tape is ready to use. A Tape is not safe for concurrent use.
+type Tape struct {
+	nodes []*Tensor // recorded tensors; nodes[:n] are live, the rest wait for reuse
+	n     int
+}
+
+// NewTape returns an empty tape.
+func NewTape() *Tape { return &Tape{} }
+
+// Reset forgets every recorded tensor, keeping their storage for the next recording.
+// Tensors obtained before Reset must not be used afterwards.
+func (t *Tape) Reset() { t.n = 0 }
+
+// Len returns the number of tensors recorded since the last Reset.
+func (t *Tape) Len() int { return t.n }
+
+// grow returns (*buf)[:n], reallocating *buf when it is too small.
+func grow(buf *[]float64, n int) []float64 {
+	if cap(*buf) < n {
+		*buf = make([]float64, n)
+	}
+	return (*buf)[:n]
+}
+
+// node appends a tensor of the given kind and shape to the tape, reusing a recycled one.
+func (t *Tape) node(op opKind, rows, cols int) *Tensor {
+	var z *Tensor
+	if t.n < len(t.nodes) {
+		z = t.nodes[t.n]
+	} else {
+		z = &Tensor{}
+		t.nodes = append(t.nodes, z)
+	}
+	*z = Tensor{rows: rows, cols: cols, op: op, index: t.n, tape: t, vbuf: z.vbuf, gbuf: z.gbuf, tbuf: z.tbuf}
+	t.n++
+	return z
+}
+
+// owns panics unless x was recorded on t since its last Reset.
+func (t *Tape) owns(x *Tensor) {
+	if x == nil || x.tape != t || x.index >= t.n || t.nodes[x.index] != x {
+		panic("autodiff: tensor is not on this tape (or the tape was reset since)")
+	}
+}
+
+func (t *Tape) leaf(rows, cols int, value []float64, what string) *Tensor {
+	if rows < 1 || cols < 1 || len(value) != rows*cols {
+		panic(fmt.Sprintf("autodiff: %s: %d values for a %d×%d tensor", what, len(value), rows, cols))
+	}
+	z := t.node(opLeaf, rows, cols)
+	z.value = value
+	return z
+}
+
+// Var records an independent variable: a rows × cols tensor whose values are value (used,
+// not copied; it must not change while the tape is in use). Backward computes adjoints with
+// respect to Vars.
+func (t *Tape) Var(rows, cols int, value []float64) *Tensor {
+	z := t.leaf(rows, cols, value, "Var")
+	z.needGrad = true
+	return z
+}
+
+// Const records a constant tensor (data, targets): like Var, but no adjoint is computed for
+// it or for anything that depends only on constants.
+func (t *Tape) Const(rows, cols int, value []float64) *Tensor {
+	return t.leaf(rows, cols, value, "Const")
+}
+
+// Scalar records the 1 × 1 constant v.
+func (t *Tape) Scalar(v float64) *Tensor {
+	z := t.node(opLeaf, 1, 1)
+	z.value = grow(&z.vbuf, 1)
+	z.value[0] = v
+	return z
+}
+
+// record finishes a new operation tensor whose value has been computed: it decides whether
+// the tensor needs an adjoint and carries a tangent, and computes the tangent (dual-number
+// evaluation: the tangent travels with the value).
+func (t *Tape) record(z *Tensor) *Tensor {
+	z.needGrad = z.x.needGrad || (z.y != nil && z.y.needGrad)
+	z.hasTangent = z.x.hasTangent || (z.y != nil && z.y.hasTangent)
+	if z.hasTangent {
+		z.tangent = grow(&z.tbuf, z.Len())
+		jvp(z)
+	}
+	return z
+}
+
+// Backward computes the adjoint ∂out/∂x of every tensor x recorded up to out that depends on
+// a Var, in one reverse sweep over the tape: the adjoint of out is set to 1, the adjoints of
+// all others to 0, and each operation, from last to first, adds its output's adjoint times its
+// local derivative to its inputs' adjoints. out must be a 1 × 1 tensor of this tape. Read the
+// results with Grad.
+func (t *Tape) Backward(out *Tensor) {
+	t.owns(out)
+	if out.rows != 1 || out.cols != 1 {
+		panic(fmt.Sprintf("autodiff: Backward of a %d×%d tensor; want a scalar (1×1)", out.rows, out.cols))
+	}
+	for _, z := range t.nodes[:out.index+1] {
+		if !z.needGrad {
+			z.grad = nil
+			continue
+		}
+		z.grad = grow(&z.gbuf, z.Len())
+		clear(z.grad)
+	}
+	for _, z := range t.nodes[out.index+1 : t.n] {
+		z.grad = nil
+	}
+	if out.grad == nil { // out depends on no Var: every adjoint is zero or absent
+		return
+	}
+	out.grad[0] = 1
+	for i := out.index; i >= 0; i-- {
+		if z := t.nodes[i]; z.needGrad && z.op != opLeaf {
+			vjp(z)
+		}
+	}
+}
+
+// Tangents recomputes every tangent in one forward sweep over the tape from the current
+// seeds of the leaves (see SetTangent), without recomputing values: forward mode for a new
+// direction on the same recording.
+func (t *Tape) Tangents() {
+	for _, z := range t.nodes[:t.n] {
+		if z.op == opLeaf {
+			continue
+		}
+		t.record(z)
+	}
+}

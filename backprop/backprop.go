@@ -1,0 +1,249 @@
+package backprop
+
+import (
+	"fmt"
+	"math"
+
+	"gonum.org/v1/gonum/blas"
+	"gonum.org/v1/gonum/blas/blas64"
+
+	"nabla/gradients"
+	"nabla/nn"
+)
+
+// Name is the engine's registry name.
+const Name = "backprop"
+
+func init() {
+	gradients.Register(gradients.Info{
+		Name:        Name,
+		Description: "hand-coded backpropagation: the notes' δ/γ formulas for L dense layers, batched",
+		Exact:       true,
+		Tolerance:   1e-12,
+		New:         func(net *nn.Network) (gradients.Engine, error) { return New(net) },
+	})
+}
+
+var (
+	_ gradients.Engine      = (*Engine)(nil)
+	_ gradients.Directional = (*Engine)(nil)
+)
+
+// Engine computes K and ∇K of one network by backpropagation. It keeps its buffers between
+// calls: after the first call on a batch size it allocates nothing, and it re-sizes them when
+// the batch size changes. An Engine is not safe for concurrent use; make one per goroutine.
+type Engine struct {
+	net    *nn.Network
+	layers []*nn.Dense
+	act    []blas64.General // act[l]: N × Outputs of layer l, the activations σ(ŷ)
+	delta  []blas64.General // delta[l]: N × Outputs of layer l, ∂K/∂ŷ (δ, γ, … of the notes)
+	buf    []float64        // backing store of act and delta
+	n      int              // batch size the buffers are laid out for; 0 before the first call
+	grad   []float64        // ∇K for Directional, allocated on its first call
+}
+
+// New prepares an engine for the network. It returns an error wrapping
+// gradients.ErrUnsupported if the network has a layer that is not dense.
+func New(net *nn.Network) (*Engine, error) {
+	e := &Engine{
+		net:    net,
+		layers: make([]*nn.Dense, len(net.Layers)),
+		act:    make([]blas64.General, len(net.Layers)),
+		delta:  make([]blas64.General, len(net.Layers)),
+	}
+	for l, layer := range net.Layers {
+		d, ok := layer.(*nn.Dense)
+		if !ok || d == nil {
+			return nil, fmt.Errorf("backprop: %w: layer %d is %v; backprop handles dense layers only", gradients.ErrUnsupported, l+1, layer)
+		}
+		e.layers[l] = d
+	}
+	return e, nil
+}
+
+// Name returns "backprop".
+func (e *Engine) Name() string { return Name }
+
+// size lays out the buffers for batch size n, growing the backing store if needed.
+func (e *Engine) size(n int) {
+	if n == e.n {
+		return
+	}
+	total := 0
+	for _, d := range e.layers {
+		total += 2 * n * d.Out
+	}
+	if cap(e.buf) < total {
+		e.buf = make([]float64, total)
+	}
+	buf := e.buf[:total]
+	for l, d := range e.layers {
+		k := n * d.Out
+		e.act[l] = blas64.General{Rows: n, Cols: d.Out, Stride: d.Out, Data: buf[:k:k]}
+		e.delta[l] = blas64.General{Rows: n, Cols: d.Out, Stride: d.Out, Data: buf[k : 2*k : 2*k]}
+		buf = buf[2*k:]
+	}
+	e.n = n
+}
+
+// Gradient writes ∇K(A) on the batch into dst (allocated if nil; otherwise it must have length
+// NumParams, or Gradient panics) and returns dst and K. A and the batch are validated with
+// Network.Check first; they are never modified.
+func (e *Engine) Gradient(dst, A []float64, b nn.Batch) ([]float64, float64, error) {
+	dst = gradients.CheckDst("backprop", dst, e.net.NumParams())
+	if err := e.net.Check(A, b); err != nil {
+		return nil, 0, fmt.Errorf("backprop: %w", err)
+	}
+	return dst, e.gradient(dst, A, b), nil
+}
+
+// Directional returns K and the directional derivative ∇K(A)·v. It is not a separate method
+// of differentiation: it computes the whole gradient by backpropagation (into a buffer kept
+// by the engine) and returns its dot product with v. v must have length NumParams, or
+// Directional panics.
+func (e *Engine) Directional(A, v []float64, b nn.Batch) (k, dk float64, err error) {
+	if len(v) != e.net.NumParams() {
+		panic(fmt.Sprintf("backprop: len(v) = %d, want %d", len(v), e.net.NumParams()))
+	}
+	if err := e.net.Check(A, b); err != nil {
+		return 0, 0, fmt.Errorf("backprop: %w", err)
+	}
+	for i, x := range v {
+		if math.IsNaN(x) || math.IsInf(x, 0) {
+			return 0, 0, fmt.Errorf("backprop: direction v: %w", &nn.NonFiniteError{Where: "v", Name: " at " + e.net.ParamName(i), Index: i, Value: x})
+		}
+	}
+	if e.grad == nil {
+		e.grad = make([]float64, e.net.NumParams())
+	}
+	k = e.gradient(e.grad, A, b)
+	vec := func(x []float64) blas64.Vector { return blas64.Vector{N: len(x), Inc: 1, Data: x} }
+	return k, blas64.Dot(vec(e.grad), vec(v)), nil
+}
+
+// gradient is the algorithm on validated inputs: a forward pass that keeps every layer's
+// activations, then the backward pass of the notes' formulas, layer L down to layer 1.
+func (e *Engine) gradient(dst, A []float64, b nn.Batch) float64 {
+	n := b.Len()
+	e.size(n)
+	X := b.X.RawMatrix()
+	L := len(e.layers)
+
+	// Forward: ŷ = W x + b for every row at once (Ŷ = X Wᵀ + 1 bᵀ), then y = σ(ŷ) in place.
+	in := X
+	for l, d := range e.layers {
+		w, bias := e.net.LayerParams(A, l)
+		act := e.act[l]
+		for i := 0; i < n; i++ {
+			copy(act.Data[i*act.Stride:i*act.Stride+d.Out], bias)
+		}
+		W := blas64.General{Rows: d.Out, Cols: d.In, Stride: d.In, Data: w}
+		gemm(blas.NoTrans, blas.Trans, 1, in, W, 1, act)
+		d.Act.Apply(act.Data, act.Data)
+		in = act
+	}
+
+	// Cost and the output layer's δ = ∂K/∂z · σ'(ẑ) with ∂K/∂z = 2(z − z̄)   [1]
+	z, zbar, delta := e.act[L-1], b.Z.RawMatrix(), e.delta[L-1]
+	var k float64
+	for i := 0; i < n; i++ {
+		zi := z.Data[i*z.Stride : i*z.Stride+z.Cols]
+		ti := zbar.Data[i*zbar.Stride : i*zbar.Stride+zbar.Cols]
+		di := delta.Data[i*delta.Stride : i*delta.Stride+delta.Cols]
+		for j, v := range zi {
+			r := v - ti[j]
+			k += r * r
+			di[j] = 2 * r
+		}
+	}
+	mulDeriv(e.layers[L-1].Act, delta.Data, z.Data)
+
+	// Backward, layer l = L … 1 with δ its ∂K/∂ŷ and y its input (x for the first layer):
+	//   ∂K/∂W = Σ over the batch of δ yᵀ  (= Δᵀ Y)                               [4]
+	//   ∂K/∂b = Σ over the batch of δ     (the column sums of Δ)                  [3]
+	//   γ = (Wᵀ δ) ⊙ σ'(ŷ of the layer below) (= Δ W, then ⊙ σ')                  [2]
+	for l := L - 1; l >= 0; l-- {
+		d := e.layers[l]
+		delta := e.delta[l]
+		in := X
+		if l > 0 {
+			in = e.act[l-1]
+		}
+		gw, gb := e.net.LayerParams(dst, l)
+		gemm(blas.Trans, blas.NoTrans, 1, delta, in, 0, blas64.General{Rows: d.Out, Cols: d.In, Stride: d.In, Data: gw})
+		clear(gb)
+		for i := 0; i < n; i++ {
+			for j, v := range delta.Data[i*delta.Stride : i*delta.Stride+d.Out] {
+				gb[j] += v
+			}
+		}
+		if l == 0 {
+			break // ∂K/∂x is not needed
+		}
+		w, _ := e.net.LayerParams(A, l)
+		below := e.delta[l-1]
+		gemm(blas.NoTrans, blas.NoTrans, 1, delta, blas64.General{Rows: d.Out, Cols: d.In, Stride: d.In, Data: w}, 0, below)
+		mulDeriv(e.layers[l-1].Act, below.Data, e.act[l-1].Data)
+	}
+	return k
+}
+
+// mulDeriv multiplies dst elementwise by σ'(ŷ), computed from the activations y = σ(ŷ) so
+// that no exponential is evaluated twice: σ' = y(1−y) for the sigmoid, 1−y² for tanh, [y > 0]
+// for ReLU (σ'(0) = 0, as nn.Activation.Deriv) and 1 for the identity. These are the same
+// floating-point operations as nn.Activation.Deriv(ŷ).
+func mulDeriv(a nn.Activation, dst, y []float64) {
+	y = y[:len(dst)]
+	switch a {
+	case nn.Sigmoid:
+		for i, s := range y {
+			dst[i] *= s * (1 - s)
+		}
+	case nn.Tanh:
+		for i, t := range y {
+			dst[i] *= 1 - t*t
+		}
+	case nn.ReLU:
+		for i, v := range y {
+			if !(v > 0) {
+				dst[i] = 0
+			}
+		}
+	case nn.Identity:
+	default:
+		panic("backprop: unknown activation " + a.String())
+	}
+}
+
+// Tile sizes for gemm: gonum's Gemm computes a product serially when C spans fewer than four
+// 64×64 blocks and otherwise starts goroutines, which allocates. A 64×192 tile is three blocks.
+const (
+	tileRows = 64
+	tileCols = 192
+)
+
+// gemm computes C = alpha·op(A)·op(B) + beta·C like blas64.Gemm, but tile by tile over C so
+// that every underlying call runs serially and allocates nothing.
+func gemm(tA, tB blas.Transpose, alpha float64, a, b blas64.General, beta float64, c blas64.General) {
+	m, n := c.Rows, c.Cols
+	for i := 0; i < m; i += tileRows {
+		r := min(tileRows, m-i)
+		as := a
+		if tA == blas.NoTrans {
+			as.Rows, as.Data = r, a.Data[i*a.Stride:]
+		} else {
+			as.Cols, as.Data = r, a.Data[i:]
+		}
+		for j := 0; j < n; j += tileCols {
+			s := min(tileCols, n-j)
+			bs := b
+			if tB == blas.NoTrans {
+				bs.Cols, bs.Data = s, b.Data[j:]
+			} else {
+				bs.Rows, bs.Data = s, b.Data[j*b.Stride:]
+			}
+			cs := blas64.General{Rows: r, Cols: s, Stride: c.Stride, Data: c.Data[i*c.Stride+j:]}
+			blas64.Gemm(tA, tB, alpha, as, bs, beta, cs)
+		}
+	}
+}

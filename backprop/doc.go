@@ -1,0 +1,58 @@
+// Package backprop is nabla's hand-coded gradient engine: backpropagation with the formulas
+// of the lecture notes, generalised from their two layers to L dense layers with any
+// activation, and computed for a whole batch at once with matrix products.
+//
+// # The notes' formulas
+//
+// The notes' network has two layers, ŷ = V x + b, y = σ(ŷ), ẑ = W y + c, z = σ(ẑ), and cost
+// K = Σ ‖z − z̄‖². With δₖ := ∂K/∂ẑₖ and γⱼ := ∂K/∂ŷⱼ they derive
+//
+//	[1] δₖ = ∂K/∂zₖ · σ'(ẑₖ)            with ∂K/∂zₖ = 2(zₖ − z̄ₖ)
+//	[2] γⱼ = (Wᵀδ)ⱼ · σ'(ŷⱼ)
+//	[3] ∂K/∂cₖ = δₖ,  ∂K/∂bⱼ = γⱼ
+//	[4] ∂K/∂wₖⱼ = δₖ yⱼ,  ∂K/∂vⱼᵢ = γⱼ xᵢ
+//
+// In nabla's layout V, b, W, c are the blocks W1, b1, W2, b2 of A. The notes write the first
+// half of [4] as ∂K/∂wₖⱼ = γⱼ δₖ, a transcription slip: wₖⱼ multiplies yⱼ in ẑₖ = Σⱼ wₖⱼ yⱼ + cₖ,
+// so its derivative is δₖ yⱼ, the same pattern as ∂K/∂vⱼᵢ = γⱼ xᵢ. The tests check the
+// engine against these formulas written out by hand on a 2-layer network.
+//
+// # L layers
+//
+// Layer l computes ŷˡ = Wˡ yˡ⁻¹ + bˡ and yˡ = σₗ(ŷˡ) with y⁰ = x, z = yᴸ. Writing δˡ := ∂K/∂ŷˡ,
+// the notes' δ is δᴸ and their γ is δᴸ⁻¹, and the formulas become one recursion:
+//
+//	δᴸ   = 2(z − z̄) ⊙ σ'ᴸ(ŷᴸ)                      [1]
+//	δˡ⁻¹ = (Wˡᵀ δˡ) ⊙ σ'ₗ₋₁(ŷˡ⁻¹)                  [2]
+//	∂K/∂bˡ = δˡ,  ∂K/∂Wˡ = δˡ (yˡ⁻¹)ᵀ              [3], [4]
+//
+// summed over the pairs of the batch, since K is a sum over them. σ' is computed from the
+// activations kept from the forward pass (y(1−y) for the sigmoid, 1−y² for tanh, [y > 0] for
+// ReLU, 1 for the identity), which are the same floating-point operations as
+// nn.Activation.Deriv(ŷ) without a second exponential.
+//
+// # Batched
+//
+// With the N pairs of a batch as the rows of matrices (X is N × inputs, Yˡ and Δˡ are
+// N × outputs of layer l), every step is one matrix product for the whole batch, done by
+// blas64.Gemm with transposes instead of transposed copies:
+//
+//	Ŷˡ = Yˡ⁻¹ Wˡᵀ + 1 bˡᵀ,  Yˡ = σ(Ŷˡ)             forward
+//	∂K/∂Wˡ = Δˡᵀ Yˡ⁻¹                                [4]
+//	∂K/∂bˡ = column sums of Δˡ                       [3]
+//	Δˡ⁻¹ = (Δˡ Wˡ) ⊙ σ'(Ŷˡ⁻¹)                        [2]
+//
+// The engine runs its own forward pass, because it needs every layer's activations. It keeps
+// its matrices between calls, so a Gradient call allocates nothing once the engine has seen
+// the batch size; the products are issued in tiles small enough that gonum computes each one
+// serially rather than starting goroutines, which would allocate. ∂K/∂x of the first layer is
+// not needed and not computed.
+//
+// The engine registers itself as "backprop" (exact, tolerance 1e-12) with package gradients;
+// import it for that side effect:
+//
+//	import _ "nabla/backprop"
+//
+// It also offers gradients.Directional, but only as a convenience: ∇K·v is the dot product of
+// the full backpropagated gradient with v, not a forward-mode derivative.
+package backprop

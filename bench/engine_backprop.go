@@ -1,0 +1,3 @@
+package bench
+
+import _ "nabla/backprop" // registers the "backprop" engine

@@ -1,0 +1,3 @@
+package bench
+
+import _ "nabla/numeric" // registers numeric-forward, numeric-central, … with package gradients

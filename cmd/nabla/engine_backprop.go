@@ -1,0 +1,3 @@
+package main
+
+import _ "nabla/backprop" // registers the "backprop" engine

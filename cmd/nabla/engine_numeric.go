@@ -1,0 +1,3 @@
+package main
+
+import _ "nabla/numeric" // registers numeric-forward, numeric-central, … with package gradients

@@ -1,0 +1,283 @@
+package numeric
+
+import (
+	"math"
+	"slices"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+	"gonum.org/v1/gonum/diff/fd"
+	"gonum.org/v1/gonum/floats"
+
+	"nabla/gradients"
+	"nabla/gradients/gradtest"
+	"nabla/nn"
+)
+
+func TestConformance(t *testing.T) {
+	for _, tc := range []struct {
+		name string
+		s    *Settings
+		opts gradtest.Options
+	}{
+		{"zero-settings", nil, gradtest.Options{Tolerance: CentralTolerance}},
+		{"forward", &Settings{Formula: Forward}, gradtest.Options{Tolerance: ForwardTolerance}},
+		{"backward", &Settings{Formula: Backward}, gradtest.Options{Tolerance: ForwardTolerance}},
+		{"central", &Settings{Formula: Central}, gradtest.Options{Tolerance: CentralTolerance}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			gradtest.Run(t, func(net *nn.Network) (gradients.Engine, error) { return New(net, tc.s) }, tc.opts)
+		})
+	}
+}
+
+func TestRegistered(t *testing.T) {
+	for _, tc := range []struct {
+		name string
+		tol  float64
+	}{
+		{"numeric-forward", ForwardTolerance},
+		{"numeric-central", CentralTolerance},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			info, err := gradients.Lookup(tc.name)
+			require.NoError(t, err)
+			assert.False(t, info.Exact)
+			assert.Equal(t, tc.tol, info.Tolerance)
+			e, err := gradients.New(tc.name, nn.MustParse("3-4-2"))
+			require.NoError(t, err)
+			assert.Equal(t, tc.name, e.Name())
+		})
+	}
+}
+
+// exact is ∇K by the five-point formula at a step where its O(h⁴) truncation and O(ε/h)
+// rounding errors are both below 1e-10 on smooth, well-scaled networks: the yardstick of the
+// measurements below (numeric may not import an exact engine).
+func exact(t *testing.T, c gradtest.Case) []float64 {
+	e, err := New(c.Net, &Settings{Formula: Central5, Step: 1e-3})
+	require.NoError(t, err)
+	g, _, err := e.Gradient(nil, c.A, c.B)
+	require.NoError(t, err)
+	return g
+}
+
+func maxRelErr(a, b []float64) float64 {
+	var m float64
+	for i := range a {
+		m = max(m, gradients.RelErr(a[i], b[i]))
+	}
+	return m
+}
+
+// TestTolerances measures the registered engines against the five-point yardstick on every
+// gradtest architecture without ReLU (whose kinks the wide five-point stencil may cross),
+// batch sizes 1 to 64, and holds the worst error to the registered tolerance.
+func TestTolerances(t *testing.T) {
+	for _, tc := range []struct {
+		f   fd.Formula
+		tol float64
+	}{{Forward, ForwardTolerance}, {Central, CentralTolerance}} {
+		t.Run(FormulaName(tc.f), func(t *testing.T) {
+			var worst float64
+			for _, arch := range gradtest.Architectures {
+				net := nn.MustParse(arch)
+				if hasReLU(net) {
+					continue
+				}
+				for _, bs := range []int{1, 64} {
+					c := gradtest.RandomCase(arch, bs, 2)
+					e, err := New(c.Net, &Settings{Formula: tc.f})
+					require.NoError(t, err)
+					g, _, err := e.Gradient(nil, c.A, c.B)
+					require.NoError(t, err)
+					worst = max(worst, maxRelErr(exact(t, c), g))
+				}
+			}
+			t.Logf("worst relative error %.2g (tolerance %.0g)", worst, tc.tol)
+			assert.LessOrEqual(t, worst, tc.tol)
+			assert.Greater(t, worst, tc.tol/1e3, "tolerance far looser than measured")
+		})
+	}
+}
+
+func hasReLU(net *nn.Network) bool {
+	for _, l := range net.Layers {
+		if l.(*nn.Dense).Act == nn.ReLU {
+			return true
+		}
+	}
+	return false
+}
+
+func TestCostEvaluations(t *testing.T) {
+	c := gradtest.RandomCase("4-6-3:tanh,sigmoid", 5, 1)
+	n := c.Net.NumParams()
+	for _, tc := range []struct {
+		f    fd.Formula
+		want int
+	}{
+		{Forward, n + 1},
+		{Backward, n + 1},
+		{Central, 2*n + 1},
+		{Central5, 4*n + 1},
+	} {
+		t.Run(FormulaName(tc.f), func(t *testing.T) {
+			e, err := New(c.Net, &Settings{Formula: tc.f})
+			require.NoError(t, err)
+			assert.Equal(t, tc.want, e.CostEvaluations())
+			before := e.eval.calls()
+			_, _, err = e.Gradient(nil, c.A, c.B)
+			require.NoError(t, err)
+			assert.Equal(t, tc.want, e.eval.calls()-before, "evaluations counted during Gradient")
+		})
+	}
+}
+
+// TestOrder checks the formulas' convergence orders: shrinking h tenfold (in the range where
+// truncation dominates) shrinks the error about 10^order times.
+func TestOrder(t *testing.T) {
+	c := gradtest.RandomCase("3-4-2:tanh,sigmoid", 3, 4)
+	ref := exact(t, c)
+	for _, tc := range []struct {
+		f     fd.Formula
+		order int
+		h     float64
+	}{
+		{Forward, 1, 1e-3},
+		{Backward, 1, 1e-3},
+		{Central, 2, 1e-2},
+		{Central5, 4, 1e-1},
+	} {
+		t.Run(FormulaName(tc.f), func(t *testing.T) {
+			assert.Equal(t, tc.order, Order(tc.f))
+			errAt := func(h float64) float64 {
+				e, err := New(c.Net, &Settings{Formula: tc.f, Step: h})
+				require.NoError(t, err)
+				d, err := e.Partial(c.A, c.B, 5)
+				require.NoError(t, err)
+				return math.Abs(d - ref[5])
+			}
+			ratio := errAt(tc.h) / errAt(tc.h/10)
+			assert.InEpsilon(t, math.Pow(10, float64(tc.order)), ratio, 0.3, "error ratio for h/10")
+		})
+	}
+}
+
+func TestSettings(t *testing.T) {
+	net := nn.MustParse("2-3-1")
+	for _, tc := range []struct {
+		name     string
+		s        *Settings
+		wantName string
+		wantStep float64
+		wantErr  bool
+	}{
+		{"nil", nil, "numeric-central", Central.Step, false},
+		{"zero", &Settings{}, "numeric-central", Central.Step, false},
+		{"forward default step", &Settings{Formula: Forward}, "numeric-forward", Forward.Step, false},
+		{"explicit step", &Settings{Formula: Backward, Step: 1e-5}, "numeric-backward", 1e-5, false},
+		{"five-point", &Settings{Formula: Central5}, "numeric-central5", Central5.Step, false},
+		{"custom formula", &Settings{Formula: fd.Formula{Stencil: []fd.Point{{Loc: 0, Coeff: -1.5}, {Loc: 1, Coeff: 2}, {Loc: 2, Coeff: -0.5}}, Derivative: 1, Step: 1e-6}}, "numeric", 1e-6, false},
+		{"not a first derivative", &Settings{Formula: fd.Formula{Stencil: []fd.Point{{Loc: 0, Coeff: -1}, {Loc: 2, Coeff: 0.5}, {Loc: -1, Coeff: 0.5}}, Derivative: 1, Step: 1e-6}}, "", 0, true},
+		{"second derivative", &Settings{Formula: fd.Central2nd}, "", 0, true},
+		{"weights not summing to 0", &Settings{Formula: fd.Formula{Stencil: []fd.Point{{Loc: 1, Coeff: 1}}, Derivative: 1, Step: 1e-6}}, "", 0, true},
+		{"repeated location", &Settings{Formula: fd.Formula{Stencil: []fd.Point{{Loc: 1, Coeff: 1}, {Loc: 1, Coeff: -1}}, Derivative: 1, Step: 1e-6}}, "", 0, true},
+		{"NaN location", &Settings{Formula: fd.Formula{Stencil: []fd.Point{{Loc: math.NaN(), Coeff: 1}, {Loc: 0, Coeff: -1}}, Derivative: 1, Step: 1e-6}}, "", 0, true},
+		{"negative step", &Settings{Formula: Forward, Step: -1e-6}, "", 0, true},
+		{"infinite step", &Settings{Formula: Forward, Step: math.Inf(1)}, "", 0, true},
+		{"no default step", &Settings{Formula: fd.Formula{Stencil: Central.Stencil, Derivative: 1}}, "", 0, true},
+		{"no default step but a step", &Settings{Formula: fd.Formula{Stencil: Central.Stencil, Derivative: 1}, Step: 1e-5}, "numeric-central", 1e-5, false},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			e, err := New(net, tc.s)
+			if tc.wantErr {
+				require.ErrorIs(t, err, ErrFormula)
+				return
+			}
+			require.NoError(t, err)
+			assert.Equal(t, tc.wantName, e.Name())
+			assert.Equal(t, tc.wantStep, e.Step())
+		})
+	}
+}
+
+func TestCustomFormula(t *testing.T) {
+	// A lopsided second-order formula: (−3K(A) + 4K(A+h) − K(A+2h))/(2h).
+	f := fd.Formula{Stencil: []fd.Point{{Loc: 0, Coeff: -1.5}, {Loc: 1, Coeff: 2}, {Loc: 2, Coeff: -0.5}}, Derivative: 1, Step: 1e-5}
+	c := gradtest.RandomCase("3-4-2:tanh,sigmoid", 4, 9)
+	e, err := New(c.Net, &Settings{Formula: f})
+	require.NoError(t, err)
+	assert.Equal(t, "numeric", e.Name())
+	assert.Equal(t, 2, Order(f))
+	assert.Equal(t, 2*c.Net.NumParams()+1, e.CostEvaluations())
+	g, _, err := e.Gradient(nil, c.A, c.B)
+	require.NoError(t, err)
+	assert.LessOrEqual(t, maxRelErr(exact(t, c), g), 1e-7)
+}
+
+func TestPartial(t *testing.T) {
+	c := gradtest.RandomCase("4-5-2:tanh,identity", 6, 2)
+	for _, f := range []fd.Formula{Forward, Central} {
+		e, err := New(c.Net, &Settings{Formula: f})
+		require.NoError(t, err)
+		g, _, err := e.Gradient(nil, c.A, c.B)
+		require.NoError(t, err)
+		for _, j := range []int{0, 7, c.Net.NumParams() - 1} {
+			d, err := e.Partial(c.A, c.B, j)
+			require.NoError(t, err)
+			assert.Equal(t, g[j], d, "%s %s", FormulaName(f), c.Net.ParamName(j))
+		}
+		_, err = e.Partial(c.A, c.B, c.Net.NumParams())
+		assert.ErrorIs(t, err, nn.ErrShape)
+		_, err = e.Partial(c.A, nn.Batch{}, 0)
+		assert.ErrorIs(t, err, nn.ErrEmptyBatch)
+	}
+}
+
+func TestDirectional(t *testing.T) {
+	c := gradtest.RandomCase("4-6-3:tanh,sigmoid", 8, 3)
+	ref := exact(t, c)
+	rng := nn.NewRand(5)
+	v := make([]float64, c.Net.NumParams())
+	for i := range v {
+		v[i] = 3 * rng.NormFloat64()
+	}
+	want := floats.Dot(ref, v)
+	wantK := nn.NewEvaluator(c.Net).Cost(c.A, c.B)
+	for _, tc := range []struct {
+		f     fd.Formula
+		evals int
+		tol   float64
+	}{{Forward, 2, 1e-5}, {Central, 3, 1e-8}} {
+		t.Run(FormulaName(tc.f), func(t *testing.T) {
+			A := slices.Clone(c.A)
+			e, err := New(c.Net, &Settings{Formula: tc.f})
+			require.NoError(t, err)
+			before := e.eval.calls()
+			k, dk, err := e.Directional(c.A, v, c.B)
+			require.NoError(t, err)
+			assert.Equal(t, tc.evals, e.eval.calls()-before, "cost evaluations")
+			assert.Equal(t, wantK, k)
+			assert.LessOrEqual(t, gradients.RelErr(want, dk), tc.tol, "want %v, got %v", want, dk)
+			assert.Equal(t, A, c.A, "A modified")
+
+			_, dk, err = e.Directional(c.A, make([]float64, len(v)), c.B)
+			require.NoError(t, err)
+			assert.Zero(t, dk, "zero direction")
+
+			_, _, err = e.Directional(c.A, v[1:], c.B)
+			assert.ErrorIs(t, err, nn.ErrShape)
+			bad := slices.Clone(v)
+			bad[3] = math.Inf(-1)
+			_, _, err = e.Directional(c.A, bad, c.B)
+			assert.ErrorIs(t, err, nn.ErrNonFinite)
+			_, _, err = e.Directional(c.A[1:], v, c.B)
+			assert.ErrorIs(t, err, nn.ErrShape)
+
+			allocs := testing.AllocsPerRun(5, func() { _, _, _ = e.Directional(c.A, v, c.B) })
+			assert.Zero(t, allocs)
+		})
+	}
+}

@@ -1,0 +1,340 @@
+package reports
+
+import (
+	"encoding/json"
+	"fmt"
+	"io"
+	"math"
+	"strconv"
+	"strings"
+
+	"github.com/olekukonko/tablewriter"
+	"github.com/olekukonko/tablewriter/renderer"
+	"github.com/olekukonko/tablewriter/tw"
+
+	"nabla/gradients"
+)
+
+// Agreement is a cross-check of gradient engines on one network, set of parameters and batch
+// (a gradients.Report) together with what it takes to repeat it: the batch size and seed, the
+// engines that ran with their cost K, and the engines left out and why. nabla compare prints
+// it with Table, Markdown or JSON.
+type Agreement struct {
+	Net     string           `json:"net"`     // architecture string, as nn.Network.String
+	Params  int              `json:"params"`  // number of parameters, len(A)
+	Batch   int              `json:"batch"`   // training pairs in the batch
+	Seed    uint64           `json:"seed"`    // seed of the parameters and the batch
+	Engines []EngineRun      `json:"engines"` // the engines compared, in the order of Pairs
+	Skipped []SkippedEngine  `json:"skipped,omitempty"`
+	Pairs   []gradients.Pair `json:"pairs"` // every unordered pair of Engines
+	Agree   bool             `json:"agree"` // every pair agrees
+}
+
+// EngineRun is one engine's part in an Agreement.
+type EngineRun struct {
+	Name      string  `json:"name"`
+	Tolerance float64 `json:"tolerance"` // the engine's own relative tolerance
+	K         float64 `json:"K"`         // the cost the engine returned
+}
+
+// SkippedEngine is a registered engine that was not run, with the reason.
+type SkippedEngine struct {
+	Name   string `json:"name"`
+	Reason string `json:"reason"`
+}
+
+// NewAgreement builds an Agreement from the engines' results and their cross-check (as
+// returned by gradients.Run and gradients.Compare). Batch, Seed, Params and Skipped are left
+// for the caller to fill in.
+func NewAgreement(rep gradients.Report, results []gradients.Result) Agreement {
+	a := Agreement{Net: rep.Net, Pairs: rep.Pairs, Agree: rep.Agree}
+	for _, r := range results {
+		a.Engines = append(a.Engines, EngineRun{Name: r.Engine, Tolerance: r.Tolerance, K: r.K})
+	}
+	return a
+}
+
+// Disagreeing returns the pairs that do not agree.
+func (a Agreement) Disagreeing() []gradients.Pair {
+	var bad []gradients.Pair
+	for _, p := range a.Pairs {
+		if !p.Agree {
+			bad = append(bad, p)
+		}
+	}
+	return bad
+}
+
+// Summary is one line saying whether the engines agree, and if not, which pair is worst.
+func (a Agreement) Summary() string {
+	bad := a.Disagreeing()
+	if len(bad) == 0 {
+		if len(a.Pairs) == 1 {
+			return "the pair agrees within its tolerance"
+		}
+		return fmt.Sprintf("all %d pairs agree within their tolerances", len(a.Pairs))
+	}
+	w := bad[0]
+	for _, p := range bad[1:] {
+		if p.MaxRelErr > w.MaxRelErr {
+			w = p
+		}
+	}
+	s := fmt.Sprintf("%d of %d pairs disagree; worst %s vs %s: max rel err %s > tolerance %s",
+		len(bad), len(a.Pairs), w.A, w.B, fmtErr(w.MaxRelErr), fmtErr(w.Tolerance))
+	if w.MaxRelErr <= w.Tolerance { // only the costs differ
+		s = fmt.Sprintf("%d of %d pairs disagree; worst %s vs %s: cost rel err %s > tolerance %s",
+			len(bad), len(a.Pairs), w.A, w.B, fmtErr(w.CostErr), fmtErr(w.Tolerance))
+	}
+	if w.FirstBad != "" {
+		s += fmt.Sprintf(" at %s (first bad block %s)", w.Worst, w.FirstBad)
+	}
+	return s
+}
+
+// Table writes the agreement as terminal tables: a heading line, the engines with their K,
+// the pairs with their errors and verdicts, and a summary line.
+func (a Agreement) Table(w io.Writer) error {
+	return a.render(w, false)
+}
+
+// Markdown writes the agreement as Markdown: a heading line, the engine and pair tables and
+// the summary, ready to paste into a note.
+func (a Agreement) Markdown(w io.Writer) error {
+	return a.render(w, true)
+}
+
+func (a Agreement) heading() string {
+	return fmt.Sprintf("gradient agreement on %s (%d parameters), batch %d, seed %d", a.Net, a.Params, a.Batch, a.Seed)
+}
+
+func (a Agreement) render(w io.Writer, md bool) error {
+	var b strings.Builder
+	if md {
+		fmt.Fprintf(&b, "**%s**\n\n", mdEscape(a.heading()))
+	} else {
+		fmt.Fprintf(&b, "%s\n\n", a.heading())
+	}
+	engines := [][]string{}
+	for _, e := range a.Engines {
+		engines = append(engines, []string{e.Name, fmtErr(e.Tolerance), fmtK(e.K)})
+	}
+	if err := writeTable(&b, md, []string{"engine", "tolerance", "K"},
+		tw.Alignment{tw.AlignLeft, tw.AlignRight, tw.AlignRight}, engines); err != nil {
+		return err
+	}
+	b.WriteString("\n")
+	pairs := [][]string{}
+	for _, p := range a.Pairs {
+		verdict := "yes"
+		if !p.Agree {
+			verdict = "NO"
+			if p.FirstBad != "" {
+				verdict += " (from " + p.FirstBad + ")"
+			} else {
+				verdict += " (cost)"
+			}
+		}
+		pairs = append(pairs, []string{p.A, p.B, fmtErr(p.MaxAbsErr), fmtErr(p.MaxRelErr), fmtErr(p.Tolerance),
+			p.Worst, fmtK(p.WorstA), fmtK(p.WorstB), fmtErr(p.CostErr), verdict})
+	}
+	if err := writeTable(&b, md,
+		[]string{"a", "b", "max abs err", "max rel err", "tolerance", "worst", "a at worst", "b at worst", "cost rel err", "agree"},
+		tw.Alignment{tw.AlignLeft, tw.AlignLeft, tw.AlignRight, tw.AlignRight, tw.AlignRight, tw.AlignLeft,
+			tw.AlignRight, tw.AlignRight, tw.AlignRight, tw.AlignLeft}, pairs); err != nil {
+		return err
+	}
+	if len(a.Skipped) > 0 {
+		b.WriteString("\n")
+		for _, s := range a.Skipped {
+			if md {
+				fmt.Fprintf(&b, "- skipped %s: %s\n", mdEscape(s.Name), mdEscape(s.Reason))
+			} else {
+				fmt.Fprintf(&b, "skipped %s: %s\n", s.Name, s.Reason)
+			}
+		}
+	}
+	fmt.Fprintf(&b, "\n%s\n", a.Summary())
+	_, err := io.WriteString(w, b.String())
+	return err
+}
+
+// writeTable renders one table with tablewriter, boxed for the terminal or as Markdown.
+func writeTable(w io.Writer, md bool, header []string, align tw.Alignment, rows [][]string) error {
+	var r tw.Renderer = renderer.NewBlueprint()
+	if md {
+		r = renderer.NewMarkdown()
+		for i := range header {
+			header[i] = mdEscape(header[i])
+		}
+		for _, row := range rows {
+			for i := range row {
+				row[i] = mdEscape(row[i])
+			}
+		}
+	}
+	t := tablewriter.NewTable(w,
+		tablewriter.WithRenderer(r),
+		tablewriter.WithHeaderAutoFormat(tw.Off),
+		tablewriter.WithAlignment(align),
+	)
+	t.Header(header)
+	if err := t.Bulk(rows); err != nil {
+		return fmt.Errorf("reports: table: %w", err)
+	}
+	if err := t.Render(); err != nil {
+		return fmt.Errorf("reports: table: %w", err)
+	}
+	return nil
+}
+
+// mdEscape keeps text from breaking a Markdown table or turning into markup.
+func mdEscape(s string) string {
+	return strings.NewReplacer("|", `\|`, "*", `\*`, "_", `\_`).Replace(s)
+}
+
+// fmtErr prints an error or tolerance with three significant digits.
+func fmtErr(v float64) string { return strconv.FormatFloat(v, 'e', 2, 64) }
+
+// fmtK prints a cost or gradient entry with ten significant digits.
+func fmtK(v float64) string { return strconv.FormatFloat(v, 'g', 10, 64) }
+
+// JSON writes the agreement as indented JSON. Every float is written exactly (shortest
+// round-trip form); a non-finite one (a NaN gradient gives an infinite error) is written as
+// the string "+Inf", "-Inf" or "NaN", which ReadAgreement reads back.
+func (a Agreement) JSON(w io.Writer) error {
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	if err := enc.Encode(toJSON(a)); err != nil {
+		return fmt.Errorf("reports: agreement JSON: %w", err)
+	}
+	return nil
+}
+
+// ReadAgreement reads an Agreement written by JSON, so that it can be rendered again.
+func ReadAgreement(r io.Reader) (Agreement, error) {
+	var j agreementJSON
+	dec := json.NewDecoder(r)
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(&j); err != nil {
+		return Agreement{}, fmt.Errorf("reports: read agreement: %w", err)
+	}
+	return fromJSON(j), nil
+}
+
+// jsonFloat is a float64 whose JSON form is a number when finite and a string otherwise,
+// since encoding/json rejects NaN and ±Inf.
+type jsonFloat float64
+
+func (f jsonFloat) MarshalJSON() ([]byte, error) {
+	v := float64(f)
+	switch {
+	case math.IsNaN(v):
+		return []byte(`"NaN"`), nil
+	case math.IsInf(v, 1):
+		return []byte(`"+Inf"`), nil
+	case math.IsInf(v, -1):
+		return []byte(`"-Inf"`), nil
+	}
+	return json.Marshal(v)
+}
+
+func (f *jsonFloat) UnmarshalJSON(b []byte) error {
+	var s string
+	if err := json.Unmarshal(b, &s); err == nil {
+		switch s {
+		case "NaN":
+			*f = jsonFloat(math.NaN())
+		case "+Inf":
+			*f = jsonFloat(math.Inf(1))
+		case "-Inf":
+			*f = jsonFloat(math.Inf(-1))
+		default:
+			return fmt.Errorf("reports: %q is not a number", s)
+		}
+		return nil
+	}
+	var v float64
+	if err := json.Unmarshal(b, &v); err != nil {
+		return err
+	}
+	*f = jsonFloat(v)
+	return nil
+}
+
+// The JSON mirror of Agreement, with jsonFloat for every float. Its keys are those of the
+// gradients types' json tags (a test checks that they stay in step).
+type agreementJSON struct {
+	Net     string          `json:"net"`
+	Params  int             `json:"params"`
+	Batch   int             `json:"batch"`
+	Seed    uint64          `json:"seed"`
+	Engines []engineJSON    `json:"engines"`
+	Skipped []SkippedEngine `json:"skipped,omitempty"`
+	Pairs   []pairJSON      `json:"pairs"`
+	Agree   bool            `json:"agree"`
+}
+
+type engineJSON struct {
+	Name      string    `json:"name"`
+	Tolerance jsonFloat `json:"tolerance"`
+	K         jsonFloat `json:"K"`
+}
+
+type pairJSON struct {
+	A         string      `json:"a"`
+	B         string      `json:"b"`
+	MaxAbsErr jsonFloat   `json:"max_abs_err"`
+	MaxRelErr jsonFloat   `json:"max_rel_err"`
+	Worst     string      `json:"worst"`
+	WorstAt   int         `json:"worst_index"`
+	WorstA    jsonFloat   `json:"worst_a"`
+	WorstB    jsonFloat   `json:"worst_b"`
+	CostErr   jsonFloat   `json:"cost_rel_err"`
+	Tolerance jsonFloat   `json:"tolerance"`
+	Agree     bool        `json:"agree"`
+	Blocks    []blockJSON `json:"blocks"`
+	FirstBad  string      `json:"first_bad_block,omitempty"`
+}
+
+type blockJSON struct {
+	Block     string    `json:"block"`
+	MaxAbsErr jsonFloat `json:"max_abs_err"`
+	MaxRelErr jsonFloat `json:"max_rel_err"`
+}
+
+func toJSON(a Agreement) agreementJSON {
+	j := agreementJSON{Net: a.Net, Params: a.Params, Batch: a.Batch, Seed: a.Seed, Skipped: a.Skipped,
+		Agree: a.Agree, Engines: []engineJSON{}, Pairs: []pairJSON{}}
+	for _, e := range a.Engines {
+		j.Engines = append(j.Engines, engineJSON{e.Name, jsonFloat(e.Tolerance), jsonFloat(e.K)})
+	}
+	for _, p := range a.Pairs {
+		pj := pairJSON{A: p.A, B: p.B, MaxAbsErr: jsonFloat(p.MaxAbsErr), MaxRelErr: jsonFloat(p.MaxRelErr),
+			Worst: p.Worst, WorstAt: p.WorstAt, WorstA: jsonFloat(p.WorstA), WorstB: jsonFloat(p.WorstB),
+			CostErr: jsonFloat(p.CostErr), Tolerance: jsonFloat(p.Tolerance), Agree: p.Agree,
+			Blocks: []blockJSON{}, FirstBad: p.FirstBad}
+		for _, b := range p.Blocks {
+			pj.Blocks = append(pj.Blocks, blockJSON{b.Block, jsonFloat(b.MaxAbsErr), jsonFloat(b.MaxRelErr)})
+		}
+		j.Pairs = append(j.Pairs, pj)
+	}
+	return j
+}
+
+func fromJSON(j agreementJSON) Agreement {
+	a := Agreement{Net: j.Net, Params: j.Params, Batch: j.Batch, Seed: j.Seed, Skipped: j.Skipped, Agree: j.Agree}
+	for _, e := range j.Engines {
+		a.Engines = append(a.Engines, EngineRun{e.Name, float64(e.Tolerance), float64(e.K)})
+	}
+	for _, pj := range j.Pairs {
+		p := gradients.Pair{A: pj.A, B: pj.B, MaxAbsErr: float64(pj.MaxAbsErr), MaxRelErr: float64(pj.MaxRelErr),
+			Worst: pj.Worst, WorstAt: pj.WorstAt, WorstA: float64(pj.WorstA), WorstB: float64(pj.WorstB),
+			CostErr: float64(pj.CostErr), Tolerance: float64(pj.Tolerance), Agree: pj.Agree, FirstBad: pj.FirstBad}
+		for _, b := range pj.Blocks {
+			p.Blocks = append(p.Blocks, gradients.BlockErr{Block: b.Block, MaxAbsErr: float64(b.MaxAbsErr), MaxRelErr: float64(b.MaxRelErr)})
+		}
+		a.Pairs = append(a.Pairs, p)
+	}
+	return a
+}
