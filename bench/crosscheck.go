@@ -23,18 +23,27 @@ type Agreement struct {
 	Engines  []string         `json:"engines"`
 	Excluded []Excluded       `json:"excluded,omitempty"`
 	Report   gradients.Report `json:"report"`
+	// Results are the engines' answers in the order of Engines, without their gradients (Grad
+	// is nil): the cost K and the tolerance.
+	Results []gradients.Result `json:"results"`
 }
 
-// CrossCheck runs gradients.CrossCheck on the case with every engine that fits the budget.
+// CrossCheck computes the gradient of every engine that fits the budget on the case and
+// compares every pair (gradients.Compare).
 // An engine is excluded when skip names it (the reason a benchmark skipped it on this case);
-// otherwise Prepare decides, from its cost estimate or first call.
-func CrossCheck(engines []gradients.Info, c Case, skip map[string]string, seed uint64, budget time.Duration) (Agreement, error) {
+// otherwise Prepare decides, from its cost estimate (models, by engine name; may be nil) or
+// first call.
+func CrossCheck(engines []gradients.Info, c Case, skip map[string]string, seed uint64, budget time.Duration, models map[string]*CostModel) (Agreement, error) {
 	s, err := NewSetup(c, seed)
 	if err != nil {
 		return Agreement{}, err
 	}
 	a := Agreement{Net: s.Net, Params: s.Network.NumParams(), Batch: s.Batch, Seed: seed}
+	if err := s.Network.Check(s.A, s.B); err != nil {
+		return a, err
+	}
 	var fwd float64
+	var results []gradients.Result
 	for _, info := range engines {
 		if reason, ok := skip[info.Name]; ok {
 			a.Excluded = append(a.Excluded, Excluded{info.Name, reason})
@@ -43,7 +52,7 @@ func CrossCheck(engines []gradients.Info, c Case, skip map[string]string, seed u
 		if fwd == 0 {
 			fwd = MeasureForward(s, Options{MinTime: time.Millisecond, Repeats: 3}).Ns
 		}
-		p, err := Prepare(info, s, fwd, budget)
+		p, err := Prepare(info, s, fwd, budget, models[info.Name])
 		if err != nil {
 			return a, err
 		}
@@ -51,26 +60,17 @@ func CrossCheck(engines []gradients.Info, c Case, skip map[string]string, seed u
 			a.Excluded = append(a.Excluded, Excluded{info.Name, p.Skip})
 			continue
 		}
-		a.Engines = append(a.Engines, info.Name)
-	}
-	if len(a.Engines) < 2 {
-		a.Report = gradients.Report{Net: s.Net, Agree: true}
-		return a, nil
-	}
-	a.Report, err = gradients.CrossCheck(a.Engines, s.Network, s.A, s.B)
-	if err != nil {
-		return a, fmt.Errorf("cross-check on %s: %w", c, err)
-	}
-	return a, nil
-}
-
-// Skips returns, for the given case, the engines the suite skipped and why.
-func (s Suite) Skips(c Case) map[string]string {
-	m := map[string]string{}
-	for _, r := range s.Gradient {
-		if r.Net == c.Net && r.Batch == c.Batch && r.Skipped {
-			m[r.Engine] = r.Reason
+		g, k, err := p.Engine.Gradient(nil, s.A, s.B)
+		if err != nil {
+			return a, fmt.Errorf("cross-check on %s: engine %s: %w", c, info.Name, err)
 		}
+		a.Engines = append(a.Engines, info.Name)
+		results = append(results, gradients.Result{Engine: info.Name, Tolerance: info.Tol(), K: k, Grad: g})
 	}
-	return m
+	a.Report = gradients.Compare(s.Network, results)
+	for i := range results {
+		results[i].Grad = nil
+	}
+	a.Results = results
+	return a, nil
 }
