@@ -99,6 +99,9 @@ type Result struct {
 type Suite struct {
 	Forward  []Forward `json:"forward"`
 	Gradient []Result  `json:"gradient"`
+	// Models are the engines' cost models after the run, by engine name, for further
+	// estimates (CrossCheck).
+	Models map[string]*CostModel `json:"-"`
 }
 
 // Engines returns the Info of every registered engine (gradients.All).
@@ -196,6 +199,10 @@ type Prepared struct {
 	// estimated (or, for a slow first call, measured) time per gradient behind it.
 	Skip       string
 	EstimateNs float64
+	// Grad and K are the result of the first call (nil and 0 when the engine was skipped
+	// before it).
+	Grad []float64
+	K    float64
 }
 
 // Prepare builds the engine for the setup's network and decides whether it can be timed
@@ -234,8 +241,9 @@ func Prepare(info gradients.Info, s *Setup, forwardNs float64, budget time.Durat
 	}
 	dst := make([]float64, s.Network.NumParams())
 	start = time.Now()
-	_, _, err = eng.Gradient(dst, s.A, s.B)
+	_, p.K, err = eng.Gradient(dst, s.A, s.B)
 	p.FirstNs = float64(time.Since(start))
+	p.Grad = dst
 	if err != nil {
 		return nil, fmt.Errorf("engine %s on %s: %w", info.Name, s.Net, err)
 	}
@@ -304,8 +312,8 @@ func GFLOPS(info gradients.Info, net *nn.Network, batch, costEvals int, ns float
 // with Probe and learns from every case measured, so cases are best given from small to large.
 // An engine error stops the run.
 func Run(engines []gradients.Info, cases []Case, o Options) (Suite, error) {
-	var s Suite
 	models := map[string]*CostModel{}
+	s := Suite{Models: models}
 	for _, info := range engines {
 		m, err := Probe(info, o.Seed)
 		if err != nil {

@@ -86,6 +86,8 @@ func TestRunMeasuresAndSkips(t *testing.T) {
 	assert.True(t, u.Skipped)
 	assert.Contains(t, u.Reason, "only tiny nets")
 	assert.Equal(t, "16-32-10", s.Gradient[2].Net)
+	assert.Equal(t, map[string]string{"test-unsupported": u.Reason}, s.Skips(cases[0]))
+	assert.Empty(t, s.Skips(Case{"2-3-1", 5}))
 }
 
 func TestPrepareSkipsByEstimate(t *testing.T) {
@@ -150,7 +152,10 @@ func TestParseCases(t *testing.T) {
 	cs, err := ParseCases("2-3-1@4; 784-30-10 4-8-3:tanh,sigmoid@2", 10)
 	require.NoError(t, err)
 	assert.Equal(t, []Case{{"2-3-1", 4}, {"784-30-10", 10}, {"4-8-3:tanh,sigmoid", 2}}, cs)
-	for _, bad := range []string{"", "2-3-1@0", "2-3-1@x", "2-x-1"} {
+	cs, err = ParseCases("4-8-3:tanh,sigmoid,2-3-1@3,5-2:relu", 10)
+	require.NoError(t, err)
+	assert.Equal(t, []Case{{"4-8-3:tanh,sigmoid", 10}, {"2-3-1", 3}, {"5-2:relu", 10}}, cs)
+	for _, bad := range []string{"", ",", "2-3-1@0", "2-3-1@x", "2-x-1", "tanh,2-3-1"} {
 		_, err := ParseCases(bad, 10)
 		assert.Error(t, err, bad)
 	}

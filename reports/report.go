@@ -75,6 +75,7 @@ func builtinSections() []Section {
 		{ID: "scaling", Title: "Scaling with the parameter count", Order: 30,
 			Has: func(r *Results) bool { return r.Scaling != nil && len(r.Scaling.Gradient) > 0 },
 			Body: scalingBody, Figures: scalingFigures},
+		agreementSection(),
 		{ID: "timings", Title: "Timings in detail", Order: 50,
 			Has: func(r *Results) bool { return len(r.Benchmarks) > 0 }, Body: timingsBody},
 	}

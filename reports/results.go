@@ -36,6 +36,8 @@ type Results struct {
 	Benchmarks []bench.Result `json:"benchmarks"`
 	// Scaling is the scaling study, if it was run.
 	Scaling *bench.Scaling `json:"scaling,omitempty"`
+	// Agreement holds the cross-check of the engines on each network.
+	Agreement Agreements `json:"agreement"`
 	// Sections holds the data of further report sections (step sweeps, expression swell,
 	// training runs, …) by section ID, in each section's own JSON form.
 	Sections map[string]json.RawMessage `json:"sections,omitempty"`
