@@ -29,6 +29,7 @@ var (
 	_ gradients.Engine         = (*Reverse)(nil)
 	_ gradients.Engine         = (*Forward)(nil)
 	_ gradients.Directional    = (*Forward)(nil)
+	_ gradients.CostCounter    = (*Forward)(nil)
 	_ gradients.LayerSupporter = (*Reverse)(nil)
 	_ gradients.LayerSupporter = (*Forward)(nil)
 )
@@ -115,6 +116,12 @@ func (e *Forward) Directional(A, v []float64, b nn.Batch) (k, dk float64, err er
 	K := e.cost.record(A, b, v)
 	return K.Scalar(), tangentOf(K), nil
 }
+
+// CostEvaluations returns NumParams + 1: a full gradient records K once and then makes one
+// tangent sweep per parameter, each costing about one forward evaluation of K (layers before
+// the parameter's own are skipped). Benchmarks use it to estimate the time of a gradient
+// before running one.
+func (e *Forward) CostEvaluations() int { return e.cost.net.NumParams() + 1 }
 
 // Gradient writes ∇K(A) on the batch into dst (allocated when nil) and returns it with K. It
 // records the cost once and then sweeps the tangents once per parameter i with direction eᵢ;

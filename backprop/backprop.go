@@ -25,8 +25,9 @@ func init() {
 }
 
 var (
-	_ gradients.Engine      = (*Engine)(nil)
-	_ gradients.Directional = (*Engine)(nil)
+	_ gradients.Engine         = (*Engine)(nil)
+	_ gradients.Directional    = (*Engine)(nil)
+	_ gradients.LayerSupporter = (*Engine)(nil)
 )
 
 // Engine computes K and ∇K of one network by backpropagation. It keeps its buffers between
@@ -59,6 +60,13 @@ func New(net *nn.Network) (*Engine, error) {
 		e.layers[l] = d
 	}
 	return e, nil
+}
+
+// Supports reports whether the engine handles the layer kind: dense layers, with any
+// activation of package nn.
+func (*Engine) Supports(l nn.Layer) bool {
+	_, ok := l.(*nn.Dense)
+	return ok
 }
 
 // Name returns "backprop".
@@ -99,14 +107,14 @@ func (e *Engine) Gradient(dst, A []float64, b nn.Batch) ([]float64, float64, err
 
 // Directional returns K and the directional derivative ∇K(A)·v. It is not a separate method
 // of differentiation: it computes the whole gradient by backpropagation (into a buffer kept
-// by the engine) and returns its dot product with v. v must have length NumParams, or
-// Directional panics.
+// by the engine) and returns its dot product with v. Like A, v must have length NumParams and
+// be finite; otherwise the error wraps nn.ErrShape or nn.ErrNonFinite.
 func (e *Engine) Directional(A, v []float64, b nn.Batch) (k, dk float64, err error) {
-	if len(v) != e.net.NumParams() {
-		panic(fmt.Sprintf("backprop: len(v) = %d, want %d", len(v), e.net.NumParams()))
-	}
 	if err := e.net.Check(A, b); err != nil {
 		return 0, 0, fmt.Errorf("backprop: %w", err)
+	}
+	if len(v) != e.net.NumParams() {
+		return 0, 0, fmt.Errorf("backprop: direction v: %w: network %s has %d parameters, v has %d", nn.ErrShape, e.net, e.net.NumParams(), len(v))
 	}
 	for i, x := range v {
 		if math.IsNaN(x) || math.IsInf(x, 0) {
@@ -170,11 +178,23 @@ func (e *Engine) gradient(dst, A []float64, b nn.Batch) float64 {
 			in = e.act[l-1]
 		}
 		gw, gb := e.net.LayerParams(dst, l)
-		gemm(blas.Trans, blas.NoTrans, 1, delta, in, 0, blas64.General{Rows: d.Out, Cols: d.In, Stride: d.In, Data: gw})
-		clear(gb)
-		for i := 0; i < n; i++ {
-			for j, v := range delta.Data[i*delta.Stride : i*delta.Stride+d.Out] {
-				gb[j] += v
+		// The first pair's outer product δ yᵀ is written directly, which spares a pass that
+		// zeroes the block; the other pairs are added by one product. The sums come out in
+		// the same order as Gemm with beta = 0 would form them.
+		d0, y0 := delta.Data[:d.Out], in.Data[:d.In]
+		for k, dk := range d0 {
+			row := gw[k*d.In : (k+1)*d.In]
+			for j, yj := range y0 {
+				row[j] = dk * yj
+			}
+		}
+		copy(gb, d0)
+		if n > 1 {
+			gemm(blas.Trans, blas.NoTrans, 1, rowsFrom(delta, 1), rowsFrom(in, 1), 1, blas64.General{Rows: d.Out, Cols: d.In, Stride: d.In, Data: gw})
+			for i := 1; i < n; i++ {
+				for j, v := range delta.Data[i*delta.Stride : i*delta.Stride+d.Out] {
+					gb[j] += v
+				}
 			}
 		}
 		if l == 0 {
@@ -213,6 +233,13 @@ func mulDeriv(a nn.Activation, dst, y []float64) {
 	default:
 		panic("backprop: unknown activation " + a.String())
 	}
+}
+
+// rowsFrom returns the rows i… of m as a view.
+func rowsFrom(m blas64.General, i int) blas64.General {
+	m.Rows -= i
+	m.Data = m.Data[i*m.Stride:]
+	return m
 }
 
 // Tile sizes for gemm: gonum's Gemm computes a product serially when C spans fewer than four

@@ -45,6 +45,10 @@ func TestUnsupportedLayer(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			_, err := backprop.New(&nn.Network{Layers: tc.layers})
 			assert.ErrorIs(t, err, gradients.ErrUnsupported)
+			e, err := backprop.New(nn.MustParse("2-2"))
+			require.NoError(t, err)
+			assert.False(t, e.Supports(nil))
+			assert.True(t, e.Supports(&nn.Dense{In: 2, Out: 3, Act: nn.Tanh}))
 		})
 	}
 }
@@ -245,5 +249,6 @@ func TestDirectional(t *testing.T) {
 	assert.ErrorIs(t, err, nn.ErrNonFinite)
 	_, _, err = e.Directional(c.A[:3], v, c.B)
 	assert.ErrorIs(t, err, nn.ErrShape)
-	assert.Panics(t, func() { _, _, _ = e.Directional(c.A, v[:3], c.B) })
+	_, _, err = e.Directional(c.A, v[:3], c.B)
+	assert.ErrorIs(t, err, nn.ErrShape)
 }

@@ -1,6 +1,12 @@
 package numeric
 
-import "nabla/nn"
+import (
+	"gonum.org/v1/gonum/blas"
+	"gonum.org/v1/gonum/blas/blas32"
+	"gonum.org/v1/gonum/blas/blas64"
+
+	"nabla/nn"
+)
 
 // coster evaluates K at a private, perturbable copy of A. begin loads A and the batch (which
 // must have been validated), shift sets the copy's entry j to Aⱼ + d, along sets the copy to
@@ -51,3 +57,106 @@ func (e *eval64) cost() float64 {
 }
 
 func (e *eval64) calls() int { return e.count }
+
+// eval32 is the float32 coster: numeric's own forward pass in single precision, as a GPU
+// would run it. Parameters, inputs and targets are rounded to float32, the perturbation is
+// added in float32 (so the step actually taken is the float32 difference), the layer products
+// accumulate in float32 (gonum's blas32) and so does the cost. Activations are evaluated in
+// float64 and rounded, which is what a correctly rounded float32 library gives.
+type eval32 struct {
+	net      *nn.Network
+	a, orig  []float32
+	x, z     []float32
+	n        int
+	pre, act []blas32.General
+	buf      []float32
+	count    int
+}
+
+func newEval32(net *nn.Network) *eval32 {
+	n := net.NumParams()
+	return &eval32{net: net, a: make([]float32, n), orig: make([]float32, n),
+		pre: make([]blas32.General, len(net.Layers)), act: make([]blas32.General, len(net.Layers))}
+}
+
+func (e *eval32) begin(A []float64, b nn.Batch) {
+	for i, v := range A {
+		e.orig[i] = float32(v)
+	}
+	copy(e.a, e.orig)
+	n := b.Len()
+	e.x = toFloat32(e.x, b.X.RawMatrix())
+	e.z = toFloat32(e.z, b.Z.RawMatrix())
+	if n != e.n {
+		total := 0
+		for _, l := range e.net.Layers {
+			total += 2 * n * l.Outputs()
+		}
+		if cap(e.buf) < total {
+			e.buf = make([]float32, total)
+		}
+		buf := e.buf[:total]
+		for i, l := range e.net.Layers {
+			k := n * l.Outputs()
+			e.pre[i] = blas32.General{Rows: n, Cols: l.Outputs(), Stride: l.Outputs(), Data: buf[:k:k]}
+			e.act[i] = blas32.General{Rows: n, Cols: l.Outputs(), Stride: l.Outputs(), Data: buf[k : 2*k : 2*k]}
+			buf = buf[2*k:]
+		}
+		e.n = n
+	}
+}
+
+// toFloat32 copies a matrix into dst (grown if needed), densely packed, rounded to float32.
+func toFloat32(dst []float32, m blas64.General) []float32 {
+	if cap(dst) < m.Rows*m.Cols {
+		dst = make([]float32, m.Rows*m.Cols)
+	}
+	dst = dst[:m.Rows*m.Cols]
+	for i := 0; i < m.Rows; i++ {
+		for j, v := range m.Data[i*m.Stride : i*m.Stride+m.Cols] {
+			dst[i*m.Cols+j] = float32(v)
+		}
+	}
+	return dst
+}
+
+func (e *eval32) shift(j int, d float64) { e.a[j] = e.orig[j] + float32(d) }
+func (e *eval32) restore(j int)          { e.a[j] = e.orig[j] }
+
+func (e *eval32) along(d float64, v []float64) {
+	for i, x := range e.orig {
+		e.a[i] = x + float32(d*v[i])
+	}
+}
+
+func (e *eval32) restoreAll() { copy(e.a, e.orig) }
+
+func (e *eval32) cost() float64 {
+	e.count++
+	in := blas32.General{Rows: e.n, Cols: e.net.Inputs(), Stride: e.net.Inputs(), Data: e.x}
+	off := 0
+	for l, layer := range e.net.Layers {
+		d := layer.(*nn.Dense)
+		w := e.a[off : off+d.Out*d.In]
+		bias := e.a[off+d.Out*d.In : off+d.NumParams()]
+		off += d.NumParams()
+		pre, act := e.pre[l], e.act[l]
+		for i := 0; i < e.n; i++ {
+			copy(pre.Data[i*pre.Stride:i*pre.Stride+d.Out], bias)
+		}
+		W := blas32.General{Rows: d.Out, Cols: d.In, Stride: d.In, Data: w}
+		blas32.Gemm(blas.NoTrans, blas.Trans, 1, in, W, 1, pre)
+		for i, v := range pre.Data {
+			act.Data[i] = float32(d.Act.F(float64(v)))
+		}
+		in = act
+	}
+	var k float32
+	for i, v := range in.Data {
+		r := v - e.z[i]
+		k += r * r
+	}
+	return float64(k)
+}
+
+func (e *eval32) calls() int { return e.count }

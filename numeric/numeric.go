@@ -1,6 +1,7 @@
 package numeric
 
 import (
+	"cmp"
 	"fmt"
 	"math"
 
@@ -10,16 +11,65 @@ import (
 	"nabla/nn"
 )
 
+// Precision is the floating-point type in which an Engine evaluates K.
+type Precision int
+
+const (
+	// Float64 evaluates K with the reference forward pass of package nn.
+	Float64 Precision = iota
+	// Float32 evaluates K with numeric's own single-precision forward pass (parameters,
+	// data, products and the cost sum in float32), as on a GPU.
+	Float32
+)
+
+// String returns "float64" or "float32".
+func (p Precision) String() string {
+	switch p {
+	case Float64:
+		return "float64"
+	case Float32:
+		return "float32"
+	}
+	return fmt.Sprintf("Precision(%d)", int(p))
+}
+
+// Epsilon returns the precision's machine epsilon, the gap between 1 and the next number:
+// 2⁻⁵² for Float64, 2⁻²³ for Float32.
+func (p Precision) Epsilon() float64 {
+	if p == Float32 {
+		return 0x1p-23
+	}
+	return 0x1p-52
+}
+
+// DefaultRichardsonStep is the first step of Richardson extrapolation when Settings.Step is
+// zero: large, because the extrapolation removes the truncation error that a large step
+// makes, and a large step keeps the rounding error small.
+const DefaultRichardsonStep = 0.1
+
 // Settings configure an Engine. The zero value is central differences with their default
-// step in float64.
+// step in float64, without extrapolation.
 type Settings struct {
 	// Formula is the difference formula for a first derivative (Forward, Backward, Central,
 	// Central5, or any fd.Formula with Derivative 1). The zero value means Central.
 	Formula fd.Formula
-	// Step is the step h: the formula's stencil points lie at Aⱼ + Loc·h. Zero means the
-	// formula's default Step.
+	// Step is the step h: the formula's stencil points lie at Aⱼ + Loc·h. With Richardson
+	// extrapolation it is the first and largest of the steps. Zero means the formula's
+	// default Step, scaled for Float32 by (ε₃₂/ε₆₄)^(1/(p+1)) where p is the formula's order
+	// (the optimal step of a formula of order p grows like ε^(1/(p+1))), or
+	// DefaultRichardsonStep with Richardson extrapolation.
 	Step float64
+	// Precision is the floating-point type in which K is evaluated. Zero means Float64.
+	Precision Precision
+	// Richardson is the number of steps h, h/2, …, h/2^(R−1) at which the formula is applied
+	// and whose quotients are combined by Richardson extrapolation, each level removing the
+	// next power of h from the error (h², h⁴, h⁶ for Central); the engine then also reports
+	// an error estimate per parameter (ErrorEstimates). Zero or 1 means no extrapolation.
+	Richardson int
 }
+
+// MaxRichardson bounds Settings.Richardson.
+const MaxRichardson = 12
 
 // Engine computes ∇K by finite differences: it perturbs one parameter at a time in a private
 // copy of A and evaluates K with the reference forward pass (nn.Evaluator). It never modifies
@@ -32,6 +82,11 @@ type Engine struct {
 	step    float64
 	points  int // stencil points away from the origin
 	origin  bool
+	prec    Precision
+	levels  int       // Richardson levels (1: none)
+	pows    []int     // powers of h removed at each Richardson level
+	tab     []float64 // Richardson tableau, levels × levels
+	errs    []float64 // Richardson error estimates per parameter
 	eval    coster
 }
 
@@ -43,8 +98,9 @@ var (
 
 // New prepares a finite-difference engine for the network. s may be nil, meaning the zero
 // Settings. It returns an error wrapping ErrFormula for a formula that does not approximate a
-// first derivative or a step that is negative or not finite, and one wrapping
-// gradients.ErrUnsupported for layers other than nn.Dense.
+// first derivative, a step that is negative or not finite, an unknown precision or a
+// Richardson count outside [0, MaxRichardson], and one wrapping gradients.ErrUnsupported for
+// layers other than nn.Dense.
 func New(net *nn.Network, s *Settings) (*Engine, error) {
 	var set Settings
 	if s != nil {
@@ -61,8 +117,28 @@ func New(net *nn.Network, s *Settings) (*Engine, error) {
 			return nil, fmt.Errorf("%w: numeric: layer %d is %T", gradients.ErrUnsupported, l+1, layer)
 		}
 	}
-	e := &Engine{net: net, formula: set.Formula, step: set.Step}
-	if e.step == 0 {
+	if set.Precision != Float64 && set.Precision != Float32 {
+		return nil, fmt.Errorf("%w: unknown precision %v", ErrFormula, set.Precision)
+	}
+	if set.Richardson < 0 || set.Richardson > MaxRichardson {
+		return nil, fmt.Errorf("%w: Richardson = %d, want 0 to %d", ErrFormula, set.Richardson, MaxRichardson)
+	}
+	e := &Engine{net: net, formula: set.Formula, step: set.Step, prec: set.Precision, levels: max(1, set.Richardson)}
+	if e.levels > 1 {
+		e.pows = errorPowers(set.Formula, e.levels-1)
+		if len(e.pows) < e.levels-1 {
+			return nil, fmt.Errorf("%w: no error expansion for Richardson extrapolation", ErrFormula)
+		}
+		e.tab = make([]float64, e.levels*e.levels)
+		e.errs = make([]float64, net.NumParams())
+	}
+	switch {
+	case e.step != 0:
+	case e.levels > 1:
+		e.step = DefaultRichardsonStep
+	case e.prec == Float32:
+		e.step = set.Formula.Step * math.Pow(Float32.Epsilon()/Float64.Epsilon(), 1/float64(Order(set.Formula)+1))
+	default:
 		e.step = set.Formula.Step
 	}
 	for _, p := range set.Formula.Stencil {
@@ -76,15 +152,40 @@ func New(net *nn.Network, s *Settings) (*Engine, error) {
 	if fn := FormulaName(set.Formula); fn != "" {
 		e.name += "-" + fn
 	}
-	e.eval = newEval64(net)
+	if e.levels > 1 {
+		e.name = "numeric-richardson"
+		if fn := FormulaName(set.Formula); fn != "central" {
+			e.name += "-" + cmp.Or(fn, "custom")
+		}
+	}
+	if e.prec == Float32 {
+		e.name += "-float32"
+		e.eval = newEval32(net)
+	} else {
+		e.eval = newEval64(net)
+	}
 	return e, nil
 }
 
 // Name returns "numeric-" followed by the formula's name ("numeric-central"), or "numeric"
-// for a formula FormulaName does not know.
+// for a formula FormulaName does not know; "numeric-richardson" for extrapolated central
+// differences ("numeric-richardson-forward" for other formulas); with "-float32" appended in
+// single precision.
 func (e *Engine) Name() string { return e.name }
 
-// Step returns the step h the engine uses.
+// Precision returns the precision in which the engine evaluates K.
+func (e *Engine) Precision() Precision { return e.prec }
+
+// Richardson returns the number of extrapolation levels (1: none).
+func (e *Engine) Richardson() int { return e.levels }
+
+// ErrorEstimates returns the estimated absolute error of every partial derivative of the last
+// Gradient call (or of the one Partial computed): the larger of the last two corrections of
+// the Richardson tableau. It returns nil without Richardson extrapolation. The slice is owned
+// by the engine and overwritten by its next call.
+func (e *Engine) ErrorEstimates() []float64 { return e.errs }
+
+// Step returns the step h the engine uses (the first step with Richardson extrapolation).
 func (e *Engine) Step() float64 { return e.step }
 
 // Formula returns the engine's difference formula.
@@ -92,9 +193,10 @@ func (e *Engine) Formula() fd.Formula { return e.formula }
 
 // CostEvaluations returns the number of evaluations of K one Gradient call makes: one at A,
 // which Gradient returns and stencil points at the origin reuse, plus one per stencil point
-// away from the origin for each of the n parameters: n+1 for Forward and Backward, 2n+1 for
-// Central (the 2n of the textbook count plus K(A) itself), 4n+1 for Central5.
-func (e *Engine) CostEvaluations() int { return 1 + e.points*e.net.NumParams() }
+// away from the origin for each of the n parameters and each Richardson level: n+1 for
+// Forward and Backward, 2n+1 for Central (the 2n of the textbook count plus K(A) itself),
+// 4n+1 for Central5, 2Rn+1 for Central with R Richardson levels.
+func (e *Engine) CostEvaluations() int { return 1 + e.levels*e.points*e.net.NumParams() }
 
 // Gradient writes the finite-difference approximation of ∇K(A) on the batch into dst (allocated
 // if nil; otherwise it must have length NumParams, or Gradient panics) and returns it with
@@ -130,9 +232,30 @@ func (e *Engine) Partial(A []float64, b nn.Batch, j int) (float64, error) {
 	return e.partial(j, k0), nil
 }
 
-// partial applies the stencil to parameter j; k0 is K at the unperturbed copy.
+// partial applies the stencil to parameter j, with Richardson extrapolation if configured;
+// k0 is K at the unperturbed copy.
 func (e *Engine) partial(j int, k0 float64) float64 {
+	if e.levels == 1 {
+		return e.quotient(j, k0, e.step)
+	}
+	// Neville-style tableau: T[i][0] = D(h/2^i), T[i][m] removes the error term h^pows[m-1].
+	L, T := e.levels, e.tab
 	h := e.step
+	for i := range L {
+		T[i*L] = e.quotient(j, k0, h)
+		for m := 1; m <= i; m++ {
+			f := math.Exp2(float64(e.pows[m-1])) - 1
+			T[i*L+m] = T[i*L+m-1] + (T[i*L+m-1]-T[(i-1)*L+m-1])/f
+		}
+		h /= 2
+	}
+	best := T[(L-1)*L+L-1]
+	e.errs[j] = max(math.Abs(best-T[(L-1)*L+L-2]), math.Abs(best-T[(L-2)*L+L-2]))
+	return best
+}
+
+// quotient applies the stencil to parameter j with step h.
+func (e *Engine) quotient(j int, k0, h float64) float64 {
 	var s float64
 	for _, p := range e.formula.Stencil {
 		if p.Loc == 0 {

@@ -30,6 +30,51 @@ func TestConformance(t *testing.T) {
 			gradtest.Run(t, func(net *nn.Network) (gradients.Engine, error) { return New(net, tc.s) }, tc.opts)
 		})
 	}
+	// The wide stencils of the five-point formula (±2e-3) and of Richardson extrapolation
+	// (±0.1) reach across ReLU kinks that gradtest only keeps 1e-3 away: their central check
+	// runs on the smooth architectures (the cross-check's kink detector covers ReLU networks).
+	for _, tc := range []struct {
+		name string
+		s    *Settings
+		tol  float64
+	}{
+		{"central5", &Settings{Formula: Central5}, Central5Tolerance},
+		{"richardson", &Settings{Richardson: RegisteredRichardson}, RichardsonTolerance},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			newEngine := func(net *nn.Network) (gradients.Engine, error) { return New(net, tc.s) }
+			t.Run("known", func(t *testing.T) { gradtest.Known(t, newEngine, gradtest.Options{Tolerance: tc.tol}) })
+			t.Run("central-smooth", func(t *testing.T) { smoothCentral(t, newEngine, tc.tol) })
+			t.Run("unchanged", func(t *testing.T) { gradtest.Unchanged(t, newEngine) })
+			t.Run("dst", func(t *testing.T) { gradtest.Dst(t, newEngine) })
+			t.Run("errors", func(t *testing.T) { gradtest.Errors(t, newEngine) })
+			t.Run("allocs", func(t *testing.T) { gradtest.NoAllocs(t, newEngine) })
+		})
+	}
+	t.Run("complex", func(t *testing.T) {
+		gradtest.Run(t, func(net *nn.Network) (gradients.Engine, error) { return NewComplex(net, 0) }, gradtest.Options{Tolerance: ComplexTolerance})
+	})
+}
+
+// smoothCentral is gradtest.Central on the architectures without ReLU.
+func smoothCentral(t *testing.T, newEngine gradtest.NewFunc, tol float64) {
+	for _, arch := range gradtest.Architectures {
+		if hasReLU(nn.MustParse(arch)) {
+			continue
+		}
+		for _, bs := range []int{1, 7, 64} {
+			c := gradtest.RandomCase(arch, bs, 1)
+			e, err := newEngine(c.Net)
+			require.NoError(t, err)
+			g, k, err := e.Gradient(nil, c.A, c.B)
+			require.NoError(t, err)
+			wantK, err := c.Net.Cost(c.A, c.B)
+			require.NoError(t, err)
+			assert.LessOrEqual(t, gradients.RelErr(wantK, k), 1e-12, "K")
+			ref := gradtest.CentralReference(c.Net, c.A, c.B)
+			assert.LessOrEqual(t, maxRelErr(ref, g), max(tol, 1e-7), "%s batch %d", arch, bs)
+		}
+	}
 }
 
 func TestRegistered(t *testing.T) {
@@ -38,7 +83,11 @@ func TestRegistered(t *testing.T) {
 		tol  float64
 	}{
 		{"numeric-forward", ForwardTolerance},
+		{"numeric-backward", ForwardTolerance},
 		{"numeric-central", CentralTolerance},
+		{"numeric-central5", Central5Tolerance},
+		{"numeric-richardson", RichardsonTolerance},
+		{"numeric-complex", ComplexTolerance},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			info, err := gradients.Lookup(tc.name)
@@ -52,11 +101,11 @@ func TestRegistered(t *testing.T) {
 	}
 }
 
-// exact is ∇K by the five-point formula at a step where its O(h⁴) truncation and O(ε/h)
-// rounding errors are both below 1e-10 on smooth, well-scaled networks: the yardstick of the
-// measurements below (numeric may not import an exact engine).
+// exact is ∇K by the complex step at h = 1e-20, exact to rounding (bench/steps_test.go holds
+// it against backprop): the yardstick of the measurements below, since numeric may not import
+// an exact engine.
 func exact(t *testing.T, c gradtest.Case) []float64 {
-	e, err := New(c.Net, &Settings{Formula: Central5, Step: 1e-3})
+	e, err := NewComplex(c.Net, 1e-20)
 	require.NoError(t, err)
 	g, _, err := e.Gradient(nil, c.A, c.B)
 	require.NoError(t, err)
@@ -76,10 +125,20 @@ func maxRelErr(a, b []float64) float64 {
 // batch sizes 1 to 64, and holds the worst error to the registered tolerance.
 func TestTolerances(t *testing.T) {
 	for _, tc := range []struct {
-		f   fd.Formula
+		s   Settings
 		tol float64
-	}{{Forward, ForwardTolerance}, {Central, CentralTolerance}} {
-		t.Run(FormulaName(tc.f), func(t *testing.T) {
+	}{
+		{Settings{Formula: Forward}, ForwardTolerance},
+		{Settings{Formula: Backward}, ForwardTolerance},
+		{Settings{Formula: Central}, CentralTolerance},
+		{Settings{Formula: Central5}, Central5Tolerance},
+		{Settings{Richardson: RegisteredRichardson}, RichardsonTolerance},
+	} {
+		name := FormulaName(tc.s.Formula)
+		if tc.s.Richardson > 1 {
+			name = "richardson"
+		}
+		t.Run(name, func(t *testing.T) {
 			var worst float64
 			for _, arch := range gradtest.Architectures {
 				net := nn.MustParse(arch)
@@ -88,7 +147,7 @@ func TestTolerances(t *testing.T) {
 				}
 				for _, bs := range []int{1, 64} {
 					c := gradtest.RandomCase(arch, bs, 2)
-					e, err := New(c.Net, &Settings{Formula: tc.f})
+					e, err := New(c.Net, &tc.s)
 					require.NoError(t, err)
 					g, _, err := e.Gradient(nil, c.A, c.B)
 					require.NoError(t, err)

@@ -1,0 +1,3 @@
+package bench
+
+import _ "nabla/symbolic" // registers the "symbolic" engine

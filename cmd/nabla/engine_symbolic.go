@@ -1,0 +1,3 @@
+package main
+
+import _ "nabla/symbolic" // registers the "symbolic" engine

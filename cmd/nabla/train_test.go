@@ -1,0 +1,95 @@
+package main
+
+import (
+	"bytes"
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+func runTrainCLI(args ...string) (int, string, string) {
+	var out, errOut bytes.Buffer
+	code := run(append([]string{"train"}, args...), &out, &errOut)
+	return code, out.String(), errOut.String()
+}
+
+func TestTrainCLITable(t *testing.T) {
+	code, out, stderr := runTrainCLI("--set", "xor", "--net", "2-3-1", "--batch", "0", "--cost", "sum", "--eta", "2", "--epochs", "300", "-v")
+	require.Equal(t, 0, code, stderr)
+	assert.Contains(t, out, "2-3-1 on xor (4 pairs; test xor, 4 pairs), engine backprop, batch 4, η = 2 on the sum cost")
+	assert.Contains(t, out, "│   300 │")
+	assert.Contains(t, out, "final test accuracy")
+	assert.Contains(t, stderr, "epoch 300: train cost")
+	assert.NotContains(t, stderr, "epoch 1/300", "no progress bar when stderr is not a terminal")
+}
+
+func TestTrainCLIJSONAndPlot(t *testing.T) {
+	plot := filepath.Join(t.TempDir(), "curve.svg")
+	code, out, stderr := runTrainCLI("--set", "blobs", "--net", "2-6-4", "--epochs", "5", "--batch", "10", "--eta", "3", "--format", "json", "--plot", plot, "--seed", "2")
+	require.Equal(t, 0, code, stderr)
+	var res struct {
+		Net    string `json:"net"`
+		Engine string `json:"engine"`
+		Epochs []struct {
+			Epoch        int      `json:"epoch"`
+			TrainCost    float64  `json:"train_cost"`
+			TestCost     float64  `json:"test_cost"`
+			TestAccuracy *float64 `json:"test_accuracy"`
+			Seconds      *float64 `json:"seconds"`
+		} `json:"epochs"`
+	}
+	require.NoError(t, json.Unmarshal([]byte(out), &res))
+	assert.Equal(t, "2-6-4", res.Net)
+	require.Len(t, res.Epochs, 5)
+	last := res.Epochs[4]
+	assert.Equal(t, 5, last.Epoch)
+	require.NotNil(t, last.TestAccuracy)
+	assert.Greater(t, *last.TestAccuracy, 0.9)
+	assert.Less(t, last.TrainCost, res.Epochs[0].TrainCost)
+	require.NotNil(t, last.Seconds)
+	svg, err := os.ReadFile(plot)
+	require.NoError(t, err)
+	assert.Contains(t, string(svg), "<svg")
+}
+
+func TestTrainCLIMNISTSubset(t *testing.T) {
+	if testing.Short() {
+		t.Skip("reads the MNIST files; skipped with -short")
+	}
+	code, out, stderr := runTrainCLI("--train-size", "2000", "--test-size", "500", "--epochs", "2", "--format", "markdown")
+	require.Equal(t, 0, code, stderr)
+	assert.Contains(t, out, "784-30-10 on mnist-train[:2000] (2000 pairs; test mnist-test[:500], 500 pairs)")
+	assert.Contains(t, out, "|     2 |")
+}
+
+func TestTrainCLIErrors(t *testing.T) {
+	tests := []struct {
+		name string
+		args []string
+		code int
+		msg  string
+	}{
+		{"format", []string{"--set", "xor", "--format", "yaml"}, 1, `unknown format "yaml"`},
+		{"cost", []string{"--set", "xor", "--cost", "avg"}, 1, `unknown cost convention "avg"`},
+		{"set", []string{"--set", "iris"}, 1, `unknown data set "iris"`},
+		{"engine", []string{"--set", "xor", "--net", "2-2-1", "--engine", "magic"}, 1, `unknown engine "magic"`},
+		{"net does not fit", []string{"--set", "xor", "--net", "3-2-1"}, 1, "set xor has 2 inputs"},
+		{"bad net", []string{"--set", "xor", "--net", "2-x-1"}, 1, "bad architecture"},
+		{"eta", []string{"--set", "xor", "--net", "2-2-1", "--eta", "0"}, 1, "learning rate"},
+		{"epochs", []string{"--set", "xor", "--epochs", "0"}, 1, "--epochs 0"},
+		{"mnist dir", []string{"--data", "/no/such/dir"}, 1, "not found in /no/such/dir"},
+		{"args", []string{"--set", "xor", "extra"}, 1, "unexpected arguments"},
+		{"flag", []string{"--no-such-flag"}, 2, ""},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			code, _, stderr := runTrainCLI(tc.args...)
+			assert.Equal(t, tc.code, code, stderr)
+			assert.Contains(t, stderr, tc.msg)
+		})
+	}
+}

@@ -1,0 +1,431 @@
+package mutants
+
+import (
+	"fmt"
+	"math"
+	"slices"
+
+	"nabla/gradients"
+	"nabla/nn"
+)
+
+// Defaults of a detection run.
+const (
+	// DefaultNet has what every fault of the catalogue needs: a square hidden layer (for
+	// w-not-transposed), adjacent layers with different activations, sigmoid and tanh. It has
+	// no ReLU, so that finite differences with large steps (Richardson from h = 0.1) are a
+	// valid reference for every parameter; ReLU networks work too (see Detection).
+	DefaultNet = "4-6-6-3:tanh,sigmoid,sigmoid"
+	// DefaultBatch is the batch size of a run (two or more, for the batch faults).
+	DefaultBatch = 8
+	// DefaultDirections is the number of random directions v of the directional check.
+	DefaultDirections = 3
+	// CentralStep is the step h of the central difference (K(A+hv) − K(A−hv))/2h along a
+	// unit vector v in the directional check.
+	CentralStep = 1e-5
+	// CentralTolerance is the relative error (gradients.RelErr) within which ∇K·v must match
+	// the central difference along v.
+	CentralTolerance = 1e-6
+	// minKinkDistance is how far every ReLU pre-activation must be from 0 at the drawn point,
+	// so that differences are valid references there.
+	minKinkDistance = 1e-3
+)
+
+// Config sets up a detection run. The zero value runs the whole catalogue on DefaultNet with
+// every registered engine.
+type Config struct {
+	Net        string   // architecture; "" means DefaultNet
+	Batch      int      // training pairs; 0 means DefaultBatch
+	Seed       uint64   // seed of parameters, batch and directions; 0 means 1
+	Engines    []string // engines to hold the mutants against; nil means gradients.Names()
+	Directions int      // random directions of the fast check; 0 means DefaultDirections
+	Faults     []Fault  // faults to run; nil means Catalogue()
+}
+
+// EngineInfo describes an engine taking part in a run.
+type EngineInfo struct {
+	Name        string  `json:"name"`
+	Exact       bool    `json:"exact"`
+	Tolerance   float64 `json:"tolerance"`
+	Directional bool    `json:"directional"` // implements gradients.Directional
+}
+
+// Detection is one engine's verdict on one mutant.
+type Detection struct {
+	Engine   string `json:"engine"`
+	Detected bool   `json:"detected"` // the full cross-check disagrees
+	// Block is the first block, in the order backpropagation computes them (output layer
+	// first: W_L, b_L, W_{L−1}, …), where the full check finds a disagreement beyond the
+	// pair's tolerance: where the fault shows first ("" when not detected).
+	Block string `json:"block,omitempty"`
+	// FirstBad is the pair's FirstBad: the first wrong block in layout order (W1, b1, W2, …).
+	FirstBad          string  `json:"first_bad_block,omitempty"`
+	Worst             string  `json:"worst,omitempty"` // parameter with the largest relative error
+	MaxRelErr         float64 `json:"max_rel_err"`
+	NonDifferentiable int     `json:"non_differentiable,omitempty"` // parameters set aside at ReLU kinks
+	// Directional reports whether the fast check (∇K·v for Directions random v) disagrees.
+	Directional       bool    `json:"directional_detected"`
+	DirectionalRelErr float64 `json:"directional_rel_err"` // largest over the directions
+	// DirectionalKinks counts the directions set aside because the engine's differences
+	// along them cross a ReLU kink (moving A by the engine's step along v changes the sign
+	// of a ReLU pre-activation): there ∇K·v has no difference quotient as a reference.
+	DirectionalKinks int `json:"directional_kinks,omitempty"`
+}
+
+// Outcome is the verdict of every engine on one fault.
+type Outcome struct {
+	Fault
+	// Truth is the first block, in backward order (see Detection.Block), where the mutant's
+	// gradient really differs from the clean control's ("" if the fault does not change the
+	// gradient on this network).
+	Truth      string      `json:"truth_block"`
+	Detections []Detection `json:"engines"`
+	// Central reports whether ∇K·v of the mutant disagrees with central differences of the
+	// reference cost along v, an engine-free directional check.
+	Central       bool    `json:"central_directional_detected"`
+	CentralRelErr float64 `json:"central_directional_rel_err"`
+}
+
+// Report is the result of a detection run.
+type Report struct {
+	Net        string       `json:"net"`
+	Batch      int          `json:"batch"`
+	Seed       uint64       `json:"seed"`
+	Directions int          `json:"directions"`
+	Engines    []EngineInfo `json:"engine_info"`
+	Skipped    []string     `json:"skipped,omitempty"` // engines that could not run, with why
+	Control    Outcome      `json:"control"`
+	Faults     []Outcome    `json:"faults"`
+}
+
+// Rate is an engine's detection count over the catalogue, for the full and the fast check.
+type Rate struct {
+	Engine      string `json:"engine"`
+	Exact       bool   `json:"exact"`
+	Faults      int    `json:"faults"`      // faults that change the gradient on the network
+	Full        int    `json:"full"`        // detected by the full check
+	Directional int    `json:"directional"` // detected by the directional check
+	FalseAlarm  bool   `json:"false_alarm"` // the control was flagged
+}
+
+// Rates returns per-engine detection counts, in the order of r.Engines, followed by the
+// engine-free central-difference directional check under the name "central-along-v" (its
+// Full count is its directional count).
+func (r Report) Rates() []Rate {
+	var rates []Rate
+	for ei, e := range r.Engines {
+		rt := Rate{Engine: e.Name, Exact: e.Exact, FalseAlarm: r.Control.Detections[ei].Detected || r.Control.Detections[ei].Directional}
+		for _, o := range r.Faults {
+			if o.Truth == "" {
+				continue
+			}
+			rt.Faults++
+			d := o.Detections[ei]
+			if d.Detected {
+				rt.Full++
+			}
+			if d.Directional {
+				rt.Directional++
+			}
+		}
+		rates = append(rates, rt)
+	}
+	c := Rate{Engine: "central-along-v", FalseAlarm: r.Control.Central}
+	for _, o := range r.Faults {
+		if o.Truth == "" {
+			continue
+		}
+		c.Faults++
+		if o.Central {
+			c.Full++
+			c.Directional++
+		}
+	}
+	return append(rates, c)
+}
+
+// Undetected returns "fault/engine" for every fault that changes the gradient but escapes
+// the full check of an exact engine (or of any engine, with exactOnly false), and
+// "none/engine" for every false alarm on the control.
+func (r Report) Undetected(exactOnly bool) []string {
+	var miss []string
+	for ei, e := range r.Engines {
+		if exactOnly && !e.Exact {
+			continue
+		}
+		if r.Control.Detections[ei].Detected {
+			miss = append(miss, Control.Name+"/"+e.Name)
+		}
+		for _, o := range r.Faults {
+			if o.Truth != "" && !o.Detections[ei].Detected {
+				miss = append(miss, o.Name+"/"+e.Name)
+			}
+		}
+	}
+	return miss
+}
+
+// engineRun is one real engine's answer at the run's point.
+type engineRun struct {
+	info  gradients.Info
+	res   gradients.Result
+	dirs  []float64 // ∇K·v for each direction
+	kinks []bool    // whether the engine's differences along each direction cross a kink
+}
+
+// Run draws a random point (parameters and batch, redrawn until every ReLU pre-activation is
+// at least 1e-3 from 0), computes each real engine's gradient there once, and holds every
+// mutant against each of them. Engines that cannot handle the network are listed in
+// Skipped; an engine error on valid input is returned.
+func Run(cfg Config) (Report, error) {
+	if cfg.Net == "" {
+		cfg.Net = DefaultNet
+	}
+	if cfg.Batch == 0 {
+		cfg.Batch = DefaultBatch
+	}
+	if cfg.Batch < 1 {
+		return Report{}, fmt.Errorf("mutants: batch %d: %w", cfg.Batch, nn.ErrEmptyBatch)
+	}
+	if cfg.Seed == 0 {
+		cfg.Seed = 1
+	}
+	if cfg.Directions <= 0 {
+		cfg.Directions = DefaultDirections
+	}
+	if cfg.Engines == nil {
+		cfg.Engines = gradients.Names()
+	}
+	if cfg.Faults == nil {
+		cfg.Faults = Catalogue()
+	}
+	net, err := nn.Parse(cfg.Net)
+	if err != nil {
+		return Report{}, err
+	}
+	A, b := drawPoint(net, cfg.Batch, cfg.Seed)
+	vs := directions(net.NumParams(), cfg.Directions, cfg.Seed)
+	rep := Report{Net: net.String(), Batch: cfg.Batch, Seed: cfg.Seed, Directions: cfg.Directions}
+
+	var runs []engineRun
+	ev := nn.NewEvaluator(net)
+	for _, name := range cfg.Engines {
+		info, err := gradients.Lookup(name)
+		if err != nil {
+			return Report{}, err
+		}
+		e, err := info.New(net)
+		if err != nil {
+			rep.Skipped = append(rep.Skipped, fmt.Sprintf("%s: %v", name, err))
+			continue
+		}
+		g, k, err := e.Gradient(nil, A, b)
+		if err != nil {
+			return Report{}, fmt.Errorf("engine %s on %s: %w", name, net, err)
+		}
+		er := engineRun{info: info, res: gradients.Result{Engine: name, Tolerance: info.Tol(), K: k, Grad: g, Step: info.KinkStep()}}
+		de, isDir := e.(gradients.Directional)
+		for _, v := range vs {
+			dk := dot(g, v)
+			if isDir {
+				if _, dk, err = de.Directional(A, v, b); err != nil {
+					return Report{}, fmt.Errorf("engine %s: directional on %s: %w", name, net, err)
+				}
+			}
+			er.dirs = append(er.dirs, dk)
+			er.kinks = append(er.kinks, isDir && !info.Exact && crossesAlong(ev, net, A, v, info.KinkStep(), b))
+		}
+		runs = append(runs, er)
+		rep.Engines = append(rep.Engines, EngineInfo{Name: name, Exact: info.Exact, Tolerance: info.Tol(), Directional: isDir})
+	}
+
+	central := make([]float64, len(vs))
+	for j, v := range vs {
+		central[j] = centralAlong(ev, A, v, b)
+	}
+	control, err := mutantGradient(net, Control, A, b)
+	if err != nil {
+		return Report{}, err
+	}
+	judge := func(f Fault) (Outcome, error) {
+		g, err := mutantGradient(net, f, A, b)
+		if err != nil {
+			return Outcome{}, err
+		}
+		o := Outcome{Fault: f, Truth: firstDiff(net, g, control.Grad)}
+		for j, v := range vs {
+			re := gradients.RelErr(dot(g.Grad, v), central[j])
+			o.CentralRelErr = max(o.CentralRelErr, re)
+		}
+		o.Central = o.CentralRelErr > CentralTolerance
+		for _, er := range runs {
+			p := gradients.ComparePairAt(net, A, b, g, er.res)
+			d := Detection{Engine: er.info.Name, Detected: !p.Agree, FirstBad: p.FirstBad, Worst: p.Worst,
+				MaxRelErr: p.MaxRelErr, NonDifferentiable: len(p.NonDifferentiable)}
+			if d.Detected {
+				d.Block = backwardFirst(net, func(blk int) bool { return p.Blocks[blk].MaxRelErr > p.Tolerance })
+			}
+			tol := p.Tolerance * math.Sqrt(float64(net.NumParams()))
+			for j, v := range vs {
+				if er.kinks[j] {
+					d.DirectionalKinks++
+					continue
+				}
+				d.DirectionalRelErr = max(d.DirectionalRelErr, gradients.RelErr(dot(g.Grad, v), er.dirs[j]))
+			}
+			d.Directional = d.DirectionalRelErr > tol
+			o.Detections = append(o.Detections, d)
+		}
+		return o, nil
+	}
+	if rep.Control, err = judge(Control); err != nil {
+		return Report{}, err
+	}
+	for _, f := range cfg.Faults {
+		o, err := judge(f)
+		if err != nil {
+			return Report{}, err
+		}
+		rep.Faults = append(rep.Faults, o)
+	}
+	return rep, nil
+}
+
+// mutantGradient runs the mutant as a training loop would: twice into the same dst.
+func mutantGradient(net *nn.Network, f Fault, A []float64, b nn.Batch) (gradients.Result, error) {
+	e, err := New(net, f)
+	if err != nil {
+		return gradients.Result{}, err
+	}
+	dst, _, err := e.Gradient(nil, A, b)
+	if err != nil {
+		return gradients.Result{}, err
+	}
+	g, k, err := e.Gradient(dst, A, b)
+	if err != nil {
+		return gradients.Result{}, err
+	}
+	return gradients.Result{Engine: e.Name(), K: k, Grad: g}, nil
+}
+
+// firstDiff names the first block in backward order where g differs from the control
+// beyond rounding.
+func firstDiff(net *nn.Network, g gradients.Result, control []float64) string {
+	return backwardFirst(net, func(k int) bool {
+		blk := net.Blocks()[k]
+		for i := blk.Offset; i < blk.Offset+blk.Len(); i++ {
+			if gradients.RelErr(g.Grad[i], control[i]) > 1e-10 {
+				return true
+			}
+		}
+		return false
+	})
+}
+
+// backwardFirst returns the name of the first block, in the order backpropagation computes
+// them (W_L, b_L, W_{L−1}, b_{L−1}, …), for which wrong(block index) holds, or "".
+func backwardFirst(net *nn.Network, wrong func(k int) bool) string {
+	blocks := net.Blocks()
+	for l := len(net.Layers) - 1; l >= 0; l-- {
+		for _, k := range []int{2 * l, 2*l + 1} {
+			if wrong(k) {
+				return blocks[k].Name
+			}
+		}
+	}
+	return ""
+}
+
+// drawPoint draws parameters and a batch from the seed, redrawing (seed + 1000, …) until
+// every ReLU pre-activation is at least minKinkDistance from 0.
+func drawPoint(net *nn.Network, batch int, seed uint64) ([]float64, nn.Batch) {
+	probe, _ := New(net, Control)
+	for s, tries := seed, 0; ; s, tries = s+1000, tries+1 {
+		A := net.Init(nil, s)
+		b := net.RandomBatch(batch, s)
+		if _, _, err := probe.Gradient(nil, A, b); err == nil && (probe.kinkDistance() >= minKinkDistance || tries == 100) {
+			return A, b
+		}
+	}
+}
+
+// directions returns k seeded random unit vectors of length n.
+func directions(n, k int, seed uint64) [][]float64 {
+	rng := nn.NewRand(seed ^ 0xd1ec7)
+	vs := make([][]float64, k)
+	for j := range vs {
+		v := make([]float64, n)
+		var norm float64
+		for i := range v {
+			v[i] = rng.NormFloat64()
+			norm += v[i] * v[i]
+		}
+		norm = math.Sqrt(norm)
+		for i := range v {
+			v[i] /= norm
+		}
+		vs[j] = v
+	}
+	return vs
+}
+
+// crossesAlong reports whether moving A to A ± reach·v/max|vᵢ| (the farthest points a
+// difference formula with that step evaluates along v) changes whether some ReLU
+// pre-activation is positive.
+func crossesAlong(ev *nn.Evaluator, net *nn.Network, A, v []float64, reach float64, b nn.Batch) bool {
+	var relu []int
+	for l, layer := range net.Layers {
+		if d, ok := layer.(*nn.Dense); ok && d.Act == nn.ReLU {
+			relu = append(relu, l)
+		}
+	}
+	if len(relu) == 0 {
+		return false
+	}
+	signs := func(a []float64) []bool {
+		ev.Forward(a, b.X)
+		var s []bool
+		for _, l := range relu {
+			for _, x := range ev.PreActivation(l).Data {
+				s = append(s, x > 0)
+			}
+		}
+		return s
+	}
+	at := signs(A)
+	vmax := 0.0
+	for _, x := range v {
+		vmax = max(vmax, math.Abs(x))
+	}
+	a := slices.Clone(A)
+	for _, sign := range []float64{1, -1} {
+		for i := range a {
+			a[i] = A[i] + sign*reach*v[i]/vmax
+		}
+		if !slices.Equal(at, signs(a)) {
+			return true
+		}
+	}
+	return false
+}
+
+// centralAlong is (K(A+hv) − K(A−hv)) / 2h with the reference cost.
+func centralAlong(ev *nn.Evaluator, A, v []float64, b nn.Batch) float64 {
+	a := slices.Clone(A)
+	for i := range a {
+		a[i] = A[i] + CentralStep*v[i]
+	}
+	up := ev.Cost(a, b)
+	for i := range a {
+		a[i] = A[i] - CentralStep*v[i]
+	}
+	return (up - ev.Cost(a, b)) / (2 * CentralStep)
+}
+
+func dot(x, y []float64) float64 {
+	var s float64
+	for i, v := range x {
+		s += v * y[i]
+	}
+	return s
+}

@@ -1,0 +1,308 @@
+package numeric
+
+import (
+	"fmt"
+	"math"
+
+	"gonum.org/v1/gonum/blas"
+	"gonum.org/v1/gonum/blas/cblas128"
+
+	"nabla/gradients"
+	"nabla/nn"
+)
+
+// DefaultComplexStep is the complex step's default h. Its truncation error is of order
+// h²·|K”'|, and it has no cancellation, so h can be as small as the exponent range allows.
+const DefaultComplexStep = 1e-20
+
+// Complex computes ∇K by the complex-step derivative ∂K/∂Aⱼ ≈ Im K(A + ih·eⱼ)/h: K is
+// evaluated in complex128 arithmetic at a point moved by an imaginary step, and the imaginary
+// part of the result is the derivative times h up to O(h³). No difference of nearly equal
+// numbers is formed, so the step can be tiny (1e-20, 1e-200) and the result is accurate to
+// rounding. The forward pass in complex arithmetic is Complex's own: each activation's
+// analytic continuation (σ(z) = (1 + tanh(z/2))/2, tanh(x+iy) = (tanh x + i tan y)/
+// (1 + i tanh x tan y), ReLU(z) = z if Re z > 0 else 0) and the cost Σ (z − z̄)², squared
+// without conjugation so that it stays analytic.
+//
+// For Gradient, Complex runs the unperturbed pass once and, for a parameter of layer l, adds
+// the imaginary step to the one affected column of layer l's pre-activations (W x + b is
+// linear in each weight) and runs the complex pass from there. It allocates nothing after its
+// first call on a batch size and is not safe for concurrent use.
+type Complex struct {
+	net   *nn.Network
+	step  float64
+	a     []complex128 // parameters (with the direction's step for Directional)
+	x     []complex128 // the batch's inputs
+	z     []float64    // the batch's targets, densely packed
+	n     int
+	base  []layerBuf // the unperturbed pass
+	work  []layerBuf // the perturbed pass
+	buf   []complex128
+	count int
+}
+
+type layerBuf struct{ pre, act cblas128.General }
+
+var (
+	_ gradients.Engine      = (*Complex)(nil)
+	_ gradients.CostCounter = (*Complex)(nil)
+	_ gradients.Directional = (*Complex)(nil)
+)
+
+// NewComplex prepares a complex-step engine for the network. Step 0 means
+// DefaultComplexStep; a negative, NaN or infinite step is an error wrapping ErrFormula.
+func NewComplex(net *nn.Network, step float64) (*Complex, error) {
+	if math.IsNaN(step) || math.IsInf(step, 0) || step < 0 {
+		return nil, fmt.Errorf("%w: complex step %v is not a positive number", ErrFormula, step)
+	}
+	if step == 0 {
+		step = DefaultComplexStep
+	}
+	for l, layer := range net.Layers {
+		if _, ok := layer.(*nn.Dense); !ok {
+			return nil, fmt.Errorf("%w: numeric: layer %d is %T", gradients.ErrUnsupported, l+1, layer)
+		}
+	}
+	return &Complex{net: net, step: step, a: make([]complex128, net.NumParams()),
+		base: make([]layerBuf, len(net.Layers)), work: make([]layerBuf, len(net.Layers))}, nil
+}
+
+// Name returns "numeric-complex".
+func (c *Complex) Name() string { return "numeric-complex" }
+
+// Step returns the imaginary step h.
+func (c *Complex) Step() float64 { return c.step }
+
+// CostEvaluations returns n+1: one complex evaluation of K per parameter (most of them
+// starting at the parameter's layer) and one at A.
+func (c *Complex) CostEvaluations() int { return c.net.NumParams() + 1 }
+
+// Gradient writes the complex-step gradient into dst (allocated if nil; otherwise it must
+// have length NumParams, or Gradient panics) and returns it with K(A).
+func (c *Complex) Gradient(dst, A []float64, b nn.Batch) ([]float64, float64, error) {
+	dst = gradients.CheckDst("numeric", dst, c.net.NumParams())
+	if err := c.net.Check(A, b); err != nil {
+		return nil, 0, fmt.Errorf("numeric: %w", err)
+	}
+	k := c.begin(A, b)
+	for j := range dst {
+		dst[j] = c.partial(j)
+	}
+	return dst, k, nil
+}
+
+// Partial returns the complex-step ∂K/∂Aⱼ at A on the batch. It returns an error for invalid
+// A or batch and for j out of range.
+func (c *Complex) Partial(A []float64, b nn.Batch, j int) (float64, error) {
+	if err := c.net.Check(A, b); err != nil {
+		return 0, fmt.Errorf("numeric: %w", err)
+	}
+	if j < 0 || j >= len(A) {
+		return 0, fmt.Errorf("numeric: %w: parameter index %d out of range [0,%d)", nn.ErrShape, j, len(A))
+	}
+	c.begin(A, b)
+	return c.partial(j), nil
+}
+
+// Directional returns K(A) and ∇K(A)·v ≈ Im K(A + ih·v/max|vᵢ|)·max|vᵢ|/h with one complex
+// evaluation of K besides the real one. v must have length NumParams and be finite.
+func (c *Complex) Directional(A, v []float64, b nn.Batch) (k, dk float64, err error) {
+	if err := c.net.Check(A, b); err != nil {
+		return 0, 0, fmt.Errorf("numeric: %w", err)
+	}
+	vmax, err := checkDirection(v, len(A))
+	if err != nil {
+		return 0, 0, err
+	}
+	k = c.begin(A, b)
+	if vmax == 0 {
+		return k, 0, nil
+	}
+	t := c.step / vmax
+	for i, x := range A {
+		c.a[i] = complex(x, t*v[i])
+	}
+	in := cblas128.General{Rows: c.n, Cols: c.net.Inputs(), Stride: c.net.Inputs(), Data: c.x}
+	for l := range c.net.Layers {
+		c.affine(c.work[l].pre, in, l)
+		c.activate(l, c.work)
+		in = c.work[l].act
+	}
+	kc := c.cost(in)
+	for i, x := range A {
+		c.a[i] = complex(x, 0)
+	}
+	return k, imag(kc) / t, nil
+}
+
+// begin loads A and the batch, runs the unperturbed pass into base and returns K(A).
+func (c *Complex) begin(A []float64, b nn.Batch) float64 {
+	for i, x := range A {
+		c.a[i] = complex(x, 0)
+	}
+	X, Z := b.X.RawMatrix(), b.Z.RawMatrix()
+	n := X.Rows
+	if cap(c.x) < n*X.Cols {
+		c.x = make([]complex128, n*X.Cols)
+	}
+	c.x = c.x[:n*X.Cols]
+	for i := range n {
+		for j, v := range X.Data[i*X.Stride : i*X.Stride+X.Cols] {
+			c.x[i*X.Cols+j] = complex(v, 0)
+		}
+	}
+	if cap(c.z) < n*Z.Cols {
+		c.z = make([]float64, n*Z.Cols)
+	}
+	c.z = c.z[:n*Z.Cols]
+	for i := range n {
+		copy(c.z[i*Z.Cols:(i+1)*Z.Cols], Z.Data[i*Z.Stride:i*Z.Stride+Z.Cols])
+	}
+	if n != c.n {
+		c.size(n)
+	}
+	in := cblas128.General{Rows: n, Cols: c.net.Inputs(), Stride: c.net.Inputs(), Data: c.x}
+	for l := range c.net.Layers {
+		c.affine(c.base[l].pre, in, l)
+		c.activate(l, c.base)
+		in = c.base[l].act
+	}
+	return real(c.cost(in))
+}
+
+func (c *Complex) size(n int) {
+	total := 0
+	for _, l := range c.net.Layers {
+		total += 4 * n * l.Outputs()
+	}
+	if cap(c.buf) < total {
+		c.buf = make([]complex128, total)
+	}
+	buf := c.buf[:total]
+	next := func(k, cols int) cblas128.General {
+		g := cblas128.General{Rows: n, Cols: cols, Stride: cols, Data: buf[:k:k]}
+		buf = buf[k:]
+		return g
+	}
+	for l, layer := range c.net.Layers {
+		k := n * layer.Outputs()
+		c.base[l] = layerBuf{next(k, layer.Outputs()), next(k, layer.Outputs())}
+		c.work[l] = layerBuf{next(k, layer.Outputs()), next(k, layer.Outputs())}
+	}
+	c.n = n
+}
+
+// affine sets pre = in·Wᵀ + 1·bᵀ with layer l's complex parameters.
+func (c *Complex) affine(pre, in cblas128.General, l int) {
+	d := c.net.Layers[l].(*nn.Dense)
+	off := c.net.Blocks()[2*l].Offset
+	w := c.a[off : off+d.Out*d.In]
+	bias := c.a[off+d.Out*d.In : off+d.NumParams()]
+	for i := 0; i < pre.Rows; i++ {
+		copy(pre.Data[i*pre.Stride:i*pre.Stride+d.Out], bias)
+	}
+	W := cblas128.General{Rows: d.Out, Cols: d.In, Stride: d.In, Data: w}
+	cblas128.Gemm(blas.NoTrans, blas.Trans, 1, in, W, 1, pre)
+}
+
+// activate sets bufs[l].act = σ(bufs[l].pre).
+func (c *Complex) activate(l int, bufs []layerBuf) {
+	act := c.net.Layers[l].(*nn.Dense).Act
+	dst := bufs[l].act.Data
+	for i, z := range bufs[l].pre.Data {
+		dst[i] = complexAct(act, z)
+	}
+}
+
+// complexAct is the analytic continuation of an activation, accurate for small imaginary
+// parts and without overflow for large real parts.
+func complexAct(a nn.Activation, z complex128) complex128 {
+	switch a {
+	case nn.Sigmoid:
+		return complexSigmoid(z)
+	case nn.Tanh:
+		return complexTanh(z)
+	case nn.ReLU:
+		if real(z) > 0 {
+			return z
+		}
+		return 0
+	case nn.Identity:
+		return z
+	}
+	panic("numeric: unknown activation " + a.String())
+}
+
+// complexTanh is tanh(x+iy) = (tanh x + i tan y)/(1 + i tanh x tan y)
+// = (t(1+u²) + i u(1−t²))/(1 + t²u²) with t = tanh x, u = tan y, which, unlike the sinh/cosh
+// form, does not overflow for large |x|. 1 − t² is computed as sech² x, so that the imaginary
+// part (the derivative) keeps its relative accuracy where tanh saturates.
+func complexTanh(z complex128) complex128 {
+	x, y := real(z), imag(z)
+	t, u := math.Tanh(x), math.Tan(y)
+	if u == 0 {
+		return complex(t, 0)
+	}
+	s := 1 / math.Cosh(x)
+	d := 1 + t*t*u*u
+	return complex(t*(1+u*u)/d, u*s*s/d)
+}
+
+// complexSigmoid is σ(z) = (1 + tanh(z/2))/2 with t = tanh(x/2), u = tan(y/2):
+// Re σ = σ(x)(1 + t·u²)/(1 + t²u²) (using 1 + t = 2σ(x), accurate where σ(x) is tiny) and
+// Im σ = u·sech²(x/2)/(2(1 + t²u²)).
+func complexSigmoid(z complex128) complex128 {
+	x, y := real(z), imag(z)
+	sx := nn.SigmoidF(x)
+	u := math.Tan(y / 2)
+	if u == 0 {
+		return complex(sx, 0)
+	}
+	t := math.Tanh(x / 2)
+	s := 1 / math.Cosh(x/2)
+	d := 1 + t*t*u*u
+	return complex(sx*(1+t*u*u)/d, u*s*s/(2*d))
+}
+
+// cost returns Σ (z − z̄)² over the output, without conjugation.
+func (c *Complex) cost(out cblas128.General) complex128 {
+	c.count++
+	var k complex128
+	for i, v := range out.Data {
+		r := v - complex(c.z[i], 0)
+		k += r * r
+	}
+	return k
+}
+
+// partial returns Im K(A + ih·eⱼ)/h, starting from the unperturbed pass at j's layer.
+func (c *Complex) partial(j int) float64 {
+	blk, k := c.net.BlockOf(j)
+	l := blk.Layer
+	d := c.net.Layers[l].(*nn.Dense)
+	pre := c.work[l].pre
+	copy(pre.Data, c.base[l].pre.Data)
+	ih := complex(0, c.step)
+	if blk.Cols == 0 { // bias b[k]: every pair's pre-activation k moves by ih
+		for i := 0; i < pre.Rows; i++ {
+			pre.Data[i*pre.Stride+k] += ih
+		}
+	} else { // weight W[r,s]: pre-activation r moves by ih·in[s]
+		r, s := k/d.In, k%d.In
+		in := cblas128.General{Rows: c.n, Cols: c.net.Inputs(), Stride: c.net.Inputs(), Data: c.x}
+		if l > 0 {
+			in = c.base[l-1].act
+		}
+		for i := 0; i < pre.Rows; i++ {
+			pre.Data[i*pre.Stride+r] += ih * in.Data[i*in.Stride+s]
+		}
+	}
+	c.activate(l, c.work)
+	out := c.work[l].act
+	for m := l + 1; m < len(c.net.Layers); m++ {
+		c.affine(c.work[m].pre, out, m)
+		c.activate(m, c.work)
+		out = c.work[m].act
+	}
+	return imag(c.cost(out)) / c.step
+}

@@ -1,0 +1,197 @@
+package reports
+
+import (
+	"encoding/json"
+	"fmt"
+	"image/color"
+	"io"
+	"math"
+	"strconv"
+	"strings"
+
+	"github.com/olekukonko/tablewriter"
+	"github.com/olekukonko/tablewriter/renderer"
+	"github.com/olekukonko/tablewriter/tw"
+	"gonum.org/v1/plot"
+	"gonum.org/v1/plot/plotter"
+	"gonum.org/v1/plot/vg"
+	"gonum.org/v1/plot/vg/draw"
+
+	"nabla/train"
+)
+
+// TrainTable writes the per-epoch table of a training run (epoch 0 is the initial state) and
+// a closing line with the final accuracy, boxed for the terminal or, with md, as Markdown.
+func TrainTable(w io.Writer, r *train.Result, md bool) error {
+	fmt.Fprintf(w, "%s on %s (%d pairs; test %s, %d pairs), engine %s, batch %d, η = %g on the %s cost (η_sum = %g), seed %d\n\n",
+		r.Net, r.TrainSet, r.TrainSize, r.TestSet, r.TestSize, r.Engine, r.BatchSize, r.Eta, r.Cost, r.EtaSum, r.Seed)
+	header := []string{"epoch", "train cost", "test cost", "test accuracy", "seconds", "CPU seconds", "eval seconds"}
+	rows := [][]string{epochRow(r.Initial)}
+	for _, e := range r.Epochs {
+		rows = append(rows, epochRow(e))
+	}
+	if err := trainTable(w, md, header, rows); err != nil {
+		return err
+	}
+	f := r.Final()
+	_, err := fmt.Fprintf(w, "\nfinal test accuracy %s after %d epochs, %.2f s per epoch (%.2f s CPU; gradient steps only)\n",
+		percent(f.TestAccuracy), len(r.Epochs), r.SecondsPerEpoch(), r.CPUSecondsPerEpoch())
+	return err
+}
+
+func epochRow(e train.Epoch) []string {
+	secs, cpu := "-", "-"
+	if e.Epoch > 0 {
+		secs = fmt.Sprintf("%.2f", e.Seconds)
+		if e.CPUSeconds >= 0 {
+			cpu = fmt.Sprintf("%.2f", e.CPUSeconds)
+		}
+	}
+	return []string{strconv.Itoa(e.Epoch), fmt.Sprintf("%.6g", e.TrainCost), fmt.Sprintf("%.6g", e.TestCost), percent(e.TestAccuracy), secs, cpu, fmt.Sprintf("%.2f", e.EvalSeconds)}
+}
+
+func percent(f float64) string {
+	if math.IsNaN(f) {
+		return "-"
+	}
+	return fmt.Sprintf("%.2f%%", 100*f)
+}
+
+// TrainJSON writes the run as indented JSON: its settings and an "epochs" array of objects
+// with "epoch", "train_cost", "test_cost", "test_accuracy" (a fraction), "seconds" and
+// "eval_seconds". Accuracies that are NaN (sets without labels) are written as null.
+func TrainJSON(w io.Writer, r *train.Result) error {
+	type epoch struct {
+		Epoch        int      `json:"epoch"`
+		TrainCost    float64  `json:"train_cost"`
+		TestCost     float64  `json:"test_cost"`
+		TestAccuracy *float64 `json:"test_accuracy"`
+		Seconds      float64  `json:"seconds"`
+		CPUSeconds   float64  `json:"cpu_seconds"`
+		EvalSeconds  float64  `json:"eval_seconds"`
+	}
+	conv := func(e train.Epoch) epoch {
+		out := epoch{Epoch: e.Epoch, TrainCost: e.TrainCost, TestCost: e.TestCost, Seconds: e.Seconds, CPUSeconds: e.CPUSeconds, EvalSeconds: e.EvalSeconds}
+		if !math.IsNaN(e.TestAccuracy) {
+			a := e.TestAccuracy
+			out.TestAccuracy = &a
+		}
+		return out
+	}
+	out := struct {
+		*train.Result
+		Initial         epoch    `json:"initial"`
+		Epochs          []epoch  `json:"epochs"`
+		FinalAccuracy   *float64 `json:"final_test_accuracy"`
+		SecondsPerEpoch float64  `json:"seconds_per_epoch"`
+		CPUPerEpoch     float64  `json:"cpu_seconds_per_epoch"`
+	}{Result: r, Initial: conv(r.Initial), Epochs: make([]epoch, 0, len(r.Epochs)), SecondsPerEpoch: r.SecondsPerEpoch(), CPUPerEpoch: r.CPUSecondsPerEpoch()}
+	for _, e := range r.Epochs {
+		out.Epochs = append(out.Epochs, conv(e))
+	}
+	out.FinalAccuracy = conv(r.Final()).TestAccuracy
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	return enc.Encode(out)
+}
+
+// TrainCurve draws the learning curve of a run as an SVG (or another format gonum/plot knows
+// from the file name's extension) of the given size in centimetres: training and test cost
+// and the test error rate 1 − accuracy against the epoch, on a logarithmic axis. Points that
+// are not positive cannot be shown on it and are left out.
+func TrainCurve(path string, r *train.Result, widthCm, heightCm float64) error {
+	p := plot.New()
+	p.Title.Text = fmt.Sprintf("%s, %s, batch %d, η = %g (%s cost)", r.Net, r.Engine, r.BatchSize, r.Eta, r.Cost)
+	p.X.Label.Text = "epoch"
+	p.Y.Label.Text = "cost / test error rate"
+	p.Y.Scale = plot.LogScale{}
+	p.Y.Tick.Marker = plot.LogTicks{Prec: -1}
+	p.Add(plotter.NewGrid())
+	all := append([]train.Epoch{r.Initial}, r.Epochs...)
+	series := []struct {
+		name  string
+		value func(train.Epoch) float64
+		col   color.RGBA
+		dash  []vg.Length
+	}{
+		{"train cost", func(e train.Epoch) float64 { return e.TrainCost }, color.RGBA{R: 0x1f, G: 0x77, B: 0xb4, A: 0xff}, nil},
+		{"test cost", func(e train.Epoch) float64 { return e.TestCost }, color.RGBA{R: 0xff, G: 0x7f, B: 0x0e, A: 0xff}, []vg.Length{vg.Points(4), vg.Points(2)}},
+		{"test error (1 − accuracy)", func(e train.Epoch) float64 { return 1 - e.TestAccuracy }, color.RGBA{R: 0x2c, G: 0xa0, B: 0x2c, A: 0xff}, nil},
+	}
+	drawn := 0
+	for _, s := range series {
+		var xys plotter.XYs
+		for _, e := range all {
+			if v := s.value(e); v > 0 && !math.IsInf(v, 0) {
+				xys = append(xys, plotter.XY{X: float64(e.Epoch), Y: v})
+			}
+		}
+		if len(xys) == 0 {
+			continue
+		}
+		line, points, err := plotter.NewLinePoints(xys)
+		if err != nil {
+			return fmt.Errorf("reports: learning curve: %w", err)
+		}
+		line.Color, line.Dashes = s.col, s.dash
+		points.Color, points.Shape, points.Radius = s.col, draw.CircleGlyph{}, vg.Points(1.5)
+		p.Add(line, points)
+		p.Legend.Add(s.name, line)
+		drawn++
+	}
+	if drawn == 0 {
+		return fmt.Errorf("reports: learning curve: nothing positive to plot")
+	}
+	p.Legend.Top = true
+	if err := p.Save(vg.Length(widthCm)*vg.Centimeter, vg.Length(heightCm)*vg.Centimeter, path); err != nil {
+		return fmt.Errorf("reports: learning curve %s: %w", path, err)
+	}
+	return nil
+}
+
+// TrajectoryTable writes the cross-engine trajectory comparison: the training cost per epoch
+// under every engine, and each engine's largest relative deviation from the reference (the
+// first engine), boxed or as Markdown.
+func TrajectoryTable(w io.Writer, t *train.Trajectories, md bool) error {
+	fmt.Fprintf(w, "%s on %s, batch %d, η = %g (%s cost), seed %d: training cost per epoch under each engine\n\n",
+		t.Net, t.Set, t.BatchSize, t.Eta, t.Cost, t.Seed)
+	header, rows := t.Table()
+	if err := trainTable(w, md, header, rows); err != nil {
+		return err
+	}
+	var parts []string
+	for i, name := range t.Engines[1:] {
+		parts = append(parts, fmt.Sprintf("%s %.1e", name, t.MaxRelDiff[i+1]))
+	}
+	_, err := fmt.Fprintf(w, "\nlargest relative deviation from %s: %s\n", t.Engines[0], strings.Join(parts, ", "))
+	return err
+}
+
+// trainTable renders one table, boxed for the terminal or as Markdown.
+func trainTable(w io.Writer, md bool, header []string, rows [][]string) error {
+	var r tw.Renderer = renderer.NewBlueprint()
+	if md {
+		r = renderer.NewMarkdown()
+	}
+	t := tablewriter.NewTable(w,
+		tablewriter.WithRenderer(r),
+		tablewriter.WithHeaderAutoFormat(tw.Off),
+		tablewriter.WithAlignment(rightAligned(len(header))),
+	)
+	t.Header(header)
+	if err := t.Bulk(rows); err != nil {
+		return fmt.Errorf("reports: table: %w", err)
+	}
+	if err := t.Render(); err != nil {
+		return fmt.Errorf("reports: table: %w", err)
+	}
+	return nil
+}
+
+func rightAligned(n int) tw.Alignment {
+	a := make(tw.Alignment, n)
+	for i := range a {
+		a[i] = tw.AlignRight
+	}
+	return a
+}

@@ -1,0 +1,110 @@
+package symbolic
+
+import (
+	"sync"
+
+	"nabla/gradients"
+	"nabla/nn"
+)
+
+func init() {
+	gradients.Register(gradients.Info{
+		Name:        "symbolic",
+		Description: "symbolic differentiation: the cost as an interned expression DAG, differentiated by reverse accumulation, compiled to a straight-line program evaluated over the batch",
+		Exact:       true,
+		Tolerance:   1e-12,
+		New:         func(net *nn.Network) (gradients.Engine, error) { return New(net) },
+	})
+}
+
+// Engine is the gradient engine "symbolic": it evaluates the compiled cost-and-gradient
+// program of its network over each batch and sums over the training pairs.
+type Engine struct {
+	net  *nn.Network
+	bp   *BatchProgram
+	data []float64 // the batch, structure-of-arrays: inputs then targets, variable by variable
+	out  []float64 // K, then ∇K
+}
+
+var _ gradients.Engine = (*Engine)(nil)
+
+// cache holds the compiled batch program of each architecture, so that preparing a second
+// engine for the same architecture does not derive and compile again.
+var cache struct {
+	sync.Mutex
+	progs map[string]*BatchProgram
+}
+
+const cacheSize = 16
+
+// New derives and compiles the gradient of net's cost (DeriveNetwork), once per architecture,
+// and returns an engine for it. Networks with layers other than nn.Dense are an error wrapping
+// gradients.ErrUnsupported.
+func New(net *nn.Network) (*Engine, error) {
+	key := net.String()
+	cache.Lock()
+	tmpl := cache.progs[key]
+	cache.Unlock()
+	if tmpl == nil {
+		d, err := DeriveNetwork(net)
+		if err != nil {
+			return nil, err
+		}
+		tmpl, err = d.BatchProgram()
+		if err != nil {
+			return nil, err
+		}
+		cache.Lock()
+		if len(cache.progs) >= cacheSize || cache.progs == nil {
+			cache.progs = make(map[string]*BatchProgram)
+		}
+		cache.progs[key] = tmpl
+		cache.Unlock()
+	}
+	return &Engine{net: net, bp: tmpl.Clone(), out: make([]float64, 1+net.NumParams())}, nil
+}
+
+// Name returns "symbolic".
+func (e *Engine) Name() string { return "symbolic" }
+
+// Gradient writes ∇K into dst and returns it with K (see gradients.Engine).
+func (e *Engine) Gradient(dst, A []float64, b nn.Batch) ([]float64, float64, error) {
+	if err := e.net.Check(A, b); err != nil {
+		return nil, 0, err
+	}
+	dst = gradients.CheckDst("symbolic", dst, e.net.NumParams())
+	n := b.Len()
+	nin, nout := e.net.Inputs(), e.net.Outputs()
+	if need := n * (nin + nout); cap(e.data) < need {
+		e.data = make([]float64, need)
+	}
+	e.data = e.data[:n*(nin+nout)]
+	transpose(e.data[:n*nin], b.X.RawMatrix().Data, b.X.RawMatrix().Stride, n, nin)
+	transpose(e.data[n*nin:], b.Z.RawMatrix().Data, b.Z.RawMatrix().Stride, n, nout)
+	e.bp.Sum(e.out, A, e.data, n)
+	copy(dst, e.out[1:])
+	return dst, e.out[0], nil
+}
+
+// transpose writes the n×c row-major matrix src (row stride stride) column by column into dst.
+func transpose(dst, src []float64, stride, n, c int) {
+	for i := 0; i < n; i++ {
+		row := src[i*stride : i*stride+c]
+		for j, v := range row {
+			dst[j*n+i] = v
+		}
+	}
+}
+
+// Clone returns a copy of bp with its own buffers, for another goroutine or engine.
+func (bp *BatchProgram) Clone() *BatchProgram {
+	q := *bp
+	nvary := len(bp.varying)
+	q.u = append([]float64(nil), bp.u...)
+	q.vecs = make([][]float64, len(bp.vecs))
+	q.slotBuf = make([]float64, len(bp.slotBuf))
+	for i := 0; i < bp.nslots; i++ {
+		q.vecs[nvary+i] = q.slotBuf[i*bp.chunk : (i+1)*bp.chunk : (i+1)*bp.chunk]
+	}
+	return &q
+}

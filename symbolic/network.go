@@ -1,0 +1,157 @@
+package symbolic
+
+import (
+	"fmt"
+	"strconv"
+
+	"nabla/gradients"
+	"nabla/nn"
+)
+
+// InputName and TargetName name the variables of a training pair in network expressions:
+// x[i] is input i and zbar[k] the target of output k (1-based).
+func InputName(i int) string { return "x[" + strconv.Itoa(i+1) + "]" }
+
+// TargetName names the target of output k (0-based k, printed 1-based): zbar[k].
+func TargetName(k int) string { return "zbar[" + strconv.Itoa(k+1) + "]" }
+
+// NetworkVars returns the variable names of a network's cost expression: the parameters in
+// the order of A (named as nn.Network.ParamName), the inputs x[i] and the targets zbar[k].
+func NetworkVars(net *nn.Network) (params, inputs, targets []string) {
+	params = make([]string, 0, net.NumParams())
+	for _, blk := range net.Blocks() {
+		for k := 0; k < blk.Len(); k++ {
+			params = append(params, entryName(blk, k))
+		}
+	}
+	for i := 0; i < net.Inputs(); i++ {
+		inputs = append(inputs, InputName(i))
+	}
+	for k := 0; k < net.Outputs(); k++ {
+		targets = append(targets, TargetName(k))
+	}
+	return params, inputs, targets
+}
+
+// NetworkCost returns the cost of one training pair, K = Σₖ (zₖ − z̄ₖ)², as an expression in
+// the parameters, inputs and targets (see NetworkVars), built layer by layer from the
+// network's layer list: ŷⱼ = Σᵢ Wⱼᵢ yᵢ + bⱼ, then the layer's activation. Layers other than
+// nn.Dense are an error wrapping gradients.ErrUnsupported.
+func (b *Builder) NetworkCost(net *nn.Network) (Expr, error) {
+	b.reserve(6 * net.NumParams())
+	y := make([]Expr, net.Inputs())
+	for i := range y {
+		y[i] = b.Var(InputName(i))
+	}
+	blocks := net.Blocks()
+	for l, layer := range net.Layers {
+		d, ok := layer.(*nn.Dense)
+		if !ok {
+			return nil, fmt.Errorf("%w: symbolic: layer %d is %s", gradients.ErrUnsupported, l+1, layer)
+		}
+		wb, bb := blocks[2*l], blocks[2*l+1]
+		next := make([]Expr, d.Out)
+		for j := 0; j < d.Out; j++ {
+			var u Expr
+			for i := 0; i < d.In; i++ {
+				t := b.Mul(b.Var(entryName(wb, j*d.In+i)), y[i])
+				if u == nil {
+					u = t
+				} else {
+					u = b.Add(u, t)
+				}
+			}
+			u = b.Add(u, b.Var(entryName(bb, j)))
+			switch d.Act {
+			case nn.Sigmoid:
+				u = b.Sigmoid(u)
+			case nn.Tanh:
+				u = b.Tanh(u)
+			case nn.ReLU:
+				u = b.ReLU(u)
+			case nn.Identity:
+			default:
+				return nil, fmt.Errorf("%w: symbolic: activation %v", gradients.ErrUnsupported, d.Act)
+			}
+			next[j] = u
+		}
+		y = next
+	}
+	var k Expr
+	for j, z := range y {
+		t := b.Pow(b.Sub(z, b.Var(TargetName(j))), b.Const(2))
+		if k == nil {
+			k = t
+		} else {
+			k = b.Add(k, t)
+		}
+	}
+	return k, nil
+}
+
+// Derivation is a network's cost and gradient as expressions and as compiled programs.
+type Derivation struct {
+	Cost     Expr     // K for one training pair
+	Grad     []Expr   // ∂K/∂A[i], in the order of A
+	Params   []string // the parameter names, in the order of A
+	Inputs   []string // x[1] …
+	Targets  []string // zbar[1] …
+	Program  *Program // outputs K, ∂K/∂A[0], …; variables Params, Inputs, Targets
+	Builder  *Builder
+	costProg *Program
+}
+
+// DeriveNetwork builds the cost of one training pair of net, differentiates it with respect to
+// every parameter by reverse accumulation (Builder.Gradient) and compiles cost and gradient
+// into one program.
+func DeriveNetwork(net *nn.Network) (*Derivation, error) {
+	b := NewBuilder()
+	k, err := b.NetworkCost(net)
+	if err != nil {
+		return nil, err
+	}
+	params, inputs, targets := NetworkVars(net)
+	grad := b.Gradient(k, params)
+	vars := make([]string, 0, len(params)+len(inputs)+len(targets))
+	vars = append(append(append(vars, params...), inputs...), targets...)
+	prog, err := Compile(append([]Expr{k}, grad...), vars)
+	if err != nil {
+		return nil, err
+	}
+	return &Derivation{Cost: k, Grad: grad, Params: params, Inputs: inputs, Targets: targets, Program: prog, Builder: b}, nil
+}
+
+// CostProgram compiles the cost alone (for the instruction count of the cheap-gradient
+// bound).
+func (d *Derivation) CostProgram() (*Program, error) {
+	if d.costProg == nil {
+		vars := append(append(append([]string(nil), d.Params...), d.Inputs...), d.Targets...)
+		p, err := Compile([]Expr{d.Cost}, vars)
+		if err != nil {
+			return nil, err
+		}
+		d.costProg = p
+	}
+	return d.costProg, nil
+}
+
+// BatchProgram specialises the compiled program for batches: parameters uniform, inputs and
+// targets varying.
+func (d *Derivation) BatchProgram() (*BatchProgram, error) {
+	return d.Program.Batch(append(append([]string(nil), d.Inputs...), d.Targets...), 0)
+}
+
+// entryName is nn.Block.EntryName without fmt ("W2[3,1]", "b1[4]"), for large networks.
+func entryName(b nn.Block, k int) string {
+	buf := make([]byte, 0, 16)
+	buf = append(buf, b.Name...)
+	buf = append(buf, '[')
+	if b.Cols == 0 {
+		buf = strconv.AppendInt(buf, int64(k+1), 10)
+	} else {
+		buf = strconv.AppendInt(buf, int64(k/b.Cols+1), 10)
+		buf = append(buf, ',')
+		buf = strconv.AppendInt(buf, int64(k%b.Cols+1), 10)
+	}
+	return string(append(buf, ']'))
+}

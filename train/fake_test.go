@@ -1,0 +1,82 @@
+package train
+
+import (
+	"gonum.org/v1/gonum/mat"
+
+	"nabla/gradients"
+	"nabla/nn"
+)
+
+// fakeEngine is a test-only engine, so that the training loop can be tested without any real
+// engine package: plain per-pair backpropagation for dense networks, written from the chain
+// rule in the simplest way (slow, allocating, but exact).
+type fakeEngine struct{ net *nn.Network }
+
+const fakeName = "test-backprop"
+
+func init() {
+	gradients.Register(gradients.Info{
+		Name: fakeName, Description: "test-only per-pair backpropagation", Exact: true,
+		New: func(net *nn.Network) (gradients.Engine, error) { return &fakeEngine{net: net}, nil },
+	})
+}
+
+func (e *fakeEngine) Name() string { return fakeName }
+
+func (e *fakeEngine) Gradient(dst, A []float64, b nn.Batch) ([]float64, float64, error) {
+	dst = gradients.CheckDst("fake", dst, e.net.NumParams())
+	if err := e.net.Check(A, b); err != nil {
+		return nil, 0, err
+	}
+	clear(dst)
+	L := len(e.net.Layers)
+	var k float64
+	for i := range b.Len() {
+		// Forward, keeping every layer's input and pre-activation.
+		ins := make([][]float64, L+1)
+		pres := make([][]float64, L)
+		ins[0] = mat.Row(nil, i, b.X)
+		for l, layer := range e.net.Layers {
+			d := layer.(*nn.Dense)
+			w, bias := e.net.LayerParams(A, l)
+			pre := make([]float64, d.Out)
+			for o := range d.Out {
+				s := bias[o]
+				for j := range d.In {
+					s += w[o*d.In+j] * ins[l][j]
+				}
+				pre[o] = s
+			}
+			out := make([]float64, d.Out)
+			d.Act.Apply(out, pre)
+			pres[l], ins[l+1] = pre, out
+		}
+		// Backward: delta = ∂K/∂pre, starting from 2(z − z̄)·σ'.
+		delta := make([]float64, e.net.Outputs())
+		for o, z := range ins[L] {
+			r := z - b.Z.At(i, o)
+			k += r * r
+			delta[o] = 2 * r
+		}
+		for l := L - 1; l >= 0; l-- {
+			d := e.net.Layers[l].(*nn.Dense)
+			gw, gb := e.net.LayerParams(dst, l)
+			w, _ := e.net.LayerParams(A, l)
+			for o := range d.Out {
+				delta[o] *= d.Act.Deriv(pres[l][o])
+				gb[o] += delta[o]
+				for j := range d.In {
+					gw[o*d.In+j] += delta[o] * ins[l][j]
+				}
+			}
+			prev := make([]float64, d.In)
+			for j := range d.In {
+				for o := range d.Out {
+					prev[j] += w[o*d.In+j] * delta[o]
+				}
+			}
+			delta = prev
+		}
+	}
+	return dst, k, nil
+}

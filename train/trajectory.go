@@ -1,0 +1,146 @@
+package train
+
+import (
+	"context"
+	"fmt"
+	"math"
+	"strconv"
+	"strings"
+
+	"nabla/data"
+	"nabla/gradients"
+	"nabla/nn"
+)
+
+// Trajectories holds the same training run repeated under several engines.
+type Trajectories struct {
+	Net       string    `json:"net"`
+	Set       string    `json:"set"`
+	BatchSize int       `json:"batch_size"`
+	Eta       float64   `json:"eta"`
+	Cost      string    `json:"cost"`
+	Seed      uint64    `json:"seed"`
+	Engines   []string  `json:"engines"`
+	Exact     []bool    `json:"exact"`
+	Results   []*Result `json:"results"`
+	// MaxRelDiff[i] is the largest relative deviation |Kᵢ − K₀|/|K₀| of engine i's training
+	// cost from the first engine's over all epochs (0 for the first engine itself).
+	MaxRelDiff []float64 `json:"max_rel_diff"`
+}
+
+// CompareTrajectories runs the same configuration (network, sets, seed, batch size, η) under
+// each of the named engines and measures how far their cost trajectories drift from the
+// first engine's. cfg.Engine is ignored. Since the shuffle and the initial parameters depend
+// only on the seed, exact engines give the same trajectory up to rounding.
+func CompareTrajectories(ctx context.Context, net *nn.Network, trainSet, testSet data.Set, cfg Config, engines []string) (*Trajectories, error) {
+	if len(engines) < 2 {
+		return nil, fmt.Errorf("train: compare trajectories: want at least two engines, got %v", engines)
+	}
+	cfg.Progress, cfg.OnEpoch = nil, nil
+	t := &Trajectories{Net: net.String(), Set: trainSet.Name, Eta: cfg.Eta, Cost: cfg.Cost.String(), Seed: cfg.Seed, Engines: engines}
+	for _, name := range engines {
+		info, err := gradients.Lookup(name)
+		if err != nil {
+			return nil, fmt.Errorf("train: compare trajectories: %w", err)
+		}
+		cfg.Engine = name
+		r, err := Run(ctx, net, trainSet, testSet, cfg)
+		if err != nil {
+			return nil, fmt.Errorf("train: compare trajectories: %w", err)
+		}
+		t.Results = append(t.Results, r)
+		t.Exact = append(t.Exact, info.Exact)
+		t.BatchSize = r.BatchSize
+	}
+	ref := t.Results[0]
+	for _, r := range t.Results {
+		var worst float64
+		for i, e := range append([]Epoch{r.Initial}, r.Epochs...) {
+			k0 := ref.Initial.TrainCost
+			if i > 0 {
+				k0 = ref.Epochs[i-1].TrainCost
+			}
+			worst = math.Max(worst, math.Abs(e.TrainCost-k0)/math.Max(math.Abs(k0), math.SmallestNonzeroFloat64))
+		}
+		t.MaxRelDiff = append(t.MaxRelDiff, worst)
+	}
+	return t, nil
+}
+
+// Table returns the comparison as a header and rows of text: one row per epoch (0 is the
+// initial state) with the training cost under each engine, then a row with each engine's
+// largest relative deviation from the first.
+func (t *Trajectories) Table() (header []string, rows [][]string) {
+	header = append([]string{"epoch"}, t.Engines...)
+	for i := 0; i <= len(t.Results[0].Epochs); i++ {
+		row := []string{strconv.Itoa(i)}
+		for _, r := range t.Results {
+			e := r.Initial
+			if i > 0 {
+				e = r.Epochs[i-1]
+			}
+			row = append(row, strconv.FormatFloat(e.TrainCost, 'g', 12, 64))
+		}
+		rows = append(rows, row)
+	}
+	last := []string{"max rel. diff"}
+	for i, d := range t.MaxRelDiff {
+		if i == 0 {
+			last = append(last, "(reference)")
+		} else {
+			last = append(last, fmt.Sprintf("%.1e", d))
+		}
+	}
+	return header, append(rows, last)
+}
+
+// TrajectoryEngines picks one registered engine of each family for CompareTrajectories, in
+// this order: backprop, reverse-mode autodiff, symbolic, central differences. Families with
+// no registered engine are left out; within a family the name listed first is preferred.
+func TrajectoryEngines() []string {
+	families := [][]string{
+		{"backprop"},
+		{"autodiff-reverse", "autodiff"},
+		{"symbolic", "symbolic-compiled"},
+		{"numeric-central", "numeric-richardson", "numeric-five-point"},
+	}
+	registered := gradients.Names()
+	var out []string
+	for _, fam := range families {
+		found := ""
+		for _, want := range fam {
+			for _, n := range registered {
+				if n == want {
+					found = n
+					break
+				}
+			}
+			if found != "" {
+				break
+			}
+		}
+		if found == "" { // any engine of the family's package, by prefix
+			prefix, _, _ := strings.Cut(fam[0], "-")
+			for _, n := range registered {
+				if strings.HasPrefix(n, prefix) {
+					found = n
+					break
+				}
+			}
+		}
+		if found != "" {
+			out = append(out, found)
+		}
+	}
+	return out
+}
+
+// DefaultTrajectories is the comparison `nabla report` shows: the network 2-6-2 trained on
+// 200 two-spiral pairs (test: 100 more) with mini-batches of 20, η = 2 on the ½·mean cost,
+// seed 1, 10 epochs, under TrajectoryEngines().
+func DefaultTrajectories(ctx context.Context) (*Trajectories, error) {
+	net := nn.MustParse("2-6-2")
+	tr, te := data.Spirals(200, 0.02, 1), data.Spirals(100, 0.02, 2)
+	cfg := Config{Epochs: 10, BatchSize: 20, Eta: 2, Cost: CostMean, Seed: 1}
+	return CompareTrajectories(ctx, net, tr, te, cfg, TrajectoryEngines())
+}
