@@ -21,9 +21,9 @@ type Series struct {
 
 // LinePlot describes a plot of lines with points, on linear or logarithmic axes.
 type LinePlot struct {
-	Title, X, Y  string
-	LogX, LogY   bool
-	Series       []Series
+	Title, X, Y   string
+	LogX, LogY    bool
+	Series        []Series
 	Width, Height vg.Length // zero means 16cm × 10cm
 }
 

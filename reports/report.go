@@ -73,7 +73,7 @@ func builtinSections() []Section {
 		{ID: "headline", Title: "Gradient time and its ratio to the forward pass", Order: 20,
 			Has: func(r *Results) bool { return len(r.Benchmarks) > 0 }, Body: headlineBody},
 		{ID: "scaling", Title: "Scaling with the parameter count", Order: 30,
-			Has: func(r *Results) bool { return r.Scaling != nil && len(r.Scaling.Gradient) > 0 },
+			Has:  func(r *Results) bool { return r.Scaling != nil && len(r.Scaling.Gradient) > 0 },
 			Body: scalingBody, Figures: scalingFigures},
 		agreementSection(),
 		{ID: "timings", Title: "Timings in detail", Order: 50,

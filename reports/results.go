@@ -24,7 +24,7 @@ type Results struct {
 	Date    string  `json:"date"` // when the measurements were taken, RFC 3339, UTC
 	Seed    uint64  `json:"seed"` // seed of every network's parameters and batch
 	Quick   bool    `json:"quick"`
-	Command string  `json:"command"`           // the command line that produced the results
+	Command string  `json:"command"`            // the command line that produced the results
 	Elapsed float64 `json:"elapsed_s,omitzero"` // wall time of the whole run, seconds
 	Machine Machine `json:"machine"`
 	// Budget is the most time one gradient was allowed, in ns (see bench.Options.Budget).
