@@ -14,6 +14,7 @@ import (
 	"nabla/gradients"
 	"nabla/nn"
 	_ "nabla/numeric"
+	_ "nabla/symbolic"
 	"nabla/train"
 )
 
@@ -22,17 +23,10 @@ import (
 // finite differences.
 func TestTrajectories(t *testing.T) {
 	engines := train.TrajectoryEngines()
-	for _, fam := range []string{"backprop", "autodiff", "symbolic", "numeric"} {
-		found := false
-		for _, e := range engines {
-			found = found || strings.HasPrefix(e, fam)
-		}
-		if !found {
-			t.Logf("no %s engine registered (not yet on main, or not imported by this test): left out", fam)
-		}
-	}
-	if len(engines) < 2 || engines[0] != "backprop" {
-		t.Skipf("need backprop and at least one other engine, registered: %v", gradients.Names())
+	// All four engine packages are imported above, so each family must be there.
+	require.Len(t, engines, 4, "one engine per family from %v", gradients.Names())
+	for i, fam := range []string{"backprop", "autodiff", "symbolic", "numeric"} {
+		require.True(t, strings.HasPrefix(engines[i], fam), "engine %d is %s, want a %s engine", i+1, engines[i], fam)
 	}
 	tr, err := train.DefaultTrajectories(context.Background())
 	require.NoError(t, err)

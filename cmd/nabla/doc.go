@@ -6,6 +6,52 @@ Usage:
 
 	nabla COMMAND [flags]
 
-Run "nabla help" for the list of commands and "nabla help COMMAND" for a command's flags.
+The commands:
+
+	nabla check     check a hand-derived gradient of a formula against symbolic differentiation
+	                and central differences
+	nabla compare   cross-check gradient engines on seeded random parameters and data
+	nabla derive    symbolic derivatives of a network's cost, and the expression-swell table
+	nabla grad      compute K and ∇K for given parameters and data (JSON in, JSON or a table out)
+	nabla mutate    mutation testing: hold faulty hand-coded gradients against every engine
+	nabla train     train a network by gradient descent with any engine (MNIST or a built-in set)
+
+Run "nabla help" for the list of commands and "nabla help COMMAND" (or "nabla COMMAND
+--help") for a command's flags.
+
+# Compare
+
+	nabla compare --net 3-5-4-2 [--act tanh] [--batch 16] [--seed 1] [--engines backprop,numeric-central] [--format table|markdown|json]
+
+draws parameters (nn.Network.Init) and a batch (nn.Network.RandomBatch) from the seed,
+computes ∇K with each engine, and holds every pair of engines against each other
+(gradients.Compare): largest absolute and relative error, the worst parameter by name, and a
+verdict from the pair's tolerance. Without --engines it takes every registered engine that
+supports the network, leaving out those whose estimated work (cost evaluations × parameters ×
+batch, for finite differences) exceeds --budget; what it leaves out, and why, goes to stderr
+and into the report. Engines named in --engines always run. Progress of slow engines goes to
+stderr. The JSON form has a top-level "pairs" array of objects with "a", "b", "max_abs_err",
+"max_rel_err", "worst" and "agree", and the net, batch, seed and each engine's K.
+
+# Grad
+
+	nabla grad --net 3-4-2 --params A.json --batch batch.json [--engine backprop] [--format json|table]
+
+computes K and ∇K for given parameters and data, so that nabla can be held against another
+framework. A.json holds {"A": [...]}, every weight and bias in one flat array: for layer
+l = 1, 2, … first Wl (outputs × inputs, row-major; Wl[i,j] is the weight from input j to
+output i), then bl. batch.json holds {"X": [[...], ...], "Z": [[...], ...]}, one row per
+training pair. The output is
+
+	{"net": …, "engine": …, "batch": …, "K": …, "grad": [...], "blocks": {"W1": [[...], ...], "b1": [...], …}}
+
+with the weight blocks as arrays of rows. A file of the wrong shape, with null, NaN or
+Infinity, or malformed JSON is a one-line error that says what was expected.
+
+# Exit status
+
+0 when the command ran and (for compare) every pair agrees; 1 when it failed or found a
+disagreement, with one line "nabla COMMAND: …" on stderr; 2 for a usage error (an unknown
+command or flag, a bad flag value).
 */
 package main
