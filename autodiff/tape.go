@@ -48,6 +48,7 @@ type Tensor struct {
 	tangent    []float64 // tangent (forward mode) when hasTangent
 	vbuf       []float64 // owned storage, kept across Reset
 	gbuf       []float64
+	gext       []float64 // caller's storage for the adjoint (SetGradBuffer), or nil
 	tbuf       []float64
 	op         opKind
 	x, y       *Tensor // inputs
@@ -108,6 +109,17 @@ func (x *Tensor) SetTangent(v []float64) {
 		panic(fmt.Sprintf("autodiff: SetTangent: len(v) = %d, want %d", len(v), x.Len()))
 	}
 	x.hasTangent, x.tangent = true, v
+}
+
+// SetGradBuffer makes Backward write x's adjoint into g (which must have length Len) instead
+// of storage owned by the tape, so that a caller who wants the adjoint in its own slice does
+// not have to copy it; nil returns to tape-owned storage. The setting lasts until the tape is
+// reset. Backward overwrites g, or leaves it untouched when x needs no adjoint.
+func (x *Tensor) SetGradBuffer(g []float64) {
+	if g != nil && len(g) != x.Len() {
+		panic(fmt.Sprintf("autodiff: SetGradBuffer: len(g) = %d, want %d", len(g), x.Len()))
+	}
+	x.gext = g
 }
 
 // Tape records operations on tensors in the order they are made (a Wengert list). That order
@@ -221,7 +233,11 @@ func (t *Tape) Backward(out *Tensor) {
 			z.grad = nil
 			continue
 		}
-		z.grad = grow(&z.gbuf, z.Len())
+		if z.gext != nil {
+			z.grad = z.gext
+		} else {
+			z.grad = grow(&z.gbuf, z.Len())
+		}
 		clear(z.grad)
 	}
 	for _, z := range t.nodes[out.index+1 : t.n] {

@@ -17,6 +17,8 @@ The commands:
 	nabla mutate    mutation testing: hold faulty hand-coded gradients against every engine
 	nabla report    the main job: cross-check, benchmarks and scaling study of every engine,
 	                written as DIR/REPORT.md, DIR/results.json and SVG plots
+	nabla steps     step-size sweep: error of each finite-difference formula against the exact
+	                gradient, h from 1e-1 to 1e-16
 	nabla train     train a network by gradient descent with any engine (MNIST or a built-in set)
 
 Run "nabla help" for the list of commands and "nabla help COMMAND" (or "nabla COMMAND
@@ -50,6 +52,18 @@ training pair. The output is
 
 with the weight blocks as arrays of rows. A file of the wrong shape, with null, NaN or
 Infinity, or malformed JSON is a one-line error that says what was expected.
+
+# Steps
+
+	nabla steps --net 4-8-3 [--param W1[2,3]] [--format table|markdown|json] [--plot steps.svg]
+
+runs the precision lab's step-size sweep (bench.Steps): forward, backward, central, five-point
+and Richardson differences in float64 and float32, and the complex step, for h from 1e-1 down
+to 1e-16 (the complex step to 1e-200), each held against the exact gradient (backprop). It
+prints the measured optimal step of each formula against the theory (√ε, ε^(1/3)), the error
+at the chosen parameter per decade of h, the spread and sign flips over a sample of
+parameters, and the recommended step per formula and precision; --plot writes the log-log
+curves (.svg, .png or .pdf).
 
 # Report
 
