@@ -8,12 +8,15 @@ Usage:
 
 The commands:
 
+	nabla bench     time every engine's gradient on the built-in networks; the timing table alone
 	nabla check     check a hand-derived gradient of a formula against symbolic differentiation
 	                and central differences
 	nabla compare   cross-check gradient engines on seeded random parameters and data
 	nabla derive    symbolic derivatives of a network's cost, and the expression-swell table
 	nabla grad      compute K and ∇K for given parameters and data (JSON in, JSON or a table out)
 	nabla mutate    mutation testing: hold faulty hand-coded gradients against every engine
+	nabla report    the main job: cross-check, benchmarks and scaling study of every engine,
+	                written as DIR/REPORT.md, DIR/results.json and SVG plots
 	nabla steps     step-size sweep: error of each finite-difference formula against the exact
 	                gradient, h from 1e-1 to 1e-16
 	nabla train     train a network by gradient descent with any engine (MNIST or a built-in set)
@@ -61,6 +64,19 @@ prints the measured optimal step of each formula against the theory (√ε, ε^(
 at the chosen parameter per decade of h, the spread and sign flips over a sample of
 parameters, and the recommended step per formula and precision; --plot writes the log-log
 curves (.svg, .png or .pdf).
+
+# Report
+
+	nabla report [--out report-out] [--quick] [--nets 2-3-1@16,784-30-10@100] [--engines …] [--seed 1] [--budget 1s]
+	nabla report --from report-out/results.json --out DIR
+
+measures every registered engine on the built-in networks (2-3-1 to 784-100-10; --nets for
+others, NET@BATCH), cross-checks them on each network, runs the scaling study (w-w-w networks,
+w = 8 … 512) and writes REPORT.md, results.json (every figure) and the SVG plots into --out.
+Engines whose estimated time per gradient exceeds --budget are skipped with the estimate
+stated. Progress goes to stderr. --quick takes well under a minute on 2 cores, the default a
+few minutes. --from renders a report again from its results.json without measuring.
+nabla bench runs the same benchmarks and prints the timing table alone.
 
 # Exit status
 
