@@ -178,6 +178,11 @@ func measureReport(lf *labFlags, scaling bool, progress io.Writer) (*reports.Res
 		}
 		r.Scaling = &sc
 	}
+	for _, m := range reportMeasures {
+		if err := m(r, infos, lf.seed, progress); err != nil {
+			return nil, err
+		}
+	}
 	r.Elapsed = time.Since(start).Seconds()
 	fmt.Fprintf(progress, "report: measured in %s\n", time.Since(start).Round(100*time.Millisecond))
 	return r, nil
