@@ -199,6 +199,11 @@ func measureReport(lf *labFlags, scaling bool, widths []int, progress io.Writer)
 		}
 		r.Scaling = &sc
 	}
+	for _, m := range reportMeasures {
+		if err := m(r, infos, lf.seed, progress); err != nil {
+			return nil, err
+		}
+	}
 	r.Elapsed = time.Since(start).Seconds()
 	fmt.Fprintf(progress, "report: measured in %s\n", time.Since(start).Round(100*time.Millisecond))
 	return r, nil
