@@ -66,10 +66,10 @@ func (e *Reverse) Gradient(dst, A []float64, b nn.Batch) ([]float64, float64, er
 		return dst, 0, fmt.Errorf("autodiff-reverse: %w", err)
 	}
 	k := e.cost.record(A, b, nil)
-	e.cost.tape.Backward(k)
-	for i, blk := range net.Blocks() {
-		copy(dst[blk.Offset:blk.Offset+blk.Len()], e.cost.params[i].Grad())
+	for i, blk := range net.Blocks() { // the adjoints of W and b land in dst directly
+		e.cost.params[i].SetGradBuffer(dst[blk.Offset : blk.Offset+blk.Len()])
 	}
+	e.cost.tape.Backward(k)
 	return dst, k.Scalar(), nil
 }
 

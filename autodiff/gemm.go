@@ -20,15 +20,19 @@ func matmul(ta, tb blas.Transpose, m, n, k int, a []float64, lda int, b []float6
 	impl := blas64.Implementation()
 	for i := 0; i < m; i += tileM {
 		r := min(tileM, m-i)
-		ai := a[i*lda:] // rows i… of op(a): rows of a, or columns when transposed
+		var ai []float64 // rows i… of op(a): rows of a, or its columns when transposed
 		if ta == blas.Trans {
 			ai = a[i:]
+		} else {
+			ai = a[i*lda:]
 		}
 		for j := 0; j < n; j += tileN {
 			s := min(tileN, n-j)
-			bj := b[j:] // columns j… of op(b): columns of b, or rows when transposed
+			var bj []float64 // columns j… of op(b): columns of b, or its rows when transposed
 			if tb == blas.Trans {
 				bj = b[j*ldb:]
+			} else {
+				bj = b[j:]
 			}
 			impl.Dgemm(ta, tb, r, s, k, 1, ai, lda, bj, ldb, beta, c[i*n+j:], n)
 		}

@@ -278,3 +278,22 @@ func TestTapeReuse(t *testing.T) {
 	record()
 	assert.Zero(t, testing.AllocsPerRun(10, record))
 }
+
+// TestSetGradBuffer checks that Backward writes an adjoint into the caller's buffer,
+// overwriting what was there, and that the setting ends with Reset.
+func TestSetGradBuffer(t *testing.T) {
+	var tape autodiff.Tape
+	xs := []float64{1, 2, 3}
+	buf := []float64{9, 9, 9}
+	x := tape.Var(3, 1, xs)
+	x.SetGradBuffer(buf)
+	tape.Backward(tape.Sum(tape.Square(x)))
+	assert.Equal(t, []float64{2, 4, 6}, buf)
+	assert.Same(t, &buf[0], &x.Grad()[0])
+	assert.Panics(t, func() { x.SetGradBuffer(make([]float64, 2)) })
+	tape.Reset()
+	x = tape.Var(3, 1, xs)
+	tape.Backward(tape.Sum(x))
+	assert.Equal(t, []float64{2, 4, 6}, buf, "buffer used after Reset")
+	assert.Equal(t, []float64{1, 1, 1}, x.Grad())
+}

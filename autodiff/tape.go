@@ -48,6 +48,7 @@ type Tensor struct {
 	tangent    []float64 // tangent (forward mode) when hasTangent
 	vbuf       []float64 // owned storage, kept across Reset
 	gbuf       []float64
+	gext       []float64 // caller's storage for the adjoint (SetGradBuffer), or nil
 	tbuf       []float64
 	op         opKind
 	x, y       *Tensor // inputs
@@ -110,6 +111,17 @@ func (x *Tensor) SetTangent(v []float64) {
 	x.hasTangent, x.tangent = true, v
 }
 
+// SetGradBuffer makes Backward write x's adjoint into g (which must have length Len) instead
+// of storage owned by the tape, so that a caller who wants the adjoint in its own slice does
+// not have to copy it; nil returns to tape-owned storage. The setting lasts until the tape is
+// reset. Backward overwrites g, or leaves it untouched when x needs no adjoint.
+func (x *Tensor) SetGradBuffer(g []float64) {
+	if g != nil && len(g) != x.Len() {
+		panic(fmt.Sprintf("autodiff: SetGradBuffer: len(g) = %d, want %d", len(g), x.Len()))
+	}
+	x.gext = g
+}
+
 // Tape records operations on tensors in the order they are made (a Wengert list). That order
 // is topological — an operation's inputs are always recorded before it — so one sweep backwards
 // (Backward) accumulates every adjoint, and one sweep forwards (Tangents) every tangent.
@@ -149,7 +161,22 @@ func (t *Tape) node(op opKind, rows, cols int) *Tensor {
 		z = &Tensor{}
 		t.nodes = append(t.nodes, z)
 	}
-	*z = Tensor{rows: rows, cols: cols, op: op, index: t.n, tape: t, vbuf: z.vbuf, gbuf: z.gbuf, tbuf: z.tbuf}
+	// Field by field rather than *z = Tensor{…}: the buffers stay, and fields already zero
+	// are not written again (this is the per-operation overhead on small networks).
+	z.rows, z.cols, z.op, z.index, z.tape = rows, cols, op, t.n, t
+	if z.x != nil {
+		z.x, z.y = nil, nil
+	}
+	if z.value != nil {
+		z.value = nil
+	}
+	if z.grad != nil || z.gext != nil {
+		z.grad, z.gext = nil, nil
+	}
+	if z.tangent != nil {
+		z.tangent = nil
+	}
+	z.s, z.off, z.needGrad, z.hasTangent = 0, 0, false, false
 	t.n++
 	return z
 }
@@ -221,7 +248,11 @@ func (t *Tape) Backward(out *Tensor) {
 			z.grad = nil
 			continue
 		}
-		z.grad = grow(&z.gbuf, z.Len())
+		if z.gext != nil {
+			z.grad = z.gext
+		} else {
+			z.grad = grow(&z.gbuf, z.Len())
+		}
 		clear(z.grad)
 	}
 	for _, z := range t.nodes[out.index+1 : t.n] {

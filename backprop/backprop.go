@@ -182,10 +182,10 @@ func (e *Engine) gradient(dst, A []float64, b nn.Batch) float64 {
 		// zeroes the block; the other pairs are added by one product. The sums come out in
 		// the same order as Gemm with beta = 0 would form them.
 		d0, y0 := delta.Data[:d.Out], in.Data[:d.In]
-		for k, dk := range d0 {
-			row := gw[k*d.In : (k+1)*d.In]
+		for o, do := range d0 {
+			row := gw[o*d.In : (o+1)*d.In]
 			for j, yj := range y0 {
-				row[j] = dk * yj
+				row[j] = do * yj
 			}
 		}
 		copy(gb, d0)

@@ -16,7 +16,8 @@ var benchBatches = []int{1, 100}
 // BenchmarkGradient times one Gradient call (ns/op, allocs/op). Its metric grad/fwd is the
 // ratio of that time to the reference forward pass (nn.Evaluator.Cost) on the same batch: every
 // iteration also runs the forward pass once with the benchmark timer stopped and times it
-// separately, so that both are measured at the same moments of a shared, noisy machine.
+// separately (reported as fwd-ns/op), so that both are measured at the same moments of a
+// shared, noisy machine.
 func BenchmarkGradient(b *testing.B) {
 	for _, arch := range benchNets {
 		for _, n := range benchBatches {
@@ -36,14 +37,17 @@ func BenchmarkGradient(b *testing.B) {
 				ev.Cost(A, batch)
 				b.ReportAllocs()
 				var fwd time.Duration
+				iters := 0
 				for b.Loop() {
 					_, _, _ = e.Gradient(dst, A, batch)
+					iters++
 					b.StopTimer()
 					start := time.Now()
 					ev.Cost(A, batch)
 					fwd += time.Since(start)
 					b.StartTimer()
 				}
+				b.ReportMetric(float64(fwd.Nanoseconds())/float64(iters), "fwd-ns/op")
 				b.ReportMetric(float64(b.Elapsed())/float64(fwd), "grad/fwd")
 			})
 		}

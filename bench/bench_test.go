@@ -2,6 +2,8 @@ package bench
 
 import (
 	"flag"
+	"fmt"
+	"os"
 	"sync"
 	"testing"
 	"time"
@@ -72,12 +74,15 @@ func BenchmarkGradient(b *testing.B) {
 func benchGradient(b *testing.B, info gradients.Info, c Case) {
 	s := mustSetup(b, c)
 	fwd := forwardNs(s)
-	p, err := Prepare(info, s, fwd, *budgetFlag)
+	p, err := Prepare(info, s, fwd, *budgetFlag, costModel(b, info))
 	if err != nil {
 		b.Fatal(err)
 	}
 	if p.Skip != "" {
-		b.Skipf("%s %s: %s", info.Name, c, p.Skip)
+		// Printed as well as skipped, so that a skip shows without -v (benchstat ignores
+		// the line).
+		fmt.Fprintf(os.Stdout, "SKIP %s: %s\n", b.Name(), p.Skip)
+		b.Skip(p.Skip)
 	}
 	dst := make([]float64, s.Network.NumParams())
 	b.ReportAllocs()
@@ -96,4 +101,25 @@ func benchGradient(b *testing.B, info gradients.Info, c Case) {
 	if p.CostEvals > 0 {
 		b.ReportMetric(float64(p.CostEvals), "evals/op")
 	}
+	costModel(b, info).Add(s.Network.NumParams(), s.Batch, ns/fwd)
+}
+
+var (
+	modelsMu sync.Mutex
+	models   = map[string]*CostModel{}
+)
+
+// costModel returns the engine's cost model, probing it on first use.
+func costModel(b *testing.B, info gradients.Info) *CostModel {
+	modelsMu.Lock()
+	defer modelsMu.Unlock()
+	if m, ok := models[info.Name]; ok {
+		return m
+	}
+	m, err := Probe(info, *seedFlag)
+	if err != nil {
+		b.Fatal(err)
+	}
+	models[info.Name] = m
+	return m
 }

@@ -36,12 +36,25 @@ var QuickCases = []Case{
 	{"784-100-10", 10},
 }
 
-// ParseCases reads a comma-free list of cases: each item is an architecture optionally followed
-// by "@batch" ("784-30-10@100"); items without a batch size get defBatch. Items are separated
-// by spaces or semicolons (commas belong to activation lists).
+// ParseCases reads a list of cases: architectures, each optionally followed by "@batch"
+// ("784-30-10@100"), separated by spaces, semicolons or commas; items without a batch size get
+// defBatch. A comma followed by a letter continues an activation list
+// ("4-8-3:tanh,sigmoid,2-3-1" is two cases).
 func ParseCases(s string, defBatch int) ([]Case, error) {
+	var items []string
+	for _, f := range strings.FieldsFunc(s, func(r rune) bool { return r == ';' || r == ' ' }) {
+		for i, part := range strings.Split(f, ",") {
+			if i > 0 && len(items) > 0 && part != "" && (part[0] < '0' || part[0] > '9') {
+				items[len(items)-1] += "," + part
+				continue
+			}
+			if part != "" {
+				items = append(items, part)
+			}
+		}
+	}
 	var cases []Case
-	for _, item := range strings.FieldsFunc(s, func(r rune) bool { return r == ';' || r == ' ' }) {
+	for _, item := range items {
 		arch, bs, hasBatch := strings.Cut(item, "@")
 		batch := defBatch
 		if hasBatch {

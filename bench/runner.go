@@ -99,6 +99,9 @@ type Result struct {
 type Suite struct {
 	Forward  []Forward `json:"forward"`
 	Gradient []Result  `json:"gradient"`
+	// Models are the engines' cost models after the run, by engine name, for further
+	// estimates (CrossCheck).
+	Models map[string]*CostModel `json:"-"`
 }
 
 // Engines returns the Info of every registered engine (gradients.All).
@@ -196,19 +199,24 @@ type Prepared struct {
 	// estimated (or, for a slow first call, measured) time per gradient behind it.
 	Skip       string
 	EstimateNs float64
+	// Grad and K are the result of the first call (nil and 0 when the engine was skipped
+	// before it).
+	Grad []float64
+	K    float64
 }
 
 // Prepare builds the engine for the setup's network and decides whether it can be timed
-// within the budget. An engine reporting cost evaluations (gradients.CostCounter) is
-// estimated before any gradient, as evaluations × forwardNs; any other engine is called once
-// (the warm-up) and skipped if that call alone exceeds the budget. An engine that rejects the
-// network with gradients.ErrUnsupported is skipped with its message. Any other error from New
-// or from the first call is returned.
-func Prepare(info gradients.Info, s *Setup, forwardNs float64, budget time.Duration) (*Prepared, error) {
+// within the budget, before calling its Gradient: an engine reporting cost evaluations
+// (gradients.CostCounter) is estimated as evaluations × forwardNs, any other from its cost
+// model (nil for none) as the extrapolated grad/fwd ratio × forwardNs. An engine within the
+// estimate is called once (the warm-up) and still skipped if that call alone exceeds the
+// budget. An engine that rejects the network with gradients.ErrUnsupported is skipped with its
+// message. Any other error from New or from the first call is returned.
+func Prepare(info gradients.Info, s *Setup, forwardNs float64, budget time.Duration, model *CostModel) (*Prepared, error) {
 	start := time.Now()
 	eng, err := info.New(s.Network)
 	p := &Prepared{PrepareNs: float64(time.Since(start))}
-	if errors.Is(err, gradients.ErrUnsupported) {
+	if isUnsupported(err) {
 		p.Skip = "unsupported: " + err.Error()
 		return p, nil
 	}
@@ -225,11 +233,17 @@ func Prepare(info gradients.Info, s *Setup, forwardNs float64, budget time.Durat
 				FormatNs(est), p.CostEvals, FormatNs(forwardNs), budget)
 			return p, nil
 		}
+	} else if ratio, how, ok := model.Estimate(s.Network.NumParams(), s.Batch); ok && ratio*forwardNs > float64(budget) {
+		p.EstimateNs = ratio * forwardNs
+		p.Skip = fmt.Sprintf("estimated %s per gradient (%s, × forward %s) exceeds the budget of %s",
+			FormatNs(p.EstimateNs), how, FormatNs(forwardNs), budget)
+		return p, nil
 	}
 	dst := make([]float64, s.Network.NumParams())
 	start = time.Now()
-	_, _, err = eng.Gradient(dst, s.A, s.B)
+	_, p.K, err = eng.Gradient(dst, s.A, s.B)
 	p.FirstNs = float64(time.Since(start))
+	p.Grad = dst
 	if err != nil {
 		return nil, fmt.Errorf("engine %s on %s: %w", info.Name, s.Net, err)
 	}
@@ -241,9 +255,10 @@ func Prepare(info gradients.Info, s *Setup, forwardNs float64, budget time.Durat
 }
 
 // MeasureGradient times the engine's gradient on the setup against the forward timing fwd.
-func MeasureGradient(info gradients.Info, s *Setup, fwd Forward, o Options) (Result, error) {
+// model (nil for none) is the engine's cost model for Prepare; a measured ratio is added to it.
+func MeasureGradient(info gradients.Info, s *Setup, fwd Forward, o Options, model *CostModel) (Result, error) {
 	r := Result{Engine: info.Name, Net: s.Net, Params: s.Network.NumParams(), Batch: s.Batch, ForwardNs: fwd.Ns}
-	p, err := Prepare(info, s, fwd.Ns, o.BudgetOrDefault())
+	p, err := Prepare(info, s, fwd.Ns, o.BudgetOrDefault(), model)
 	if err != nil {
 		return r, err
 	}
@@ -268,6 +283,9 @@ func MeasureGradient(info gradients.Info, s *Setup, fwd Forward, o Options) (Res
 	r.Repeats, r.Calls, r.Spread = t.reps, t.calls, t.spread
 	if fwd.Ns > 0 {
 		r.Ratio = t.ns / fwd.Ns
+		if model != nil {
+			model.Add(r.Params, r.Batch, r.Ratio)
+		}
 	}
 	r.GFLOPS = GFLOPS(info, s.Network, s.Batch, r.CostEvals, t.ns)
 	return r, nil
@@ -290,9 +308,19 @@ func GFLOPS(info gradients.Info, net *nn.Network, batch, costEvals int, ns float
 }
 
 // Run measures the forward pass and every engine's gradient on every case. Engines too slow
-// for the budget are recorded as skipped, with the reason. An engine error stops the run.
+// for the budget are recorded as skipped, with the reason: each engine's cost model starts
+// with Probe and learns from every case measured, so cases are best given from small to large.
+// An engine error stops the run.
 func Run(engines []gradients.Info, cases []Case, o Options) (Suite, error) {
-	var s Suite
+	models := map[string]*CostModel{}
+	s := Suite{Models: models}
+	for _, info := range engines {
+		m, err := Probe(info, o.Seed)
+		if err != nil {
+			return s, err
+		}
+		models[info.Name] = m
+	}
 	for _, c := range cases {
 		setup, err := NewSetup(c, o.Seed)
 		if err != nil {
@@ -302,7 +330,7 @@ func Run(engines []gradients.Info, cases []Case, o Options) (Suite, error) {
 		s.Forward = append(s.Forward, fwd)
 		o.progress("bench %-28s forward %s", c, FormatNs(fwd.Ns))
 		for _, info := range engines {
-			r, err := MeasureGradient(info, setup, fwd, o)
+			r, err := MeasureGradient(info, setup, fwd, o, models[info.Name])
 			if err != nil {
 				return s, err
 			}
@@ -316,6 +344,8 @@ func Run(engines []gradients.Info, cases []Case, o Options) (Suite, error) {
 	}
 	return s, nil
 }
+
+func isUnsupported(err error) bool { return errors.Is(err, gradients.ErrUnsupported) }
 
 // FormatNs prints a duration in nanoseconds with three significant digits and a unit:
 // "812ns", "4.31µs", "12.0ms", "3.20s".

@@ -86,13 +86,15 @@ func TestRunMeasuresAndSkips(t *testing.T) {
 	assert.True(t, u.Skipped)
 	assert.Contains(t, u.Reason, "only tiny nets")
 	assert.Equal(t, "16-32-10", s.Gradient[2].Net)
+	assert.Equal(t, map[string]string{"test-unsupported": u.Reason}, s.Skips(cases[0]))
+	assert.Empty(t, s.Skips(Case{"2-3-1", 5}))
 }
 
 func TestPrepareSkipsByEstimate(t *testing.T) {
 	s, err := NewSetup(Case{"16-32-10", 8}, 1)
 	require.NoError(t, err)
 	t.Run("cost evaluations", func(t *testing.T) {
-		p, err := Prepare(fdInfo, s, 1000, time.Microsecond)
+		p, err := Prepare(fdInfo, s, 1000, time.Microsecond, nil)
 		require.NoError(t, err)
 		assert.Equal(t, 16*32+32+32*10+10+1, p.CostEvals)
 		assert.InDelta(t, float64(p.CostEvals)*1000, p.EstimateNs, 1e-9)
@@ -100,13 +102,13 @@ func TestPrepareSkipsByEstimate(t *testing.T) {
 		assert.Zero(t, p.FirstNs, "an engine skipped by its estimate is never called")
 	})
 	t.Run("first call", func(t *testing.T) {
-		p, err := Prepare(plainInfo, s, 1000, time.Nanosecond)
+		p, err := Prepare(plainInfo, s, 1000, time.Nanosecond, nil)
 		require.NoError(t, err)
 		assert.Positive(t, p.FirstNs)
 		assert.Contains(t, p.Skip, "first gradient took")
 	})
 	t.Run("within budget", func(t *testing.T) {
-		p, err := Prepare(fdInfo, s, 1000, time.Hour)
+		p, err := Prepare(fdInfo, s, 1000, time.Hour, nil)
 		require.NoError(t, err)
 		assert.Empty(t, p.Skip)
 		assert.NotNil(t, p.Engine)
@@ -118,7 +120,7 @@ func TestPrepareReturnsEngineErrors(t *testing.T) {
 	require.NoError(t, err)
 	boom := errors.New("boom")
 	bad := gradients.Info{Name: "test-bad", New: func(*nn.Network) (gradients.Engine, error) { return nil, boom }}
-	_, err = Prepare(bad, s, 1, time.Second)
+	_, err = Prepare(bad, s, 1, time.Second, nil)
 	require.ErrorIs(t, err, boom)
 	assert.Contains(t, err.Error(), "test-bad")
 }
@@ -150,7 +152,10 @@ func TestParseCases(t *testing.T) {
 	cs, err := ParseCases("2-3-1@4; 784-30-10 4-8-3:tanh,sigmoid@2", 10)
 	require.NoError(t, err)
 	assert.Equal(t, []Case{{"2-3-1", 4}, {"784-30-10", 10}, {"4-8-3:tanh,sigmoid", 2}}, cs)
-	for _, bad := range []string{"", "2-3-1@0", "2-3-1@x", "2-x-1"} {
+	cs, err = ParseCases("4-8-3:tanh,sigmoid,2-3-1@3,5-2:relu", 10)
+	require.NoError(t, err)
+	assert.Equal(t, []Case{{"4-8-3:tanh,sigmoid", 10}, {"2-3-1", 3}, {"5-2:relu", 10}}, cs)
+	for _, bad := range []string{"", ",", "2-3-1@0", "2-3-1@x", "2-x-1", "tanh,2-3-1"} {
 		_, err := ParseCases(bad, 10)
 		assert.Error(t, err, bad)
 	}
@@ -173,4 +178,120 @@ func TestForwardDifferenceEngineIsRight(t *testing.T) {
 		c := (ev.Cost(ap, b) - ev.Cost(am, b)) / 2e-5
 		assert.InDelta(t, c, g[i], 1e-5*math.Max(1, math.Abs(c)))
 	}
+}
+
+func TestCostModel(t *testing.T) {
+	var empty *CostModel
+	_, _, ok := empty.Estimate(100, 1)
+	assert.False(t, ok)
+
+	one := &CostModel{}
+	one.Add(100, 1, 50)
+	r, how, ok := one.Estimate(1000, 1)
+	require.True(t, ok)
+	assert.InEpsilon(t, 500, r, 1e-12, "a single point extrapolates linearly")
+	assert.Contains(t, how, "params^1.00")
+	r, _, _ = one.Estimate(10, 1)
+	assert.InEpsilon(t, 50, r, 1e-12, "below the anchor the anchor's ratio stands")
+
+	flat := &CostModel{}
+	flat.Add(100, 1, 8)
+	flat.Add(1000, 1, 3) // overheads shrink: the fitted slope is negative, clamped to 0
+	r, _, _ = flat.Estimate(100000, 1)
+	assert.InEpsilon(t, 3, r, 1e-12)
+
+	quad := &CostModel{}
+	quad.Add(10, 1, 1)
+	quad.Add(100, 1, 1000) // slope 3, clamped to 2
+	r, _, _ = quad.Estimate(1000, 1)
+	assert.InEpsilon(t, 1000*100, r, 1e-9)
+
+	batches := &CostModel{}
+	batches.Add(1000, 1, 40) // one pair: overheads dominate
+	batches.Add(1000, 100, 3)
+	r, how, _ = batches.Estimate(1000, 100)
+	assert.InEpsilon(t, 3, r, 1e-12, "the points of the same batch size decide")
+	assert.Contains(t, how, "batch 100")
+	r, _, _ = batches.Estimate(1000, 16)
+	assert.InEpsilon(t, 40, r, 1e-12, "without points of the batch size, the worst ratio stands")
+}
+
+func TestPrepareSkipsByModel(t *testing.T) {
+	s, err := NewSetup(Case{"16-32-10", 8}, 1)
+	require.NoError(t, err)
+	m := &CostModel{}
+	m.Add(10, 8, 100) // ratio ∝ params: 100·862/10 at this net
+	p, err := Prepare(plainInfo, s, 1000, time.Millisecond, m)
+	require.NoError(t, err)
+	assert.Contains(t, p.Skip, "extrapolated")
+	assert.InEpsilon(t, 100*float64(s.Network.NumParams())/10*1000, p.EstimateNs, 1e-9)
+	assert.Zero(t, p.FirstNs)
+}
+
+func TestProbe(t *testing.T) {
+	m, err := Probe(plainInfo, 1)
+	require.NoError(t, err)
+	require.Len(t, m.Points, len(ProbeCases))
+	for _, p := range m.Points {
+		assert.Positive(t, p.Ratio)
+	}
+}
+
+func TestScalingAndFits(t *testing.T) {
+	sc, err := RunScaling([]gradients.Info{fdInfo}, []int{2, 4, 8}, 2, fast)
+	require.NoError(t, err)
+	require.Len(t, sc.Gradient, 3)
+	require.Len(t, sc.Fits, 2)
+	assert.Equal(t, "forward", sc.Fits[0].Engine)
+	assert.Equal(t, "test-fd", sc.Fits[1].Engine)
+	assert.Equal(t, 3, sc.Fits[1].Points)
+	assert.Equal(t, 2*2*2+2*2, sc.Fits[1].MinParams)
+	// Forward differences make params+1 forward passes: the ratio must grow with the size.
+	assert.Greater(t, sc.Fits[1].RatioExponent, 0.3)
+}
+
+func TestLogLogSlope(t *testing.T) {
+	x := []float64{1, 10, 100}
+	assert.InDelta(t, 2, LogLogSlope(x, []float64{3, 300, 30000}), 1e-12)
+	assert.InDelta(t, 0, LogLogSlope(x, []float64{5, 5, 5}), 1e-12)
+	assert.True(t, math.IsNaN(LogLogSlope([]float64{4, 4}, []float64{1, 2})))
+	assert.Panics(t, func() { LogLogSlope(x, x[:2]) })
+}
+
+func TestCrossCheck(t *testing.T) {
+	// Two independent engines on the same case must agree within the forward difference's
+	// tolerance; a third excluded by the caller is listed with its reason.
+	central := gradients.Info{Name: "test-central", Tolerance: 1e-5, New: func(net *nn.Network) (gradients.Engine, error) {
+		return centralEngine{net: net, ev: nn.NewEvaluator(net)}, nil
+	}}
+	a, err := CrossCheck([]gradients.Info{fdInfo, central, plainInfo}, Case{"2-3-1", 4},
+		map[string]string{"test-plain": "too slow"}, 1, time.Second, nil)
+	require.NoError(t, err)
+	assert.Equal(t, []string{"test-fd", "test-central"}, a.Engines)
+	assert.Equal(t, []Excluded{{"test-plain", "too slow"}}, a.Excluded)
+	require.Len(t, a.Report.Pairs, 1)
+	assert.True(t, a.Report.Agree, "%+v", a.Report.Pairs[0])
+	require.Len(t, a.Results, 2)
+	assert.InDelta(t, a.Results[0].K, a.Results[1].K, 1e-12)
+}
+
+// centralEngine is a second test-only engine: central differences, allocating.
+type centralEngine struct {
+	net *nn.Network
+	ev  *nn.Evaluator
+}
+
+func (centralEngine) Name() string { return "test-central" }
+func (e centralEngine) Gradient(dst, A []float64, b nn.Batch) ([]float64, float64, error) {
+	dst = gradients.CheckDst("test-central", dst, e.net.NumParams())
+	w := append([]float64(nil), A...)
+	const h = 1e-5
+	for i := range w {
+		w[i] = A[i] + h
+		kp := e.ev.Cost(w, b)
+		w[i] = A[i] - h
+		dst[i] = (kp - e.ev.Cost(w, b)) / (2 * h)
+		w[i] = A[i]
+	}
+	return dst, e.ev.Cost(A, b), nil
 }

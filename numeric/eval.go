@@ -9,9 +9,11 @@ import (
 )
 
 // coster evaluates K at a private, perturbable copy of A. begin loads A and the batch (which
-// must have been validated), shift sets the copy's entry j to Aⱼ + d, along sets the copy to
-// A + d·v, restore undoes shift, restoreAll undoes along. cost evaluates K at the copy and
-// counts the evaluation.
+// must have been validated) and records the signs of the ReLU pre-activations at A; shift
+// sets the copy's entry j to Aⱼ + d, along sets the copy to A + d·v, restore undoes shift,
+// restoreAll undoes along. cost evaluates K at the copy and counts the evaluation; crossed
+// reports whether, in the last cost evaluation, some ReLU pre-activation had another sign
+// than at A (the perturbation crossed a kink of K).
 type coster interface {
 	begin(A []float64, b nn.Batch)
 	shift(j int, d float64)
@@ -19,7 +21,38 @@ type coster interface {
 	along(d float64, v []float64)
 	restoreAll()
 	cost() float64
+	crossed() bool
 	calls() int
+}
+
+// reluLayers returns the indices of the network's ReLU layers.
+func reluLayers(net *nn.Network) []int {
+	var ls []int
+	for l, layer := range net.Layers {
+		if d, ok := layer.(*nn.Dense); ok && d.Act == nn.ReLU {
+			ls = append(ls, l)
+		}
+	}
+	return ls
+}
+
+// signs records v > 0 for each value into mask (grown if needed) and returns it.
+func signs[T float32 | float64](mask []bool, data []T) []bool {
+	for _, v := range data {
+		mask = append(mask, v > 0)
+	}
+	return mask
+}
+
+// differs reports whether some value's sign (v > 0) differs from mask, from position off on;
+// it returns the position after data.
+func differs[T float32 | float64](mask []bool, off int, data []T) (bool, int) {
+	for i, v := range data {
+		if (v > 0) != mask[off+i] {
+			return true, off + len(data)
+		}
+	}
+	return false, off + len(data)
 }
 
 // eval64 is the float64 coster: the reference forward pass nn.Evaluator on a private copy.
@@ -28,16 +61,36 @@ type eval64 struct {
 	a     []float64 // private copy, perturbed
 	orig  []float64 // the caller's A, read only
 	b     nn.Batch
+	relu  []int  // ReLU layers
+	mask  []bool // signs of their pre-activations at A
 	count int
 }
 
 func newEval64(net *nn.Network) *eval64 {
-	return &eval64{ev: nn.NewEvaluator(net), a: make([]float64, net.NumParams())}
+	return &eval64{ev: nn.NewEvaluator(net), a: make([]float64, net.NumParams()), relu: reluLayers(net)}
 }
 
 func (e *eval64) begin(A []float64, b nn.Batch) {
 	copy(e.a, A)
 	e.orig, e.b = A, b
+	if len(e.relu) > 0 {
+		e.ev.Forward(A, b.X)
+		e.mask = e.mask[:0]
+		for _, l := range e.relu {
+			e.mask = signs(e.mask, e.ev.PreActivation(l).Data)
+		}
+	}
+}
+
+func (e *eval64) crossed() bool {
+	off := 0
+	for _, l := range e.relu {
+		var d bool
+		if d, off = differs(e.mask, off, e.ev.PreActivation(l).Data); d {
+			return true
+		}
+	}
+	return false
 }
 
 func (e *eval64) shift(j int, d float64) { e.a[j] = e.orig[j] + d }
@@ -70,12 +123,14 @@ type eval32 struct {
 	n        int
 	pre, act []blas32.General
 	buf      []float32
+	relu     []int
+	mask     []bool
 	count    int
 }
 
 func newEval32(net *nn.Network) *eval32 {
 	n := net.NumParams()
-	return &eval32{net: net, a: make([]float32, n), orig: make([]float32, n),
+	return &eval32{net: net, a: make([]float32, n), orig: make([]float32, n), relu: reluLayers(net),
 		pre: make([]blas32.General, len(net.Layers)), act: make([]blas32.General, len(net.Layers))}
 }
 
@@ -104,6 +159,25 @@ func (e *eval32) begin(A []float64, b nn.Batch) {
 		}
 		e.n = n
 	}
+	if len(e.relu) > 0 {
+		e.cost()
+		e.count--
+		e.mask = e.mask[:0]
+		for _, l := range e.relu {
+			e.mask = signs(e.mask, e.pre[l].Data)
+		}
+	}
+}
+
+func (e *eval32) crossed() bool {
+	off := 0
+	for _, l := range e.relu {
+		var d bool
+		if d, off = differs(e.mask, off, e.pre[l].Data); d {
+			return true
+		}
+	}
+	return false
 }
 
 // toFloat32 copies a matrix into dst (grown if needed), densely packed, rounded to float32.

@@ -87,6 +87,8 @@ type Engine struct {
 	pows    []int     // powers of h removed at each Richardson level
 	tab     []float64 // Richardson tableau, levels × levels
 	errs    []float64 // Richardson error estimates per parameter
+	dir     []float64 // the direction of a Directional call
+	kinks   int       // quotients retried for a ReLU kink in the last call
 	eval    coster
 }
 
@@ -201,15 +203,23 @@ func (e *Engine) CostEvaluations() int { return 1 + e.levels*e.points*e.net.NumP
 // Gradient writes the finite-difference approximation of ∇K(A) on the batch into dst (allocated
 // if nil; otherwise it must have length NumParams, or Gradient panics) and returns it with
 // K(A). A and the batch are validated with nn.Network.Check first.
+//
+// On a network with ReLU layers a stencil point may lie across a kink, where K is not
+// differentiable and the quotient is no derivative; the engine sees it from the
+// pre-activations (a sign differs from A's) and retries that parameter with a four times
+// smaller step, up to MaxKinkRetries times (KinkRetries counts the retries). This matters for
+// the wide stencils (Central5, Richardson), rarely for the default steps of Forward and
+// Central.
 func (e *Engine) Gradient(dst, A []float64, b nn.Batch) ([]float64, float64, error) {
 	dst = gradients.CheckDst("numeric", dst, e.net.NumParams())
 	if err := e.net.Check(A, b); err != nil {
 		return nil, 0, fmt.Errorf("numeric: %w", err)
 	}
 	e.eval.begin(A, b)
+	e.kinks = 0
 	k0 := e.eval.cost()
 	for j := range dst {
-		dst[j] = e.partial(j, k0)
+		dst[j] = e.partial(j, k0, e.step)
 	}
 	return dst, k0, nil
 }
@@ -225,24 +235,45 @@ func (e *Engine) Partial(A []float64, b nn.Batch, j int) (float64, error) {
 		return 0, fmt.Errorf("numeric: %w: parameter index %d out of range [0,%d)", nn.ErrShape, j, len(A))
 	}
 	e.eval.begin(A, b)
+	e.kinks = 0
 	k0 := math.NaN()
 	if e.origin {
 		k0 = e.eval.cost()
 	}
-	return e.partial(j, k0), nil
+	return e.partial(j, k0, e.step), nil
 }
 
-// partial applies the stencil to parameter j, with Richardson extrapolation if configured;
-// k0 is K at the unperturbed copy.
-func (e *Engine) partial(j int, k0 float64) float64 {
+// MaxKinkRetries bounds how often a difference quotient whose stencil crossed a ReLU kink is
+// retried with a four times smaller step (see Engine.Gradient): from Richardson's 0.1 down to
+// 1.5e-6.
+const MaxKinkRetries = 8
+
+// partial returns ∂K/∂Aⱼ (j ≥ 0) or ∇K·v along the direction set in e.dir (j < 0) with the
+// first step h, retrying with h/4 while a stencil point crossed a ReLU kink.
+func (e *Engine) partial(j int, k0, h float64) float64 {
+	for try := 0; ; try++ {
+		d, crossed := e.extrapolate(j, k0, h)
+		if !crossed || try == MaxKinkRetries {
+			return d
+		}
+		e.kinks++
+		h /= 4
+	}
+}
+
+// extrapolate applies the stencil at step h, with Richardson extrapolation if configured,
+// and reports whether some stencil point crossed a ReLU kink.
+func (e *Engine) extrapolate(j int, k0, h float64) (float64, bool) {
 	if e.levels == 1 {
-		return e.quotient(j, k0, e.step)
+		return e.quotient(j, k0, h)
 	}
 	// Neville-style tableau: T[i][0] = D(h/2^i), T[i][m] removes the error term h^pows[m-1].
 	L, T := e.levels, e.tab
-	h := e.step
+	var crossed bool
 	for i := range L {
-		T[i*L] = e.quotient(j, k0, h)
+		d, c := e.quotient(j, k0, h)
+		crossed = crossed || c
+		T[i*L] = d
 		for m := 1; m <= i; m++ {
 			f := math.Exp2(float64(e.pows[m-1])) - 1
 			T[i*L+m] = T[i*L+m-1] + (T[i*L+m-1]-T[(i-1)*L+m-1])/f
@@ -250,30 +281,48 @@ func (e *Engine) partial(j int, k0 float64) float64 {
 		h /= 2
 	}
 	best := T[(L-1)*L+L-1]
-	e.errs[j] = max(math.Abs(best-T[(L-1)*L+L-2]), math.Abs(best-T[(L-2)*L+L-2]))
-	return best
+	if j >= 0 {
+		e.errs[j] = max(math.Abs(best-T[(L-1)*L+L-2]), math.Abs(best-T[(L-2)*L+L-2]))
+	}
+	return best, crossed
 }
 
-// quotient applies the stencil to parameter j with step h.
-func (e *Engine) quotient(j int, k0, h float64) float64 {
+// quotient applies the stencil with step h to parameter j, or along e.dir when j < 0, and
+// reports whether some stencil point changed the sign of a ReLU pre-activation.
+func (e *Engine) quotient(j int, k0, h float64) (float64, bool) {
 	var s float64
+	var crossed bool
 	for _, p := range e.formula.Stencil {
 		if p.Loc == 0 {
 			s += p.Coeff * k0
 			continue
 		}
-		e.eval.shift(j, p.Loc*h)
+		if j >= 0 {
+			e.eval.shift(j, p.Loc*h)
+		} else {
+			e.eval.along(p.Loc*h, e.dir)
+		}
 		s += p.Coeff * e.eval.cost()
+		crossed = crossed || e.eval.crossed()
 	}
-	e.eval.restore(j)
-	return s / h
+	if j >= 0 {
+		e.eval.restore(j)
+	} else {
+		e.eval.restoreAll()
+	}
+	return s / h, crossed
 }
 
+// KinkRetries returns how many difference quotients of the engine's last call were retried
+// with a smaller step because a stencil point crossed a ReLU kink.
+func (e *Engine) KinkRetries() int { return e.kinks }
+
 // Directional returns K(A) and the finite-difference approximation of the directional
-// derivative ∇K(A)·v, applying the formula along v: with t = h/max|vᵢ|, so that no parameter
-// moves by more than h, ∇K·v ≈ (1/t) Σᵢ Coeffᵢ K(A + Locᵢ·t·v). It costs 1 + (stencil points
-// away from the origin) evaluations of K: 2 for Forward, 3 for Central, whatever the number
-// of parameters. v must have length NumParams and be finite.
+// derivative ∇K(A)·v: the engine's formula (and Richardson extrapolation) applied along v,
+// with t = h/max|vᵢ| so that no parameter moves by more than h:
+// ∇K·v ≈ (1/t) Σᵢ Coeffᵢ K(A + Locᵢ·t·v). It costs as many evaluations of K as one partial
+// derivative: 2 for Forward, 3 for Central, whatever the number of parameters. v must have
+// length NumParams and be finite.
 func (e *Engine) Directional(A, v []float64, b nn.Batch) (k, dk float64, err error) {
 	if err := e.net.Check(A, b); err != nil {
 		return 0, 0, fmt.Errorf("numeric: %w", err)
@@ -283,22 +332,15 @@ func (e *Engine) Directional(A, v []float64, b nn.Batch) (k, dk float64, err err
 		return 0, 0, err
 	}
 	e.eval.begin(A, b)
+	e.kinks = 0
 	k0 := e.eval.cost()
 	if vmax == 0 {
 		return k0, 0, nil
 	}
-	t := e.step / vmax
-	var s float64
-	for _, p := range e.formula.Stencil {
-		if p.Loc == 0 {
-			s += p.Coeff * k0
-			continue
-		}
-		e.eval.along(p.Loc*t, v)
-		s += p.Coeff * e.eval.cost()
-	}
-	e.eval.restoreAll()
-	return k0, s / t, nil
+	e.dir = v
+	dk = e.partial(-1, k0, e.step/vmax)
+	e.dir = nil
+	return k0, dk, nil
 }
 
 // checkDirection validates a direction and returns max|vᵢ|.

@@ -80,11 +80,13 @@ func (a Agreement) Summary() string {
 			w = p
 		}
 	}
-	s := fmt.Sprintf("%d of %d pairs disagree; worst %s vs %s: max rel err %s > tolerance %s",
-		len(bad), len(a.Pairs), w.A, w.B, fmtErr(w.MaxRelErr), fmtErr(w.Tolerance))
+	prefix := fmt.Sprintf("%d of %d pairs disagree; worst ", len(bad), len(a.Pairs))
+	if len(a.Pairs) == 1 {
+		prefix = "engines disagree: "
+	}
+	s := fmt.Sprintf("%s%s vs %s: max rel err %s > tolerance %s", prefix, w.A, w.B, fmtErr(w.MaxRelErr), fmtErr(w.Tolerance))
 	if w.MaxRelErr <= w.Tolerance { // only the costs differ
-		s = fmt.Sprintf("%d of %d pairs disagree; worst %s vs %s: cost rel err %s > tolerance %s",
-			len(bad), len(a.Pairs), w.A, w.B, fmtErr(w.CostErr), fmtErr(w.Tolerance))
+		s = fmt.Sprintf("%s%s vs %s: cost rel err %s > tolerance %s", prefix, w.A, w.B, fmtErr(w.CostErr), fmtErr(w.Tolerance))
 	}
 	if w.FirstBad != "" {
 		s += fmt.Sprintf(" at %s (first bad block %s)", w.Worst, w.FirstBad)

@@ -1,16 +1,21 @@
 package verify_test
 
 import (
+	"bytes"
 	"math"
+	"runtime"
 	"slices"
+	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 	"gonum.org/v1/gonum/mat"
 
+	"nabla/data"
 	"nabla/gradients"
 	"nabla/nn"
+	"nabla/symbolic"
 )
 
 // TestBadArchitectures: absurd or malformed architecture strings are errors from nn.Parse,
@@ -118,6 +123,101 @@ func TestNewBatchErrors(t *testing.T) {
 			var err error
 			require.NotPanics(t, func() { _, err = nn.NewBatch(tc.x, tc.z) })
 			assert.ErrorIs(t, err, tc.want)
+		})
+	}
+}
+
+// TestMalformedFormulas: the formula parser answers every malformed formula with an error
+// that names the column, never a panic or a stack overflow.
+func TestMalformedFormulas(t *testing.T) {
+	for _, tc := range []struct{ name, src string }{
+		{"empty", ""},
+		{"dangling operator", "x+"},
+		{"unclosed paren", "(x"},
+		{"stray paren", "x)"},
+		{"unclosed call", "sin("},
+		{"bad character", "x $ y"},
+		{"number out of range", "1e999"},
+		{"double operator", "x^^2"},
+		{"call without parens", "sin x"},
+		{"unknown function", "foo(x)"},
+		{"comma", "x,y"},
+		{"invalid UTF-8", "\xff"},
+		{"deep nesting", strings.Repeat("(", 100_000) + "x" + strings.Repeat(")", 100_000)},
+		{"deep unary minus", strings.Repeat("-", 1_000_000) + "x"},
+		{"long power tower", "x" + strings.Repeat("^x", 100_000)},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			var err error
+			require.NotPanics(t, func() { _, err = symbolic.Parse(tc.src) })
+			require.Error(t, err)
+			assert.Contains(t, err.Error(), "column")
+			assert.NotContains(t, err.Error(), "\n")
+		})
+	}
+}
+
+// TestCorruptIDX: the IDX reader answers truncated and malformed files with ErrTruncated or
+// ErrFormat, and a header that announces gigabytes it does not hold costs no gigabytes.
+func TestCorruptIDX(t *testing.T) {
+	for _, tc := range []struct {
+		name string
+		in   []byte
+		want error
+	}{
+		{"empty", nil, data.ErrTruncated},
+		{"short magic", []byte{0, 0}, data.ErrTruncated},
+		{"missing dimensions", []byte{0, 0, 8, 1}, data.ErrTruncated},
+		{"short data", []byte{0, 0, 8, 1, 0, 0, 0, 5, 1, 2}, data.ErrTruncated},
+		{"bad magic", []byte{1, 0, 8, 1, 0, 0, 0, 1, 1}, data.ErrFormat},
+		{"unknown type", []byte{0, 0, 0x42, 1, 0, 0, 0, 1, 1}, data.ErrFormat},
+		{"huge dimension", []byte{0, 0, 0x0d, 2, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff}, data.ErrFormat},
+		{"huge product", []byte{0, 0, 8, 4, 0x7f, 0xff, 0xff, 0xff, 0x7f, 0xff, 0xff, 0xff, 0x7f, 0xff, 0xff, 0xff, 0x7f, 0xff, 0xff, 0xff}, data.ErrFormat},
+		{"2 GB announced, 3 bytes held", []byte{0, 0, 8, 1, 0x7f, 0xff, 0xff, 0xff, 1, 2, 3}, data.ErrTruncated},
+		{"broken gzip", []byte{0x1f, 0x8b, 0, 0}, data.ErrTruncated},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			var before, after runtime.MemStats
+			runtime.ReadMemStats(&before)
+			var err error
+			require.NotPanics(t, func() { _, err = data.ReadIDX(bytes.NewReader(tc.in)) })
+			runtime.ReadMemStats(&after)
+			assert.ErrorIs(t, err, tc.want)
+			assert.NotContains(t, err.Error(), "\n")
+			assert.Less(t, after.TotalAlloc-before.TotalAlloc, uint64(64<<20), "bytes allocated reading %d bytes", len(tc.in))
+		})
+	}
+}
+
+// hugeKnown lists engines that cannot yet prepare a 10⁶-wide network cheaply, with why.
+var hugeKnown = map[string]string{
+	"symbolic": "New derives and compiles the whole expression DAG of all 10⁷ parameters, with no size guard",
+}
+
+// TestHugeNetworkPrepares: a 10⁶-wide network (10⁷ parameters, within nn.MaxParams) is
+// prepared by every engine with its buffers only (under 512 MB), or refused with an error.
+func TestHugeNetworkPrepares(t *testing.T) {
+	if testing.Short() {
+		t.Skip("allocates up to a few hundred MB")
+	}
+	net, err := nn.Parse("1000000-10")
+	require.NoError(t, err)
+	for _, info := range gradients.All() {
+		t.Run(info.Name, func(t *testing.T) {
+			if why, ok := hugeKnown[info.Name]; ok {
+				t.Skipf("known: %s", why)
+			}
+			var before, after runtime.MemStats
+			runtime.ReadMemStats(&before)
+			var e gradients.Engine
+			require.NotPanics(t, func() { e, err = info.New(net) })
+			runtime.ReadMemStats(&after)
+			if err != nil {
+				assert.ErrorIs(t, err, gradients.ErrUnsupported)
+				return
+			}
+			assert.NotNil(t, e)
+			assert.Less(t, after.TotalAlloc-before.TotalAlloc, uint64(512<<20))
 		})
 	}
 }

@@ -17,6 +17,7 @@ import (
 	"nabla/gradients"
 	"nabla/nn"
 	_ "nabla/numeric"
+	_ "nabla/symbolic"
 	"nabla/verify"
 )
 

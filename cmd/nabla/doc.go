@@ -6,6 +6,82 @@ Usage:
 
 	nabla COMMAND [flags]
 
-Run "nabla help" for the list of commands and "nabla help COMMAND" for a command's flags.
+The commands:
+
+	nabla bench     time every engine's gradient on the built-in networks; the timing table alone
+	nabla check     check a hand-derived gradient of a formula against symbolic differentiation
+	                and central differences
+	nabla compare   cross-check gradient engines on seeded random parameters and data
+	nabla derive    symbolic derivatives of a network's cost, and the expression-swell table
+	nabla grad      compute K and ∇K for given parameters and data (JSON in, JSON or a table out)
+	nabla mutate    mutation testing: hold faulty hand-coded gradients against every engine
+	nabla report    the main job: cross-check, benchmarks and scaling study of every engine,
+	                written as DIR/REPORT.md, DIR/results.json and SVG plots
+	nabla steps     step-size sweep: error of each finite-difference formula against the exact
+	                gradient, h from 1e-1 to 1e-16
+	nabla train     train a network by gradient descent with any engine (MNIST or a built-in set)
+
+Run "nabla help" for the list of commands and "nabla help COMMAND" (or "nabla COMMAND
+--help") for a command's flags.
+
+# Compare
+
+	nabla compare --net 3-5-4-2 [--act tanh] [--batch 16] [--seed 1] [--engines backprop,numeric-central] [--format table|markdown|json]
+
+draws parameters (nn.Network.Init) and a batch (nn.Network.RandomBatch) from the seed,
+computes ∇K with each engine, and holds every pair of engines against each other
+(gradients.Compare): largest absolute and relative error, the worst parameter by name, and a
+verdict from the pair's tolerance. Without --engines it takes every registered engine that
+supports the network, leaving out those whose estimated work (cost evaluations × parameters ×
+batch, for finite differences) exceeds --budget; what it leaves out, and why, goes to stderr
+and into the report. Engines named in --engines always run. Progress of slow engines goes to
+stderr. The JSON form has a top-level "pairs" array of objects with "a", "b", "max_abs_err",
+"max_rel_err", "worst" and "agree", and the net, batch, seed and each engine's K.
+
+# Grad
+
+	nabla grad --net 3-4-2 --params A.json --batch batch.json [--engine backprop] [--format json|table]
+
+computes K and ∇K for given parameters and data, so that nabla can be held against another
+framework. A.json holds {"A": [...]}, every weight and bias in one flat array: for layer
+l = 1, 2, … first Wl (outputs × inputs, row-major; Wl[i,j] is the weight from input j to
+output i), then bl. batch.json holds {"X": [[...], ...], "Z": [[...], ...]}, one row per
+training pair. The output is
+
+	{"net": …, "engine": …, "batch": …, "K": …, "grad": [...], "blocks": {"W1": [[...], ...], "b1": [...], …}}
+
+with the weight blocks as arrays of rows. A file of the wrong shape, with null, NaN or
+Infinity, or malformed JSON is a one-line error that says what was expected.
+
+# Steps
+
+	nabla steps --net 4-8-3 [--param W1[2,3]] [--format table|markdown|json] [--plot steps.svg]
+
+runs the precision lab's step-size sweep (bench.Steps): forward, backward, central, five-point
+and Richardson differences in float64 and float32, and the complex step, for h from 1e-1 down
+to 1e-16 (the complex step to 1e-200), each held against the exact gradient (backprop). It
+prints the measured optimal step of each formula against the theory (√ε, ε^(1/3)), the error
+at the chosen parameter per decade of h, the spread and sign flips over a sample of
+parameters, and the recommended step per formula and precision; --plot writes the log-log
+curves (.svg, .png or .pdf).
+
+# Report
+
+	nabla report [--out report-out] [--quick] [--nets 2-3-1@16,784-30-10@100] [--engines …] [--seed 1] [--budget 1s]
+	nabla report --from report-out/results.json --out DIR
+
+measures every registered engine on the built-in networks (2-3-1 to 784-100-10; --nets for
+others, NET@BATCH), cross-checks them on each network, runs the scaling study (w-w-w networks,
+w = 8 … 512) and writes REPORT.md, results.json (every figure) and the SVG plots into --out.
+Engines whose estimated time per gradient exceeds --budget are skipped with the estimate
+stated. Progress goes to stderr. --quick takes well under a minute on 2 cores, the default a
+few minutes. --from renders a report again from its results.json without measuring.
+nabla bench runs the same benchmarks and prints the timing table alone.
+
+# Exit status
+
+0 when the command ran and (for compare) every pair agrees; 1 when it failed or found a
+disagreement, with one line "nabla COMMAND: …" on stderr; 2 for a usage error (an unknown
+command or flag, a bad flag value).
 */
 package main

@@ -1,0 +1,82 @@
+package bench
+
+import (
+	"time"
+
+	"nabla/gradients"
+)
+
+// Excluded is an engine left out of a cross-check, with the reason.
+type Excluded struct {
+	Engine string `json:"engine"`
+	Reason string `json:"reason"`
+}
+
+// Agreement is the cross-check of the engines on one case: every pair of the engines that ran,
+// and the engines that were too slow for the case or do not support it.
+type Agreement struct {
+	Net      string           `json:"net"`
+	Params   int              `json:"params"`
+	Batch    int              `json:"batch"`
+	Seed     uint64           `json:"seed"`
+	Engines  []string         `json:"engines"`
+	Excluded []Excluded       `json:"excluded,omitempty"`
+	Report   gradients.Report `json:"report"`
+	// Results are the engines' answers in the order of Engines, without their gradients (Grad
+	// is nil): the cost K and the tolerance.
+	Results []gradients.Result `json:"results"`
+}
+
+// CrossCheck computes the gradient of every engine that fits the budget on the case (one call
+// each, the one Prepare makes) and compares every pair (gradients.Compare).
+// An engine is excluded when skip names it (the reason a benchmark skipped it on this case);
+// otherwise Prepare decides, from its cost estimate (models, by engine name; may be nil) or
+// first call.
+func CrossCheck(engines []gradients.Info, c Case, skip map[string]string, seed uint64, budget time.Duration, models map[string]*CostModel) (Agreement, error) {
+	s, err := NewSetup(c, seed)
+	if err != nil {
+		return Agreement{}, err
+	}
+	a := Agreement{Net: s.Net, Params: s.Network.NumParams(), Batch: s.Batch, Seed: seed}
+	if err := s.Network.Check(s.A, s.B); err != nil {
+		return a, err
+	}
+	var fwd float64
+	var results []gradients.Result
+	for _, info := range engines {
+		if reason, ok := skip[info.Name]; ok {
+			a.Excluded = append(a.Excluded, Excluded{info.Name, reason})
+			continue
+		}
+		if fwd == 0 {
+			fwd = MeasureForward(s, Options{MinTime: time.Millisecond, Repeats: 3}).Ns
+		}
+		p, err := Prepare(info, s, fwd, budget, models[info.Name])
+		if err != nil {
+			return a, err
+		}
+		if p.Skip != "" {
+			a.Excluded = append(a.Excluded, Excluded{info.Name, p.Skip})
+			continue
+		}
+		a.Engines = append(a.Engines, info.Name)
+		results = append(results, gradients.Result{Engine: info.Name, Tolerance: info.Tol(), K: p.K, Grad: p.Grad})
+	}
+	a.Report = gradients.Compare(s.Network, results)
+	for i := range results {
+		results[i].Grad = nil
+	}
+	a.Results = results
+	return a, nil
+}
+
+// Skips returns, for the given case, the engines the suite skipped and why.
+func (s Suite) Skips(c Case) map[string]string {
+	m := map[string]string{}
+	for _, r := range s.Gradient {
+		if r.Net == c.Net && r.Batch == c.Batch && r.Skipped {
+			m[r.Engine] = r.Reason
+		}
+	}
+	return m
+}

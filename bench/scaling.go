@@ -1,0 +1,127 @@
+package bench
+
+import (
+	"fmt"
+	"math"
+
+	"nabla/gradients"
+)
+
+// DefaultWidths are the hidden widths of the scaling study: networks w-w-w from 8 to 512, whose
+// parameter counts span 144 to 525,312.
+var DefaultWidths = []int{8, 16, 32, 64, 128, 256, 512}
+
+// QuickWidths are the widths nabla report --quick studies.
+var QuickWidths = []int{8, 16, 32, 64, 128}
+
+// ScalingBatch is the batch size of the scaling study.
+const ScalingBatch = 16
+
+// ScalingCase is the network of the scaling study at width w: w inputs, a hidden layer of w
+// sigmoid units and w outputs, so that the parameter count grows as 2w² + 2w.
+func ScalingCase(w, batch int) Case { return Case{Net: fmt.Sprintf("%d-%d-%d", w, w, w), Batch: batch} }
+
+// Fit is the power law time ∝ params^Exponent fitted by least squares on log–log axes to one
+// engine's scaling points (the forward pass is the engine "forward").
+type Fit struct {
+	Engine string `json:"engine"`
+	// Exponent of the gradient time in the parameter count: about 1 for engines that cost a
+	// constant number of forward passes, about 2 for finite differences (one forward pass,
+	// itself O(n), per parameter).
+	Exponent float64 `json:"exponent"`
+	// RatioExponent is the exponent of the gradient/forward ratio: about 0 for a constant
+	// factor, about 1 for finite differences.
+	RatioExponent float64 `json:"ratio_exponent"`
+	Points        int     `json:"points"` // points fitted (engines skipped at large sizes have fewer)
+	MinParams     int     `json:"min_params"`
+	MaxParams     int     `json:"max_params"`
+}
+
+// Scaling is the outcome of the scaling study.
+type Scaling struct {
+	Batch    int       `json:"batch"`
+	Widths   []int     `json:"widths"`
+	Forward  []Forward `json:"forward"`
+	Gradient []Result  `json:"gradient"`
+	Fits     []Fit     `json:"fits"`
+}
+
+// RunScaling times the forward pass and every engine on the scaling networks of the given
+// widths at the given batch size, and fits each engine's exponent.
+func RunScaling(engines []gradients.Info, widths []int, batch int, o Options) (Scaling, error) {
+	cases := make([]Case, len(widths))
+	for i, w := range widths {
+		cases[i] = ScalingCase(w, batch)
+	}
+	s, err := Run(engines, cases, o)
+	if err != nil {
+		return Scaling{}, err
+	}
+	sc := Scaling{Batch: batch, Widths: widths, Forward: s.Forward, Gradient: s.Gradient}
+	sc.Fits = FitAll(engines, s)
+	return sc, nil
+}
+
+// FitAll fits the forward pass and every engine with at least two measured points.
+func FitAll(engines []gradients.Info, s Suite) []Fit {
+	var fits []Fit
+	var fp, ft []float64
+	for _, f := range s.Forward {
+		fp, ft = append(fp, float64(f.Params)), append(ft, f.Ns)
+	}
+	if f, ok := fitPoints("forward", fp, ft, nil); ok {
+		fits = append(fits, f)
+	}
+	for _, info := range engines {
+		var ps, ts, rs []float64
+		for _, r := range s.Gradient {
+			if r.Engine == info.Name && !r.Skipped && r.GradientNs > 0 && r.Ratio > 0 {
+				ps, ts, rs = append(ps, float64(r.Params)), append(ts, r.GradientNs), append(rs, r.Ratio)
+			}
+		}
+		if f, ok := fitPoints(info.Name, ps, ts, rs); ok {
+			fits = append(fits, f)
+		}
+	}
+	return fits
+}
+
+func fitPoints(name string, params, times, ratios []float64) (Fit, bool) {
+	if len(params) < 2 {
+		return Fit{}, false
+	}
+	f := Fit{Engine: name, Points: len(params), MinParams: int(params[0]), MaxParams: int(params[0])}
+	for _, p := range params {
+		f.MinParams, f.MaxParams = min(f.MinParams, int(p)), max(f.MaxParams, int(p))
+	}
+	if f.MinParams == f.MaxParams {
+		return Fit{}, false
+	}
+	f.Exponent = LogLogSlope(params, times)
+	if ratios != nil {
+		f.RatioExponent = LogLogSlope(params, ratios)
+	}
+	return f, true
+}
+
+// LogLogSlope returns the least-squares slope of log y against log x: the exponent k of
+// y ≈ c·x^k. All values must be positive; it returns NaN for fewer than two distinct x.
+func LogLogSlope(x, y []float64) float64 {
+	if len(x) != len(y) {
+		panic(fmt.Sprintf("bench: LogLogSlope: %d x but %d y", len(x), len(y)))
+	}
+	var sx, sy, sxx, sxy float64
+	n := float64(len(x))
+	for i := range x {
+		lx, ly := math.Log(x[i]), math.Log(y[i])
+		sx += lx
+		sy += ly
+		sxx += lx * lx
+		sxy += lx * ly
+	}
+	den := n*sxx - sx*sx
+	if len(x) < 2 || den <= 1e-12*n*sxx {
+		return math.NaN()
+	}
+	return (n*sxy - sx*sy) / den
+}

@@ -1,0 +1,349 @@
+package bench
+
+import (
+	"cmp"
+	"fmt"
+	"math"
+	"slices"
+
+	"gonum.org/v1/gonum/diff/fd"
+
+	"nabla/gradients"
+	"nabla/nn"
+	"nabla/numeric"
+)
+
+// StepOptions choose the network, data and steps of a step-size sweep. The zero value of
+// every field but Net means the default stated on it.
+type StepOptions struct {
+	// Net is the architecture, as nn.Parse reads it ("4-8-3"). Required.
+	Net string
+	// Batch is the number of training pairs. Zero means 16.
+	Batch int
+	// Seed draws the parameters (nn.Network.Init) and the batch (RandomBatch). Zero is a
+	// valid seed.
+	Seed uint64
+	// Param names the parameter whose curves are shown ("W1[2,3]"). Empty means the parameter
+	// with the largest |∂K/∂Aⱼ|.
+	Param string
+	// Sample is the number of parameters over which the spread of the errors and the sign
+	// flips are measured, spread evenly over those whose |∂K/∂Aⱼ| is at least 1% of the
+	// largest (so that a relative error means something). Zero means 32.
+	Sample int
+	// PerDecade is the number of steps per decade of h. Zero means 4.
+	PerDecade int
+	// Exact is the registered engine that gives the exact gradient. Empty means "backprop".
+	Exact string
+	// MinComplexStep is the smallest complex step; below 1e-16 the complex step is swept one
+	// decade at a time. Zero means 1e-200.
+	MinComplexStep float64
+}
+
+// Step range of the sweep for the difference formulas: h from MaxStep down to MinStep.
+const (
+	MaxStep = 1e-1
+	MinStep = 1e-16
+)
+
+// StepPoint is one step of one curve.
+type StepPoint struct {
+	H      float64 `json:"h"`
+	Value  float64 `json:"value"`   // the estimate of ∂K/∂Aⱼ at the chosen parameter
+	RelErr float64 `json:"rel_err"` // |Value − exact|/|exact|
+	// Median and Max are the median and largest relative error over the sample; SignFlips
+	// counts the sampled parameters whose estimate does not have the exact derivative's sign
+	// (an estimate of exactly 0 counts).
+	Median    float64 `json:"median_rel_err"`
+	Max       float64 `json:"max_rel_err"`
+	SignFlips int     `json:"sign_flips"`
+}
+
+// StepCurve is the sweep of one method in one precision.
+type StepCurve struct {
+	Method    string `json:"method"`    // "forward", "backward", "central", "central5", "richardson", "complex"
+	Precision string `json:"precision"` // "float64" or "float32"
+	// Order is the power of h of the truncation error (1 forward, 2 central, 4 five-point, 8
+	// Richardson with 4 levels, 2 complex step).
+	Order int `json:"order"`
+	// Theory is the step that balances truncation and rounding for a formula of order p,
+	// ε^(1/(p+1)) (√ε for forward differences, ε^(1/3) for central ones); 0 where the
+	// balance does not apply (Richardson, whose steps are h…h/8; the complex step, which has
+	// no rounding term).
+	Theory float64 `json:"theory_step"`
+	// Best is the measured optimal step: the h of the smallest median relative error over the
+	// sample; BestErr that error. Ratio is Best/Theory (0 without Theory).
+	Best    float64 `json:"best_step"`
+	BestErr float64 `json:"best_median_rel_err"`
+	Ratio   float64 `json:"best_over_theory"`
+	// Flat is the largest h whose median error is within a factor 2 of BestErr: every step
+	// from Flat down is as good (for the complex step, down to MinComplexStep); for the
+	// difference formulas the error grows again below Best.
+	Flat float64 `json:"flat_step"`
+	// Recommended is the step to use, measured: Best for the difference formulas, for the
+	// complex step Flat/1e4 (deep inside the flat region).
+	Recommended float64 `json:"recommended_step"`
+	// FirstFlip is the largest h at which some sampled parameter's estimate has the wrong
+	// sign (0 if none does): where the values start to look random.
+	FirstFlip float64     `json:"first_sign_flip_step"`
+	Points    []StepPoint `json:"points"`
+}
+
+// StepSweep is the result of Steps.
+type StepSweep struct {
+	Net    string  `json:"net"`
+	Params int     `json:"params"`
+	Batch  int     `json:"batch"`
+	Seed   uint64  `json:"seed"`
+	K      float64 `json:"K"`
+	// Param and Index name the chosen parameter; Exact is ∂K/∂Aⱼ there from ExactEngine.
+	Param       string  `json:"param"`
+	Index       int     `json:"index"`
+	Exact       float64 `json:"exact"`
+	ExactEngine string  `json:"exact_engine"`
+	// ComplexCheck is the largest relative difference over the sample between ExactEngine
+	// and the complex step at h = 1e-20: an independent check of the exact values.
+	ComplexCheck float64     `json:"complex_check"`
+	Sample       []string    `json:"sample"` // the sampled parameters' names
+	Curves       []StepCurve `json:"curves"`
+}
+
+// Curve returns the curve of a method and precision, or nil.
+func (s *StepSweep) Curve(method, precision string) *StepCurve {
+	for i := range s.Curves {
+		if s.Curves[i].Method == method && s.Curves[i].Precision == precision {
+			return &s.Curves[i]
+		}
+	}
+	return nil
+}
+
+// partialer is what the sweep asks of an engine: one partial derivative.
+type partialer interface {
+	Partial(A []float64, b nn.Batch, j int) (float64, error)
+}
+
+type stepMethod struct {
+	name  string
+	prec  numeric.Precision
+	order int
+	make  func(net *nn.Network, h float64) (partialer, error)
+}
+
+func formulaMethod(name string, f fd.Formula, prec numeric.Precision) stepMethod {
+	return stepMethod{name, prec, numeric.Order(f), func(net *nn.Network, h float64) (partialer, error) {
+		return numeric.New(net, &numeric.Settings{Formula: f, Step: h, Precision: prec})
+	}}
+}
+
+// StepMethods lists the methods of the sweep as "method/precision".
+func StepMethods() []string {
+	var names []string
+	for _, m := range stepMethods() {
+		names = append(names, m.name+"/"+m.prec.String())
+	}
+	return names
+}
+
+func stepMethods() []stepMethod {
+	var ms []stepMethod
+	for _, prec := range []numeric.Precision{numeric.Float64, numeric.Float32} {
+		ms = append(ms,
+			formulaMethod("forward", numeric.Forward, prec),
+			formulaMethod("backward", numeric.Backward, prec),
+			formulaMethod("central", numeric.Central, prec),
+			formulaMethod("central5", numeric.Central5, prec),
+			stepMethod{"richardson", prec, 2 * numeric.RegisteredRichardson, func(net *nn.Network, h float64) (partialer, error) {
+				return numeric.New(net, &numeric.Settings{Richardson: numeric.RegisteredRichardson, Step: h, Precision: prec})
+			}})
+		if prec == numeric.Float64 {
+			ms = append(ms, stepMethod{"complex", prec, 2, func(net *nn.Network, h float64) (partialer, error) {
+				return numeric.NewComplex(net, h)
+			}})
+		}
+	}
+	return ms
+}
+
+// stepGrid returns h from MaxStep down to MinStep with perDecade steps a decade, and then for
+// the complex step one a decade down to minComplex.
+func stepGrid(perDecade int, minComplex float64, complexStep bool) []float64 {
+	var hs []float64
+	lo, hi := math.Log10(MinStep), math.Log10(MaxStep)
+	n := int(math.Round((hi-lo)*float64(perDecade))) + 1
+	for i := range n {
+		hs = append(hs, math.Pow(10, hi-float64(i)/float64(perDecade)))
+	}
+	if complexStep {
+		for e := math.Log10(MinStep) - 1; e >= math.Log10(minComplex)-1e-9; e-- {
+			hs = append(hs, math.Pow(10, e))
+		}
+	}
+	return hs
+}
+
+// Steps runs the step-size sweep: for every difference formula (forward, backward, central,
+// five-point, Richardson) in float64 and float32, and the complex step in float64, the
+// estimate of ∂K/∂Aⱼ for h from 1e-1 down to 1e-16 (the complex step down to 1e-200), held
+// against the exact gradient of the registered engine opts.Exact; the error at the chosen
+// parameter and its spread and sign flips over a sample of parameters; and per curve the
+// measured optimal step against the theoretical one.
+func Steps(opts StepOptions) (*StepSweep, error) {
+	net, err := nn.Parse(opts.Net)
+	if err != nil {
+		return nil, err
+	}
+	batch := cmp.Or(opts.Batch, 16)
+	if batch < 1 {
+		return nil, fmt.Errorf("steps: batch %d < 1", batch)
+	}
+	if opts.Sample < 0 || opts.PerDecade < 0 || opts.MinComplexStep < 0 || opts.MinComplexStep > MinStep {
+		return nil, fmt.Errorf("steps: sample %d, steps per decade %d and smallest complex step %g must not be negative (nor the last above %g)",
+			opts.Sample, opts.PerDecade, opts.MinComplexStep, MinStep)
+	}
+	exactName := cmp.Or(opts.Exact, "backprop")
+	A := net.Init(nil, opts.Seed)
+	b := net.RandomBatch(batch, opts.Seed)
+	ex, err := gradients.New(exactName, net)
+	if err != nil {
+		return nil, fmt.Errorf("steps: exact gradient: %w", err)
+	}
+	g, k, err := ex.Gradient(nil, A, b)
+	if err != nil {
+		return nil, fmt.Errorf("steps: exact gradient by %s: %w", exactName, err)
+	}
+	sample, err := stepSample(net, g, opts.Param, cmp.Or(opts.Sample, 32))
+	if err != nil {
+		return nil, err
+	}
+	s := &StepSweep{Net: net.String(), Params: net.NumParams(), Batch: batch, Seed: opts.Seed, K: k,
+		Index: sample[0], Param: net.ParamName(sample[0]), Exact: g[sample[0]], ExactEngine: exactName}
+	for _, j := range sample {
+		s.Sample = append(s.Sample, net.ParamName(j))
+	}
+	cx, err := numeric.NewComplex(net, 1e-20)
+	if err != nil {
+		return nil, err
+	}
+	for _, j := range sample {
+		d, err := cx.Partial(A, b, j)
+		if err != nil {
+			return nil, err
+		}
+		s.ComplexCheck = max(s.ComplexCheck, relErr(d, g[j]))
+	}
+	perDecade := cmp.Or(opts.PerDecade, 4)
+	minComplex := cmp.Or(opts.MinComplexStep, 1e-200)
+	errs := make([]float64, len(sample))
+	for _, m := range stepMethods() {
+		c := StepCurve{Method: m.name, Precision: m.prec.String(), Order: m.order}
+		if m.name != "richardson" && m.name != "complex" {
+			c.Theory = math.Pow(m.prec.Epsilon(), 1/float64(m.order+1))
+		}
+		for _, h := range stepGrid(perDecade, minComplex, m.name == "complex") {
+			e, err := m.make(net, h)
+			if err != nil {
+				return nil, fmt.Errorf("steps: %s %s at h = %g: %w", m.name, m.prec, h, err)
+			}
+			p := StepPoint{H: h}
+			for i, j := range sample {
+				d, err := e.Partial(A, b, j)
+				if err != nil {
+					return nil, fmt.Errorf("steps: %s %s at h = %g: %w", m.name, m.prec, h, err)
+				}
+				errs[i] = relErr(d, g[j])
+				if !(d*g[j] > 0) {
+					p.SignFlips++
+				}
+				if i == 0 {
+					p.Value, p.RelErr = d, errs[i]
+				}
+			}
+			p.Median = Median(slices.Clone(errs))
+			p.Max = slices.Max(errs)
+			c.Points = append(c.Points, p)
+		}
+		summarize(&c)
+		s.Curves = append(s.Curves, c)
+	}
+	return s, nil
+}
+
+// relErr is |d − g|/|g|, +Inf for a non-finite d.
+func relErr(d, g float64) float64 {
+	if math.IsNaN(d) || math.IsInf(d, 0) {
+		return math.Inf(1)
+	}
+	return math.Abs(d-g) / math.Abs(g)
+}
+
+// summarize fills a curve's optimum, flat region, recommendation and first sign flip.
+func summarize(c *StepCurve) {
+	best := 0
+	for i, p := range c.Points {
+		if p.Median < c.Points[best].Median {
+			best = i
+		}
+	}
+	c.Best, c.BestErr = c.Points[best].H, c.Points[best].Median
+	if c.Theory > 0 {
+		c.Ratio = c.Best / c.Theory
+	}
+	c.Flat = c.Best
+	for _, p := range c.Points {
+		if p.Median <= 2*c.BestErr {
+			c.Flat = p.H
+			break
+		}
+	}
+	c.Recommended = c.Best
+	if c.Method == "complex" {
+		c.Recommended = c.Flat / 1e4
+	}
+	for _, p := range c.Points {
+		if p.SignFlips > 0 {
+			c.FirstFlip = p.H
+			break
+		}
+	}
+}
+
+// stepSample picks the chosen parameter (first) and up to n−1 others, evenly spread over the
+// parameters whose |gradient| is at least 1% of the largest.
+func stepSample(net *nn.Network, g []float64, param string, n int) ([]int, error) {
+	var gmax float64
+	for _, v := range g {
+		gmax = max(gmax, math.Abs(v))
+	}
+	if gmax == 0 {
+		return nil, fmt.Errorf("steps: the gradient is zero on %s; no relative errors to measure", net)
+	}
+	chosen := -1
+	if param != "" {
+		j, err := net.ParamIndex(param)
+		if err != nil {
+			return nil, fmt.Errorf("steps: %w", err)
+		}
+		if g[j] == 0 {
+			return nil, fmt.Errorf("steps: ∂K/∂%s is exactly 0; choose another parameter", net.ParamName(j))
+		}
+		chosen = j
+	} else {
+		for j, v := range g {
+			if chosen < 0 || math.Abs(v) > math.Abs(g[chosen]) {
+				chosen = j
+			}
+		}
+	}
+	var eligible []int
+	for j, v := range g {
+		if math.Abs(v) >= 0.01*gmax && j != chosen {
+			eligible = append(eligible, j)
+		}
+	}
+	sample := []int{chosen}
+	m := min(n-1, len(eligible))
+	for i := range m {
+		sample = append(sample, eligible[i*len(eligible)/m])
+	}
+	return sample, nil
+}

@@ -1,0 +1,210 @@
+package main
+
+import (
+	"flag"
+	"fmt"
+	"io"
+	"strconv"
+	"strings"
+	"time"
+
+	"nabla/bench"
+	"nabla/gradients"
+	"nabla/reports"
+)
+
+func init() {
+	register(&command{
+		name:    "report",
+		summary: "the main job: cross-check, benchmark and scaling study of every engine, written as REPORT.md, results.json and SVG plots",
+		usage:   "[--out DIR] [--quick] [--nets LIST] [--engines LIST] [--seed N] [--budget D] | --from results.json [--out DIR]",
+		setup:   setupReport,
+	})
+}
+
+// labFlags are the measuring flags nabla report and nabla bench share.
+type labFlags struct {
+	quick   bool
+	nets    string
+	engines string
+	seed    uint64
+	budget  time.Duration
+	batch   int
+}
+
+func (f *labFlags) declare(fs *flag.FlagSet) {
+	fs.BoolVar(&f.quick, "quick", false, "a smaller, faster run (under a minute on 2 cores)")
+	fs.StringVar(&f.nets, "nets", "", "networks to measure, e.g. \"2-3-1@16,784-30-10@100\" (NET@BATCH; default: the built-in list)")
+	fs.StringVar(&f.engines, "engines", "", "comma-separated engines (default: every registered engine)")
+	fs.Uint64Var(&f.seed, "seed", 1, "seed of the parameters and batches")
+	fs.DurationVar(&f.budget, "budget", 0, "most time one gradient may take; slower engines are skipped with the estimate (default 1s, 250ms with --quick)")
+	fs.IntVar(&f.batch, "batch", 16, "batch size of --nets items without @BATCH")
+}
+
+// resolve turns the flags into engines, cases and runner options.
+func (f *labFlags) resolve(progress io.Writer) ([]gradients.Info, []bench.Case, bench.Options, error) {
+	var infos []gradients.Info
+	if f.engines == "" {
+		infos = bench.Engines()
+	} else {
+		for _, name := range strings.Split(f.engines, ",") {
+			info, err := gradients.Lookup(strings.TrimSpace(name))
+			if err != nil {
+				return nil, nil, bench.Options{}, err
+			}
+			infos = append(infos, info)
+		}
+	}
+	if len(infos) == 0 {
+		return nil, nil, bench.Options{}, fmt.Errorf("no engine is registered")
+	}
+	cases := bench.DefaultCases
+	o := bench.Options{MinTime: 20 * time.Millisecond, Repeats: 5, Budget: time.Second, Seed: f.seed, Progress: progress}
+	if f.quick {
+		cases = bench.QuickCases
+		o.MinTime, o.Repeats, o.Budget = 5*time.Millisecond, 3, 250*time.Millisecond
+	}
+	if f.budget > 0 {
+		o.Budget = f.budget
+	}
+	if f.nets != "" {
+		if f.batch < 1 {
+			return nil, nil, o, fmt.Errorf("--batch %d: want at least 1", f.batch)
+		}
+		var err error
+		if cases, err = bench.ParseCases(f.nets, f.batch); err != nil {
+			return nil, nil, o, err
+		}
+	}
+	return infos, cases, o, nil
+}
+
+func setupReport(fs *flag.FlagSet) func(args []string, stdout, stderr io.Writer) error {
+	var lf labFlags
+	lf.declare(fs)
+	out := fs.String("out", "report-out", "directory to write REPORT.md, results.json and the SVG plots into")
+	from := fs.String("from", "", "re-render the report from this results.json instead of measuring")
+	noScaling := fs.Bool("no-scaling", false, "leave out the scaling study")
+	widths := fs.String("widths", "", "hidden widths w of the scaling study's w-w-w networks, e.g. 8,16,32 (default 8…512, 8…128 with --quick)")
+	return func(args []string, stdout, stderr io.Writer) error {
+		if len(args) > 0 {
+			return fmt.Errorf("unexpected arguments %q", args)
+		}
+		var r *reports.Results
+		if *from != "" {
+			var err error
+			if r, err = reports.ReadFile(*from); err != nil {
+				return err
+			}
+		} else {
+			var err error
+			var ws []int
+			if *widths != "" {
+				for _, f := range strings.Split(*widths, ",") {
+					w, err := strconv.Atoi(strings.TrimSpace(f))
+					if err != nil || w < 1 {
+						return fmt.Errorf("--widths: %q is not a whole number ≥ 1", f)
+					}
+					ws = append(ws, w)
+				}
+			}
+			if r, err = measureReport(&lf, !*noScaling, ws, stderr); err != nil {
+				return err
+			}
+		}
+		paths, err := reports.Write(*out, r)
+		if err != nil {
+			return err
+		}
+		for _, p := range paths {
+			fmt.Fprintln(stdout, p)
+		}
+		return nil
+	}
+}
+
+// crossCheckBudgetFactor is how many times the timing budget one cross-check call may take.
+const crossCheckBudgetFactor = 5
+
+// measureReport runs everything a report shows.
+// widths nil means the default widths.
+func measureReport(lf *labFlags, scaling bool, widths []int, progress io.Writer) (*reports.Results, error) {
+	start := time.Now()
+	infos, cases, o, err := lf.resolve(progress)
+	if err != nil {
+		return nil, err
+	}
+	cmd := "go run ./cmd/nabla report"
+	if lf.quick {
+		cmd += " --quick"
+	}
+	if lf.nets != "" {
+		cmd += fmt.Sprintf(" --nets '%s' --batch %d", lf.nets, lf.batch)
+	}
+	if lf.engines != "" {
+		cmd += " --engines " + lf.engines
+	}
+	if lf.budget > 0 {
+		cmd += " --budget " + lf.budget.String()
+	}
+	if !scaling {
+		cmd += " --no-scaling"
+	} else if widths != nil {
+		ws := make([]string, len(widths))
+		for i, w := range widths {
+			ws[i] = strconv.Itoa(w)
+		}
+		cmd += " --widths " + strings.Join(ws, ",")
+	}
+	cmd += fmt.Sprintf(" --seed %d", lf.seed)
+	r := &reports.Results{
+		Version: reports.FormatVersion, Date: start.UTC().Format(time.RFC3339), Seed: lf.seed, Quick: lf.quick,
+		Command: cmd, Machine: reports.ThisMachine(), BudgetNs: float64(o.Budget), Engines: reports.EnginesOf(infos),
+	}
+	fmt.Fprintf(progress, "report: %d engines, %d cases, budget %s per gradient\n", len(infos), len(cases), o.Budget)
+	suite, err := bench.Run(infos, cases, o)
+	if err != nil {
+		return nil, err
+	}
+	r.Forward, r.Benchmarks = suite.Forward, suite.Gradient
+
+	seen := map[string]bool{}
+	for _, c := range cases {
+		if seen[c.Net] {
+			continue
+		}
+		seen[c.Net] = true
+		// One call per engine rather than repeats: a larger budget lets finite differences
+		// into the cross-check of bigger nets than they are timed on.
+		a, err := bench.CrossCheck(infos, c, nil, lf.seed, crossCheckBudgetFactor*o.Budget, suite.Models)
+		if err != nil {
+			return nil, err
+		}
+		ag := reports.AgreementOf(a)
+		fmt.Fprintf(progress, "cross-check %-28s %s\n", c, ag.Summary())
+		r.Agreement = append(r.Agreement, ag)
+	}
+
+	if scaling {
+		if widths == nil {
+			widths = bench.DefaultWidths
+			if lf.quick {
+				widths = bench.QuickWidths
+			}
+		}
+		fmt.Fprintf(progress, "scaling study: widths %v, batch %d\n", widths, bench.ScalingBatch)
+		sc, err := bench.RunScaling(infos, widths, bench.ScalingBatch, o)
+		if err != nil {
+			return nil, err
+		}
+		r.Scaling = &sc
+	}
+	for _, m := range reportMeasures {
+		if err := m(r, infos, lf.seed, progress); err != nil {
+			return nil, err
+		}
+	}
+	r.Elapsed = time.Since(start).Seconds()
+	fmt.Fprintf(progress, "report: measured in %s\n", time.Since(start).Round(100*time.Millisecond))
+	return r, nil
+}

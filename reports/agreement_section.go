@@ -1,0 +1,165 @@
+package reports
+
+import (
+	"encoding/json"
+	"fmt"
+	"io"
+	"math"
+	"strconv"
+
+	"gonum.org/v1/plot/plotter"
+
+	"nabla/bench"
+)
+
+// Agreements are the cross-checks of a report, one per network. Their JSON form is that of
+// Agreement.JSON (non-finite errors written as strings), so that they survive a round trip.
+type Agreements []Agreement
+
+// MarshalJSON writes the agreements in Agreement.JSON's form.
+func (as Agreements) MarshalJSON() ([]byte, error) {
+	js := make([]agreementJSON, len(as))
+	for i, a := range as {
+		js[i] = toJSON(a)
+	}
+	return json.Marshal(js)
+}
+
+// UnmarshalJSON reads what MarshalJSON writes.
+func (as *Agreements) UnmarshalJSON(b []byte) error {
+	var js []agreementJSON
+	if err := json.Unmarshal(b, &js); err != nil {
+		return err
+	}
+	*as = make(Agreements, len(js))
+	for i, j := range js {
+		(*as)[i] = fromJSON(j)
+	}
+	return nil
+}
+
+// AgreementOf turns the cross-check that package bench ran into an Agreement.
+func AgreementOf(a bench.Agreement) Agreement {
+	ag := NewAgreement(a.Report, a.Results)
+	ag.Params, ag.Batch, ag.Seed = a.Params, a.Batch, a.Seed
+	for _, x := range a.Excluded {
+		ag.Skipped = append(ag.Skipped, SkippedEngine{Name: x.Engine, Reason: x.Reason})
+	}
+	return ag
+}
+
+func agreementSection() Section {
+	return Section{ID: "agreement", Title: "Agreement of the engines", Order: 40,
+		Has:  func(r *Results) bool { return len(r.Agreement) > 0 },
+		Body: agreementBody, Figures: agreementFigures}
+}
+
+func agreementBody(w io.Writer, r *Results) error {
+	io.WriteString(w, "Every engine's ∇K on the same parameters and batch, every pair compared with the safe "+
+		"relative error |x−y|/max(1,|x|+|y|) against the sum of the two engines' tolerances "+
+		"(gradients.CrossCheck). Engines over the time budget on a network are left out of its "+
+		"cross-check and named.\n\n")
+	var rows [][]string
+	for _, a := range r.Agreement {
+		worst, worstPair := 0.0, "—"
+		agree := 0
+		for _, p := range a.Pairs {
+			if p.Agree {
+				agree++
+			}
+			if p.MaxRelErr >= worst {
+				worst, worstPair = p.MaxRelErr, p.A+" vs "+p.B
+			}
+		}
+		verdict := "yes"
+		if !a.Agree {
+			verdict = "NO"
+		}
+		rows = append(rows, []string{a.Net, strconv.Itoa(a.Params), strconv.Itoa(len(a.Engines)),
+			fmt.Sprintf("%d/%d", agree, len(a.Pairs)), worstPair, fmtErr(worst), strconv.Itoa(len(a.Skipped)), verdict})
+	}
+	if err := labTable(w, Markdown, []string{"net", "params", "engines", "pairs agreeing", "worst pair", "its max rel err", "left out", "all agree"},
+		aligns("lrrrlrrl"), rows); err != nil {
+		return err
+	}
+	for _, a := range r.Agreement {
+		io.WriteString(w, "\n")
+		if err := a.Markdown(w); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// AgreementPlot shows, per engine, the largest relative error against the first exact engine of
+// each cross-check, against the parameter count, on log–log axes. Errors below 1e-17 (exact
+// agreement included) are drawn at 1e-17.
+func AgreementPlot(r *Results) (LinePlot, string) {
+	const floor = 1e-17
+	ref := ""
+	exact := map[string]bool{}
+	for _, e := range r.Engines {
+		exact[e.Name] = e.Exact
+	}
+	series := map[string]*Series{}
+	var order []string
+	for _, a := range r.Agreement {
+		aref := ""
+		for _, e := range a.Engines {
+			if exact[e.Name] {
+				aref = e.Name
+				break
+			}
+		}
+		if aref == "" {
+			continue
+		}
+		if ref == "" {
+			ref = aref
+		}
+		if aref != ref {
+			continue // one reference across the plot
+		}
+		for _, p := range a.Pairs {
+			other := ""
+			switch ref {
+			case p.A:
+				other = p.B
+			case p.B:
+				other = p.A
+			default:
+				continue
+			}
+			if math.IsInf(p.MaxRelErr, 0) || math.IsNaN(p.MaxRelErr) {
+				continue
+			}
+			s, ok := series[other]
+			if !ok {
+				s = &Series{Name: other}
+				series[other] = s
+				order = append(order, other)
+			}
+			s.XY = append(s.XY, plotter.XY{X: float64(a.Params), Y: max(p.MaxRelErr, floor)})
+		}
+	}
+	lp := LinePlot{Title: "Largest relative error against " + ref, X: "parameters", Y: "max relative error",
+		LogX: true, LogY: true}
+	for _, e := range r.engineNames() {
+		if s, ok := series[e]; ok {
+			lp.Series = append(lp.Series, *s)
+		}
+	}
+	return lp, ref
+}
+
+func agreementFigures(r *Results) ([]Figure, error) {
+	lp, ref := AgreementPlot(r)
+	if ref == "" || len(lp.Series) == 0 {
+		return nil, nil
+	}
+	svg, err := lp.SVG()
+	if err != nil {
+		return nil, err
+	}
+	return []Figure{{File: "agreement.svg", Title: lp.Title, SVG: svg}}, nil
+}

@@ -1,0 +1,152 @@
+package reports
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"io"
+
+	"github.com/olekukonko/tablewriter"
+	"github.com/olekukonko/tablewriter/renderer"
+	"github.com/olekukonko/tablewriter/tw"
+
+	"nabla/nn"
+)
+
+// GradientResult is one engine's K and ∇K for given parameters and data, as nabla grad prints
+// it: the flat gradient in the layout of A and the same numbers per named block.
+type GradientResult struct {
+	Net    string      // architecture string
+	Engine string      // registry name of the engine that computed it
+	Batch  int         // training pairs
+	K      float64     // the cost
+	Grad   []float64   // ∇K, in the layout of A
+	Blocks []GradBlock // ∇K cut into the blocks of A, in layout order
+}
+
+// GradBlock is the part of ∇K belonging to one named block of A.
+type GradBlock struct {
+	Name       string    // "W1", "b1", …
+	Rows, Cols int       // a matrix block's shape (Cols is 0 for a bias vector)
+	Values     []float64 // row-major
+}
+
+// NewGradientResult cuts grad (of length net.NumParams) into the network's blocks. It panics
+// if grad has the wrong length.
+func NewGradientResult(net *nn.Network, engine string, batch int, k float64, grad []float64) GradientResult {
+	if len(grad) != net.NumParams() {
+		panic(fmt.Sprintf("reports: NewGradientResult: len(grad) = %d, want %d", len(grad), net.NumParams()))
+	}
+	g := GradientResult{Net: net.String(), Engine: engine, Batch: batch, K: k, Grad: grad}
+	for _, b := range net.Blocks() {
+		g.Blocks = append(g.Blocks, GradBlock{Name: b.Name, Rows: b.Rows, Cols: b.Cols, Values: grad[b.Offset : b.Offset+b.Len()]})
+	}
+	return g
+}
+
+// JSON writes the result as one JSON object, one key a line:
+//
+//	{
+//	  "net": "2-2-1", "engine": "backprop", "batch": 2,
+//	  "K": 0.5,
+//	  "grad": [...],
+//	  "blocks": {"W1": [[...], [...]], "b1": [...], ...}
+//	}
+//
+// Weight blocks are arrays of rows (outputs × inputs, as in A), bias blocks flat arrays; the
+// keys of "blocks" follow the layout of A. Numbers are written exactly (shortest round-trip
+// form); a non-finite value (an overflow) is written as the string "+Inf", "-Inf" or "NaN".
+func (g GradientResult) JSON(w io.Writer) error {
+	var b bytes.Buffer
+	field := func(key string, v any, last bool) error {
+		kb, _ := json.Marshal(key)
+		vb, err := json.Marshal(v)
+		if err != nil {
+			return fmt.Errorf("reports: gradient JSON %s: %w", key, err)
+		}
+		fmt.Fprintf(&b, "  %s: %s", kb, vb)
+		if !last {
+			b.WriteByte(',')
+		}
+		b.WriteByte('\n')
+		return nil
+	}
+	b.WriteString("{\n")
+	if err := field("net", g.Net, false); err != nil {
+		return err
+	}
+	if err := field("engine", g.Engine, false); err != nil {
+		return err
+	}
+	if err := field("batch", g.Batch, false); err != nil {
+		return err
+	}
+	if err := field("K", jsonFloat(g.K), false); err != nil {
+		return err
+	}
+	if err := field("grad", jsonFloats(g.Grad), false); err != nil {
+		return err
+	}
+	b.WriteString(`  "blocks": {`)
+	for i, blk := range g.Blocks {
+		if i > 0 {
+			b.WriteString(", ")
+		}
+		var v any = jsonFloats(blk.Values)
+		if blk.Cols > 0 {
+			rows := make([][]jsonFloat, blk.Rows)
+			for r := range rows {
+				rows[r] = jsonFloats(blk.Values[r*blk.Cols : (r+1)*blk.Cols])
+			}
+			v = rows
+		}
+		kb, _ := json.Marshal(blk.Name)
+		vb, err := json.Marshal(v)
+		if err != nil {
+			return fmt.Errorf("reports: gradient JSON block %s: %w", blk.Name, err)
+		}
+		fmt.Fprintf(&b, "%s: %s", kb, vb)
+	}
+	b.WriteString("}\n}\n")
+	_, err := w.Write(b.Bytes())
+	return err
+}
+
+func jsonFloats(v []float64) []jsonFloat {
+	out := make([]jsonFloat, len(v))
+	for i, x := range v {
+		out[i] = jsonFloat(x)
+	}
+	return out
+}
+
+// Table writes the result as a terminal table: a heading line with K, then one row per
+// parameter with its name and ∂K/∂A at full precision.
+func (g GradientResult) Table(w io.Writer) error {
+	if _, err := fmt.Fprintf(w, "K = %s  (net %s, engine %s, batch %d)\n\n", fmtFull(g.K), g.Net, g.Engine, g.Batch); err != nil {
+		return err
+	}
+	t := tablewriter.NewTable(w,
+		tablewriter.WithRenderer(renderer.NewBlueprint()),
+		tablewriter.WithHeaderAutoFormat(tw.Off),
+		tablewriter.WithAlignment(tw.Alignment{tw.AlignLeft, tw.AlignRight}),
+	)
+	t.Header("parameter", "∂K/∂A")
+	rows := make([][]string, 0, len(g.Grad))
+	for _, blk := range g.Blocks {
+		b := nn.Block{Name: blk.Name, Rows: blk.Rows, Cols: blk.Cols}
+		for k, v := range blk.Values {
+			rows = append(rows, []string{b.EntryName(k), fmtFull(v)})
+		}
+	}
+	if err := t.Bulk(rows); err != nil {
+		return fmt.Errorf("reports: gradient table: %w", err)
+	}
+	if err := t.Render(); err != nil {
+		return fmt.Errorf("reports: gradient table: %w", err)
+	}
+	return nil
+}
+
+// fmtFull prints a float exactly (shortest round-trip form).
+func fmtFull(v float64) string { return fmt.Sprint(v) }

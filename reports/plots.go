@@ -1,0 +1,152 @@
+package reports
+
+import (
+	"bytes"
+	"fmt"
+	"math"
+	"strconv"
+
+	"gonum.org/v1/plot"
+	"gonum.org/v1/plot/plotter"
+	"gonum.org/v1/plot/plotutil"
+	"gonum.org/v1/plot/vg"
+
+	"nabla/bench"
+)
+
+// Series is one named line of a plot.
+type Series struct {
+	Name string
+	XY   plotter.XYs
+}
+
+// LinePlot describes a plot of lines with points, on linear or logarithmic axes.
+type LinePlot struct {
+	Title, X, Y   string
+	LogX, LogY    bool
+	Series        []Series
+	Width, Height vg.Length // zero means 16cm × 10cm
+}
+
+// SVG renders the plot as an SVG document. Series without points are left out; points that a
+// logarithmic axis cannot show (zero or negative) are an error.
+func (lp LinePlot) SVG() ([]byte, error) {
+	p := plot.New()
+	p.Title.Text = lp.Title
+	p.X.Label.Text = lp.X
+	p.Y.Label.Text = lp.Y
+	if lp.LogX {
+		p.X.Scale = plot.LogScale{}
+		p.X.Tick.Marker = labLogTicks{}
+	}
+	if lp.LogY {
+		p.Y.Scale = plot.LogScale{}
+		p.Y.Tick.Marker = labLogTicks{}
+	}
+	p.Add(plotter.NewGrid())
+	p.Legend.Top = true
+	p.Legend.Left = true
+	n := 0
+	for i, s := range lp.Series {
+		if len(s.XY) == 0 {
+			continue
+		}
+		for _, pt := range s.XY {
+			if (lp.LogX && !(pt.X > 0)) || (lp.LogY && !(pt.Y > 0)) || math.IsInf(pt.X, 0) || math.IsInf(pt.Y, 0) {
+				return nil, fmt.Errorf("reports: plot %q: series %s has point (%g, %g) that the axes cannot show", lp.Title, s.Name, pt.X, pt.Y)
+			}
+		}
+		l, pts, err := plotter.NewLinePoints(s.XY)
+		if err != nil {
+			return nil, fmt.Errorf("reports: plot %q: %w", lp.Title, err)
+		}
+		l.Color = plotutil.Color(i)
+		l.Dashes = plotutil.Dashes(i)
+		pts.Color = plotutil.Color(i)
+		pts.Shape = plotutil.Shape(i)
+		p.Add(l, pts)
+		p.Legend.Add(s.Name, l, pts)
+		n++
+	}
+	if n == 0 {
+		return nil, fmt.Errorf("reports: plot %q: no data", lp.Title)
+	}
+	w, h := lp.Width, lp.Height
+	if w == 0 {
+		w, h = 16*vg.Centimeter, 10*vg.Centimeter
+	}
+	wt, err := p.WriterTo(w, h, "svg")
+	if err != nil {
+		return nil, fmt.Errorf("reports: plot %q: %w", lp.Title, err)
+	}
+	var buf bytes.Buffer
+	if _, err := wt.WriteTo(&buf); err != nil {
+		return nil, fmt.Errorf("reports: plot %q: %w", lp.Title, err)
+	}
+	return buf.Bytes(), nil
+}
+
+// engineSeries gathers, per engine in order, the points (params, value(r)) of the measured
+// (not skipped) results.
+func engineSeries(engines []string, results []bench.Result, value func(bench.Result) float64) []Series {
+	var ss []Series
+	for _, e := range engines {
+		s := Series{Name: e}
+		for _, r := range results {
+			if r.Engine == e && !r.Skipped {
+				if v := value(r); v > 0 {
+					s.XY = append(s.XY, plotter.XY{X: float64(r.Params), Y: v})
+				}
+			}
+		}
+		if len(s.XY) > 0 {
+			ss = append(ss, s)
+		}
+	}
+	return ss
+}
+
+// ScalingTimePlot is the scaling study's time per gradient against the parameter count, one
+// line per engine and one for the forward pass, on log–log axes.
+func ScalingTimePlot(engines []string, sc *bench.Scaling) LinePlot {
+	ss := engineSeries(engines, sc.Gradient, func(r bench.Result) float64 { return r.GradientNs / 1e3 })
+	fwd := Series{Name: "forward pass"}
+	for _, f := range sc.Forward {
+		fwd.XY = append(fwd.XY, plotter.XY{X: float64(f.Params), Y: f.Ns / 1e3})
+	}
+	ss = append(ss, fwd)
+	return LinePlot{
+		Title: fmt.Sprintf("Time per gradient (w-w-w networks, batch %d)", sc.Batch),
+		X:     "parameters", Y: "µs per gradient", LogX: true, LogY: true, Series: ss,
+	}
+}
+
+// ScalingRatioPlot is the gradient/forward ratio against the parameter count, one line per
+// engine, on log–log axes.
+func ScalingRatioPlot(engines []string, sc *bench.Scaling) LinePlot {
+	return LinePlot{
+		Title: fmt.Sprintf("Gradient time / forward time (w-w-w networks, batch %d)", sc.Batch),
+		X:     "parameters", Y: "gradient / forward", LogX: true, LogY: true,
+		Series: engineSeries(engines, sc.Gradient, func(r bench.Result) float64 { return r.Ratio }),
+	}
+}
+
+// labLogTicks are plot.LogTicks with labels that read well: "0.01", "1000", "1e-16".
+type labLogTicks struct{}
+
+// Ticks returns the ticks of plot.LogTicks, relabelled.
+func (labLogTicks) Ticks(lo, hi float64) []plot.Tick {
+	ticks := plot.LogTicks{}.Ticks(lo, hi)
+	for i, t := range ticks {
+		if t.Label == "" {
+			continue
+		}
+		e := int(math.Round(math.Log10(t.Value)))
+		if e >= -3 && e <= 5 {
+			ticks[i].Label = strconv.FormatFloat(math.Pow10(e), 'f', -1, 64)
+		} else {
+			ticks[i].Label = "1e" + strconv.Itoa(e)
+		}
+	}
+	return ticks
+}

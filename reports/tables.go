@@ -1,0 +1,230 @@
+package reports
+
+import (
+	"fmt"
+	"io"
+	"math"
+	"strconv"
+	"strings"
+
+	"github.com/olekukonko/tablewriter"
+	"github.com/olekukonko/tablewriter/renderer"
+	"github.com/olekukonko/tablewriter/tw"
+
+	"nabla/bench"
+)
+
+// Format selects how a table is drawn.
+type Format int
+
+const (
+	// Terminal draws boxed tables for a terminal.
+	Terminal Format = iota
+	// Markdown draws GitHub-flavoured Markdown tables.
+	Markdown
+)
+
+// labTable renders one table with tablewriter. Cells are escaped for Markdown.
+func labTable(w io.Writer, f Format, header []string, align tw.Alignment, rows [][]string) error {
+	var r tw.Renderer = renderer.NewBlueprint()
+	if f == Markdown {
+		r = renderer.NewMarkdown()
+		header = escapeRow(header)
+		esc := make([][]string, len(rows))
+		for i, row := range rows {
+			esc[i] = escapeRow(row)
+		}
+		rows = esc
+	}
+	t := tablewriter.NewTable(w,
+		tablewriter.WithRenderer(r),
+		tablewriter.WithHeaderAutoFormat(tw.Off),
+		tablewriter.WithHeaderAlignment(tw.AlignLeft),
+		tablewriter.WithAlignment(align),
+	)
+	t.Header(header)
+	if err := t.Bulk(rows); err != nil {
+		return fmt.Errorf("reports: table: %w", err)
+	}
+	if err := t.Render(); err != nil {
+		return fmt.Errorf("reports: table: %w", err)
+	}
+	return nil
+}
+
+var mdReplacer = strings.NewReplacer("|", `\|`, "*", `\*`, "_", `\_`)
+
+func escapeRow(row []string) []string {
+	out := make([]string, len(row))
+	for i, s := range row {
+		out[i] = mdReplacer.Replace(s)
+	}
+	return out
+}
+
+func aligns(spec string) tw.Alignment {
+	a := make(tw.Alignment, len(spec))
+	for i, c := range spec {
+		if c == 'r' {
+			a[i] = tw.AlignRight
+		} else {
+			a[i] = tw.AlignLeft
+		}
+	}
+	return a
+}
+
+// caseLabel names a case in column headers: "784-30-10 ×100".
+func caseLabel(net string, batch int) string { return fmt.Sprintf("%s ×%d", net, batch) }
+
+func fmtRatio(r float64) string {
+	switch {
+	case r == 0:
+		return "—"
+	case r < 10:
+		return strconv.FormatFloat(r, 'f', 2, 64) + "×"
+	case r < 100:
+		return strconv.FormatFloat(r, 'f', 1, 64) + "×"
+	}
+	return strconv.FormatFloat(r, 'f', 0, 64) + "×"
+}
+
+func fmtCount(v float64) string {
+	if v == math.Trunc(v) || v >= 100 {
+		return strconv.FormatFloat(v, 'f', 0, 64)
+	}
+	return strconv.FormatFloat(v, 'f', 1, 64)
+}
+
+func fmtGFLOPS(g float64) string {
+	if g == 0 {
+		return "—"
+	}
+	return strconv.FormatFloat(g, 'f', 3, 64)
+}
+
+func fmtExp(e float64) string {
+	if math.IsNaN(e) {
+		return "—"
+	}
+	return strconv.FormatFloat(e, 'f', 2, 64)
+}
+
+// TimingTable writes one row per engine and case: gradient time, forward time, their ratio,
+// allocations and bytes per gradient, GFLOP/s and cost evaluations. Skipped engines are
+// listed below the table with their reasons.
+func TimingTable(w io.Writer, f Format, results []bench.Result) error {
+	var rows [][]string
+	var skipped []bench.Result
+	for _, r := range results {
+		if r.Skipped {
+			skipped = append(skipped, r)
+			continue
+		}
+		evals := "—"
+		if r.CostEvals > 0 {
+			evals = strconv.Itoa(r.CostEvals)
+		}
+		rows = append(rows, []string{r.Engine, r.Net, strconv.Itoa(r.Batch), strconv.Itoa(r.Params),
+			bench.FormatNs(r.GradientNs), bench.FormatNs(r.ForwardNs), fmtRatio(r.Ratio),
+			fmtCount(r.Allocs), fmtCount(r.Bytes), fmtGFLOPS(r.GFLOPS), evals})
+	}
+	if err := labTable(w, f, []string{"engine", "net", "batch", "params", "gradient", "forward", "grad/fwd", "allocs/op", "B/op", "GFLOP/s", "cost evals"},
+		aligns("llrrrrrrrrr"), rows); err != nil {
+		return err
+	}
+	return skipList(w, f, skipped)
+}
+
+func skipList(w io.Writer, f Format, skipped []bench.Result) error {
+	if len(skipped) == 0 {
+		return nil
+	}
+	var b strings.Builder
+	b.WriteString("\nSkipped (never silently):\n")
+	if f == Markdown {
+		b.WriteString("\n")
+	}
+	for _, r := range skipped {
+		line := fmt.Sprintf("%s on %s: %s", r.Engine, caseLabel(r.Net, r.Batch), r.Reason)
+		if f == Markdown {
+			fmt.Fprintf(&b, "- %s\n", mdReplacer.Replace(line))
+		} else {
+			fmt.Fprintf(&b, "  %s\n", line)
+		}
+	}
+	_, err := io.WriteString(w, b.String())
+	return err
+}
+
+// RatioMatrix writes the headline table: one row per engine, one column per case, each cell
+// the gradient time and its ratio to the reference forward pass ("1.23ms · 2.1×"), or
+// "skipped".
+func RatioMatrix(w io.Writer, f Format, engines []string, results []bench.Result) error {
+	type key struct {
+		net   string
+		batch int
+	}
+	var cases []key
+	seen := map[key]bool{}
+	cell := map[string]map[key]bench.Result{}
+	for _, r := range results {
+		k := key{r.Net, r.Batch}
+		if !seen[k] {
+			seen[k] = true
+			cases = append(cases, k)
+		}
+		if cell[r.Engine] == nil {
+			cell[r.Engine] = map[key]bench.Result{}
+		}
+		cell[r.Engine][k] = r
+	}
+	header := []string{"engine"}
+	for _, c := range cases {
+		header = append(header, caseLabel(c.net, c.batch))
+	}
+	var rows [][]string
+	for _, e := range engines {
+		if cell[e] == nil {
+			continue
+		}
+		row := []string{e}
+		for _, c := range cases {
+			r, ok := cell[e][c]
+			switch {
+			case !ok:
+				row = append(row, "")
+			case r.Skipped:
+				row = append(row, "skipped")
+			default:
+				row = append(row, bench.FormatNs(r.GradientNs)+" · "+fmtRatio(r.Ratio))
+			}
+		}
+		rows = append(rows, row)
+	}
+	return labTable(w, f, header, aligns("l"+strings.Repeat("r", len(cases))), rows)
+}
+
+// ForwardTable writes the reference forward-pass timings.
+func ForwardTable(w io.Writer, f Format, fwd []bench.Forward) error {
+	var rows [][]string
+	for _, x := range fwd {
+		rows = append(rows, []string{x.Net, strconv.Itoa(x.Batch), strconv.Itoa(x.Params),
+			bench.FormatNs(x.Ns), fmtCount(x.Allocs), fmtGFLOPS(x.GFLOPS)})
+	}
+	return labTable(w, f, []string{"net", "batch", "params", "forward", "allocs/op", "GFLOP/s"}, aligns("lrrrrr"), rows)
+}
+
+// FitTable writes the fitted scaling exponents, one row per engine.
+func FitTable(w io.Writer, f Format, fits []bench.Fit) error {
+	var rows [][]string
+	for _, x := range fits {
+		re := fmtExp(x.RatioExponent)
+		if x.Engine == "forward" {
+			re = "—"
+		}
+		rows = append(rows, []string{x.Engine, fmtExp(x.Exponent), re, strconv.Itoa(x.Points),
+			fmt.Sprintf("%d … %d", x.MinParams, x.MaxParams)})
+	}
+	return labTable(w, f, []string{"engine", "time ∝ params^k: k", "grad/fwd ∝ params^k: k", "points", "params"}, aligns("lrrrl"), rows)
+}
