@@ -188,3 +188,37 @@ func TestCompareNumericEngines(t *testing.T) {
 		assert.Len(t, rep.Pairs, len(names)*(len(names)-1)/2)
 	}
 }
+
+// TestRegisteredTolerances holds every numeric engine to its registered tolerance against
+// backprop on every gradtest architecture, with parameters drawn as nabla compare draws them
+// (no distance from ReLU kinks is guaranteed).
+func TestRegisteredTolerances(t *testing.T) {
+	seeds := []uint64{1, 2, 3}
+	if testing.Short() {
+		seeds = seeds[2:]
+	}
+	for _, name := range []string{"numeric-forward", "numeric-backward", "numeric-central", "numeric-central5", "numeric-richardson", "numeric-complex"} {
+		t.Run(name, func(t *testing.T) {
+			info, err := gradients.Lookup(name)
+			require.NoError(t, err)
+			var worst float64
+			for _, arch := range gradtest.Architectures {
+				net := nn.MustParse(arch)
+				for _, bs := range []int{1, 64} {
+					for _, seed := range seeds {
+						A, b := net.Init(nil, seed), net.RandomBatch(bs, seed)
+						want, _, err := gradients.Grad("backprop", net, A, b)
+						require.NoError(t, err)
+						got, _, err := gradients.Grad(name, net, A, b)
+						require.NoError(t, err)
+						for i := range want {
+							worst = max(worst, gradients.RelErr(want[i], got[i]))
+						}
+					}
+				}
+			}
+			t.Logf("worst relative error %.2g, tolerance %.0g", worst, info.Tol())
+			assert.LessOrEqual(t, worst, info.Tol())
+		})
+	}
+}

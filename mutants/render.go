@@ -119,8 +119,10 @@ func cell(truth string, detected bool, block string) string {
 	return "-"
 }
 
-func yesNo(truth string, detected bool) string {
+func yesNo(truth string, detected bool, kinks, dirs int) string {
 	switch {
+	case kinks == dirs && !detected:
+		return "kink"
 	case detected && truth == "":
 		return "FALSE ALARM"
 	case detected:
@@ -163,9 +165,9 @@ func (r Report) render(w io.Writer, md bool) error {
 	for _, o := range rows {
 		row := []string{o.Name, dash(o.Truth)}
 		for _, d := range o.Detections {
-			row = append(row, yesNo(o.Truth, d.Directional))
+			row = append(row, yesNo(o.Truth, d.Directional, d.DirectionalKinks, r.Directions))
 		}
-		dir = append(dir, append(row, yesNo(o.Truth, o.Central)))
+		dir = append(dir, append(row, yesNo(o.Truth, o.Central, 0, r.Directions)))
 	}
 	if err := writeTable(&b, md, header, dir); err != nil {
 		return err
@@ -189,7 +191,11 @@ func (r Report) render(w io.Writer, md bool) error {
 		if rt.Engine == "central-along-v" {
 			full = "n/a"
 		}
-		rates = append(rates, []string{rt.Engine, kind, full, fmt.Sprintf("%d/%d", rt.Directional, rt.Faults), alarm})
+		dir := fmt.Sprintf("%d/%d", rt.Directional, rt.Faults)
+		if rt.AtKinks > 0 {
+			dir += fmt.Sprintf(" (%d at ReLU kinks)", rt.AtKinks)
+		}
+		rates = append(rates, []string{rt.Engine, kind, full, dir, alarm})
 	}
 	if err := writeTable(&b, md, []string{"engine", "kind", "full check", "directional check", "false alarm on control"}, rates); err != nil {
 		return err

@@ -105,7 +105,10 @@ type Rate struct {
 	Faults      int    `json:"faults"`      // faults that change the gradient on the network
 	Full        int    `json:"full"`        // detected by the full check
 	Directional int    `json:"directional"` // detected by the directional check
-	FalseAlarm  bool   `json:"false_alarm"` // the control was flagged
+	// AtKinks counts the faults for which every direction was set aside because the engine's
+	// differences along it cross a ReLU kink: the directional check could not judge them.
+	AtKinks    int  `json:"directional_at_kinks,omitempty"`
+	FalseAlarm bool `json:"false_alarm"` // the control was flagged
 }
 
 // Rates returns per-engine detection counts, in the order of r.Engines, followed by the
@@ -126,6 +129,9 @@ func (r Report) Rates() []Rate {
 			}
 			if d.Directional {
 				rt.Directional++
+			}
+			if d.DirectionalKinks == r.Directions {
+				rt.AtKinks++
 			}
 		}
 		rates = append(rates, rt)

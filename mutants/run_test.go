@@ -19,12 +19,6 @@ import (
 // peers are the engines the issue requires to catch every fault of backprop's catalogue.
 var peers = []string{"autodiff-reverse", "numeric-central"}
 
-// directionalBroken lists engines whose Directional is known to be wrong, with the reason;
-// the test logs their false alarms instead of failing on them. Remove an entry when fixed.
-var directionalBroken = map[string]string{
-	"numeric-richardson": "Directional applies the plain central difference at h = 0.1 without the Richardson levels",
-}
-
 func TestRunDetectsEveryFaultOnDefaultNet(t *testing.T) {
 	rep, err := mutants.Run(mutants.Config{})
 	require.NoError(t, err)
@@ -39,11 +33,7 @@ func TestRunDetectsEveryFaultOnDefaultNet(t *testing.T) {
 	for ei, e := range rep.Engines {
 		c := rep.Control.Detections[ei]
 		assert.False(t, c.Detected, "%s flags the control: %+v", e.Name, c)
-		if why, ok := directionalBroken[e.Name]; ok {
-			t.Logf("%s: directional check on the control: rel err %.3g (known: %s)", e.Name, c.DirectionalRelErr, why)
-		} else {
-			assert.False(t, c.Directional, "%s flags the control in the directional check: %+v", e.Name, c)
-		}
+		assert.False(t, c.Directional, "%s flags the control in the directional check: %+v", e.Name, c)
 	}
 	assert.False(t, rep.Control.Central, "central differences flag the control")
 	for _, o := range rep.Faults {
@@ -59,9 +49,7 @@ func TestRunDetectsEveryFaultOnDefaultNet(t *testing.T) {
 	assert.Empty(t, rep.Undetected(false))
 	for _, r := range rep.Rates() {
 		assert.Equal(t, r.Faults, r.Full, r.Engine)
-		if _, ok := directionalBroken[r.Engine]; !ok {
-			assert.False(t, r.FalseAlarm, r.Engine)
-		}
+		assert.False(t, r.FalseAlarm, r.Engine)
 	}
 }
 

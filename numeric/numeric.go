@@ -206,7 +206,7 @@ func (e *Engine) CostEvaluations() int { return 1 + e.levels*e.points*e.net.NumP
 //
 // On a network with ReLU layers a stencil point may lie across a kink, where K is not
 // differentiable and the quotient is no derivative; the engine sees it from the
-// pre-activations (a sign differs from A's) and retries that parameter with a ten times
+// pre-activations (a sign differs from A's) and retries that parameter with a four times
 // smaller step, up to MaxKinkRetries times (KinkRetries counts the retries). This matters for
 // the wide stencils (Central5, Richardson), rarely for the default steps of Forward and
 // Central.
@@ -244,11 +244,12 @@ func (e *Engine) Partial(A []float64, b nn.Batch, j int) (float64, error) {
 }
 
 // MaxKinkRetries bounds how often a difference quotient whose stencil crossed a ReLU kink is
-// retried with a ten times smaller step (see Engine.Gradient).
-const MaxKinkRetries = 4
+// retried with a four times smaller step (see Engine.Gradient): from Richardson's 0.1 down to
+// 1.5e-6.
+const MaxKinkRetries = 8
 
 // partial returns ∂K/∂Aⱼ (j ≥ 0) or ∇K·v along the direction set in e.dir (j < 0) with the
-// first step h, retrying with h/10 while a stencil point crossed a ReLU kink.
+// first step h, retrying with h/4 while a stencil point crossed a ReLU kink.
 func (e *Engine) partial(j int, k0, h float64) float64 {
 	for try := 0; ; try++ {
 		d, crossed := e.extrapolate(j, k0, h)
@@ -256,7 +257,7 @@ func (e *Engine) partial(j int, k0, h float64) float64 {
 			return d
 		}
 		e.kinks++
-		h /= 10
+		h /= 4
 	}
 }
 

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"fmt"
 	"math"
+	"strconv"
 
 	"gonum.org/v1/plot"
 	"gonum.org/v1/plot/plotter"
@@ -36,11 +37,11 @@ func (lp LinePlot) SVG() ([]byte, error) {
 	p.Y.Label.Text = lp.Y
 	if lp.LogX {
 		p.X.Scale = plot.LogScale{}
-		p.X.Tick.Marker = plot.LogTicks{Prec: -1}
+		p.X.Tick.Marker = labLogTicks{}
 	}
 	if lp.LogY {
 		p.Y.Scale = plot.LogScale{}
-		p.Y.Tick.Marker = plot.LogTicks{Prec: -1}
+		p.Y.Tick.Marker = labLogTicks{}
 	}
 	p.Add(plotter.NewGrid())
 	p.Legend.Top = true
@@ -128,4 +129,24 @@ func ScalingRatioPlot(engines []string, sc *bench.Scaling) LinePlot {
 		X:     "parameters", Y: "gradient / forward", LogX: true, LogY: true,
 		Series: engineSeries(engines, sc.Gradient, func(r bench.Result) float64 { return r.Ratio }),
 	}
+}
+
+// labLogTicks are plot.LogTicks with labels that read well: "0.01", "1000", "1e-16".
+type labLogTicks struct{}
+
+// Ticks returns the ticks of plot.LogTicks, relabelled.
+func (labLogTicks) Ticks(lo, hi float64) []plot.Tick {
+	ticks := plot.LogTicks{}.Ticks(lo, hi)
+	for i, t := range ticks {
+		if t.Label == "" {
+			continue
+		}
+		e := int(math.Round(math.Log10(t.Value)))
+		if e >= -3 && e <= 5 {
+			ticks[i].Label = strconv.FormatFloat(math.Pow10(e), 'f', -1, 64)
+		} else {
+			ticks[i].Label = "1e" + strconv.Itoa(e)
+		}
+	}
+	return ticks
 }

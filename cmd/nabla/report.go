@@ -4,6 +4,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"strconv"
 	"strings"
 	"time"
 
@@ -84,6 +85,7 @@ func setupReport(fs *flag.FlagSet) func(args []string, stdout, stderr io.Writer)
 	out := fs.String("out", "report-out", "directory to write REPORT.md, results.json and the SVG plots into")
 	from := fs.String("from", "", "re-render the report from this results.json instead of measuring")
 	noScaling := fs.Bool("no-scaling", false, "leave out the scaling study")
+	widths := fs.String("widths", "", "hidden widths w of the scaling study's w-w-w networks, e.g. 8,16,32 (default 8…512, 8…128 with --quick)")
 	return func(args []string, stdout, stderr io.Writer) error {
 		if len(args) > 0 {
 			return fmt.Errorf("unexpected arguments %q", args)
@@ -96,7 +98,17 @@ func setupReport(fs *flag.FlagSet) func(args []string, stdout, stderr io.Writer)
 			}
 		} else {
 			var err error
-			if r, err = measureReport(&lf, !*noScaling, stderr); err != nil {
+			var ws []int
+			if *widths != "" {
+				for _, f := range strings.Split(*widths, ",") {
+					w, err := strconv.Atoi(strings.TrimSpace(f))
+					if err != nil || w < 1 {
+						return fmt.Errorf("--widths: %q is not a whole number ≥ 1", f)
+					}
+					ws = append(ws, w)
+				}
+			}
+			if r, err = measureReport(&lf, !*noScaling, ws, stderr); err != nil {
 				return err
 			}
 		}
@@ -115,7 +127,8 @@ func setupReport(fs *flag.FlagSet) func(args []string, stdout, stderr io.Writer)
 const crossCheckBudgetFactor = 5
 
 // measureReport runs everything a report shows.
-func measureReport(lf *labFlags, scaling bool, progress io.Writer) (*reports.Results, error) {
+// widths nil means the default widths.
+func measureReport(lf *labFlags, scaling bool, widths []int, progress io.Writer) (*reports.Results, error) {
 	start := time.Now()
 	infos, cases, o, err := lf.resolve(progress)
 	if err != nil {
@@ -136,6 +149,12 @@ func measureReport(lf *labFlags, scaling bool, progress io.Writer) (*reports.Res
 	}
 	if !scaling {
 		cmd += " --no-scaling"
+	} else if widths != nil {
+		ws := make([]string, len(widths))
+		for i, w := range widths {
+			ws[i] = strconv.Itoa(w)
+		}
+		cmd += " --widths " + strings.Join(ws, ",")
 	}
 	cmd += fmt.Sprintf(" --seed %d", lf.seed)
 	r := &reports.Results{
@@ -167,9 +186,11 @@ func measureReport(lf *labFlags, scaling bool, progress io.Writer) (*reports.Res
 	}
 
 	if scaling {
-		widths := bench.DefaultWidths
-		if lf.quick {
-			widths = bench.QuickWidths
+		if widths == nil {
+			widths = bench.DefaultWidths
+			if lf.quick {
+				widths = bench.QuickWidths
+			}
 		}
 		fmt.Fprintf(progress, "scaling study: widths %v, batch %d\n", widths, bench.ScalingBatch)
 		sc, err := bench.RunScaling(infos, widths, bench.ScalingBatch, o)
@@ -177,6 +198,11 @@ func measureReport(lf *labFlags, scaling bool, progress io.Writer) (*reports.Res
 			return nil, err
 		}
 		r.Scaling = &sc
+	}
+	for _, m := range reportMeasures {
+		if err := m(r, infos, lf.seed, progress); err != nil {
+			return nil, err
+		}
 	}
 	r.Elapsed = time.Since(start).Seconds()
 	fmt.Fprintf(progress, "report: measured in %s\n", time.Since(start).Round(100*time.Millisecond))

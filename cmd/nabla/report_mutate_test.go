@@ -1,0 +1,44 @@
+package main
+
+import (
+	"bytes"
+	"encoding/json"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"nabla/gradients"
+	"nabla/reports"
+)
+
+// The mutation section is measured into the results, survives a JSON round trip (nabla
+// report --from) and renders the detection table.
+func TestReportMutationSection(t *testing.T) {
+	var infos []gradients.Info
+	for _, name := range []string{"backprop", "numeric-central"} {
+		info, err := gradients.Lookup(name)
+		require.NoError(t, err)
+		infos = append(infos, info)
+	}
+	r := &reports.Results{Version: reports.FormatVersion}
+	var progress bytes.Buffer
+	require.NoError(t, measureMutation(r, infos, 1, &progress))
+	assert.Contains(t, progress.String(), "mutation testing: full check: every engine detects every fault")
+
+	data, err := json.Marshal(r)
+	require.NoError(t, err)
+	var back reports.Results
+	require.NoError(t, json.Unmarshal(data, &back))
+
+	rendered, err := reports.Render(&back, reports.Sections())
+	require.NoError(t, err)
+	md := string(rendered.Markdown)
+	assert.Contains(t, md, "## Verification power: mutation testing")
+	assert.Contains(t, md, "| missing-output-deriv")
+	assert.Contains(t, md, "| numeric-central ")
+
+	empty, err := reports.Render(&reports.Results{}, reports.Sections())
+	require.NoError(t, err)
+	assert.NotContains(t, string(empty.Markdown), "Verification power", "no section without its data")
+}

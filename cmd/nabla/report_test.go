@@ -1,0 +1,83 @@
+package main
+
+import (
+	"bytes"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"nabla/reports"
+)
+
+func TestReportWritesAndRerenders(t *testing.T) {
+	dir := t.TempDir()
+	var stdout, stderr bytes.Buffer
+	code := run([]string{"report", "--quick", "--nets", "2-3-1@4,4-8-3:tanh,sigmoid@4", "--engines", "backprop,numeric-central",
+		"--widths", "2,4,8", "--budget", "50ms", "--out", dir}, &stdout, &stderr)
+	require.Equal(t, 0, code, stderr.String())
+	for _, f := range []string{"REPORT.md", "results.json", "scaling-time.svg", "scaling-ratio.svg", "agreement.svg"} {
+		assert.Contains(t, stdout.String(), filepath.Join(dir, f))
+		_, err := os.Stat(filepath.Join(dir, f))
+		assert.NoError(t, err, f)
+	}
+	assert.Contains(t, stderr.String(), "cross-check net=2-3-1/batch=4", "progress goes to stderr")
+
+	r, err := reports.ReadFile(filepath.Join(dir, "results.json"))
+	require.NoError(t, err)
+	assert.Len(t, r.Benchmarks, 4)
+	assert.Len(t, r.Agreement, 2)
+	assert.True(t, r.Agreement[0].Agree)
+	assert.Len(t, r.Scaling.Widths, 3)
+	assert.Contains(t, r.Command, "--widths 2,4,8")
+
+	// --from renders the same report again without measuring.
+	again := t.TempDir()
+	stdout.Reset()
+	code = run([]string{"report", "--from", filepath.Join(dir, "results.json"), "--out", again}, &stdout, &stderr)
+	require.Equal(t, 0, code, stderr.String())
+	for _, f := range []string{"REPORT.md", "results.json", "agreement.svg"} {
+		a, err := os.ReadFile(filepath.Join(dir, f))
+		require.NoError(t, err)
+		b, err := os.ReadFile(filepath.Join(again, f))
+		require.NoError(t, err)
+		assert.Equal(t, string(a), string(b), f)
+	}
+}
+
+func TestReportErrors(t *testing.T) {
+	for _, c := range []struct {
+		args []string
+		code int
+		msg  string
+	}{
+		{[]string{"report", "--engines", "nope", "--out", t.TempDir()}, 1, "unknown engine"},
+		{[]string{"report", "--nets", "2-x-1", "--out", t.TempDir()}, 1, "architecture"},
+		{[]string{"report", "--widths", "8,x", "--out", t.TempDir()}, 1, "--widths"},
+		{[]string{"report", "--from", filepath.Join(t.TempDir(), "none.json")}, 1, "none.json"},
+		{[]string{"report", "extra"}, 1, "unexpected arguments"},
+		{[]string{"report", "--bogus"}, 2, ""},
+	} {
+		var stdout, stderr bytes.Buffer
+		code := run(c.args, &stdout, &stderr)
+		assert.Equal(t, c.code, code, "%v: %s", c.args, stderr.String())
+		assert.Contains(t, stderr.String(), c.msg, c.args)
+		if c.code == 1 {
+			assert.Equal(t, 1, strings.Count(stderr.String(), "\n"), "one line: %q", stderr.String())
+		}
+	}
+}
+
+func TestBenchPrintsTimingTable(t *testing.T) {
+	var stdout, stderr bytes.Buffer
+	code := run([]string{"bench", "--quick", "--nets", "2-3-1@4", "--engines", "backprop,numeric-forward", "--markdown"}, &stdout, &stderr)
+	require.Equal(t, 0, code, stderr.String())
+	out := stdout.String()
+	assert.Contains(t, out, "| engine")
+	assert.Contains(t, out, "| backprop")
+	assert.Contains(t, out, "| numeric-forward")
+	assert.Contains(t, stderr.String(), "forward", "progress goes to stderr")
+}

@@ -1,0 +1,206 @@
+package reports
+
+import (
+	"bytes"
+	"encoding/json"
+	"encoding/xml"
+	"errors"
+	"io"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+	"gonum.org/v1/plot/plotter"
+)
+
+// fixture is testdata/report_results.json: the results of a real quick run (nabla report
+// --quick --nets "2-3-1@4,4-8-3:tanh,sigmoid@8,64-32-10@8" --engines
+// backprop,autodiff-reverse,autodiff-forward,numeric-central,symbolic --budget 20ms), kept
+// fixed so that its rendering can be compared byte for byte.
+func fixture(t *testing.T) *Results {
+	t.Helper()
+	r, err := ReadFile(filepath.Join("testdata", "report_results.json"))
+	require.NoError(t, err)
+	return r
+}
+
+func TestReportGolden(t *testing.T) {
+	r := fixture(t)
+	out, err := Render(r, Sections())
+	require.NoError(t, err)
+	checkGolden(t, "report.md", out.Markdown)
+	md := string(out.Markdown)
+	for _, want := range []string{r.Date, r.Machine.GoVersion, "Seed 1", "(scaling-time.svg)", "(scaling-ratio.svg)", "(agreement.svg)"} {
+		assert.Contains(t, md, want)
+	}
+	// Every engine pair of every cross-check is listed.
+	for _, a := range r.Agreement {
+		n := len(a.Engines)
+		require.Len(t, a.Pairs, n*(n-1)/2, a.Net)
+		for _, p := range a.Pairs {
+			assert.Regexp(t, `\| `+regexp.QuoteMeta(p.A)+` +\| `+regexp.QuoteMeta(p.B)+` +\|`, md)
+		}
+	}
+	// Every skipped engine is named with its reason.
+	for _, b := range r.Benchmarks {
+		if b.Skipped {
+			assert.Contains(t, md, b.Engine+" on "+caseLabel(b.Net, b.Batch)+": "+mdReplacer.Replace(b.Reason))
+		}
+	}
+}
+
+// svgTexts parses an SVG document as XML and returns the text of its <text> elements.
+func svgTexts(t *testing.T, svg []byte) []string {
+	t.Helper()
+	dec := xml.NewDecoder(bytes.NewReader(svg))
+	var texts []string
+	var in bool
+	var cur strings.Builder
+	root := ""
+	for {
+		tok, err := dec.Token()
+		if errors.Is(err, io.EOF) {
+			break
+		}
+		require.NoError(t, err, "SVG must be well-formed XML")
+		switch x := tok.(type) {
+		case xml.StartElement:
+			if root == "" {
+				root = x.Name.Local
+			}
+			if x.Name.Local == "text" {
+				in = true
+				cur.Reset()
+			}
+		case xml.CharData:
+			if in {
+				cur.Write(x)
+			}
+		case xml.EndElement:
+			if x.Name.Local == "text" {
+				in = false
+				texts = append(texts, strings.TrimSpace(cur.String()))
+			}
+		}
+	}
+	require.Equal(t, "svg", root)
+	return texts
+}
+
+func TestReportFigures(t *testing.T) {
+	r := fixture(t)
+	out, err := Render(r, Sections())
+	require.NoError(t, err)
+	files := map[string][]byte{}
+	for _, f := range out.Figures {
+		files[f.File] = f.SVG
+	}
+	var scaled []string
+	for _, e := range r.engineNames() {
+		for _, g := range r.Scaling.Gradient {
+			if g.Engine == e && !g.Skipped {
+				scaled = append(scaled, e)
+				break
+			}
+		}
+	}
+	require.NotEmpty(t, scaled)
+	for _, c := range []struct {
+		file   string
+		series []string
+	}{
+		{"scaling-time.svg", append(append([]string(nil), scaled...), "forward pass")},
+		{"scaling-ratio.svg", scaled},
+		{"agreement.svg", []string{"autodiff-reverse", "autodiff-forward", "numeric-central", "symbolic"}}, // against backprop
+	} {
+		t.Run(c.file, func(t *testing.T) {
+			svg, ok := files[c.file]
+			require.True(t, ok, "figure %s missing", c.file)
+			texts := svgTexts(t, svg)
+			assert.Contains(t, texts, "parameters", "x axis label")
+			for _, s := range c.series {
+				assert.Contains(t, texts, s, "legend entry")
+			}
+		})
+	}
+}
+
+func TestResultsJSONRoundTrip(t *testing.T) {
+	r := fixture(t)
+	var b bytes.Buffer
+	require.NoError(t, r.WriteJSON(&b))
+	again, err := ReadJSON(bytes.NewReader(b.Bytes()))
+	require.NoError(t, err)
+	var b2 bytes.Buffer
+	require.NoError(t, again.WriteJSON(&b2))
+	assert.Equal(t, b.String(), b2.String())
+
+	// The figures the issue asks for, for each engine and net.
+	var doc struct {
+		Benchmarks []map[string]any `json:"benchmarks"`
+	}
+	require.NoError(t, json.Unmarshal(b.Bytes(), &doc))
+	require.NotEmpty(t, doc.Benchmarks)
+	for _, m := range doc.Benchmarks {
+		for _, k := range []string{"engine", "net", "batch", "gradient_ns", "forward_ns", "ratio", "allocs"} {
+			assert.Contains(t, m, k)
+		}
+	}
+}
+
+func TestReadJSONErrors(t *testing.T) {
+	for name, in := range map[string]string{
+		"not json":      "{",
+		"unknown field": `{"version":1,"bogus":2}`,
+		"wrong version": `{"version":99}`,
+	} {
+		_, err := ReadJSON(strings.NewReader(in))
+		assert.Error(t, err, name)
+	}
+	_, err := ReadFile(filepath.Join(t.TempDir(), "missing.json"))
+	assert.ErrorIs(t, err, os.ErrNotExist)
+}
+
+func TestWriteReport(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "out")
+	paths, err := Write(dir, fixture(t))
+	require.NoError(t, err)
+	var names []string
+	for _, p := range paths {
+		names = append(names, filepath.Base(p))
+		_, err := os.Stat(p)
+		require.NoError(t, err)
+	}
+	assert.Equal(t, []string{"REPORT.md", "results.json", "scaling-time.svg", "scaling-ratio.svg", "agreement.svg"}, names)
+	again, err := ReadFile(filepath.Join(dir, "results.json"))
+	require.NoError(t, err)
+	assert.Equal(t, fixture(t).Date, again.Date)
+}
+
+func TestSections(t *testing.T) {
+	ss := Sections()
+	for i := 1; i < len(ss); i++ {
+		assert.LessOrEqual(t, ss[i-1].Order, ss[i].Order)
+	}
+	assert.Panics(t, func() { RegisterSection(Section{ID: "engines", Body: enginesBody}) }, "duplicate ID")
+	assert.Panics(t, func() { RegisterSection(Section{ID: "x"}) }, "no Body")
+
+	// A section without data is left out, with its entry in the contents.
+	r := &Results{Version: FormatVersion, Date: "2026-01-01T00:00:00Z"}
+	out, err := Render(r, Sections())
+	require.NoError(t, err)
+	assert.Contains(t, string(out.Markdown), "## Engines")
+	assert.NotContains(t, string(out.Markdown), "(#scaling)")
+	assert.Empty(t, out.Figures)
+}
+
+func TestLinePlotErrors(t *testing.T) {
+	_, err := LinePlot{Title: "empty"}.SVG()
+	assert.Error(t, err)
+	_, err = LinePlot{Title: "log", LogY: true, Series: []Series{{Name: "a", XY: plotter.XYs{{X: 1, Y: 0}}}}}.SVG()
+	assert.Error(t, err)
+}
