@@ -53,7 +53,7 @@ type Pair struct {
 	WorstA    float64    `json:"worst_a"`     // engine A's value there
 	WorstB    float64    `json:"worst_b"`     // engine B's value there
 	CostErr   float64    `json:"cost_rel_err"`
-	Tolerance float64    `json:"tolerance"` // the larger of the two engines' tolerances
+	Tolerance float64    `json:"tolerance"` // the sum of the two engines' tolerances
 	Agree     bool       `json:"agree"`     // MaxRelErr and CostErr within Tolerance
 	Blocks    []BlockErr `json:"blocks"`
 	// FirstBad names the first block in layout order whose relative error exceeds the
@@ -86,6 +86,19 @@ func (r Report) Disagreeing() []Pair {
 	return bad
 }
 
+// pairTolerance is the tolerance of a pair of engines: each is expected within its own
+// tolerance of the true gradient, so by the triangle inequality the two are within the sum of
+// the two of each other. Zero stands for the default 1e-12.
+func pairTolerance(a, b float64) float64 {
+	if a == 0 {
+		a = 1e-12
+	}
+	if b == 0 {
+		b = 1e-12
+	}
+	return a + b
+}
+
 // ComparePair holds two results against each other. Both gradients must have the network's
 // NumParams entries (it panics otherwise).
 func ComparePair(net *nn.Network, a, b Result) Pair {
@@ -93,10 +106,7 @@ func ComparePair(net *nn.Network, a, b Result) Pair {
 	if len(a.Grad) != n || len(b.Grad) != n {
 		panic(fmt.Sprintf("gradients: ComparePair: gradients of length %d and %d, want %d", len(a.Grad), len(b.Grad), n))
 	}
-	p := Pair{A: a.Engine, B: b.Engine, Tolerance: max(a.Tolerance, b.Tolerance), WorstAt: -1}
-	if p.Tolerance == 0 {
-		p.Tolerance = 1e-12
-	}
+	p := Pair{A: a.Engine, B: b.Engine, Tolerance: pairTolerance(a.Tolerance, b.Tolerance), WorstAt: -1}
 	for _, blk := range net.Blocks() {
 		be := BlockErr{Block: blk.Name}
 		for i := blk.Offset; i < blk.Offset+blk.Len(); i++ {

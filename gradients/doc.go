@@ -22,7 +22,8 @@
 // Compare and CrossCheck hold the gradients of several engines against each other: for every
 // pair the maximum absolute and relative error (relative with the safe denominator
 // |x−y|/max(1,|x|+|y|) of ADBench), the worst parameter by name, per-block maxima, and a
-// verdict from the pair's tolerance, the larger of the two engines' tolerances.
+// verdict from the pair's tolerance, the sum of the two engines' tolerances (each is within
+// its own of the truth, so the two are within the sum of each other).
 //
 // At a ReLU kink the cost is not differentiable and a difference quotient is no reference:
 // ComparePairAt, CompareAt and CrossCheck look at every parameter on which a pair disagrees,

@@ -58,7 +58,7 @@ type Info struct {
 	Exact bool
 	// Tolerance is the relative error (ADBench's |x−y|/max(1,|x|+|y|)) within which the
 	// engine's gradient is expected to match the true one on well-scaled networks; a pair of
-	// engines is judged with the larger of their two tolerances. Zero means 1e-12.
+	// engines is judged with the sum of their two tolerances. Zero means 1e-12.
 	Tolerance float64
 	// Step is the largest distance from A at which the engine evaluates K along one
 	// parameter aᵢ, as a multiple of max(1, |aᵢ|) (finite differences: the difference step,

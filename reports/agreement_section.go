@@ -56,7 +56,7 @@ func agreementSection() Section {
 
 func agreementBody(w io.Writer, r *Results) error {
 	io.WriteString(w, "Every engine's ∇K on the same parameters and batch, every pair compared with the safe "+
-		"relative error |x−y|/max(1,|x|+|y|) against the larger of the two engines' tolerances "+
+		"relative error |x−y|/max(1,|x|+|y|) against the sum of the two engines' tolerances "+
 		"(gradients.CrossCheck). Engines over the time budget on a network are left out of its "+
 		"cross-check and named.\n\n")
 	var rows [][]string
