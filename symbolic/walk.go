@@ -85,6 +85,7 @@ func newDAG(roots []Expr) *dag {
 	if owner != nil {
 		d.owner = owner
 		d.byID = make([]int32, len(owner.nodes)+1)
+		d.order = make([]Expr, 0, len(owner.nodes))
 		seen = func(e Expr) bool {
 			id := e.hdr().id
 			if d.byID[id] != 0 {
