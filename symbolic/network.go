@@ -38,7 +38,7 @@ func NetworkVars(net *nn.Network) (params, inputs, targets []string) {
 // network's layer list: ŷⱼ = Σᵢ Wⱼᵢ yᵢ + bⱼ, then the layer's activation. Layers other than
 // nn.Dense are an error wrapping gradients.ErrUnsupported.
 func (b *Builder) NetworkCost(net *nn.Network) (Expr, error) {
-	b.reserve(6 * net.NumParams())
+	b.reserve(6*net.NumParams(), net.NumParams()+net.Inputs()+net.Outputs())
 	y := make([]Expr, net.Inputs())
 	for i := range y {
 		y[i] = b.Var(InputName(i))
