@@ -161,7 +161,22 @@ func (t *Tape) node(op opKind, rows, cols int) *Tensor {
 		z = &Tensor{}
 		t.nodes = append(t.nodes, z)
 	}
-	*z = Tensor{rows: rows, cols: cols, op: op, index: t.n, tape: t, vbuf: z.vbuf, gbuf: z.gbuf, tbuf: z.tbuf}
+	// Field by field rather than *z = Tensor{…}: the buffers stay, and fields already zero
+	// are not written again (this is the per-operation overhead on small networks).
+	z.rows, z.cols, z.op, z.index, z.tape = rows, cols, op, t.n, t
+	if z.x != nil {
+		z.x, z.y = nil, nil
+	}
+	if z.value != nil {
+		z.value = nil
+	}
+	if z.grad != nil || z.gext != nil {
+		z.grad, z.gext = nil, nil
+	}
+	if z.tangent != nil {
+		z.tangent = nil
+	}
+	z.s, z.off, z.needGrad, z.hasTangent = 0, 0, false, false
 	t.n++
 	return z
 }

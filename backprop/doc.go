@@ -22,10 +22,11 @@
 // Layer l computes ŷˡ = Wˡ yˡ⁻¹ + bˡ and yˡ = σₗ(ŷˡ) with y⁰ = x, z = yᴸ. Writing δˡ := ∂K/∂ŷˡ,
 // the notes' δ is δᴸ and their γ is δᴸ⁻¹, and the formulas become one recursion:
 //
-//	δᴸ   = 2(z − z̄) ⊙ σ'ᴸ(ŷᴸ)                      [1]
-//	δˡ⁻¹ = (Wˡᵀ δˡ) ⊙ σ'ₗ₋₁(ŷˡ⁻¹)                  [2]
+//	δᴸ   = 2(z − z̄) ⊙ σ'(ŷᴸ)                       [1]
+//	δˡ⁻¹ = (Wˡᵀ δˡ) ⊙ σ'(ŷˡ⁻¹)                     [2]
 //	∂K/∂bˡ = δˡ,  ∂K/∂Wˡ = δˡ (yˡ⁻¹)ᵀ              [3], [4]
 //
+// where each σ' is the derivative of that layer's own activation, and the gradients are
 // summed over the pairs of the batch, since K is a sum over them. σ' is computed from the
 // activations kept from the forward pass (y(1−y) for the sigmoid, 1−y² for tanh, [y > 0] for
 // ReLU, 1 for the identity), which are the same floating-point operations as
@@ -53,6 +54,8 @@
 //
 //	import _ "nabla/backprop"
 //
-// It also offers gradients.Directional, but only as a convenience: ∇K·v is the dot product of
+// The engine implements gradients.LayerSupporter (dense layers only; New returns an error
+// wrapping gradients.ErrUnsupported for any other kind). It also offers
+// gradients.Directional, but only as a convenience: ∇K·v is the dot product of
 // the full backpropagated gradient with v, not a forward-mode derivative.
 package backprop

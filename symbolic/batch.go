@@ -364,19 +364,9 @@ func (bp *BatchProgram) run(out []float64, L int) {
 	for _, in := range bp.code {
 		switch in.kind {
 		case kFmaVVS:
-			d := v[in.d][:L]
-			a, b, s := v[in.a][:len(d)], v[in.b][:len(d)], u[in.c]
-			for i := range d {
-				d[i] = a[i] + b[i]*s
-			}
+			fmaVVS(v[in.d][:L], v[in.a][:L], v[in.b][:L], u[in.c])
 		case kDot:
-			a := v[in.a][:L]
-			b := v[in.b][:len(a)]
-			var t float64
-			for i := range a {
-				t += a[i] * b[i]
-			}
-			out[in.d] += t
+			out[in.d] += dot(v[in.a][:L], v[in.b][:L])
 		case kFmaVVV:
 			d := v[in.d][:L]
 			a, b, c := v[in.a][:len(d)], v[in.b][:len(d)], v[in.c][:len(d)]
@@ -396,17 +386,9 @@ func (bp *BatchProgram) run(out []float64, L int) {
 				d[i] = s0 + b[i]*c[i]
 			}
 		case kSum:
-			var t float64
-			for _, x := range v[in.a][:L] {
-				t += x
-			}
-			out[in.d] += t
+			out[in.d] += sum(v[in.a][:L])
 		case kSumS:
-			var t float64
-			for _, x := range v[in.a][:L] {
-				t += x
-			}
-			out[in.d] += t * u[in.b]
+			out[in.d] += sum(v[in.a][:L]) * u[in.b]
 		case kVV:
 			vecVV(in.op, v[in.d][:L], v[in.a][:L], v[in.b][:L])
 		case kVS:
@@ -530,5 +512,54 @@ func vecUnary(op Op, d, a []float64) {
 		for i := range d {
 			d[i] = apply1(op, a[i])
 		}
+	}
+}
+
+// dot returns Σ a[i]·b[i] with four accumulators, so that the additions do not wait on each
+// other.
+func dot(a, b []float64) float64 {
+	b = b[:len(a)]
+	var t0, t1, t2, t3 float64
+	i := 0
+	for ; i+4 <= len(a); i += 4 {
+		t0 += a[i] * b[i]
+		t1 += a[i+1] * b[i+1]
+		t2 += a[i+2] * b[i+2]
+		t3 += a[i+3] * b[i+3]
+	}
+	for ; i < len(a); i++ {
+		t0 += a[i] * b[i]
+	}
+	return (t0 + t1) + (t2 + t3)
+}
+
+// sum returns Σ a[i] with four accumulators.
+func sum(a []float64) float64 {
+	var t0, t1, t2, t3 float64
+	i := 0
+	for ; i+4 <= len(a); i += 4 {
+		t0 += a[i]
+		t1 += a[i+1]
+		t2 += a[i+2]
+		t3 += a[i+3]
+	}
+	for ; i < len(a); i++ {
+		t0 += a[i]
+	}
+	return (t0 + t1) + (t2 + t3)
+}
+
+// fmaVVS sets d[i] = a[i] + b[i]·s, unrolled by four.
+func fmaVVS(d, a, b []float64, s float64) {
+	a, b = a[:len(d)], b[:len(d)]
+	i := 0
+	for ; i+4 <= len(d); i += 4 {
+		d[i] = a[i] + b[i]*s
+		d[i+1] = a[i+1] + b[i+1]*s
+		d[i+2] = a[i+2] + b[i+2]*s
+		d[i+3] = a[i+3] + b[i+3]*s
+	}
+	for ; i < len(d); i++ {
+		d[i] = a[i] + b[i]*s
 	}
 }

@@ -1,9 +1,11 @@
 package symbolic
 
 import (
+	"cmp"
 	"errors"
 	"fmt"
 	"math"
+	"strings"
 )
 
 // A Builder makes expression nodes. It interns them (hash-consing): asking twice for the same
@@ -12,8 +14,7 @@ import (
 // constants (when the result is finite), drop the identities x+0, x−0, x·1, x/1, x¹, turn x·0
 // and 0/x into 0, x−x and x/x into 0 and 1, −(−x) into x, x + (−y) into x − y, pull negations
 // out of products, and put the operands of + and · in a canonical order (constants first in a
-// product and last in a sum, then variables by name, then other nodes in the order they were
-// made).
+// product and last in a sum, then variables by name, then other nodes by structure).
 //
 // The zero Builder is ready to use. A Builder is not safe for concurrent use.
 type Builder struct {
@@ -61,8 +62,36 @@ func (b *Builder) register(e Expr) Expr {
 	b.count++
 	b.nodes = append(b.nodes, e)
 	h := e.hdr()
-	h.b, h.id = b, int32(len(b.nodes))
+	h.b, h.id, h.hash = b, int32(len(b.nodes)), structHash(e)
 	return e
+}
+
+// mix is the finaliser of SplitMix64.
+func mix(h uint64) uint64 {
+	h ^= h >> 30
+	h *= 0xbf58476d1ce4e5b9
+	h ^= h >> 27
+	h *= 0x94d049bb133111eb
+	return h ^ h>>31
+}
+
+// structHash hashes a node's structure from its operator and its operands' hashes.
+func structHash(e Expr) uint64 {
+	switch e := e.(type) {
+	case *Const:
+		return mix(math.Float64bits(e.Value) ^ 0x1234567)
+	case *Var:
+		h := uint64(14695981039346656037)
+		for i := 0; i < len(e.Name); i++ {
+			h = (h ^ uint64(e.Name[i])) * 1099511628211
+		}
+		return mix(h)
+	case *Unary:
+		return mix(uint64(e.Op)<<56 ^ mix(e.X.hdr().hash))
+	case *Binary:
+		return mix(uint64(e.Op)<<56 ^ mix(e.X.hdr().hash) ^ e.Y.hdr().hash*0x9e3779b97f4a7c15)
+	}
+	return 0
 }
 
 // reserve makes room for about n more nodes.
@@ -217,33 +246,68 @@ func same(x, y Expr) bool {
 }
 
 // before reports whether x sorts before y among the operands of a commutative operator:
-// constants (by value) first when constFirst, else last; then variables by name; then other
-// nodes by creation.
+// constants (by value) first when constFirst, else last; then variables by name; then
+// powers, products, quotients, sums, differences and functions, each kind compared operand by
+// operand (to a bounded depth, then by a hash of the structure). The order depends only on
+// the structure of x and y, not on the order in which nodes were made, so printing an
+// expression and parsing it again gives the same tree.
 func before(x, y Expr, constFirst bool) bool {
-	rank := func(e Expr) int {
-		switch e.(type) {
-		case *Const:
-			if constFirst {
-				return 0
+	if constFirst {
+		if _, ok := x.(*Const); ok {
+			if _, ok := y.(*Const); !ok {
+				return true
 			}
-			return 3
-		case *Var:
-			return 1
+		} else if _, ok := y.(*Const); ok {
+			return false
 		}
-		return 2
 	}
-	rx, ry := rank(x), rank(y)
-	if rx != ry {
-		return rx < ry
+	return compareExpr(x, y, 6) < 0
+}
+
+// exprRank orders node kinds: variables, binary operators (powers first), functions, constants.
+func exprRank(e Expr) int {
+	switch e := e.(type) {
+	case *Var:
+		return 0
+	case *Binary:
+		return [numOps]int{Pow: 1, Mul: 2, Div: 3, Add: 4, Sub: 5}[e.Op]
+	case *Unary:
+		return 6 + int(e.Op)
+	}
+	return 100 // constants
+}
+
+// compareExpr compares two nodes structurally, to depth levels, then by hash.
+func compareExpr(x, y Expr, depth int) int {
+	if x == y {
+		return 0
+	}
+	if rx, ry := exprRank(x), exprRank(y); rx != ry {
+		return rx - ry
 	}
 	switch x := x.(type) {
 	case *Const:
-		return x.Value < y.(*Const).Value
+		return cmp.Compare(x.Value, y.(*Const).Value)
 	case *Var:
-		return x.Name < y.(*Var).Name
+		return strings.Compare(x.Name, y.(*Var).Name)
+	}
+	if depth > 0 {
+		xa, xb := operands(x)
+		ya, yb := operands(y)
+		if c := compareExpr(xa, ya, depth-1); c != 0 {
+			return c
+		}
+		if xb != nil {
+			if c := compareExpr(xb, yb, depth-1); c != 0 {
+				return c
+			}
+		}
+		if depth > 1 {
+			return 0 // equal to the bottom: the same structure
+		}
 	}
 	hx, hy := x.hdr(), y.hdr()
-	return hx.b != nil && hx.b == hy.b && hx.id < hy.id
+	return cmp.Compare(hx.hash, hy.hash)
 }
 
 func nodeID(e Expr) int32 { return e.hdr().id }

@@ -19,10 +19,12 @@ type Expr interface {
 }
 
 // node is the header every node embeds: the Builder that made it (nil for nodes written as
-// composite literals) and its serial number there, 1, 2, … in creation order.
+// composite literals), its serial number there (1, 2, … in creation order) and a hash of its
+// structure, which orders the operands of + and · independently of creation history.
 type node struct {
-	b  *Builder
-	id int32
+	b    *Builder
+	id   int32
+	hash uint64
 }
 
 func (n *node) hdr() *node { return n }

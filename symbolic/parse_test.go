@@ -40,7 +40,7 @@ func TestParsePrecedence(t *testing.T) {
 		{"x·y − z", "x*y - z"},
 		{"W1[2,3]*x[3] + b1[2]", "b1[2] + W1[2,3]*x[3]"},
 		{"1.5e-3*x", "0.0015*x"},
-		{"ln(x) + sqrt(y)", "log(x) + y^0.5"},
+		{"ln(x) + sqrt(y)", "y^0.5 + log(x)"},
 		{"sigmoid(relu(x) - step(y))", "sigmoid(relu(x) - step(y))"},
 		{"y*x", "x*y"},
 		{"3 + x", "x + 3"},

@@ -92,7 +92,7 @@ func TestSimplify(t *testing.T) {
 		{"-(-x)", "x"},
 		{"x - (x - y)", "y"},
 		{"(x + 1) - (1 + x)", "0"},
-		{"sin(x)*cos(y)*sin(x)", "cos(y)*sin(x)^2"},
+		{"sin(x)*cos(y)*sin(x)", "sin(x)^2*cos(y)"},
 		{"x/(2*y)", "0.5*x/y"},
 		{"1 + 2 + x + 3", "x + 6"},
 		{"-(2*x) - 3*x", "-5*x"},
