@@ -143,6 +143,7 @@ func TrainCurve(path string, r *train.Result, widthCm, heightCm float64) error {
 		return fmt.Errorf("reports: learning curve: nothing positive to plot")
 	}
 	p.Legend.Top = true
+	p.Y.Max *= 8 // head room for the legend (a factor on the logarithmic axis)
 	if err := p.Save(vg.Length(widthCm)*vg.Centimeter, vg.Length(heightCm)*vg.Centimeter, path); err != nil {
 		return fmt.Errorf("reports: learning curve %s: %w", path, err)
 	}
