@@ -7,6 +7,7 @@ import (
 	"io"
 	"os"
 	"os/signal"
+	"strings"
 
 	"golang.org/x/term"
 
@@ -20,7 +21,7 @@ func init() {
 	register(&command{
 		name:    "train",
 		summary: "train a network by gradient descent with any engine (MNIST or a built-in set)",
-		usage:   "[--net 784-30-10] [--engine backprop] [--epochs 30] [--batch 10] [--eta 3.0] [--cost mean|sum] [--set mnist|xor|spirals|blobs] [--data DIR] [--seed S] [--format table|markdown|json] [--plot curve.svg]",
+		usage:   "[--net 784-30-10] [--engine backprop] [--epochs 30] [--batch 10] [--eta 3.0] [--cost mean|sum] [--set mnist|xor|spirals|blobs] [--data DIR] [--seed S] [--format table|markdown|json] [--plot curve.svg] [--compare all|a,b,…]",
 		setup:   setupTrain,
 	})
 }
@@ -40,6 +41,7 @@ func setupTrain(fs *flag.FlagSet) func(args []string, stdout, stderr io.Writer) 
 	format := fs.String("format", "table", "output format: table, markdown or json")
 	plotPath := fs.String("plot", "", "write the learning curve to this file (.svg, .png, .pdf)")
 	verbose := fs.Bool("v", false, "print one line per epoch on stderr as training goes")
+	compare := fs.String("compare", "", "train the same run under several engines and print their cost trajectories side by side: comma-separated names, or \"all\" for one engine of each family (table or markdown)")
 	return func(args []string, stdout, stderr io.Writer) error {
 		if len(args) > 0 {
 			return fmt.Errorf("unexpected arguments %q", args)
@@ -83,6 +85,9 @@ func setupTrain(fs *flag.FlagSet) func(args []string, stdout, stderr io.Writer) 
 		}
 		ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
 		defer stop()
+		if *compare != "" {
+			return compareEngines(ctx, stdout, net, trainSet, testSet, cfg, *compare, *format)
+		}
 		res, runErr := train.Run(ctx, net, trainSet, testSet, cfg)
 		if res == nil {
 			return runErr
@@ -103,4 +108,35 @@ func setupTrain(fs *flag.FlagSet) func(args []string, stdout, stderr io.Writer) 
 		}
 		return runErr
 	}
+}
+
+// compareEngines runs the configuration under several engines and prints the trajectory
+// table; it fails with status 1 when an exact engine drifts more than 1e-9 (relative) from
+// the first.
+func compareEngines(ctx context.Context, stdout io.Writer, net *nn.Network, trainSet, testSet data.Set, cfg train.Config, list, format string) error {
+	if format == "json" {
+		return fmt.Errorf("--compare prints a table: use --format table or markdown")
+	}
+	var engines []string
+	if list == "all" {
+		engines = train.TrajectoryEngines()
+	} else {
+		for _, e := range strings.Split(list, ",") {
+			engines = append(engines, strings.TrimSpace(e))
+		}
+	}
+	cfg.Progress, cfg.OnEpoch = nil, nil
+	tr, err := train.CompareTrajectories(ctx, net, trainSet, testSet, cfg, engines)
+	if err != nil {
+		return err
+	}
+	if err := reports.TrajectoryTable(stdout, tr, format == "markdown"); err != nil {
+		return err
+	}
+	for i, name := range tr.Engines {
+		if tr.Exact[i] && tr.Exact[0] && tr.MaxRelDiff[i] > 1e-9 {
+			return &exitError{code: 1, msg: fmt.Sprintf("exact engine %s drifts %.1e (relative) from %s", name, tr.MaxRelDiff[i], tr.Engines[0])}
+		}
+	}
+	return nil
 }

@@ -93,3 +93,18 @@ func TestTrainCLIErrors(t *testing.T) {
 		})
 	}
 }
+
+func TestTrainCLICompare(t *testing.T) {
+	code, out, stderr := runTrainCLI("--set", "blobs", "--net", "2-4-4", "--train-size", "100", "--test-size", "50", "--batch", "20", "--epochs", "3", "--compare", "all", "--format", "markdown")
+	require.Equal(t, 0, code, stderr)
+	assert.Contains(t, out, "| max rel. diff |")
+	for _, e := range []string{"backprop", "autodiff-reverse", "symbolic", "numeric-central"} {
+		assert.Contains(t, out, e)
+	}
+	code, _, stderr = runTrainCLI("--set", "xor", "--net", "2-2-1", "--compare", "backprop")
+	assert.Equal(t, 1, code)
+	assert.Contains(t, stderr, "at least two engines")
+	code, _, stderr = runTrainCLI("--set", "xor", "--net", "2-2-1", "--compare", "all", "--format", "json")
+	assert.Equal(t, 1, code)
+	assert.Contains(t, stderr, "--compare prints a table")
+}
