@@ -48,7 +48,7 @@ func TestMatMulLarge(t *testing.T) {
 		}
 		return v
 	}
-	for _, s := range [][3]int{{1, 784, 100}, {100, 784, 100}, {130, 70, 400}, {65, 1, 193}, {200, 3, 1}} {
+	for _, s := range [][3]int{{1, 784, 100}, {100, 150, 130}, {130, 70, 400}, {65, 1, 193}, {200, 3, 1}} {
 		m, k, n := s[0], s[1], s[2]
 		for _, transposed := range []bool{false, true} {
 			t.Run(fmt.Sprintf("m=%d/k=%d/n=%d/T=%v", m, k, n, transposed), func(t *testing.T) {

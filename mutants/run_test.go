@@ -17,7 +17,7 @@ import (
 )
 
 // peers are the engines the issue requires to catch every fault of backprop's catalogue.
-var peers = []string{"autodiff-reverse", "numeric-central"}
+var peers = []string{"autodiff-reverse", "symbolic", "numeric-central"}
 
 func TestRunDetectsEveryFaultOnDefaultNet(t *testing.T) {
 	rep, err := mutants.Run(mutants.Config{})

@@ -71,12 +71,36 @@ func (n *Network) CheckParams(A []float64) error {
 	if len(A) != n.nparams {
 		return fmt.Errorf("%w: network %s has %d parameters, A has %d", ErrShape, n, n.nparams, len(A))
 	}
-	for i, v := range A {
-		if math.IsNaN(v) || math.IsInf(v, 0) {
-			return &NonFiniteError{Where: "A", Name: " at " + n.ParamName(i), Index: i, Value: v}
-		}
+	if i := firstNonFinite(A); i >= 0 {
+		return &NonFiniteError{Where: "A", Name: " at " + n.ParamName(i), Index: i, Value: A[i]}
 	}
 	return nil
+}
+
+// firstNonFinite returns the index of the first NaN or ±Inf in x, or -1. It runs on every
+// gradient call, so it scans with one subtraction per entry (v − v is 0 for every finite v and
+// NaN otherwise), four entries at a time, and looks for the index only when the scan fails.
+func firstNonFinite(x []float64) int {
+	var s0, s1, s2, s3 float64
+	i := 0
+	for ; i+4 <= len(x); i += 4 {
+		s0 += x[i] - x[i]
+		s1 += x[i+1] - x[i+1]
+		s2 += x[i+2] - x[i+2]
+		s3 += x[i+3] - x[i+3]
+	}
+	for ; i < len(x); i++ {
+		s0 += x[i] - x[i]
+	}
+	if s0+s1+s2+s3 == 0 {
+		return -1
+	}
+	for i, v := range x {
+		if math.IsNaN(v) || math.IsInf(v, 0) {
+			return i
+		}
+	}
+	return -1
 }
 
 // CheckBatch returns an error if the batch is empty, its sizes do not fit the network, or it
@@ -101,10 +125,8 @@ func (n *Network) CheckBatch(b Batch) error {
 	}{{"X", b.X}, {"Z", b.Z}} {
 		raw := m.d.RawMatrix()
 		for i := 0; i < raw.Rows; i++ {
-			for j, v := range raw.Data[i*raw.Stride : i*raw.Stride+raw.Cols] {
-				if math.IsNaN(v) || math.IsInf(v, 0) {
-					return &NonFiniteError{Where: m.name, Name: fmt.Sprintf("[%d,%d]", i+1, j+1), Index: i*raw.Cols + j, Value: v}
-				}
+			if j := firstNonFinite(raw.Data[i*raw.Stride : i*raw.Stride+raw.Cols]); j >= 0 {
+				return &NonFiniteError{Where: m.name, Name: fmt.Sprintf("[%d,%d]", i+1, j+1), Index: i*raw.Cols + j, Value: raw.Data[i*raw.Stride+j]}
 			}
 		}
 	}

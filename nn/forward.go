@@ -69,11 +69,31 @@ func (e *Evaluator) Forward(A []float64, X *mat.Dense) blas64.General {
 			copy(pre.Data[i*pre.Stride:i*pre.Stride+d.Out], b)
 		}
 		W := blas64.General{Rows: d.Out, Cols: d.In, Stride: d.In, Data: w}
-		blas64.Gemm(blas.NoTrans, blas.Trans, 1, in, W, 1, pre) // pre = X Wᵀ + 1 bᵀ
+		gemmNT(in, W, pre) // pre = X Wᵀ + 1 bᵀ
 		d.Act.Apply(act.Data, pre.Data)
 		in = act
 	}
 	return in
+}
+
+// tile bounds the size of one Gemm call: gonum's Dgemm starts goroutines (and allocates)
+// once a product spans four or more 64×64 blocks of its output, so the forward pass multiplies
+// tile × tile pieces of the output, serially. Every engine is timed against this pass, so it
+// stays single-threaded and allocation-free like them.
+const tile = 64
+
+// gemmNT adds a·bᵀ to c (a: m×k, b: n×k, c: m×n), tile by tile.
+func gemmNT(a, b, c blas64.General) {
+	for i := 0; i < c.Rows; i += tile {
+		as := a
+		as.Rows, as.Data = min(tile, c.Rows-i), a.Data[i*a.Stride:]
+		for j := 0; j < c.Cols; j += tile {
+			bs := b
+			bs.Rows, bs.Data = min(tile, c.Cols-j), b.Data[j*b.Stride:]
+			cs := blas64.General{Rows: as.Rows, Cols: bs.Rows, Stride: c.Stride, Data: c.Data[i*c.Stride+j:]}
+			blas64.Gemm(blas.NoTrans, blas.Trans, 1, as, bs, 1, cs)
+		}
+	}
 }
 
 // PreActivation returns layer l's (0-based) pre-activations ŷ = W x + b from the last Forward

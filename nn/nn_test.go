@@ -182,3 +182,47 @@ func TestEvaluatorNoAllocs(t *testing.T) {
 	ev.Cost(A, b)
 	assert.Zero(t, testing.AllocsPerRun(10, func() { ev.Cost(A, b) }))
 }
+
+func TestEvaluatorNoAllocsLarge(t *testing.T) {
+	// Products of this size make gonum's Dgemm go parallel (and allocate) unless tiled.
+	net := nn.MustParse("784-100-10")
+	A := net.Init(nil, 1)
+	b := net.RandomBatch(100, 1)
+	ev := nn.NewEvaluator(net)
+	k := ev.Cost(A, b)
+	assert.Zero(t, testing.AllocsPerRun(3, func() { ev.Cost(A, b) }))
+	// The tiled product against a plain triple loop.
+	var want float64
+	w1, b1 := net.LayerParams(A, 0)
+	w2, b2 := net.LayerParams(A, 1)
+	for i := range 100 {
+		y := make([]float64, 100)
+		for j := range y {
+			s := b1[j]
+			for c := range 784 {
+				s += w1[j*784+c] * b.X.At(i, c)
+			}
+			y[j] = nn.SigmoidF(s)
+		}
+		for o := range 10 {
+			s := b2[o]
+			for j := range y {
+				s += w2[o*100+j] * y[j]
+			}
+			d := nn.SigmoidF(s) - b.Z.At(i, o)
+			want += d * d
+		}
+	}
+	assert.InEpsilon(t, want, k, 1e-12)
+}
+
+func BenchmarkCheckParams(b *testing.B) {
+	net := nn.MustParse("784-100-10")
+	A := net.Init(nil, 1)
+	b.ReportAllocs()
+	for b.Loop() {
+		if err := net.CheckParams(A); err != nil {
+			b.Fatal(err)
+		}
+	}
+}

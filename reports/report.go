@@ -50,7 +50,7 @@ func RegisterSection(s Section) {
 	}
 	sectionsMu.Lock()
 	defer sectionsMu.Unlock()
-	for _, o := range append(builtinSections(), registered...) {
+	for _, o := range append(append(builtinSections(), labSections()...), registered...) {
 		if o.ID == s.ID {
 			panic("reports: section " + s.ID + " registered twice")
 		}
@@ -61,7 +61,7 @@ func RegisterSection(s Section) {
 // Sections returns the report's sections in order: the built-in ones and the registered ones.
 func Sections() []Section {
 	sectionsMu.Lock()
-	ss := append(builtinSections(), registered...)
+	ss := append(append(builtinSections(), labSections()...), registered...)
 	sectionsMu.Unlock()
 	slices.SortStableFunc(ss, func(a, b Section) int { return a.Order - b.Order })
 	return ss
@@ -195,9 +195,14 @@ func Render(r *Results, sections []Section) (*Rendered, error) {
 	out := &Rendered{}
 	for _, s := range shown {
 		fmt.Fprintf(&b, "\n<a id=\"%s\"></a>\n\n## %s\n\n", s.ID, s.Title)
-		if err := s.Body(&b, r); err != nil {
+		var body strings.Builder
+		if err := s.Body(&body, r); err != nil {
 			return nil, fmt.Errorf("reports: section %s: %w", s.ID, err)
 		}
+		// Whatever the body ends with, one newline closes it, so that a figure link below a
+		// table is never read as a table row.
+		b.WriteString(strings.TrimRight(body.String(), "\n"))
+		b.WriteString("\n")
 		if s.Figures == nil {
 			continue
 		}

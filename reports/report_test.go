@@ -15,6 +15,8 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 	"gonum.org/v1/plot/plotter"
+
+	"nabla/train"
 )
 
 // fixture is testdata/report_results.json: the results of a real quick run (nabla report
@@ -203,4 +205,39 @@ func TestLinePlotErrors(t *testing.T) {
 	assert.Error(t, err)
 	_, err = LinePlot{Title: "log", LogY: true, Series: []Series{{Name: "a", XY: plotter.XYs{{X: 1, Y: 0}}}}}.SVG()
 	assert.Error(t, err)
+}
+
+func TestLabSections(t *testing.T) {
+	a, b := fixedRun(), fixedRun()
+	b.Engine = "symbolic"
+	tr := &train.Trajectories{
+		Net: "2-6-2", Set: "spirals", BatchSize: 20, Eta: 2, Cost: "mean", Seed: 1,
+		Engines: []string{"backprop", "symbolic"}, Exact: []bool{true, true},
+		Results: []*train.Result{a, b}, MaxRelDiff: []float64{0, 0},
+	}
+	r := &Results{Version: FormatVersion, Date: "2026-01-01T00:00:00Z"}
+	require.NoError(t, r.SetSteps(sweep()))
+	require.NoError(t, r.SetTrajectories(tr))
+
+	// Through results.json and back, as nabla report --from renders it.
+	var js bytes.Buffer
+	require.NoError(t, r.WriteJSON(&js))
+	r, err := ReadJSON(&js)
+	require.NoError(t, err)
+	out, err := Render(r, Sections())
+	require.NoError(t, err)
+	md := string(out.Markdown)
+
+	var steps, traj bytes.Buffer
+	require.NoError(t, StepsMarkdown(&steps, sweep()))
+	require.NoError(t, TrajectoryTable(&traj, tr, true))
+	assert.Contains(t, md, "## Finite differences: the step size")
+	assert.Contains(t, md, strings.TrimSpace(steps.String()), "the sweep's own rendering")
+	assert.Contains(t, md, strings.TrimSpace(traj.String()), "the trajectories' own rendering")
+	assert.Contains(t, md, "\n\n![finite-difference error against the step h](steps.svg)\n", "a blank line between the body and the figure")
+
+	require.Len(t, out.Figures, 1)
+	assert.Equal(t, "steps.svg", out.Figures[0].File)
+	texts := svgTexts(t, out.Figures[0].SVG)
+	assert.Contains(t, texts, "central")
 }

@@ -94,11 +94,12 @@ func structHash(e Expr) uint64 {
 	return 0
 }
 
-// reserve makes room for about n more nodes.
-func (b *Builder) reserve(n int) {
+// reserve makes room for about n more nodes, nvars of them variables.
+func (b *Builder) reserve(n, nvars int) {
 	if b.table == nil && !b.naive {
 		b.table = make(map[nodeKey]Expr, n)
 		b.nodes = make([]Expr, 0, n)
+		b.vars = make(map[string]Expr, nvars)
 	}
 }
 

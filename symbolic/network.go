@@ -38,7 +38,7 @@ func NetworkVars(net *nn.Network) (params, inputs, targets []string) {
 // network's layer list: ŷⱼ = Σᵢ Wⱼᵢ yᵢ + bⱼ, then the layer's activation. Layers other than
 // nn.Dense are an error wrapping gradients.ErrUnsupported.
 func (b *Builder) NetworkCost(net *nn.Network) (Expr, error) {
-	b.reserve(6 * net.NumParams())
+	b.reserve(6*net.NumParams(), net.NumParams()+net.Inputs()+net.Outputs())
 	y := make([]Expr, net.Inputs())
 	for i := range y {
 		y[i] = b.Var(InputName(i))
@@ -89,6 +89,10 @@ func (b *Builder) NetworkCost(net *nn.Network) (Expr, error) {
 	return k, nil
 }
 
+// MaxParams bounds the networks DeriveNetwork (and so the engine) accepts: the DAG of cost
+// and gradient takes a few hundred bytes per parameter.
+const MaxParams = 1_000_000
+
 // Derivation is a network's cost and gradient as expressions and as compiled programs.
 type Derivation struct {
 	Cost     Expr     // K for one training pair
@@ -105,6 +109,9 @@ type Derivation struct {
 // every parameter by reverse accumulation (Builder.Gradient) and compiles cost and gradient
 // into one program.
 func DeriveNetwork(net *nn.Network) (*Derivation, error) {
+	if net.NumParams() > MaxParams {
+		return nil, fmt.Errorf("%w: symbolic: %s has %d parameters; the expression DAG is kept for at most %d", gradients.ErrUnsupported, net, net.NumParams(), MaxParams)
+	}
 	b := NewBuilder()
 	k, err := b.NetworkCost(net)
 	if err != nil {

@@ -14,6 +14,7 @@ type ParseError struct {
 	Msg string
 }
 
+// Error returns "symbolic: parse error at column N: …".
 func (e *ParseError) Error() string {
 	return fmt.Sprintf("symbolic: parse error at column %d: %s", e.Col, e.Msg)
 }

@@ -237,9 +237,16 @@ func isDigits(s string) bool {
 	return s != ""
 }
 
-func (e *Const) String() string  { return exprString(e) }
-func (e *Var) String() string    { return e.Name }
-func (e *Unary) String() string  { return exprString(e) }
+// String formats the constant as strconv.FormatFloat(v, 'g', -1, 64) does.
+func (e *Const) String() string { return exprString(e) }
+
+// String returns the variable's name.
+func (e *Var) String() string { return e.Name }
+
+// String returns the expression in infix notation (see Expr).
+func (e *Unary) String() string { return exprString(e) }
+
+// String returns the expression in infix notation (see Expr).
 func (e *Binary) String() string { return exprString(e) }
 
 func exprString(e Expr) string {

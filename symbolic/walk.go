@@ -42,9 +42,10 @@ func (f inspector) Visit(e Expr) Visitor {
 func Inspect(e Expr, f func(Expr) bool) { Walk(inspector(f), e) }
 
 // Nodes returns every distinct node reachable from the roots exactly once, children before
-// parents (a topological order of the DAG), visiting the roots in order and each node's
-// operands left to right. Distinct means distinct pointers: equal sub-expressions that were
-// not interned count separately.
+// parents (a topological order of the DAG): for nodes of one Builder in the order they were
+// made, otherwise in depth-first order, the roots in turn and each node's operands left to
+// right. Distinct means distinct pointers: equal sub-expressions that were not interned count
+// separately.
 func Nodes(roots ...Expr) []Expr { return newDAG(roots).order }
 
 // dag is the nodes below a set of roots in topological order, with each node's position in
@@ -81,10 +82,15 @@ func newDAG(roots []Expr) *dag {
 			break
 		}
 	}
+	if owner != nil {
+		d.scan(owner, roots)
+		return d
+	}
 	var seen func(e Expr) bool // reports whether e was seen, marking it
 	if owner != nil {
 		d.owner = owner
 		d.byID = make([]int32, len(owner.nodes)+1)
+		d.order = make([]Expr, 0, len(owner.nodes))
 		seen = func(e Expr) bool {
 			id := e.hdr().id
 			if d.byID[id] != 0 {
@@ -149,6 +155,41 @@ func newDAG(roots []Expr) *dag {
 		}
 	}
 	return d
+}
+
+// scan is newDAG for nodes of one Builder: their serial numbers are a topological order
+// already, so it marks what the roots reach in one backward pass over the serial numbers and
+// lists the marked nodes forward, without a stack.
+func (d *dag) scan(b *Builder, roots []Expr) {
+	d.owner = b
+	d.byID = make([]int32, len(b.nodes)+1)
+	top := int32(0)
+	for _, r := range roots {
+		id := r.hdr().id
+		d.byID[id] = -1
+		top = max(top, id)
+	}
+	n := 0
+	for id := top; id > 0; id-- {
+		if d.byID[id] == 0 {
+			continue
+		}
+		n++
+		switch e := b.nodes[id-1].(type) {
+		case *Unary:
+			d.byID[e.X.hdr().id] = -1
+		case *Binary:
+			d.byID[e.X.hdr().id] = -1
+			d.byID[e.Y.hdr().id] = -1
+		}
+	}
+	d.order = make([]Expr, 0, n)
+	for id := int32(1); id <= top; id++ {
+		if d.byID[id] != 0 {
+			d.byID[id] = int32(len(d.order)) + 1
+			d.order = append(d.order, b.nodes[id-1])
+		}
+	}
 }
 
 // operands returns the children of a node (nil, nil for leaves).

@@ -113,3 +113,27 @@ func TestCheckErrors(t *testing.T) {
 		assert.Contains(t, stderr, tc.want, "%v", tc.args)
 	}
 }
+
+// TestCompareSymbolic is the issue's cross-check: symbolic agrees with backprop to 1e-12 and
+// all three engines agree on 4-6-3.
+func TestCompareSymbolic(t *testing.T) {
+	code, out, stderr := runSymbolicCLI("compare", "--net", "4-6-3", "--engines", "backprop,symbolic,numeric-central", "--format", "json")
+	require.Equal(t, 0, code, stderr)
+	var rep struct {
+		Agree bool `json:"agree"`
+		Pairs []struct {
+			A, B      string
+			MaxRelErr float64 `json:"max_rel_err"`
+			Agree     bool    `json:"agree"`
+		} `json:"pairs"`
+	}
+	require.NoError(t, json.Unmarshal([]byte(out), &rep))
+	assert.True(t, rep.Agree)
+	require.Len(t, rep.Pairs, 3)
+	for _, p := range rep.Pairs {
+		assert.True(t, p.Agree, "%s vs %s", p.A, p.B)
+		if p.A == "backprop" && p.B == "symbolic" {
+			assert.LessOrEqual(t, p.MaxRelErr, 1e-12)
+		}
+	}
+}

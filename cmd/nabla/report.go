@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"flag"
 	"fmt"
 	"io"
@@ -11,6 +12,7 @@ import (
 	"nabla/bench"
 	"nabla/gradients"
 	"nabla/reports"
+	"nabla/train"
 )
 
 func init() {
@@ -85,6 +87,7 @@ func setupReport(fs *flag.FlagSet) func(args []string, stdout, stderr io.Writer)
 	out := fs.String("out", "report-out", "directory to write REPORT.md, results.json and the SVG plots into")
 	from := fs.String("from", "", "re-render the report from this results.json instead of measuring")
 	noScaling := fs.Bool("no-scaling", false, "leave out the scaling study")
+	noExtras := fs.Bool("no-extras", false, "leave out the further studies (step-size sweep, mutation tests, training comparison)")
 	widths := fs.String("widths", "", "hidden widths w of the scaling study's w-w-w networks, e.g. 8,16,32 (default 8…512, 8…128 with --quick)")
 	return func(args []string, stdout, stderr io.Writer) error {
 		if len(args) > 0 {
@@ -108,7 +111,7 @@ func setupReport(fs *flag.FlagSet) func(args []string, stdout, stderr io.Writer)
 					ws = append(ws, w)
 				}
 			}
-			if r, err = measureReport(&lf, !*noScaling, ws, stderr); err != nil {
+			if r, err = measureReport(&lf, !*noScaling, !*noExtras, ws, stderr); err != nil {
 				return err
 			}
 		}
@@ -128,7 +131,7 @@ const crossCheckBudgetFactor = 5
 
 // measureReport runs everything a report shows.
 // widths nil means the default widths.
-func measureReport(lf *labFlags, scaling bool, widths []int, progress io.Writer) (*reports.Results, error) {
+func measureReport(lf *labFlags, scaling, extras bool, widths []int, progress io.Writer) (*reports.Results, error) {
 	start := time.Now()
 	infos, cases, o, err := lf.resolve(progress)
 	if err != nil {
@@ -146,6 +149,9 @@ func measureReport(lf *labFlags, scaling bool, widths []int, progress io.Writer)
 	}
 	if lf.budget > 0 {
 		cmd += " --budget " + lf.budget.String()
+	}
+	if !extras {
+		cmd += " --no-extras"
 	}
 	if !scaling {
 		cmd += " --no-scaling"
@@ -200,6 +206,9 @@ func measureReport(lf *labFlags, scaling bool, widths []int, progress io.Writer)
 		r.Scaling = &sc
 	}
 	for _, m := range reportMeasures {
+		if !extras {
+			break
+		}
 		if err := m(r, infos, lf.seed, progress); err != nil {
 			return nil, err
 		}
@@ -207,4 +216,28 @@ func measureReport(lf *labFlags, scaling bool, widths []int, progress io.Writer)
 	r.Elapsed = time.Since(start).Seconds()
 	fmt.Fprintf(progress, "report: measured in %s\n", time.Since(start).Round(100*time.Millisecond))
 	return r, nil
+}
+
+func init() { reportMeasures = append(reportMeasures, measureSteps, measureTrajectories) }
+
+// measureSteps runs the step-size sweep (nabla steps' default network) for the report.
+func measureSteps(r *reports.Results, _ []gradients.Info, seed uint64, progress io.Writer) error {
+	t := time.Now()
+	steps, err := bench.Steps(bench.StepOptions{Net: "4-8-3", Seed: seed})
+	if err != nil {
+		return fmt.Errorf("step-size sweep: %w", err)
+	}
+	fmt.Fprintf(progress, "step-size sweep on %s: %s\n", steps.Net, time.Since(t).Round(time.Millisecond))
+	return r.SetSteps(steps)
+}
+
+// measureTrajectories runs the training comparison of package train for the report.
+func measureTrajectories(r *reports.Results, _ []gradients.Info, _ uint64, progress io.Writer) error {
+	t := time.Now()
+	tr, err := train.DefaultTrajectories(context.Background())
+	if err != nil {
+		return fmt.Errorf("training comparison: %w", err)
+	}
+	fmt.Fprintf(progress, "training comparison on %s: %s\n", tr.Net, time.Since(t).Round(time.Millisecond))
+	return r.SetTrajectories(tr)
 }

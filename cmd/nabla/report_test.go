@@ -16,10 +16,17 @@ import (
 func TestReportWritesAndRerenders(t *testing.T) {
 	dir := t.TempDir()
 	var stdout, stderr bytes.Buffer
-	code := run([]string{"report", "--quick", "--nets", "2-3-1@4,4-8-3:tanh,sigmoid@4", "--engines", "backprop,numeric-central",
-		"--widths", "2,4,8", "--budget", "50ms", "--out", dir}, &stdout, &stderr)
+	args := []string{"report", "--quick", "--nets", "2-3-1@4,4-8-3:tanh,sigmoid@4", "--engines", "backprop,numeric-central",
+		"--widths", "2,4,8", "--budget", "50ms", "--out", dir}
+	files := []string{"REPORT.md", "results.json", "scaling-time.svg", "scaling-ratio.svg", "agreement.svg"}
+	if testing.Short() {
+		args = append(args, "--no-extras") // the step-size sweep takes seconds
+	} else {
+		files = append(files, "steps.svg")
+	}
+	code := run(args, &stdout, &stderr)
 	require.Equal(t, 0, code, stderr.String())
-	for _, f := range []string{"REPORT.md", "results.json", "scaling-time.svg", "scaling-ratio.svg", "agreement.svg"} {
+	for _, f := range files {
 		assert.Contains(t, stdout.String(), filepath.Join(dir, f))
 		_, err := os.Stat(filepath.Join(dir, f))
 		assert.NoError(t, err, f)
@@ -33,13 +40,15 @@ func TestReportWritesAndRerenders(t *testing.T) {
 	assert.True(t, r.Agreement[0].Agree)
 	assert.Len(t, r.Scaling.Widths, 3)
 	assert.Contains(t, r.Command, "--widths 2,4,8")
+	_, hasSteps := r.Section(reports.SectionSteps)
+	assert.Equal(t, !testing.Short(), hasSteps)
 
 	// --from renders the same report again without measuring.
 	again := t.TempDir()
 	stdout.Reset()
 	code = run([]string{"report", "--from", filepath.Join(dir, "results.json"), "--out", again}, &stdout, &stderr)
 	require.Equal(t, 0, code, stderr.String())
-	for _, f := range []string{"REPORT.md", "results.json", "agreement.svg"} {
+	for _, f := range files {
 		a, err := os.ReadFile(filepath.Join(dir, f))
 		require.NoError(t, err)
 		b, err := os.ReadFile(filepath.Join(again, f))
