@@ -70,6 +70,14 @@ type StepCurve struct {
 	// balance does not apply (Richardson, whose steps are h…h/8; the complex step, which has
 	// no rounding term).
 	Theory float64 `json:"theory_step"`
+	// Scaled is the same balance with the network's own scales instead of 1: per sampled
+	// parameter, h* = 2√(ε|K|/|K''|) for forward and backward differences, (3ε|K|/|K'''|)^(1/3)
+	// for central ones and (11.25·ε|K|/|K⁽⁵⁾|)^(1/5) for the five-point formula (truncation
+	// and a rounding error of ε|K| per evaluation of K balanced), with the derivatives of K
+	// along the parameter from differences of complex-step derivatives; the median over the
+	// sample, clamped to [MinStep, 1]. 0 where Theory is 0. ScaledRatio is Best/Scaled.
+	Scaled      float64 `json:"scaled_theory_step"`
+	ScaledRatio float64 `json:"best_over_scaled"`
 	// Best is the measured optimal step: the h of the smallest median relative error over the
 	// sample; BestErr that error. Ratio is Best/Theory (0 without Theory).
 	Best    float64 `json:"best_step"`
@@ -231,6 +239,10 @@ func Steps(opts StepOptions) (*StepSweep, error) {
 		}
 		s.ComplexCheck = max(s.ComplexCheck, relErr(d, g[j]))
 	}
+	scales, err := derivativeScales(net, A, b, sample)
+	if err != nil {
+		return nil, err
+	}
 	perDecade := cmp.Or(opts.PerDecade, 4)
 	minComplex := cmp.Or(opts.MinComplexStep, 1e-200)
 	errs := make([]float64, len(sample))
@@ -238,6 +250,7 @@ func Steps(opts StepOptions) (*StepSweep, error) {
 		c := StepCurve{Method: m.name, Precision: m.prec.String(), Order: m.order}
 		if m.name != "richardson" && m.name != "complex" {
 			c.Theory = math.Pow(m.prec.Epsilon(), 1/float64(m.order+1))
+			c.Scaled = scaledTheory(m.name, m.prec.Epsilon(), k, scales)
 		}
 		for _, h := range stepGrid(perDecade, minComplex, m.name == "complex") {
 			e, err := m.make(net, h)
@@ -287,6 +300,9 @@ func summarize(c *StepCurve) {
 	c.Best, c.BestErr = c.Points[best].H, c.Points[best].Median
 	if c.Theory > 0 {
 		c.Ratio = c.Best / c.Theory
+	}
+	if c.Scaled > 0 {
+		c.ScaledRatio = c.Best / c.Scaled
 	}
 	c.Flat = c.Best
 	for _, p := range c.Points {
@@ -346,4 +362,71 @@ func stepSample(net *nn.Network, g []float64, param string, n int) ([]int, error
 		sample = append(sample, eligible[i*len(eligible)/m])
 	}
 	return sample, nil
+}
+
+// scales are |K”|, |K”'| and |K⁽⁵⁾| along one parameter.
+type scales struct{ d2, d3, d5 float64 }
+
+// derivativeScales returns the higher derivatives of K along each sampled parameter, from
+// central differences of complex-step first derivatives (accurate to rounding, so the
+// differences lose little): K” and K”' with spacing 1e-2, K⁽⁵⁾ with spacing 5e-2.
+func derivativeScales(net *nn.Network, A []float64, b nn.Batch, sample []int) ([]scales, error) {
+	cx, err := numeric.NewComplex(net, 1e-20)
+	if err != nil {
+		return nil, err
+	}
+	a := slices.Clone(A)
+	// f fills d1[i] = K' at Aⱼ + (i−2)·h, i = 0..4.
+	var d1 [5]float64
+	f := func(j int, h float64) error {
+		for i := range d1 {
+			a[j] = A[j] + float64(i-2)*h
+			d, err := cx.Partial(a, b, j)
+			if err != nil {
+				return err
+			}
+			d1[i] = d
+		}
+		a[j] = A[j]
+		return nil
+	}
+	out := make([]scales, len(sample))
+	for n, j := range sample {
+		const h, H = 1e-2, 5e-2
+		if err := f(j, h); err != nil {
+			return nil, err
+		}
+		out[n].d2 = math.Abs(d1[3]-d1[1]) / (2 * h)
+		out[n].d3 = math.Abs(d1[3]-2*d1[2]+d1[1]) / (h * h)
+		if err := f(j, H); err != nil {
+			return nil, err
+		}
+		out[n].d5 = math.Abs(d1[4]-4*d1[3]+6*d1[2]-4*d1[1]+d1[0]) / (H * H * H * H)
+	}
+	return out, nil
+}
+
+// scaledTheory is the median over the sample of the optimal step of a formula with the
+// network's own scales (see StepCurve.Scaled), or 0 for a method without a rule.
+func scaledTheory(method string, eps, k float64, sc []scales) float64 {
+	noise := eps * math.Abs(k)
+	hs := make([]float64, 0, len(sc))
+	for _, s := range sc {
+		var h float64
+		switch method {
+		case "forward", "backward":
+			h = 2 * math.Sqrt(noise/s.d2)
+		case "central":
+			h = math.Cbrt(3 * noise / s.d3)
+		case "central5":
+			h = math.Pow(11.25*noise/s.d5, 0.2)
+		default:
+			return 0
+		}
+		if math.IsNaN(h) || h > 1 {
+			h = 1
+		}
+		hs = append(hs, max(h, MinStep))
+	}
+	return Median(hs)
 }

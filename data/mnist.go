@@ -39,18 +39,15 @@ const (
 // from the current directory, which works inside the nabla module; failing that, it looks in
 // the module cache for the version the running binary was built with.
 func MNISTDir() (string, error) {
-	var errs []error
-	if dir, err := goModuleDir(); err == nil {
+	dir, err1 := goModuleDir()
+	if err1 == nil {
 		return filepath.Join(dir, "data"), nil
-	} else {
-		errs = append(errs, err)
 	}
-	if dir, err := cacheModuleDir(); err == nil {
+	dir, err2 := cacheModuleDir()
+	if err2 == nil {
 		return filepath.Join(dir, "data"), nil
-	} else {
-		errs = append(errs, err)
 	}
-	return "", fmt.Errorf("locate module %s (give the MNIST directory explicitly): %w", MNISTModule, errors.Join(errs...))
+	return "", fmt.Errorf("locate module %s (give the MNIST directory explicitly): %w", MNISTModule, errors.Join(err1, err2))
 }
 
 func goModuleDir() (string, error) {

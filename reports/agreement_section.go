@@ -91,35 +91,38 @@ func agreementBody(w io.Writer, r *Results) error {
 	return nil
 }
 
-// AgreementPlot shows, per engine, the largest relative error against the first exact engine of
-// each cross-check, against the parameter count, on log–log axes. Errors below 1e-17 (exact
-// agreement included) are drawn at 1e-17.
-func AgreementPlot(r *Results) (LinePlot, string) {
+// PreferredReference is the engine the agreement plot measures the others against when it
+// takes part in as many cross-checks as any other exact engine: the notes' hand-coded
+// backpropagation.
+const PreferredReference = "backprop"
+
+// AgreementPlot shows, per engine, the largest relative error against a reference engine in
+// every cross-check, against the parameter count, on log–log axes. The reference is the exact
+// engine that takes part in the most cross-checks (PreferredReference on a tie, otherwise the
+// first in the results' order). Errors below 1e-17 (exact agreement included) are drawn at
+// 1e-17; infinite ones (a NaN gradient) are left out.
+func AgreementPlot(r *Results) (lp LinePlot, ref string) {
 	const floor = 1e-17
-	ref := ""
+	count := map[string]int{}
 	exact := map[string]bool{}
 	for _, e := range r.Engines {
 		exact[e.Name] = e.Exact
 	}
-	series := map[string]*Series{}
-	var order []string
 	for _, a := range r.Agreement {
-		aref := ""
 		for _, e := range a.Engines {
 			if exact[e.Name] {
-				aref = e.Name
-				break
+				count[e.Name]++
 			}
 		}
-		if aref == "" {
-			continue
+	}
+	best := 0
+	for _, e := range r.Engines {
+		if c := count[e.Name]; c > best || (c == best && c > 0 && e.Name == PreferredReference) {
+			ref, best = e.Name, c
 		}
-		if ref == "" {
-			ref = aref
-		}
-		if aref != ref {
-			continue // one reference across the plot
-		}
+	}
+	series := map[string]*Series{}
+	for _, a := range r.Agreement {
 		for _, p := range a.Pairs {
 			other := ""
 			switch ref {
@@ -137,12 +140,11 @@ func AgreementPlot(r *Results) (LinePlot, string) {
 			if !ok {
 				s = &Series{Name: other}
 				series[other] = s
-				order = append(order, other)
 			}
 			s.XY = append(s.XY, plotter.XY{X: float64(a.Params), Y: max(p.MaxRelErr, floor)})
 		}
 	}
-	lp := LinePlot{Title: "Largest relative error against " + ref, X: "parameters", Y: "max relative error",
+	lp = LinePlot{Title: "Largest relative error against " + ref, X: "parameters", Y: "max relative error",
 		LogX: true, LogY: true}
 	for _, e := range r.engineNames() {
 		if s, ok := series[e]; ok {

@@ -3,6 +3,7 @@ package reports
 import (
 	"bytes"
 	"fmt"
+	"image/color"
 	"math"
 	"strconv"
 
@@ -10,6 +11,8 @@ import (
 	"gonum.org/v1/plot/plotter"
 	"gonum.org/v1/plot/plotutil"
 	"gonum.org/v1/plot/vg"
+	"gonum.org/v1/plot/vg/draw"
+	"gonum.org/v1/plot/vg/vgsvg"
 
 	"nabla/bench"
 )
@@ -25,11 +28,24 @@ type LinePlot struct {
 	Title, X, Y   string
 	LogX, LogY    bool
 	Series        []Series
-	Width, Height vg.Length // zero means 16cm × 10cm
+	Width, Height vg.Length // zero means 20cm × 11cm, the legend's strip included
 }
 
-// SVG renders the plot as an SVG document. Series without points are left out; points that a
-// logarithmic axis cannot show (zero or negative) are an error.
+// palette holds twelve distinguishable colours (Tableau's, then two more), so that a report
+// with every engine gives each line its own colour.
+var palette = []color.Color{
+	color.RGBA{31, 119, 180, 255}, color.RGBA{255, 127, 14, 255}, color.RGBA{44, 160, 44, 255},
+	color.RGBA{214, 39, 40, 255}, color.RGBA{148, 103, 189, 255}, color.RGBA{140, 86, 75, 255},
+	color.RGBA{227, 119, 194, 255}, color.RGBA{127, 127, 127, 255}, color.RGBA{188, 189, 34, 255},
+	color.RGBA{23, 190, 207, 255}, color.RGBA{0, 0, 0, 255}, color.RGBA{0, 0, 128, 255},
+}
+
+// legendWidth is the strip on the right of a plot that holds its legend, clear of the data.
+const legendWidth = 4.2 * vg.Centimeter
+
+// SVG renders the plot as an SVG document, the legend in a strip on the right. Series without
+// points are left out; points that a logarithmic axis cannot show (zero or negative) are an
+// error.
 func (lp LinePlot) SVG() ([]byte, error) {
 	p := plot.New()
 	p.Title.Text = lp.Title
@@ -44,8 +60,10 @@ func (lp LinePlot) SVG() ([]byte, error) {
 		p.Y.Tick.Marker = labLogTicks{}
 	}
 	p.Add(plotter.NewGrid())
-	p.Legend.Top = true
-	p.Legend.Left = true
+	legend := plot.NewLegend()
+	legend.Top = true
+	legend.Left = true
+	legend.TextStyle.Font.Size = vg.Points(9)
 	n := 0
 	for i, s := range lp.Series {
 		if len(s.XY) == 0 {
@@ -60,12 +78,13 @@ func (lp LinePlot) SVG() ([]byte, error) {
 		if err != nil {
 			return nil, fmt.Errorf("reports: plot %q: %w", lp.Title, err)
 		}
-		l.Color = plotutil.Color(i)
-		l.Dashes = plotutil.Dashes(i)
-		pts.Color = plotutil.Color(i)
+		c := palette[i%len(palette)]
+		l.Color = c
+		l.Dashes = plotutil.Dashes(i / len(palette))
+		pts.Color = c
 		pts.Shape = plotutil.Shape(i)
 		p.Add(l, pts)
-		p.Legend.Add(s.Name, l, pts)
+		legend.Add(s.Name, l, pts)
 		n++
 	}
 	if n == 0 {
@@ -73,14 +92,15 @@ func (lp LinePlot) SVG() ([]byte, error) {
 	}
 	w, h := lp.Width, lp.Height
 	if w == 0 {
-		w, h = 16*vg.Centimeter, 10*vg.Centimeter
+		w, h = 20*vg.Centimeter, 11*vg.Centimeter
 	}
-	wt, err := p.WriterTo(w, h, "svg")
-	if err != nil {
-		return nil, fmt.Errorf("reports: plot %q: %w", lp.Title, err)
-	}
+	legend.YOffs = -vg.Centimeter
+	canvas := vgsvg.New(w, h)
+	dc := draw.New(canvas)
+	p.Draw(draw.Crop(dc, 0, -legendWidth, 0, 0))
+	legend.Draw(draw.Crop(dc, w-legendWidth+0.3*vg.Centimeter, 0, 0, 0))
 	var buf bytes.Buffer
-	if _, err := wt.WriteTo(&buf); err != nil {
+	if _, err := canvas.WriteTo(&buf); err != nil {
 		return nil, fmt.Errorf("reports: plot %q: %w", lp.Title, err)
 	}
 	return buf.Bytes(), nil

@@ -18,8 +18,8 @@ import (
 )
 
 // StepsTable writes a step-size sweep (bench.Steps) as terminal tables: the guidance per
-// method and precision (theoretical and measured optimal step, best error, where signs start
-// to flip, recommended step), the relative error at the chosen parameter for each decade of
+// method and precision (the textbook and the scale-aware theoretical optimal step, the
+// measured one, best error, where signs start to flip, recommended step), the relative error at the chosen parameter for each decade of
 // h, and the spread of the errors over the sample for forward and central differences.
 func StepsTable(w io.Writer, s *bench.StepSweep) error { return renderSteps(w, s, false) }
 
@@ -69,12 +69,16 @@ func renderSteps(w io.Writer, s *bench.StepSweep, md bool) error {
 		if c.Ratio > 0 {
 			ratio = strconv.FormatFloat(c.Ratio, 'f', 1, 64)
 		}
-		guide = append(guide, []string{c.Method, c.Precision, strconv.Itoa(c.Order), fmtStep(c.Theory), fmtStep(c.Best),
-			ratio, fmtErr(c.BestErr), fmtStep(c.Flat), fmtStep(c.FirstFlip), fmtStep(c.Recommended)})
+		scaled := "—"
+		if c.ScaledRatio > 0 {
+			scaled = strconv.FormatFloat(c.ScaledRatio, 'f', 2, 64)
+		}
+		guide = append(guide, []string{c.Method, c.Precision, strconv.Itoa(c.Order), fmtStep(c.Theory), fmtStep(c.Scaled), fmtStep(c.Best),
+			ratio, scaled, fmtErr(c.BestErr), fmtStep(c.Flat), fmtStep(c.FirstFlip), fmtStep(c.Recommended)})
 	}
 	if err := writeTable(&b, md,
-		[]string{"method", "precision", "order", "theory h", "measured h", "measured/theory", "best median err", "as good from h ≤", "first sign flip at h", "recommended h"},
-		tw.Alignment{tw.AlignLeft, tw.AlignLeft, tw.AlignRight, tw.AlignRight, tw.AlignRight, tw.AlignRight, tw.AlignRight, tw.AlignRight, tw.AlignRight, tw.AlignRight},
+		[]string{"method", "precision", "order", "theory h", "scaled theory h", "measured h", "measured/theory", "measured/scaled", "best median err", "as good from h ≤", "first sign flip at h", "recommended h"},
+		tw.Alignment{tw.AlignLeft, tw.AlignLeft, tw.AlignRight, tw.AlignRight, tw.AlignRight, tw.AlignRight, tw.AlignRight, tw.AlignRight, tw.AlignRight, tw.AlignRight, tw.AlignRight, tw.AlignRight},
 		guide); err != nil {
 		return err
 	}
@@ -181,7 +185,11 @@ func StepsGuidance(s *bench.StepSweep) []string {
 func guidance(c bench.StepCurve) string {
 	g := fmt.Sprintf("%s h ≈ %s", c.Precision, fmtStep(c.Recommended))
 	if c.Theory > 0 {
-		g += fmt.Sprintf(" (theory %s, ×%.1f)", fmtStep(c.Theory), c.Ratio)
+		g += fmt.Sprintf(" (theory %s, ×%.1f", fmtStep(c.Theory), c.Ratio)
+		if c.Scaled > 0 {
+			g += fmt.Sprintf("; with the network's scales %s, ×%.2f", fmtStep(c.Scaled), c.ScaledRatio)
+		}
+		g += ")"
 	}
 	g += fmt.Sprintf(", median error %s", fmtErr(c.BestErr))
 	if c.FirstFlip > 0 {

@@ -32,6 +32,7 @@ func sweep() *bench.StepSweep {
 	}
 	fw := curve("forward", "float64", 1, 1.5e-8, 1e-16)
 	fw.Best, fw.BestErr, fw.Ratio, fw.Flat, fw.Recommended, fw.FirstFlip = 1e-8, 2e-8, 0.67, 1e-8, 1e-8, 1e-16
+	fw.Scaled, fw.ScaledRatio = 2e-8, 0.5
 	ce := curve("central", "float64", 2, 6.1e-6, 1e-16)
 	ce.Best, ce.BestErr, ce.Ratio, ce.Flat, ce.Recommended, ce.FirstFlip = 1e-5, 1.1e-10, 1.6, 1e-5, 1e-5, 1e-16
 	f32 := curve("forward", "float32", 1, 3.5e-4, 1e-7)
@@ -69,7 +70,7 @@ func TestStepsGolden(t *testing.T) {
 func TestStepsGuidance(t *testing.T) {
 	lines := StepsGuidance(sweep())
 	require.Len(t, lines, 3)
-	assert.Equal(t, "forward: float64 h ≈ 1e-08 (theory 1.5e-08, ×0.7), median error 2.00e-08, wrong signs from h = 1e-16; float32 h ≈ 0.0001 (theory 0.00035, ×0.3), median error 1.10e-03, wrong signs from h = 1e-07", lines[0])
+	assert.Equal(t, "forward: float64 h ≈ 1e-08 (theory 1.5e-08, ×0.7; with the network's scales 2e-08, ×0.50), median error 2.00e-08, wrong signs from h = 1e-16; float32 h ≈ 0.0001 (theory 0.00035, ×0.3), median error 1.10e-03, wrong signs from h = 1e-07", lines[0])
 	assert.Contains(t, lines[2], "complex: any h ≤ 1e-08")
 }
 

@@ -27,7 +27,7 @@ const propertyCases = 400
 // approxBudget bounds cost evaluations × NumParams × batch (a measure of the work of one
 // gradient) for engines that count cost evaluations (finite differences, up to 8n+1 per
 // gradient); larger cases are checked by the other engines only.
-const approxBudget = 10_000_000
+const approxBudget = 5_000_000
 
 // TestPropertyEveryPairAgrees draws random networks (depth 1–4, widths 1–32, every
 // activation, batch 1–64, one seed each) and requires every pair of registered engines to

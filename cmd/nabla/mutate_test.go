@@ -40,7 +40,7 @@ func TestMutateJSON(t *testing.T) {
 			assert.True(t, e.Detected, "%s escapes %s", f.Name, e.Engine)
 			assert.Equal(t, f.Truth, e.Block, "%s/%s", f.Name, e.Engine)
 		}
-		for _, peer := range []string{"autodiff-reverse", "numeric-central"} {
+		for _, peer := range []string{"autodiff-reverse", "symbolic", "numeric-central"} {
 			assert.True(t, seen[peer], "%s: no verdict of %s", f.Name, peer)
 		}
 	}
