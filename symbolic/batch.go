@@ -2,6 +2,8 @@ package symbolic
 
 import (
 	"fmt"
+
+	"gonum.org/v1/gonum/floats"
 )
 
 // vkind is the shape of a vector instruction: which operands are vectors (V, one value per
@@ -17,6 +19,9 @@ const (
 	kFmaVVS              // d = A + B·s
 	kFmaSVV              // d = s + B·C
 	kFmaSVS              // d = s + B·s'
+	kLinV                // d = A + Σₖ Vₖ·sₖ (a chain of multiply-adds, terms at b, count c)
+	kLinS                // d = s + Σₖ Vₖ·sₖ
+	kLin0                // d = Σₖ Vₖ·sₖ
 	kSum                 // out += Σ A
 	kSumS                // out += s·Σ A
 	kDot                 // out += Σ A·B
@@ -52,6 +57,7 @@ type BatchProgram struct {
 	pre     []instr // uniform instructions, run once per call
 	code    []vinstr
 	uouts   [][2]int32 // uniform outputs: {output index, register}
+	terms   []int32    // operands of the linear combinations: (vector, scalar register) pairs
 	nslots  int
 	chunk   int
 	u       []float64
@@ -142,7 +148,9 @@ func (p *Program) Batch(varying []string, chunk int) (*BatchProgram, error) {
 	// Build the stream with register numbers; vector operands are mapped to slots below.
 	type sinstr struct {
 		vinstr
-		vec [3]bool // which of a, b, c are vectors (registers, mapped later)
+		vec   [3]bool // which of a, b, c are vectors (registers, mapped later)
+		terms []int32 // kLin*: pairs (vector register, scalar register)
+		dead  bool
 	}
 	var stream []sinstr
 	emitOuts := func(r int32) {
@@ -153,13 +161,13 @@ func (p *Program) Batch(varying []string, chunk int) (*BatchProgram, error) {
 					a, b = b, a
 				}
 				if isVarying[b] {
-					stream = append(stream, sinstr{vinstr{kind: kDot, d: int32(o), a: a, b: b}, [3]bool{true, true, false}})
+					stream = append(stream, sinstr{vinstr: vinstr{kind: kDot, d: int32(o), a: a, b: b}, vec: [3]bool{true, true, false}})
 				} else {
-					stream = append(stream, sinstr{vinstr{kind: kSumS, d: int32(o), a: a, b: b}, [3]bool{true, false, false}})
+					stream = append(stream, sinstr{vinstr: vinstr{kind: kSumS, d: int32(o), a: a, b: b}, vec: [3]bool{true, false, false}})
 				}
 				continue
 			}
-			stream = append(stream, sinstr{vinstr{kind: kSum, d: int32(o), a: r}, [3]bool{true, false, false}})
+			stream = append(stream, sinstr{vinstr: vinstr{kind: kSum, d: int32(o), a: r}, vec: [3]bool{true, false, false}})
 		}
 	}
 	for _, r := range bp.varying {
@@ -217,8 +225,8 @@ func (p *Program) Batch(varying []string, chunk int) (*BatchProgram, error) {
 				default:
 					k = kFmaSVS
 				}
-				stream = append(stream, sinstr{vinstr{kind: k, op: Add, d: c.dst, a: acc, b: b, c: cc},
-					[3]bool{isVarying[acc], true, isVarying[cc]}})
+				stream = append(stream, sinstr{vinstr: vinstr{kind: k, op: Add, d: c.dst, a: acc, b: b, c: cc},
+					vec: [3]bool{isVarying[acc], true, isVarying[cc]}})
 				emitOuts(c.dst)
 				continue
 			}
@@ -226,16 +234,82 @@ func (p *Program) Batch(varying []string, chunk int) (*BatchProgram, error) {
 		var s sinstr
 		switch {
 		case c.y < 0:
-			s = sinstr{vinstr{kind: kUnary, op: c.op, d: c.dst, a: c.x}, [3]bool{true, false, false}}
+			s = sinstr{vinstr: vinstr{kind: kUnary, op: c.op, d: c.dst, a: c.x}, vec: [3]bool{true, false, false}}
 		case isVarying[c.x] && isVarying[c.y]:
-			s = sinstr{vinstr{kind: kVV, op: c.op, d: c.dst, a: c.x, b: c.y}, [3]bool{true, true, false}}
+			s = sinstr{vinstr: vinstr{kind: kVV, op: c.op, d: c.dst, a: c.x, b: c.y}, vec: [3]bool{true, true, false}}
 		case isVarying[c.x]:
-			s = sinstr{vinstr{kind: kVS, op: c.op, d: c.dst, a: c.x, b: c.y}, [3]bool{true, false, false}}
+			s = sinstr{vinstr: vinstr{kind: kVS, op: c.op, d: c.dst, a: c.x, b: c.y}, vec: [3]bool{true, false, false}}
 		default:
-			s = sinstr{vinstr{kind: kSV, op: c.op, d: c.dst, a: c.x, b: c.y}, [3]bool{false, true, false}}
+			s = sinstr{vinstr: vinstr{kind: kSV, op: c.op, d: c.dst, a: c.x, b: c.y}, vec: [3]bool{false, true, false}}
 		}
 		stream = append(stream, s)
 		emitOuts(c.dst)
+	}
+	// Chains of multiply-adds (u = Σᵢ wᵢ·xᵢ, one term at a time) become one linear
+	// combination, computed where its last term was, when the partial sums have no other
+	// reader.
+	reads := make([]int32, nregs)
+	for _, s := range stream {
+		for j, r := range [3]int32{s.a, s.b, s.c} {
+			if s.vec[j] {
+				reads[r]++
+			}
+		}
+	}
+	chainAt := make([]int32, nregs) // register → position+1 of the chain that computes it
+	var merged []sinstr
+	for _, s := range stream {
+		var acc, term [2]int32 // acc: register and kind (0 none, 1 vector, 2 scalar)
+		ok := true
+		switch {
+		case s.kind == kFmaVVS:
+			acc, term = [2]int32{s.a, 1}, [2]int32{s.b, s.c}
+		case s.kind == kFmaSVS:
+			acc, term = [2]int32{s.a, 2}, [2]int32{s.b, s.c}
+		case s.kind == kVS && s.op == Mul:
+			acc, term = [2]int32{-1, 0}, [2]int32{s.a, s.b}
+		default:
+			ok = false
+		}
+		if !ok {
+			merged = append(merged, s)
+			continue
+		}
+		if acc[1] == 1 && chainAt[acc[0]] > 0 && reads[acc[0]] == 1 {
+			ch := merged[chainAt[acc[0]]-1]
+			merged[chainAt[acc[0]]-1].dead = true
+			ch.terms = append(ch.terms, term[0], term[1])
+			ch.d = s.d
+			merged = append(merged, ch)
+			chainAt[s.d] = int32(len(merged))
+			continue
+		}
+		ch := sinstr{vinstr: vinstr{kind: kLin0, d: s.d}, terms: []int32{term[0], term[1]}}
+		switch acc[1] {
+		case 1:
+			ch.kind, ch.a, ch.vec[0] = kLinV, acc[0], true
+		case 2:
+			ch.kind, ch.a = kLinS, acc[0]
+		}
+		merged = append(merged, ch)
+		chainAt[s.d] = int32(len(merged))
+	}
+	stream = stream[:0]
+	for _, s := range merged {
+		if s.dead {
+			continue
+		}
+		if len(s.terms) == 2 { // a single multiply-add: back to its own instruction
+			switch s.kind {
+			case kLinV:
+				s = sinstr{vinstr: vinstr{kind: kFmaVVS, op: Add, d: s.d, a: s.a, b: s.terms[0], c: s.terms[1]}, vec: [3]bool{true, true, false}}
+			case kLinS:
+				s = sinstr{vinstr: vinstr{kind: kFmaSVS, op: Add, d: s.d, a: s.a, b: s.terms[0], c: s.terms[1]}, vec: [3]bool{false, true, false}}
+			default:
+				s = sinstr{vinstr: vinstr{kind: kVS, op: Mul, d: s.d, a: s.terms[0], b: s.terms[1]}, vec: [3]bool{true, false, false}}
+			}
+		}
+		stream = append(stream, s)
 	}
 	// Liveness: the last position at which each vector register is read.
 	last := make([]int32, nregs) // position+1, 0 for never read
@@ -244,6 +318,9 @@ func (p *Program) Batch(varying []string, chunk int) (*BatchProgram, error) {
 			if s.vec[j] {
 				last[r] = int32(i) + 1
 			}
+		}
+		for k := 0; k < len(s.terms); k += 2 {
+			last[s.terms[k]] = int32(i) + 1
 		}
 	}
 	// Slot allocation with a free list; a slot is freed after its last reader.
@@ -264,6 +341,14 @@ func (p *Program) Batch(varying []string, chunk int) (*BatchProgram, error) {
 				panic(fmt.Sprintf("symbolic: Batch: register %d read before it is written", r))
 			}
 		}
+		termRegs := append([]int32(nil), s.terms...)
+		for k := 0; k < len(s.terms); k += 2 {
+			v := vecOf[s.terms[k]]
+			if v < 0 {
+				panic(fmt.Sprintf("symbolic: Batch: register %d read before it is written", s.terms[k]))
+			}
+			s.terms[k] = v
+		}
 		for j := range ops {
 			r := regs[j]
 			if s.vec[j] && last[r] == int32(i)+1 && r >= int32(nvar) {
@@ -273,7 +358,26 @@ func (p *Program) Batch(varying []string, chunk int) (*BatchProgram, error) {
 				}
 			}
 		}
+		// The terms of a linear combination are freed after its destination is chosen: it
+		// is accumulated in place, one term at a time, so it must not share a slot with a
+		// term (the accumulator it starts from may).
+		freeTerms := func() {
+			for k := 0; k < len(termRegs); k += 2 {
+				r := termRegs[k]
+				if last[r] == int32(i)+1 && r >= int32(nvar) {
+					if v := vecOf[r]; v >= 0 {
+						free = append(free, v)
+						vecOf[r] = -1
+					}
+				}
+			}
+		}
+		if s.terms != nil {
+			s.b, s.c = int32(len(bp.terms)), int32(len(s.terms)/2)
+			bp.terms = append(bp.terms, s.terms...)
+		}
 		if s.kind >= kSum {
+			freeTerms()
 			continue
 		}
 		var slot int32
@@ -289,6 +393,7 @@ func (p *Program) Batch(varying []string, chunk int) (*BatchProgram, error) {
 			free = append(free, slot) // written but never read
 		}
 		s.d = slot
+		freeTerms()
 	}
 	bp.code = make([]vinstr, len(stream))
 	for i, s := range stream {
@@ -385,6 +490,12 @@ func (bp *BatchProgram) run(out []float64, L int) {
 			for i := range d {
 				d[i] = s0 + b[i]*c[i]
 			}
+		case kLinV:
+			linComb(v[in.d][:L], v[in.a][:L], 0, bp.terms[in.b:in.b+2*in.c], v, u)
+		case kLinS:
+			linComb(v[in.d][:L], nil, u[in.a], bp.terms[in.b:in.b+2*in.c], v, u)
+		case kLin0:
+			linComb(v[in.d][:L], nil, 0, bp.terms[in.b:in.b+2*in.c], v, u)
 		case kSum:
 			out[in.d] += sum(v[in.a][:L])
 		case kSumS:
@@ -515,39 +626,11 @@ func vecUnary(op Op, d, a []float64) {
 	}
 }
 
-// dot returns Σ a[i]·b[i] with four accumulators, so that the additions do not wait on each
-// other.
-func dot(a, b []float64) float64 {
-	b = b[:len(a)]
-	var t0, t1, t2, t3 float64
-	i := 0
-	for ; i+4 <= len(a); i += 4 {
-		t0 += a[i] * b[i]
-		t1 += a[i+1] * b[i+1]
-		t2 += a[i+2] * b[i+2]
-		t3 += a[i+3] * b[i+3]
-	}
-	for ; i < len(a); i++ {
-		t0 += a[i] * b[i]
-	}
-	return (t0 + t1) + (t2 + t3)
-}
+// dot returns Σ a[i]·b[i] (gonum's assembly kernel).
+func dot(a, b []float64) float64 { return floats.Dot(a, b[:len(a)]) }
 
-// sum returns Σ a[i] with four accumulators.
-func sum(a []float64) float64 {
-	var t0, t1, t2, t3 float64
-	i := 0
-	for ; i+4 <= len(a); i += 4 {
-		t0 += a[i]
-		t1 += a[i+1]
-		t2 += a[i+2]
-		t3 += a[i+3]
-	}
-	for ; i < len(a); i++ {
-		t0 += a[i]
-	}
-	return (t0 + t1) + (t2 + t3)
-}
+// sum returns Σ a[i] (gonum's assembly kernel).
+func sum(a []float64) float64 { return floats.Sum(a) }
 
 // fmaVVS sets d[i] = a[i] + b[i]·s, unrolled by four.
 func fmaVVS(d, a, b []float64, s float64) {
@@ -561,5 +644,21 @@ func fmaVVS(d, a, b []float64, s float64) {
 	}
 	for ; i < len(d); i++ {
 		d[i] = a[i] + b[i]*s
+	}
+}
+
+// linComb sets d = acc + Σₖ vecs[terms[2k]]·u[terms[2k+1]] (acc nil: the constant s0 instead),
+// one scaled vector at a time with gonum's assembly kernel. Each row adds its terms in order,
+// as the chain of multiply-adds it replaces did.
+func linComb(d, acc []float64, s0 float64, terms []int32, vecs [][]float64, u []float64) {
+	if acc != nil {
+		copy(d, acc)
+	} else {
+		for i := range d {
+			d[i] = s0
+		}
+	}
+	for k := 0; k+1 < len(terms); k += 2 {
+		floats.AddScaled(d, u[terms[k+1]], vecs[terms[k]][:len(d)])
 	}
 }

@@ -82,6 +82,7 @@ func TestBatchSum(t *testing.T) {
 		"(w*x + v*y + b)^2 + relu(x - y)*w + step(y)*b + exp(-w)*x",
 		"w*b + v",
 		"x*y + w*x + b",
+		"w*sin(x) + v*cos(y) + b*exp(x) + w*tanh(x*y)",
 	} {
 		t.Run(src, func(t *testing.T) {
 			b := symbolic.NewBuilder()
