@@ -63,8 +63,10 @@ type Info struct {
 	// Step is the largest distance from A at which the engine evaluates K along one
 	// parameter aᵢ, as a multiple of max(1, |aᵢ|) (finite differences: the difference step,
 	// or the largest of its steps for multi-step formulas). The cross-check uses it to tell
-	// a ReLU kink within reach of the differences from a wrong gradient (see Kinks). Zero
-	// means DefaultStep for an approximate engine and none for an exact one.
+	// a ReLU kink within reach of the differences from a wrong gradient (see Kinks). An
+	// engine that notices a stencil crossing a kink and retries with smaller steps may give
+	// the smallest step it falls back to, since it never differences across a kink farther
+	// out. Zero means DefaultStep for an approximate engine and none for an exact one.
 	Step float64
 	// New prepares an engine for a network. It returns an error wrapping ErrUnsupported for
 	// networks the engine cannot handle.

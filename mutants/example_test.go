@@ -23,9 +23,9 @@ func ExampleRun() {
 	// missing-output-deriv: wrong at W3, backprop names W3
 	// missing-hidden-deriv: wrong at W2, backprop names W2
 	// deriv-at-activation: wrong at W3, backprop names W3
-	// backprop: full 18/18, directional 18/18
-	// numeric-central: full 18/18, directional 18/18
-	// central-along-v: full 18/18, directional 18/18
+	// backprop: full 20/20, directional 20/20
+	// numeric-central: full 20/20, directional 20/20
+	// central-along-v: full 20/20, directional 20/20
 }
 
 func ExampleNew() {

@@ -31,6 +31,8 @@ const (
 	preactivationInput
 	meanNotSum
 	staleDst
+	biasLoopShort
+	firstPairSkipped
 )
 
 // Fault is one mistake in the hand-coded gradient.
@@ -98,6 +100,11 @@ var catalogue = []Fault{
 		Needs:   "a batch of two or more pairs"},
 	{Name: "stale-dst", kind: staleDst,
 		Mistake: "dst not cleared before accumulating: a reused dst returns old + ∇K (2∇K on the second call)"},
+	{Name: "bias-loop-short", kind: biasLoopShort,
+		Mistake: "bias loop bound off by one (k < Out−1): the last unit's bias gradient stays 0 in every layer"},
+	{Name: "first-pair-skipped", kind: firstPairSkipped,
+		Mistake: "batch loop of the backward pass starts at i = 1: the first training pair's contribution is lost",
+		Needs:   "a batch of two or more pairs"},
 }
 
 // Catalogue returns the faults, in a fixed order. The slice is a copy.

@@ -182,7 +182,11 @@ func (e *Engine) Gradient(dst, A []float64, b nn.Batch) ([]float64, float64, err
 			}
 		}
 		// ∂K/∂W = Σᵢ δ yᵀ (rule [4]), ∂K/∂b = Σᵢ δ (rule [3]).
-		for i := 0; i < N; i++ {
+		first := 0
+		if e.fault.kind == firstPairSkipped {
+			first = 1
+		}
+		for i := first; i < N; i++ {
 			x := in(l, i)
 			if e.fault.kind == notesRule && l > 0 {
 				x = e.delta[l-1][i*d.In : (i+1)*d.In]
@@ -197,6 +201,7 @@ func (e *Engine) Gradient(dst, A []float64, b nn.Batch) ([]float64, float64, err
 					}
 				}
 				switch {
+				case e.fault.kind == biasLoopShort && k == d.Out-1:
 				case e.fault.kind == zeroOutputBias && l == L:
 				case e.fault.kind == biasNotSummed:
 					db[k] = dk

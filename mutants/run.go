@@ -177,6 +177,8 @@ type engineRun struct {
 	res   gradients.Result
 	dirs  []float64 // ∇K·v for each direction
 	kinks []bool    // whether the engine's differences along each direction cross a kink
+	// directional reports whether dirs come from the engine's gradients.Directional.
+	directional bool
 }
 
 // Run draws a random point (parameters and batch, redrawn until every ReLU pre-activation is
@@ -231,6 +233,7 @@ func Run(cfg Config) (Report, error) {
 		}
 		er := engineRun{info: info, res: gradients.Result{Engine: name, Tolerance: info.Tol(), K: k, Grad: g, Step: info.KinkStep()}}
 		de, isDir := e.(gradients.Directional)
+		er.directional = isDir
 		for _, v := range vs {
 			dk := dot(g, v)
 			if isDir {
@@ -271,7 +274,12 @@ func Run(cfg Config) (Report, error) {
 			if d.Detected {
 				d.Block = backwardFirst(net, func(blk int) bool { return p.Blocks[blk].MaxRelErr > p.Tolerance })
 			}
-			tol := p.Tolerance * math.Sqrt(float64(net.NumParams()))
+			// An engine's own directional derivative is one number, held to the pair's
+			// tolerance; a dot product of its gradient with v sums n rounded entries.
+			tol := p.Tolerance
+			if !er.directional {
+				tol *= math.Sqrt(float64(net.NumParams()))
+			}
 			for j, v := range vs {
 				if er.kinks[j] {
 					d.DirectionalKinks++

@@ -71,6 +71,10 @@ func TestRunDetectsExactlyTheChangingFaults(t *testing.T) {
 		t.Run(tc.net, func(t *testing.T) {
 			rep, err := mutants.Run(mutants.Config{Net: tc.net, Batch: tc.batch, Seed: 7})
 			require.NoError(t, err)
+			for ei, e := range rep.Engines {
+				c := rep.Control.Detections[ei]
+				assert.False(t, c.Detected || c.Directional, "%s flags the control: %+v", e.Name, c)
+			}
 			var unchanged []string
 			for _, o := range rep.Faults {
 				if o.Truth == "" {

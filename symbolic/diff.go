@@ -71,6 +71,8 @@ func (b *Builder) diffNode(n Expr, x string, d func(Expr) Expr) Expr {
 			return b.Sub(dx, dy)
 		case Mul:
 			switch {
+			case zero(dx) && zero(dy):
+				return dx
 			case zero(dx):
 				return b.Mul(s(n.X), dy)
 			case zero(dy):
@@ -264,7 +266,23 @@ func NaiveGradient(f Expr, wrt []string, budget int) (grad []Expr, nodes int, er
 		grad = append(grad, b.naiveDiff(tree, x))
 		done++
 	}
-	return grad, int(TreeSize(grad...)), nil
+	for _, g := range grad {
+		nodes += countTree(g)
+	}
+	return grad, nodes, nil
+}
+
+// countTree counts the nodes of a plain tree by recursion (no memo: a tree shares nothing).
+func countTree(e Expr) int {
+	x, y := operands(e)
+	n := 1
+	if x != nil {
+		n += countTree(x)
+	}
+	if y != nil {
+		n += countTree(y)
+	}
+	return n
 }
 
 // naiveDiff differentiates a tree by plain recursion, without memoisation.
