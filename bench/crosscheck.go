@@ -28,7 +28,8 @@ type Agreement struct {
 }
 
 // CrossCheck computes the gradient of every engine that fits the budget on the case (one call
-// each, the one Prepare makes) and compares every pair (gradients.Compare).
+// each, the one Prepare makes) and compares every pair (gradients.CompareAt: parameters at
+// ReLU kinks within a pair's difference step are non-differentiable points, not failures).
 // An engine is excluded when skip names it (the reason a benchmark skipped it on this case);
 // otherwise Prepare decides, from its cost estimate (models, by engine name; may be nil) or
 // first call.
@@ -60,9 +61,9 @@ func CrossCheck(engines []gradients.Info, c Case, skip map[string]string, seed u
 			continue
 		}
 		a.Engines = append(a.Engines, info.Name)
-		results = append(results, gradients.Result{Engine: info.Name, Tolerance: info.Tol(), K: p.K, Grad: p.Grad})
+		results = append(results, gradients.Result{Engine: info.Name, Tolerance: info.Tol(), K: p.K, Grad: p.Grad, Step: info.KinkStep()})
 	}
-	a.Report = gradients.Compare(s.Network, results)
+	a.Report = gradients.CompareAt(s.Network, s.A, s.B, results)
 	for i := range results {
 		results[i].Grad = nil
 	}

@@ -139,7 +139,7 @@ type stepMethod struct {
 
 func formulaMethod(name string, f fd.Formula, prec numeric.Precision) stepMethod {
 	return stepMethod{name, prec, numeric.Order(f), func(net *nn.Network, h float64) (partialer, error) {
-		return numeric.New(net, &numeric.Settings{Formula: f, Step: h, Precision: prec})
+		return numeric.New(net, &numeric.Settings{Formula: f, Step: h, Precision: prec, KeepStep: true})
 	}}
 }
 
@@ -161,7 +161,7 @@ func stepMethods() []stepMethod {
 			formulaMethod("central", numeric.Central, prec),
 			formulaMethod("central5", numeric.Central5, prec),
 			stepMethod{"richardson", prec, 2 * numeric.RegisteredRichardson, func(net *nn.Network, h float64) (partialer, error) {
-				return numeric.New(net, &numeric.Settings{Richardson: numeric.RegisteredRichardson, Step: h, Precision: prec})
+				return numeric.New(net, &numeric.Settings{Richardson: numeric.RegisteredRichardson, Step: h, Precision: prec, KeepStep: true})
 			}})
 		if prec == numeric.Float64 {
 			ms = append(ms, stepMethod{"complex", prec, 2, func(net *nn.Network, h float64) (partialer, error) {

@@ -26,7 +26,9 @@ const DefaultComplexStep = 1e-20
 //
 // For Gradient, Complex runs the unperturbed pass once and, for a parameter of layer l, adds
 // the imaginary step to the one affected column of layer l's pre-activations (W x + b is
-// linear in each weight) and runs the complex pass from there. It allocates nothing after its
+// linear in each weight), recomputes that column's activations, applies the resulting
+// rank-one change to layer l+1's pre-activations, and runs the complex pass from there: the
+// same complex arithmetic as a full pass, without the products whose operands did not change. It allocates nothing after its
 // first call on a batch size and is not safe for concurrent use.
 type Complex struct {
 	net   *nn.Network
@@ -280,29 +282,55 @@ func (c *Complex) partial(j int) float64 {
 	blk, k := c.net.BlockOf(j)
 	l := blk.Layer
 	d := c.net.Layers[l].(*nn.Dense)
-	pre := c.work[l].pre
-	copy(pre.Data, c.base[l].pre.Data)
-	ih := complex(0, c.step)
-	if blk.Cols == 0 { // bias b[k]: every pair's pre-activation k moves by ih
-		for i := 0; i < pre.Rows; i++ {
-			pre.Data[i*pre.Stride+k] += ih
-		}
-	} else { // weight W[r,s]: pre-activation r moves by ih·in[s]
-		r, s := k/d.In, k%d.In
-		in := cblas128.General{Rows: c.n, Cols: c.net.Inputs(), Stride: c.net.Inputs(), Data: c.x}
-		if l > 0 {
-			in = c.base[l-1].act
-		}
-		for i := 0; i < pre.Rows; i++ {
-			pre.Data[i*pre.Stride+r] += ih * in.Data[i*in.Stride+s]
-		}
+	act := c.net.Layers[l].(*nn.Dense).Act
+	// Layer l: only pre-activation column r moves, by ih (bias b[r]) or ih·in[s] (weight
+	// W[r,s]); so only activation column r changes.
+	r, s := k, -1
+	if blk.Cols != 0 {
+		r, s = k/d.In, k%d.In
 	}
-	c.activate(l, c.work)
+	in := cblas128.General{Rows: c.n, Cols: c.net.Inputs(), Stride: c.net.Inputs(), Data: c.x}
+	if l > 0 {
+		in = c.base[l-1].act
+	}
+	ih := complex(0, c.step)
 	out := c.work[l].act
-	for m := l + 1; m < len(c.net.Layers); m++ {
-		c.affine(c.work[m].pre, out, m)
+	copy(out.Data, c.base[l].act.Data)
+	pre := c.base[l].pre
+	for i := 0; i < c.n; i++ {
+		z := pre.Data[i*pre.Stride+r]
+		if s < 0 {
+			z += ih
+		} else {
+			z += ih * in.Data[i*in.Stride+s]
+		}
+		out.Data[i*out.Stride+r] = complexAct(act, z)
+	}
+	m := l + 1
+	if m < len(c.net.Layers) {
+		// Layer l+1: a rank-one change, pre = base pre + (act[:,r] − base act[:,r]) W[:,r]ᵀ.
+		next := c.net.Layers[m].(*nn.Dense)
+		off := c.net.Blocks()[2*m].Offset
+		w := c.a[off : off+next.Out*next.In]
+		npre, base := c.work[m].pre, c.base[l].act
+		copy(npre.Data, c.base[m].pre.Data)
+		for i := 0; i < c.n; i++ {
+			delta := out.Data[i*out.Stride+r] - base.Data[i*base.Stride+r]
+			if delta == 0 {
+				continue
+			}
+			row := npre.Data[i*npre.Stride : i*npre.Stride+next.Out]
+			for o := range row {
+				row[o] += delta * w[o*next.In+r]
+			}
+		}
 		c.activate(m, c.work)
 		out = c.work[m].act
+		for m++; m < len(c.net.Layers); m++ {
+			c.affine(c.work[m].pre, out, m)
+			c.activate(m, c.work)
+			out = c.work[m].act
+		}
 	}
 	return imag(c.cost(out)) / c.step
 }

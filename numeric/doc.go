@@ -13,6 +13,12 @@
 // steps h, h/2, h/4, … with a per-parameter error estimate; their zero value is Central with
 // its default step in float64.
 //
+// Engine.Partial computes one partial derivative, which is how the step sweep and spot checks
+// on large networks use the engine. On networks with ReLU layers a stencil point may lie
+// across a kink of K; the engine notices it from the pre-activations and retries that
+// parameter with a smaller step (KinkRetries counts the retries), so that the wide stencils of
+// Central5 and Richardson stay valid there.
+//
 // Complex is the complex-step derivative Im K(A + ih·eⱼ)/h, with the forward pass in complex
 // arithmetic: no difference of nearly equal numbers is formed, so h = 1e-20 gives the
 // gradient to rounding.

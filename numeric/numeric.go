@@ -66,6 +66,10 @@ type Settings struct {
 	// next power of h from the error (h², h⁴, h⁶ for Central); the engine then also reports
 	// an error estimate per parameter (ErrorEstimates). Zero or 1 means no extrapolation.
 	Richardson int
+	// KeepStep turns off the retries with smaller steps where a stencil point crosses a ReLU
+	// kink (see Engine.Gradient): every quotient uses exactly Step, kink or not, as a
+	// step-size sweep needs. False (the zero value) means retry.
+	KeepStep bool
 }
 
 // MaxRichardson bounds Settings.Richardson.
@@ -84,6 +88,7 @@ type Engine struct {
 	origin  bool
 	prec    Precision
 	levels  int       // Richardson levels (1: none)
+	retries int       // most kink retries per quotient
 	pows    []int     // powers of h removed at each Richardson level
 	tab     []float64 // Richardson tableau, levels × levels
 	errs    []float64 // Richardson error estimates per parameter
@@ -125,7 +130,10 @@ func New(net *nn.Network, s *Settings) (*Engine, error) {
 	if set.Richardson < 0 || set.Richardson > MaxRichardson {
 		return nil, fmt.Errorf("%w: Richardson = %d, want 0 to %d", ErrFormula, set.Richardson, MaxRichardson)
 	}
-	e := &Engine{net: net, formula: set.Formula, step: set.Step, prec: set.Precision, levels: max(1, set.Richardson)}
+	e := &Engine{net: net, formula: set.Formula, step: set.Step, prec: set.Precision, levels: max(1, set.Richardson), retries: MaxKinkRetries}
+	if set.KeepStep {
+		e.retries = 0
+	}
 	if e.levels > 1 {
 		e.pows = errorPowers(set.Formula, e.levels-1)
 		if len(e.pows) < e.levels-1 {
@@ -253,7 +261,7 @@ const MaxKinkRetries = 8
 func (e *Engine) partial(j int, k0, h float64) float64 {
 	for try := 0; ; try++ {
 		d, crossed := e.extrapolate(j, k0, h)
-		if !crossed || try == MaxKinkRetries {
+		if !crossed || try >= e.retries {
 			return d
 		}
 		e.kinks++

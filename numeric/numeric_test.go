@@ -336,6 +336,14 @@ func TestKinkRetries(t *testing.T) {
 		}
 		assert.LessOrEqual(t, maxRelErr(exact(t, c), g), tol, "%v", prec)
 
+		// KeepStep keeps the wide step across the kinks, and misses.
+		k, err := New(c.Net, &Settings{Richardson: RegisteredRichardson, Precision: prec, KeepStep: true})
+		require.NoError(t, err)
+		gk, _, err := k.Gradient(nil, c.A, c.B)
+		require.NoError(t, err)
+		assert.Zero(t, k.KinkRetries())
+		assert.Greater(t, maxRelErr(exact(t, c), gk), 1e-4, "%v: the kinks should show", prec)
+
 		// Without ReLU there is nothing to retry.
 		s := gradtest.RandomCase("4-6-6-3:tanh,tanh,sigmoid", 16, 1)
 		e, err = New(s.Net, &Settings{Richardson: RegisteredRichardson, Precision: prec})

@@ -90,6 +90,14 @@ func (lp LinePlot) SVG() ([]byte, error) {
 	if n == 0 {
 		return nil, fmt.Errorf("reports: plot %q: no data", lp.Title)
 	}
+	// A single x or y value leaves a logarithmic axis without a range (plot pads it by ±1,
+	// which can cross zero): widen it by a factor of 2 each way instead.
+	if lp.LogX && p.X.Min == p.X.Max {
+		p.X.Min, p.X.Max = p.X.Min/2, p.X.Max*2
+	}
+	if lp.LogY && p.Y.Min == p.Y.Max {
+		p.Y.Min, p.Y.Max = p.Y.Min/2, p.Y.Max*2
+	}
 	w, h := lp.Width, lp.Height
 	if w == 0 {
 		w, h = 20*vg.Centimeter, 11*vg.Centimeter

@@ -200,6 +200,13 @@ func TestSections(t *testing.T) {
 	assert.Empty(t, out.Figures)
 }
 
+func TestLinePlotSinglePoint(t *testing.T) {
+	// One network in a report gives one point per series; a log axis must still have a range.
+	svg, err := LinePlot{Title: "one", LogX: true, LogY: true, Series: []Series{{Name: "a", XY: plotter.XYs{{X: 13, Y: 1e-17}}}}}.SVG()
+	require.NoError(t, err)
+	assert.Contains(t, svgTexts(t, svg), "a")
+}
+
 func TestLinePlotErrors(t *testing.T) {
 	_, err := LinePlot{Title: "empty"}.SVG()
 	assert.Error(t, err)

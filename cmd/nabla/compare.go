@@ -76,7 +76,7 @@ func setupCompare(fs *flag.FlagSet) func(args []string, stdout, stderr io.Writer
 		if err != nil {
 			return err
 		}
-		ag := reports.NewAgreement(gradients.Compare(net, results), results)
+		ag := reports.NewAgreement(gradients.CompareAt(net, A, b, results), results)
 		ag.Params, ag.Batch, ag.Seed, ag.Skipped = net.NumParams(), *batch, *seed, c.skipped
 		switch *format {
 		case "table":
@@ -235,7 +235,7 @@ func (c *comparison) run(A []float64, b nn.Batch, p progress) ([]gradients.Resul
 		if err != nil {
 			return nil, fmt.Errorf("engine %s: %w", pe.info.Name, err)
 		}
-		results = append(results, gradients.Result{Engine: pe.info.Name, Tolerance: pe.info.Tol(), K: k, Grad: g})
+		results = append(results, gradients.Result{Engine: pe.info.Name, Tolerance: pe.info.Tol(), K: k, Grad: g, Step: pe.info.KinkStep()})
 	}
 	return results, nil
 }

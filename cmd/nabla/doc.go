@@ -30,8 +30,9 @@ Run "nabla help" for the list of commands and "nabla help COMMAND" (or "nabla CO
 
 draws parameters (nn.Network.Init) and a batch (nn.Network.RandomBatch) from the seed,
 computes ∇K with each engine, and holds every pair of engines against each other
-(gradients.Compare): largest absolute and relative error, the worst parameter by name, and a
-verdict from the pair's tolerance. Without --engines it takes every registered engine that
+(gradients.CompareAt): largest absolute and relative error, the worst parameter by name, and a
+verdict from the pair's tolerance; parameters at a ReLU kink within a pair's difference step
+are listed as non-differentiable points ("non_differentiable" in JSON) instead of failing it. Without --engines it takes every registered engine that
 supports the network, leaving out those whose estimated work (cost evaluations × parameters ×
 batch, for finite differences) exceeds --budget; what it leaves out, and why, goes to stderr
 and into the report. Engines named in --engines always run. Progress of slow engines goes to

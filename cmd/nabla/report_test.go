@@ -40,8 +40,10 @@ func TestReportWritesAndRerenders(t *testing.T) {
 	assert.True(t, r.Agreement[0].Agree)
 	assert.Len(t, r.Scaling.Widths, 3)
 	assert.Contains(t, r.Command, "--widths 2,4,8")
-	_, hasSteps := r.Section(reports.SectionSteps)
-	assert.Equal(t, !testing.Short(), hasSteps)
+	for _, id := range []string{reports.SectionSteps, reports.SectionTrajectories, swellSection, mutationSection} {
+		_, ok := r.Section(id)
+		assert.Equal(t, !testing.Short(), ok, id)
+	}
 
 	// --from renders the same report again without measuring.
 	again := t.TempDir()
