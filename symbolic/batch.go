@@ -25,6 +25,7 @@ const (
 	kSum                 // out += Σ A
 	kSumS                // out += s·Σ A
 	kDot                 // out += Σ A·B
+	kDots                // out[oₖ] += Σ A·Bₖ for the (Bₖ, oₖ) pairs at b, count c
 )
 
 // vinstr is one instruction of a BatchProgram. Vector operands index the vector table (the
@@ -395,9 +396,45 @@ func (p *Program) Batch(varying []string, chunk int) (*BatchProgram, error) {
 		s.d = slot
 		freeTerms()
 	}
-	bp.code = make([]vinstr, len(stream))
-	for i, s := range stream {
-		bp.code[i] = s.vinstr
+	// Consecutive dot products with the same first vector (the gradient of a row of weights:
+	// the adjoint of one unit against each input) become one instruction.
+	bp.code = make([]vinstr, 0, len(stream))
+	other := func(s sinstr, shared int32) (int32, bool) { // the operand besides shared
+		switch {
+		case s.kind != kDot:
+			return 0, false
+		case s.a == shared:
+			return s.b, true
+		case s.b == shared:
+			return s.a, true
+		}
+		return 0, false
+	}
+	for i := 0; i < len(stream); {
+		s := stream[i]
+		shared, j := int32(-1), i+1
+		if s.kind == kDot && j < len(stream) {
+			if _, ok := other(stream[j], s.a); ok {
+				shared = s.a
+			} else if _, ok := other(stream[j], s.b); ok {
+				shared = s.b
+			}
+		}
+		if shared < 0 {
+			bp.code = append(bp.code, s.vinstr)
+			i++
+			continue
+		}
+		g := vinstr{kind: kDots, a: shared, b: int32(len(bp.terms))}
+		for ; i < len(stream); i++ {
+			o, ok := other(stream[i], shared)
+			if !ok {
+				break
+			}
+			bp.terms = append(bp.terms, o, stream[i].d)
+			g.c++
+		}
+		bp.code = append(bp.code, g)
 	}
 	bp.u = make([]float64, p.NumRegs())
 	copy(bp.u[nvar:], p.consts)
@@ -472,6 +509,17 @@ func (bp *BatchProgram) run(out []float64, L int) {
 			fmaVVS(v[in.d][:L], v[in.a][:L], v[in.b][:L], u[in.c])
 		case kDot:
 			out[in.d] += dot(v[in.a][:L], v[in.b][:L])
+		case kDots:
+			a, t := v[in.a][:L], bp.terms[in.b:in.b+2*in.c]
+			if L == 1 {
+				for k := 0; k+1 < len(t); k += 2 {
+					out[t[k+1]] += a[0] * v[t[k]][0]
+				}
+				break
+			}
+			for k := 0; k+1 < len(t); k += 2 {
+				out[t[k+1]] += dot(a, v[t[k]][:L])
+			}
 		case kFmaVVV:
 			d := v[in.d][:L]
 			a, b, c := v[in.a][:len(d)], v[in.b][:len(d)], v[in.c][:len(d)]
@@ -651,6 +699,19 @@ func fmaVVS(d, a, b []float64, s float64) {
 // one scaled vector at a time with gonum's assembly kernel. Each row adds its terms in order,
 // as the chain of multiply-adds it replaces did.
 func linComb(d, acc []float64, s0 float64, terms []int32, vecs [][]float64, u []float64) {
+	if len(d) < 8 { // short vectors: row by row, without a call per term
+		for r := range d {
+			a := s0
+			if acc != nil {
+				a = acc[r]
+			}
+			for k := 0; k+1 < len(terms); k += 2 {
+				a += vecs[terms[k]][r] * u[terms[k+1]]
+			}
+			d[r] = a
+		}
+		return
+	}
 	if acc != nil {
 		copy(d, acc)
 	} else {
