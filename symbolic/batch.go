@@ -48,8 +48,9 @@ const DefaultChunk = 128
 // per call. Sum adds every output up over the rows.
 //
 // Compiling for a batch also fuses instructions: a product used only by a sum becomes a
-// multiply-add, and a product used only by an output becomes a dot product; vector registers
-// are reused once their last reader has run. A BatchProgram keeps its buffers between calls
+// multiply-add, a chain of multiply-adds one linear combination, a product used only by an
+// output a dot product (and a run of dot products sharing a vector one instruction); vector
+// registers are reused once their last reader has run. A BatchProgram keeps its buffers between calls
 // and is not safe for concurrent use.
 type BatchProgram struct {
 	p       *Program

@@ -30,7 +30,8 @@
 // a register array, every distinct operation once, evaluated by Eval without allocating.
 // Program.Batch specialises a program for batches of points (structure-of-arrays: each
 // instruction runs across a chunk of rows; work that depends only on uniform variables runs
-// once; products feeding sums or outputs are fused into multiply-adds and dot products).
+// once; chains of multiply-adds become linear combinations and products feeding outputs dot
+// products, evaluated with gonum/floats' assembly kernels).
 //
 // Expressions print as infix with the fewest parentheses (String) and as LaTeX (LaTeX); Parse
 // reads infix back, reporting malformed input as a *ParseError that names the column.
