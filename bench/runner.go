@@ -62,13 +62,14 @@ type Forward struct {
 	Net     string  `json:"net"`
 	Params  int     `json:"params"`
 	Batch   int     `json:"batch"`
-	Ns      float64 `json:"forward_ns"`      // median ns per call
-	Allocs  float64 `json:"allocs"`          // allocations per call
-	Bytes   float64 `json:"bytes"`           // bytes allocated per call
-	GFLOPS  float64 `json:"gflops"`          // ForwardFLOPs / time
-	Repeats int     `json:"repeats"`         // timed repeats behind the median
-	Calls   int     `json:"calls_per_rep"`   // calls per timed repeat
-	Spread  float64 `json:"spread,omitzero"` // (max − min)/median of the repeats
+	Ns      float64 `json:"forward_ns"`              // median ns per call
+	CPUNs   float64 `json:"forward_cpu_ns,omitzero"` // median process CPU ns per call (0: unknown)
+	Allocs  float64 `json:"allocs"`                  // allocations per call
+	Bytes   float64 `json:"bytes"`                   // bytes allocated per call
+	GFLOPS  float64 `json:"gflops"`                  // ForwardFLOPs / time
+	Repeats int     `json:"repeats"`                 // timed repeats behind the median
+	Calls   int     `json:"calls_per_rep"`           // calls per timed repeat
+	Spread  float64 `json:"spread,omitzero"`         // (max − min)/median of the repeats
 }
 
 // Result is the timing of one engine's gradient on a case. A skipped engine has Skipped set
@@ -81,18 +82,24 @@ type Result struct {
 	GradientNs float64 `json:"gradient_ns"` // median ns per gradient
 	ForwardNs  float64 `json:"forward_ns"`  // median ns per reference forward pass on the case
 	Ratio      float64 `json:"ratio"`       // GradientNs / ForwardNs
-	Allocs     float64 `json:"allocs"`      // allocations per gradient after warm-up
-	Bytes      float64 `json:"bytes"`       // bytes allocated per gradient after warm-up
-	GFLOPS     float64 `json:"gflops,omitzero"`
-	CostEvals  int     `json:"cost_evals,omitzero"` // cost evaluations per gradient (finite differences)
-	PrepareNs  float64 `json:"prepare_ns"`          // time of Info.New (compiling, sizing tapes)
-	FirstNs    float64 `json:"first_ns,omitzero"`   // time of the first (warm-up) call
-	Repeats    int     `json:"repeats,omitzero"`
-	Calls      int     `json:"calls_per_rep,omitzero"`
-	Spread     float64 `json:"spread,omitzero"`
-	Skipped    bool    `json:"skipped,omitzero"`
-	Reason     string  `json:"skip_reason,omitempty"`
-	EstimateNs float64 `json:"estimate_ns,omitzero"` // the estimate behind a skip
+	// GradientCPUNs and ForwardCPUNs are the median process CPU time (user and system, all
+	// threads) per call, and CPURatio their quotient: less disturbed than wall time when other
+	// processes share the machine. Zero where the platform does not report CPU time.
+	GradientCPUNs float64 `json:"gradient_cpu_ns,omitzero"`
+	ForwardCPUNs  float64 `json:"forward_cpu_ns,omitzero"`
+	CPURatio      float64 `json:"cpu_ratio,omitzero"`
+	Allocs        float64 `json:"allocs"` // allocations per gradient after warm-up
+	Bytes         float64 `json:"bytes"`  // bytes allocated per gradient after warm-up
+	GFLOPS        float64 `json:"gflops,omitzero"`
+	CostEvals     int     `json:"cost_evals,omitzero"` // cost evaluations per gradient (finite differences)
+	PrepareNs     float64 `json:"prepare_ns"`          // time of Info.New (compiling, sizing tapes)
+	FirstNs       float64 `json:"first_ns,omitzero"`   // time of the first (warm-up) call
+	Repeats       int     `json:"repeats,omitzero"`
+	Calls         int     `json:"calls_per_rep,omitzero"`
+	Spread        float64 `json:"spread,omitzero"`
+	Skipped       bool    `json:"skipped,omitzero"`
+	Reason        string  `json:"skip_reason,omitempty"`
+	EstimateNs    float64 `json:"estimate_ns,omitzero"` // the estimate behind a skip
 }
 
 // Suite is the outcome of Run: the forward timings and every engine × case.
@@ -109,8 +116,8 @@ func Engines() []gradients.Info { return gradients.All() }
 
 // timing is what measure found.
 type timing struct {
-	ns, allocs, bytes, spread float64
-	reps, calls               int
+	ns, cpuNs, allocs, bytes, spread float64
+	reps, calls                      int
 }
 
 // measure times f: calls per repeat grow until a repeat takes MinTime, then Repeats repeats
@@ -134,14 +141,20 @@ func measure(f func(), o Options) timing {
 	}
 	reps := o.repeats()
 	times := make([]float64, reps)
+	cpus := make([]float64, reps)
+	cpuOK := true
 	var before, after runtime.MemStats
 	runtime.ReadMemStats(&before)
 	for r := range times {
+		c0, ok0 := processCPU()
 		start := time.Now()
 		for range n {
 			f()
 		}
 		times[r] = float64(time.Since(start)) / float64(n)
+		c1, ok1 := processCPU()
+		cpus[r] = float64(c1-c0) / float64(n)
+		cpuOK = cpuOK && ok0 && ok1
 	}
 	runtime.ReadMemStats(&after)
 	total := float64(reps * n)
@@ -149,6 +162,7 @@ func measure(f func(), o Options) timing {
 	med := Median(times)
 	t := timing{
 		ns:     med,
+		cpuNs:  Median(cpus),
 		allocs: float64(after.Mallocs-before.Mallocs) / total,
 		bytes:  float64(after.TotalAlloc-before.TotalAlloc) / total,
 		reps:   reps,
@@ -156,6 +170,9 @@ func measure(f func(), o Options) timing {
 	}
 	if med > 0 {
 		t.spread = (times[len(times)-1] - times[0]) / med
+	}
+	if !cpuOK {
+		t.cpuNs = 0
 	}
 	return t
 }
@@ -184,7 +201,7 @@ func MeasureForward(s *Setup, o Options) Forward {
 	t := measure(func() { sinkK = ev.Cost(s.A, s.B) }, o)
 	return Forward{
 		Net: s.Net, Params: s.Network.NumParams(), Batch: s.Batch,
-		Ns: t.ns, Allocs: t.allocs, Bytes: t.bytes, Repeats: t.reps, Calls: t.calls, Spread: t.spread,
+		Ns: t.ns, CPUNs: t.cpuNs, Allocs: t.allocs, Bytes: t.bytes, Repeats: t.reps, Calls: t.calls, Spread: t.spread,
 		GFLOPS: ForwardFLOPs(s.Network, s.Batch) / t.ns,
 	}
 }
@@ -257,7 +274,7 @@ func Prepare(info gradients.Info, s *Setup, forwardNs float64, budget time.Durat
 // MeasureGradient times the engine's gradient on the setup against the forward timing fwd.
 // model (nil for none) is the engine's cost model for Prepare; a measured ratio is added to it.
 func MeasureGradient(info gradients.Info, s *Setup, fwd Forward, o Options, model *CostModel) (Result, error) {
-	r := Result{Engine: info.Name, Net: s.Net, Params: s.Network.NumParams(), Batch: s.Batch, ForwardNs: fwd.Ns}
+	r := Result{Engine: info.Name, Net: s.Net, Params: s.Network.NumParams(), Batch: s.Batch, ForwardNs: fwd.Ns, ForwardCPUNs: fwd.CPUNs}
 	p, err := Prepare(info, s, fwd.Ns, o.BudgetOrDefault(), model)
 	if err != nil {
 		return r, err
@@ -279,7 +296,10 @@ func MeasureGradient(info gradients.Info, s *Setup, fwd Forward, o Options, mode
 	if gerr != nil {
 		return r, fmt.Errorf("engine %s on %s: %w", info.Name, s.Net, gerr)
 	}
-	r.GradientNs, r.Allocs, r.Bytes = t.ns, t.allocs, t.bytes
+	r.GradientNs, r.GradientCPUNs, r.Allocs, r.Bytes = t.ns, t.cpuNs, t.allocs, t.bytes
+	if t.cpuNs > 0 && fwd.CPUNs > 0 {
+		r.CPURatio = t.cpuNs / fwd.CPUNs
+	}
 	r.Repeats, r.Calls, r.Spread = t.reps, t.calls, t.spread
 	if fwd.Ns > 0 {
 		r.Ratio = t.ns / fwd.Ns

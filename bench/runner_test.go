@@ -79,6 +79,11 @@ func TestRunMeasuresAndSkips(t *testing.T) {
 	assert.Equal(t, 14, r.CostEvals)
 	assert.Positive(t, r.GradientNs)
 	assert.InEpsilon(t, r.GradientNs/r.ForwardNs, r.Ratio, 1e-12)
+	if _, ok := processCPU(); ok {
+		assert.Positive(t, r.GradientCPUNs)
+		assert.Positive(t, r.ForwardCPUNs)
+		assert.InEpsilon(t, r.GradientCPUNs/r.ForwardCPUNs, r.CPURatio, 1e-12)
+	}
 	assert.Positive(t, r.GFLOPS)
 	assert.GreaterOrEqual(t, r.Repeats, 3)
 

@@ -82,11 +82,18 @@ func agreementBody(w io.Writer, r *Results) error {
 		aligns("lrrrlrrl"), rows); err != nil {
 		return err
 	}
+	// The pair tables are long (45 pairs for ten engines): each sits in a collapsed block,
+	// opened on a disagreement.
 	for _, a := range r.Agreement {
-		io.WriteString(w, "\n")
+		open := ""
+		if !a.Agree {
+			open = " open"
+		}
+		fmt.Fprintf(w, "\n<details%s><summary>%s (%d parameters): %s</summary>\n\n", open, a.Net, a.Params, a.Summary())
 		if err := a.Markdown(w); err != nil {
 			return err
 		}
+		io.WriteString(w, "\n</details>\n")
 	}
 	return nil
 }

@@ -12,7 +12,7 @@ import (
 func ExampleTimingTable() {
 	results := []bench.Result{
 		{Engine: "backprop", Net: "784-30-10", Params: 23860, Batch: 100, GradientNs: 2.42e6, ForwardNs: 0.95e6,
-			Ratio: 2.42 / 0.95, GFLOPS: 3.9},
+			Ratio: 2.42 / 0.95, CPURatio: 2.5, GFLOPS: 3.9},
 		{Engine: "numeric-central", Net: "784-30-10", Params: 23860, Batch: 100, Skipped: true,
 			Reason: "estimated 45.3s per gradient (47721 cost evaluations × forward 950µs) exceeds the budget of 1s"},
 	}
@@ -20,9 +20,9 @@ func ExampleTimingTable() {
 		panic(err)
 	}
 	// Output:
-	// | engine   | net       | batch | params | gradient | forward | grad/fwd | allocs/op | B/op | GFLOP/s | cost evals |
-	// |:---------|:----------|------:|-------:|---------:|--------:|---------:|----------:|-----:|--------:|-----------:|
-	// | backprop | 784-30-10 |   100 |  23860 |   2.42ms |   950µs |    2.55× |         0 |    0 |   3.900 |          — |
+	// | engine   | net       | batch | params | gradient | forward | grad/fwd | CPU grad/fwd | allocs/op | B/op | GFLOP/s | cost evals |
+	// |:---------|:----------|------:|-------:|---------:|--------:|---------:|-------------:|----------:|-----:|--------:|-----------:|
+	// | backprop | 784-30-10 |   100 |  23860 |   2.42ms |   950µs |    2.55× |        2.50× |         0 |    0 |   3.900 |          — |
 	//
 	// Skipped (never silently):
 	//

@@ -115,9 +115,10 @@ func headlineBody(w io.Writer, r *Results) error {
 }
 
 func timingsBody(w io.Writer, r *Results) error {
-	io.WriteString(w, "Per engine and case: median of the timed repeats, allocations and bytes per gradient "+
-		"after warm-up, and GFLOP/s counted as backpropagation's dense products (for finite differences, "+
-		"cost evaluations × the forward pass's).\n\n")
+	io.WriteString(w, "Per engine and case: median of the timed repeats; grad/fwd in wall time and in process "+
+		"CPU time (user and system, all threads), the latter less disturbed by other processes on a shared "+
+		"machine; allocations and bytes per gradient after warm-up; GFLOP/s counted as backpropagation's "+
+		"dense products (for finite differences, cost evaluations × the forward pass's).\n\n")
 	if err := TimingTable(w, Markdown, r.Benchmarks); err != nil {
 		return err
 	}

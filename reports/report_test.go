@@ -21,7 +21,7 @@ import (
 
 // fixture is testdata/report_results.json: the results of a real quick run (nabla report
 // --quick --nets "2-3-1@4,4-8-3:tanh,sigmoid@8,64-32-10@8" --engines
-// backprop,autodiff-reverse,autodiff-forward,numeric-central,symbolic --budget 20ms), kept
+// backprop,autodiff-reverse,autodiff-forward,numeric-central,symbolic --budget 20ms --no-extras), kept
 // fixed so that its rendering can be compared byte for byte.
 func fixture(t *testing.T) *Results {
 	t.Helper()

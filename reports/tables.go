@@ -110,8 +110,9 @@ func fmtExp(e float64) string {
 	return strconv.FormatFloat(e, 'f', 2, 64)
 }
 
-// TimingTable writes one row per engine and case: gradient time, forward time, their ratio,
-// allocations and bytes per gradient, GFLOP/s and cost evaluations. Skipped engines are
+// TimingTable writes one row per engine and case: gradient time, forward time, their ratio (of
+// wall times, and of process CPU times: "—" where unknown), allocations and bytes per gradient,
+// GFLOP/s and cost evaluations. Skipped engines are
 // listed below the table with their reasons.
 func TimingTable(w io.Writer, f Format, results []bench.Result) error {
 	var rows [][]string
@@ -126,11 +127,11 @@ func TimingTable(w io.Writer, f Format, results []bench.Result) error {
 			evals = strconv.Itoa(r.CostEvals)
 		}
 		rows = append(rows, []string{r.Engine, r.Net, strconv.Itoa(r.Batch), strconv.Itoa(r.Params),
-			bench.FormatNs(r.GradientNs), bench.FormatNs(r.ForwardNs), fmtRatio(r.Ratio),
+			bench.FormatNs(r.GradientNs), bench.FormatNs(r.ForwardNs), fmtRatio(r.Ratio), fmtRatio(r.CPURatio),
 			fmtCount(r.Allocs), fmtCount(r.Bytes), fmtGFLOPS(r.GFLOPS), evals})
 	}
-	if err := labTable(w, f, []string{"engine", "net", "batch", "params", "gradient", "forward", "grad/fwd", "allocs/op", "B/op", "GFLOP/s", "cost evals"},
-		aligns("llrrrrrrrrr"), rows); err != nil {
+	if err := labTable(w, f, []string{"engine", "net", "batch", "params", "gradient", "forward", "grad/fwd", "CPU grad/fwd", "allocs/op", "B/op", "GFLOP/s", "cost evals"},
+		aligns("llrrrrrrrrrr"), rows); err != nil {
 		return err
 	}
 	return skipList(w, f, skipped)
