@@ -124,7 +124,11 @@ func writeDerive(w io.Writer, net *nn.Network, out deriveOutput, latex bool) err
 	} else {
 		fmt.Fprintf(w, "K = Σₖ (zₖ − zbar[k])² for one training pair of %s, inputs x[i]; shared sub-expressions as t1, t2, …\n\n", net)
 		for _, t := range out.Intermediates {
-			fmt.Fprintf(w, "%s = %s\n", t.Name, t.Expr)
+			name := t.Name
+			if latex {
+				name = "t_{" + strings.TrimPrefix(name, "t") + "}"
+			}
+			fmt.Fprintf(w, "%s = %s\n", name, t.Expr)
 		}
 		fmt.Fprintf(w, "K = %s\n", out.Cost)
 		d := "∂K/∂"
@@ -133,7 +137,7 @@ func writeDerive(w io.Writer, net *nn.Network, out deriveOutput, latex bool) err
 		}
 		for _, g := range out.Derivatives {
 			if latex {
-				fmt.Fprintf(w, "%s%s} = %s\n", d, g.Name, g.Expr)
+				fmt.Fprintf(w, "%s%s} = %s\n", d, symbolic.LaTeX(&symbolic.Var{Name: g.Name}), g.Expr)
 			} else {
 				fmt.Fprintf(w, "%s%s = %s\n", d, g.Name, g.Expr)
 			}

@@ -41,7 +41,7 @@ func TestDeriveTable(t *testing.T) {
 	}
 	code, out, stderr = runSymbolicCLI("derive", "--net", "2-1", "--latex", "--examples=false", "--naive-budget", "-1")
 	require.Equal(t, 0, code, stderr)
-	assert.Contains(t, out, `\frac{\partial K}{\partial W1[1,1]} = x_{1} \cdot`)
+	assert.Contains(t, out, `\frac{\partial K}{\partial W^{(1)}_{1,1}} = x_{1} \cdot`)
 	code, out, stderr = runSymbolicCLI("derive", "--net", "16-16-4", "--examples=false", "--format", "markdown", "--naive-budget", "-1")
 	require.Equal(t, 0, code, stderr)
 	assert.True(t, strings.HasPrefix(out, "| function |"), out)
