@@ -70,6 +70,7 @@ func Sections() []Section {
 func builtinSections() []Section {
 	return []Section{
 		{ID: "engines", Title: "Engines", Order: 10, Body: enginesBody},
+		summarySection(),
 		{ID: "headline", Title: "Gradient time and its ratio to the forward pass", Order: 20,
 			Has: func(r *Results) bool { return len(r.Benchmarks) > 0 }, Body: headlineBody},
 		{ID: "scaling", Title: "Scaling with the parameter count", Order: 30,

@@ -1,0 +1,100 @@
+package reports
+
+import (
+	"fmt"
+	"io"
+	"slices"
+	"strings"
+
+	"nabla/bench"
+)
+
+func summarySection() Section {
+	return Section{ID: "summary", Title: "Summary", Order: 15,
+		Has:  func(r *Results) bool { return len(r.Benchmarks) > 0 || len(r.Agreement) > 0 },
+		Body: summaryBody}
+}
+
+// summaryBody states the report's findings in a few lines, each computed from the results.
+func summaryBody(w io.Writer, r *Results) error {
+	var lines []string
+	if len(r.Agreement) > 0 {
+		pairs, bad := 0, 0
+		var worst []string
+		for _, a := range r.Agreement {
+			pairs += len(a.Pairs)
+			for _, p := range a.Disagreeing() {
+				bad++
+				worst = append(worst, fmt.Sprintf("%s vs %s on %s", p.A, p.B, a.Net))
+			}
+		}
+		if bad == 0 {
+			lines = append(lines, fmt.Sprintf("**Agreement:** every pair of engines agrees within its tolerance on all %d networks (%d pairs).", len(r.Agreement), pairs))
+		} else {
+			lines = append(lines, fmt.Sprintf("**Agreement:** %d of %d pairs DISAGREE: %s.", bad, pairs, strings.Join(worst, "; ")))
+		}
+	}
+	if c, ok := largestCase(r.Benchmarks); ok {
+		var ran []bench.Result
+		for _, b := range r.Benchmarks {
+			if b.Net == c.Net && b.Batch == c.Batch && !b.Skipped {
+				ran = append(ran, b)
+			}
+		}
+		if len(ran) > 0 {
+			slices.SortStableFunc(ran, func(a, b bench.Result) int {
+				switch {
+				case a.GradientNs < b.GradientNs:
+					return -1
+				case a.GradientNs > b.GradientNs:
+					return 1
+				}
+				return 0
+			})
+			var parts []string
+			for _, b := range ran {
+				parts = append(parts, fmt.Sprintf("%s %s", b.Engine, fmtRatio(b.Ratio)))
+			}
+			lines = append(lines, fmt.Sprintf("**Largest case, %s (%d parameters):** gradient time over forward time, fastest first: %s.",
+				caseLabel(c.Net, c.Batch), ran[0].Params, strings.Join(parts, ", ")))
+		}
+	}
+	skipped := 0
+	for _, b := range r.Benchmarks {
+		if b.Skipped {
+			skipped++
+		}
+	}
+	if skipped > 0 {
+		lines = append(lines, fmt.Sprintf("**Skipped:** %d of %d engine × case timings, over the budget of %s per gradient or unsupported (each with its reason under [Timings in detail](#timings)).",
+			skipped, len(r.Benchmarks), bench.FormatNs(r.BudgetNs)))
+	}
+	if r.Scaling != nil && len(r.Scaling.Fits) > 0 {
+		var parts []string
+		for _, f := range r.Scaling.Fits {
+			if f.Engine != "forward" {
+				parts = append(parts, fmt.Sprintf("%s %s", f.Engine, fmtExp(f.RatioExponent)))
+			}
+		}
+		lines = append(lines, fmt.Sprintf("**Scaling:** grad/fwd grows as params^k with k = %s (0 is a constant number of forward passes, 1 one pass per parameter).",
+			strings.Join(parts, ", ")))
+	}
+	for _, l := range lines {
+		if _, err := fmt.Fprintf(w, "- %s\n", l); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// largestCase returns the benchmark case with the most work (parameters × batch).
+func largestCase(results []bench.Result) (bench.Case, bool) {
+	var best bench.Case
+	work := -1
+	for _, b := range results {
+		if w := b.Params * b.Batch; w > work {
+			best, work = bench.Case{Net: b.Net, Batch: b.Batch}, w
+		}
+	}
+	return best, work >= 0
+}
