@@ -19,7 +19,7 @@ var (
 
 var (
 	sink     float64
-	fwdCache sync.Map // Case → forward ns
+	fwdCache sync.Map // Case → Forward
 )
 
 func mustSetup(b *testing.B, c Case) *Setup {
@@ -31,14 +31,14 @@ func mustSetup(b *testing.B, c Case) *Setup {
 	return s
 }
 
-// forwardNs is the reference forward time of a case, measured once per test binary run.
-func forwardNs(s *Setup) float64 {
+// forward is the reference forward timing of a case, measured once per test binary run.
+func forward(s *Setup) Forward {
 	if v, ok := fwdCache.Load(s.Case); ok {
-		return v.(float64)
+		return v.(Forward)
 	}
 	f := MeasureForward(s, Options{MinTime: 2 * time.Millisecond, Repeats: 3})
-	fwdCache.Store(s.Case, f.Ns)
-	return f.Ns
+	fwdCache.Store(s.Case, f)
+	return f
 }
 
 // BenchmarkForward times the reference forward pass and cost, nn.Evaluator.Cost, on every
@@ -73,7 +73,8 @@ func BenchmarkGradient(b *testing.B) {
 
 func benchGradient(b *testing.B, info gradients.Info, c Case) {
 	s := mustSetup(b, c)
-	fwd := forwardNs(s)
+	f := forward(s)
+	fwd := f.Ns
 	p, err := Prepare(info, s, fwd, *budgetFlag, costModel(b, info))
 	if err != nil {
 		b.Fatal(err)
@@ -86,6 +87,7 @@ func benchGradient(b *testing.B, info gradients.Info, c Case) {
 	}
 	dst := make([]float64, s.Network.NumParams())
 	b.ReportAllocs()
+	cpu0, cpuOK := processCPU()
 	for b.Loop() {
 		_, k, err := p.Engine.Gradient(dst, s.A, s.B)
 		if err != nil {
@@ -95,6 +97,14 @@ func benchGradient(b *testing.B, info gradients.Info, c Case) {
 	}
 	ns := float64(b.Elapsed().Nanoseconds()) / float64(b.N)
 	b.ReportMetric(ns/fwd, "grad/fwd")
+	// Process CPU time is less disturbed than wall time when other processes share the
+	// machine. It includes the framework's own work and is counted in microseconds, so it is
+	// reported only when the loop used enough of it (not for -benchtime=1x on small nets).
+	if cpu1, ok := processCPU(); cpuOK && ok && f.CPUNs > 0 && cpu1-cpu0 >= 20*time.Millisecond {
+		cpu := float64(cpu1-cpu0) / float64(b.N)
+		b.ReportMetric(cpu, "cpu-ns/op")
+		b.ReportMetric(cpu/f.CPUNs, "cpu-grad/fwd")
+	}
 	if g := GFLOPS(info, s.Network, s.Batch, p.CostEvals, ns); g > 0 {
 		b.ReportMetric(g, "GFLOP/s")
 	}
