@@ -10,6 +10,7 @@ import (
 type Excluded struct {
 	Engine string `json:"engine"`
 	Reason string `json:"reason"`
+	Failed bool   `json:"failed,omitzero"` // the engine returned an error (Reason holds it)
 }
 
 // Agreement is the cross-check of the engines on one case: every pair of the engines that ran,
@@ -46,7 +47,7 @@ func CrossCheck(engines []gradients.Info, c Case, skip map[string]string, seed u
 	var results []gradients.Result
 	for _, info := range engines {
 		if reason, ok := skip[info.Name]; ok {
-			a.Excluded = append(a.Excluded, Excluded{info.Name, reason})
+			a.Excluded = append(a.Excluded, Excluded{Engine: info.Name, Reason: reason})
 			continue
 		}
 		if fwd == 0 {
@@ -54,10 +55,11 @@ func CrossCheck(engines []gradients.Info, c Case, skip map[string]string, seed u
 		}
 		p, err := Prepare(info, s, fwd, budget, models[info.Name])
 		if err != nil {
-			return a, err
+			a.Excluded = append(a.Excluded, Excluded{Engine: info.Name, Reason: "error: " + err.Error(), Failed: true})
+			continue
 		}
 		if p.Skip != "" {
-			a.Excluded = append(a.Excluded, Excluded{info.Name, p.Skip})
+			a.Excluded = append(a.Excluded, Excluded{Engine: info.Name, Reason: p.Skip})
 			continue
 		}
 		a.Engines = append(a.Engines, info.Name)

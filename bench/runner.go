@@ -98,8 +98,11 @@ type Result struct {
 	Calls         int     `json:"calls_per_rep,omitzero"`
 	Spread        float64 `json:"spread,omitzero"`
 	Skipped       bool    `json:"skipped,omitzero"`
-	Reason        string  `json:"skip_reason,omitempty"`
-	EstimateNs    float64 `json:"estimate_ns,omitzero"` // the estimate behind a skip
+	// Failed marks a skip because the engine returned an error (not ErrUnsupported) on the
+	// case; Reason holds the error.
+	Failed     bool    `json:"failed,omitzero"`
+	Reason     string  `json:"skip_reason,omitempty"`
+	EstimateNs float64 `json:"estimate_ns,omitzero"` // the estimate behind a skip
 }
 
 // Suite is the outcome of Run: the forward timings and every engine × case.
@@ -330,14 +333,16 @@ func GFLOPS(info gradients.Info, net *nn.Network, batch, costEvals int, ns float
 // Run measures the forward pass and every engine's gradient on every case. Engines too slow
 // for the budget are recorded as skipped, with the reason: each engine's cost model starts
 // with Probe and learns from every case measured, so cases are best given from small to large.
-// An engine error stops the run.
+// An engine that returns an error on a case is recorded as failed there (Result.Failed, the
+// error in Reason) and the run goes on; only an unusable case stops it.
 func Run(engines []gradients.Info, cases []Case, o Options) (Suite, error) {
 	models := map[string]*CostModel{}
 	s := Suite{Models: models}
 	for _, info := range engines {
 		m, err := Probe(info, o.Seed)
 		if err != nil {
-			return s, err
+			// The engine fails on the small probe networks; its failures show case by case.
+			m = &CostModel{Engine: info.Name}
 		}
 		models[info.Name] = m
 	}
@@ -352,10 +357,12 @@ func Run(engines []gradients.Info, cases []Case, o Options) (Suite, error) {
 		for _, info := range engines {
 			r, err := MeasureGradient(info, setup, fwd, o, models[info.Name])
 			if err != nil {
-				return s, err
+				r.Skipped, r.Failed, r.Reason = true, true, "error: "+err.Error()
 			}
 			s.Gradient = append(s.Gradient, r)
-			if r.Skipped {
+			if r.Failed {
+				o.progress("bench %-28s %-20s FAILED: %s", c, info.Name, r.Reason)
+			} else if r.Skipped {
 				o.progress("bench %-28s %-20s skipped: %s", c, info.Name, r.Reason)
 			} else {
 				o.progress("bench %-28s %-20s %s (%.1f× forward)", c, info.Name, FormatNs(r.GradientNs), r.Ratio)

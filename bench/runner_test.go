@@ -120,6 +120,24 @@ func TestPrepareSkipsByEstimate(t *testing.T) {
 	})
 }
 
+func TestRunAndCrossCheckRecordFailures(t *testing.T) {
+	boom := gradients.Info{Name: "test-boom", New: func(*nn.Network) (gradients.Engine, error) { return nil, errors.New("boom") }}
+	s, err := Run([]gradients.Info{fdInfo, boom}, []Case{{"2-3-1", 2}}, fast)
+	require.NoError(t, err, "a failing engine does not stop the run")
+	require.Len(t, s.Gradient, 2)
+	assert.False(t, s.Gradient[0].Failed)
+	assert.True(t, s.Gradient[1].Failed)
+	assert.True(t, s.Gradient[1].Skipped)
+	assert.Contains(t, s.Gradient[1].Reason, "boom")
+
+	a, err := CrossCheck([]gradients.Info{fdInfo, boom}, Case{"2-3-1", 2}, nil, 1, time.Second, nil)
+	require.NoError(t, err)
+	assert.Equal(t, []string{"test-fd"}, a.Engines)
+	require.Len(t, a.Excluded, 1)
+	assert.True(t, a.Excluded[0].Failed)
+	assert.Contains(t, a.Excluded[0].Reason, "boom")
+}
+
 func TestPrepareReturnsEngineErrors(t *testing.T) {
 	s, err := NewSetup(Case{"2-3-1", 2}, 1)
 	require.NoError(t, err)
@@ -273,7 +291,7 @@ func TestCrossCheck(t *testing.T) {
 		map[string]string{"test-plain": "too slow"}, 1, time.Second, nil)
 	require.NoError(t, err)
 	assert.Equal(t, []string{"test-fd", "test-central"}, a.Engines)
-	assert.Equal(t, []Excluded{{"test-plain", "too slow"}}, a.Excluded)
+	assert.Equal(t, []Excluded{{Engine: "test-plain", Reason: "too slow"}}, a.Excluded)
 	require.Len(t, a.Report.Pairs, 1)
 	assert.True(t, a.Report.Agree, "%+v", a.Report.Pairs[0])
 	require.Len(t, a.Results, 2)

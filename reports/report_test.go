@@ -248,3 +248,21 @@ func TestLabSections(t *testing.T) {
 	texts := svgTexts(t, out.Figures[0].SVG)
 	assert.Contains(t, texts, "central")
 }
+
+func TestProblems(t *testing.T) {
+	r := fixture(t)
+	assert.Empty(t, r.Problems(), "the fixture is a clean run")
+
+	r.Benchmarks[1].Skipped, r.Benchmarks[1].Failed, r.Benchmarks[1].Reason = true, true, "error: boom"
+	r.Agreement[0].Pairs[0].Agree = false
+	r.Agreement[0].Agree = false
+	probs := r.Problems()
+	require.Len(t, probs, 2)
+	assert.Equal(t, "engine "+r.Benchmarks[1].Engine+" failed on 2-3-1 ×4", probs[0])
+	assert.Contains(t, probs[1], r.Agreement[0].Pairs[0].A+" and "+r.Agreement[0].Pairs[0].B+" disagree on 2-3-1")
+
+	out, err := Render(r, Sections())
+	require.NoError(t, err)
+	assert.Contains(t, string(out.Markdown), "- **Problems:** engine "+r.Benchmarks[1].Engine+" failed")
+	assert.Contains(t, string(out.Markdown), "<details open>", "a disagreeing network's pairs are shown open")
+}

@@ -79,6 +79,9 @@ func summaryBody(w io.Writer, r *Results) error {
 		lines = append(lines, fmt.Sprintf("**Scaling:** grad/fwd grows as params^k with k = %s (0 is a constant number of forward passes, 1 one pass per parameter).",
 			strings.Join(parts, ", ")))
 	}
+	if probs := r.Problems(); len(probs) > 0 {
+		lines = append([]string{"**Problems:** " + strings.Join(probs, "; ") + "."}, lines...)
+	}
 	for _, l := range lines {
 		if _, err := fmt.Fprintf(w, "- %s\n", l); err != nil {
 			return err
@@ -97,4 +100,40 @@ func largestCase(results []bench.Result) (bench.Case, bool) {
 		}
 	}
 	return best, work >= 0
+}
+
+// Problems lists what a reader must not miss: engines that failed (returned an error) on a
+// benchmark case or in a cross-check, and cross-checked pairs that disagree. It is empty for
+// a clean run; nabla report exits with status 1 when it is not.
+func (r *Results) Problems() []string {
+	var probs []string
+	failed := map[string][]string{}
+	var order []string
+	note := func(engine, where string) {
+		if failed[engine] == nil {
+			order = append(order, engine)
+		}
+		failed[engine] = append(failed[engine], where)
+	}
+	for _, b := range r.Benchmarks {
+		if b.Failed {
+			note(b.Engine, caseLabel(b.Net, b.Batch))
+		}
+	}
+	for _, a := range r.Agreement {
+		for _, sk := range a.Skipped {
+			if strings.HasPrefix(sk.Reason, "error: ") {
+				note(sk.Name, "cross-check on "+a.Net)
+			}
+		}
+	}
+	for _, e := range order {
+		probs = append(probs, fmt.Sprintf("engine %s failed on %s", e, strings.Join(failed[e], ", ")))
+	}
+	for _, a := range r.Agreement {
+		for _, p := range a.Disagreeing() {
+			probs = append(probs, fmt.Sprintf("%s and %s disagree on %s (max rel err %s > tolerance %s)", p.A, p.B, a.Net, fmtErr(p.MaxRelErr), fmtErr(p.Tolerance)))
+		}
+	}
+	return probs
 }

@@ -125,6 +125,9 @@ func setupReport(fs *flag.FlagSet) func(args []string, stdout, stderr io.Writer)
 		for _, p := range paths {
 			fmt.Fprintln(stdout, p)
 		}
+		if probs := r.Problems(); len(probs) > 0 {
+			return &exitError{code: 1, msg: fmt.Sprintf("report written to %s, but: %s", *out, strings.Join(probs, "; "))}
+		}
 		return nil
 	}
 }

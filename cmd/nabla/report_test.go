@@ -92,3 +92,23 @@ func TestBenchPrintsTimingTable(t *testing.T) {
 	assert.Contains(t, out, "| numeric-forward")
 	assert.Contains(t, stderr.String(), "forward", "progress goes to stderr")
 }
+
+func TestReportExitsOneOnProblems(t *testing.T) {
+	r, err := reports.ReadFile(filepath.Join("..", "..", "reports", "testdata", "report_results.json"))
+	require.NoError(t, err)
+	r.Agreement[0].Pairs[0].Agree = false
+	r.Agreement[0].Agree = false
+	dir := t.TempDir()
+	in := filepath.Join(dir, "in.json")
+	var b bytes.Buffer
+	require.NoError(t, r.WriteJSON(&b))
+	require.NoError(t, os.WriteFile(in, b.Bytes(), 0o644))
+
+	var stdout, stderr bytes.Buffer
+	out := filepath.Join(dir, "out")
+	code := run([]string{"report", "--from", in, "--out", out}, &stdout, &stderr)
+	assert.Equal(t, 1, code)
+	assert.Contains(t, stderr.String(), "disagree on 2-3-1")
+	_, err = os.Stat(filepath.Join(out, "REPORT.md"))
+	assert.NoError(t, err, "the report is written all the same")
+}
