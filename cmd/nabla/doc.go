@@ -77,11 +77,12 @@ w = 8 … 512) and writes REPORT.md, results.json (every figure) and the SVG plo
 Engines whose estimated time per gradient exceeds --budget are skipped with the estimate
 stated. Progress goes to stderr. --quick takes well under a minute on 2 cores, the default a
 few minutes. --from renders a report again from its results.json without measuring.
+The report is written even when an engine fails or a pair disagrees; the exit status is then 1.
 nabla bench runs the same benchmarks and prints the timing table alone.
 
 # Exit status
 
-0 when the command ran and (for compare) every pair agrees; 1 when it failed or found a
+0 when the command ran and (for compare and report) every pair agrees; 1 when it failed or found a
 disagreement, with one line "nabla COMMAND: …" on stderr; 2 for a usage error (an unknown
 command or flag, a bad flag value).
 */
