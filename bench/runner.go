@@ -59,17 +59,21 @@ func (o Options) progress(format string, args ...any) {
 
 // Forward is the timing of the reference forward pass and cost (nn.Evaluator.Cost) on a case.
 type Forward struct {
-	Net     string  `json:"net"`
-	Params  int     `json:"params"`
-	Batch   int     `json:"batch"`
-	Ns      float64 `json:"forward_ns"`              // median ns per call
-	CPUNs   float64 `json:"forward_cpu_ns,omitzero"` // median process CPU ns per call (0: unknown)
-	Allocs  float64 `json:"allocs"`                  // allocations per call
-	Bytes   float64 `json:"bytes"`                   // bytes allocated per call
-	GFLOPS  float64 `json:"gflops"`                  // ForwardFLOPs / time
-	Repeats int     `json:"repeats"`                 // timed repeats behind the median
-	Calls   int     `json:"calls_per_rep"`           // calls per timed repeat
-	Spread  float64 `json:"spread,omitzero"`         // (max − min)/median of the repeats
+	Net    string  `json:"net"`
+	Params int     `json:"params"`
+	Batch  int     `json:"batch"`
+	Ns     float64 `json:"forward_ns"`              // median ns per call
+	CPUNs  float64 `json:"forward_cpu_ns,omitzero"` // median process CPU ns per call (0: unknown)
+	// CheckNs is the median time of the validation every engine runs first (nn.Network.Check:
+	// a scan of A and the batch for NaN and ±Inf), which at one pair costs about as much as
+	// the forward pass itself.
+	CheckNs float64 `json:"check_ns,omitzero"`
+	Allocs  float64 `json:"allocs"`          // allocations per call
+	Bytes   float64 `json:"bytes"`           // bytes allocated per call
+	GFLOPS  float64 `json:"gflops"`          // ForwardFLOPs / time
+	Repeats int     `json:"repeats"`         // timed repeats behind the median
+	Calls   int     `json:"calls_per_rep"`   // calls per timed repeat
+	Spread  float64 `json:"spread,omitzero"` // (max − min)/median of the repeats
 }
 
 // Result is the timing of one engine's gradient on a case. A skipped engine has Skipped set
@@ -202,8 +206,14 @@ func MeasureForward(s *Setup, o Options) Forward {
 	ev := nn.NewEvaluator(s.Network)
 	sinkK = ev.Cost(s.A, s.B) // warm-up: sizes the buffers
 	t := measure(func() { sinkK = ev.Cost(s.A, s.B) }, o)
+	var checkErr error
+	ct := measure(func() { checkErr = s.Network.Check(s.A, s.B) }, Options{MinTime: o.minTime() / 4, Repeats: o.repeats()})
+	if checkErr != nil {
+		ct.ns = 0 // a setup that does not validate is the caller's error; leave the figure out
+	}
 	return Forward{
-		Net: s.Net, Params: s.Network.NumParams(), Batch: s.Batch,
+		CheckNs: ct.ns,
+		Net:     s.Net, Params: s.Network.NumParams(), Batch: s.Batch,
 		Ns: t.ns, CPUNs: t.cpuNs, Allocs: t.allocs, Bytes: t.bytes, Repeats: t.reps, Calls: t.calls, Spread: t.spread,
 		GFLOPS: ForwardFLOPs(s.Network, s.Batch) / t.ns,
 	}

@@ -123,7 +123,9 @@ func timingsBody(w io.Writer, r *Results) error {
 	if err := TimingTable(w, Markdown, r.Benchmarks); err != nil {
 		return err
 	}
-	io.WriteString(w, "\nThe reference forward pass and cost:\n\n")
+	io.WriteString(w, "\nThe reference forward pass and cost, and the validation of A and the batch "+
+		"(nn.Network.Check) that every engine runs before its gradient: where the two are comparable (one pair, "+
+		"many parameters), every engine's grad/fwd ratio carries the validation too.\n\n")
 	return ForwardTable(w, Markdown, r.Forward)
 }
 

@@ -206,14 +206,19 @@ func RatioMatrix(w io.Writer, f Format, engines []string, results []bench.Result
 	return labTable(w, f, header, aligns("l"+strings.Repeat("r", len(cases))), rows)
 }
 
-// ForwardTable writes the reference forward-pass timings.
+// ForwardTable writes the reference forward-pass timings, with the time of the validation
+// (nn.Network.Check) that every engine's gradient includes.
 func ForwardTable(w io.Writer, f Format, fwd []bench.Forward) error {
 	var rows [][]string
 	for _, x := range fwd {
+		check := "—"
+		if x.CheckNs > 0 {
+			check = bench.FormatNs(x.CheckNs)
+		}
 		rows = append(rows, []string{x.Net, strconv.Itoa(x.Batch), strconv.Itoa(x.Params),
-			bench.FormatNs(x.Ns), fmtCount(x.Allocs), fmtGFLOPS(x.GFLOPS)})
+			bench.FormatNs(x.Ns), fmtCount(x.Allocs), fmtGFLOPS(x.GFLOPS), check})
 	}
-	return labTable(w, f, []string{"net", "batch", "params", "forward", "allocs/op", "GFLOP/s"}, aligns("lrrrrr"), rows)
+	return labTable(w, f, []string{"net", "batch", "params", "forward", "allocs/op", "GFLOP/s", "validation (Check)"}, aligns("lrrrrrr"), rows)
 }
 
 // FitTable writes the fitted scaling exponents, one row per engine.
