@@ -79,19 +79,28 @@ func (n *Network) CheckParams(A []float64) error {
 
 // firstNonFinite returns the index of the first NaN or ±Inf in x, or -1. It runs on every
 // gradient call, so it scans with one subtraction per entry (v − v is 0 for every finite v and
-// NaN otherwise), four entries at a time, and looks for the index only when the scan fails.
+// NaN otherwise), eight entries at a time, and looks for the index only when the scan fails.
 func firstNonFinite(x []float64) int {
-	var s0, s1, s2, s3 float64
+	var s0, s1, s2, s3, s4, s5, s6, s7 float64
 	i := 0
-	for ; i+4 <= len(x); i += 4 {
-		s0 += x[i] - x[i]
-		s1 += x[i+1] - x[i+1]
-		s2 += x[i+2] - x[i+2]
-		s3 += x[i+3] - x[i+3]
+	for ; i+8 <= len(x); i += 8 {
+		v := x[i : i+8 : i+8]
+		s0 += v[0] - v[0]
+		s1 += v[1] - v[1]
+		s2 += v[2] - v[2]
+		s3 += v[3] - v[3]
+		s4 += v[4] - v[4]
+		s5 += v[5] - v[5]
+		s6 += v[6] - v[6]
+		s7 += v[7] - v[7]
 	}
 	for ; i < len(x); i++ {
 		s0 += x[i] - x[i]
 	}
+	s0 += s4
+	s1 += s5
+	s2 += s6
+	s3 += s7
 	if s0+s1+s2+s3 == 0 {
 		return -1
 	}
