@@ -8,8 +8,6 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/olekukonko/tablewriter"
-	"github.com/olekukonko/tablewriter/renderer"
 	"github.com/olekukonko/tablewriter/tw"
 
 	"nabla/gradients"
@@ -161,39 +159,17 @@ func (a Agreement) render(w io.Writer, md bool) error {
 	return err
 }
 
-// writeTable renders one table with tablewriter, boxed for the terminal or as Markdown.
+// writeTable renders one table, boxed for the terminal or as Markdown (see labTable).
 func writeTable(w io.Writer, md bool, header []string, align tw.Alignment, rows [][]string) error {
-	var r tw.Renderer = renderer.NewBlueprint()
+	f := Terminal
 	if md {
-		r = renderer.NewMarkdown()
-		for i := range header {
-			header[i] = mdEscape(header[i])
-		}
-		for _, row := range rows {
-			for i := range row {
-				row[i] = mdEscape(row[i])
-			}
-		}
+		f = Markdown
 	}
-	t := tablewriter.NewTable(w,
-		tablewriter.WithRenderer(r),
-		tablewriter.WithHeaderAutoFormat(tw.Off),
-		tablewriter.WithAlignment(align),
-	)
-	t.Header(header)
-	if err := t.Bulk(rows); err != nil {
-		return fmt.Errorf("reports: table: %w", err)
-	}
-	if err := t.Render(); err != nil {
-		return fmt.Errorf("reports: table: %w", err)
-	}
-	return nil
+	return labTable(w, f, header, align, rows)
 }
 
 // mdEscape keeps text from breaking a Markdown table or turning into markup.
-func mdEscape(s string) string {
-	return strings.NewReplacer("|", `\|`, "*", `\*`, "_", `\_`).Replace(s)
-}
+func mdEscape(s string) string { return mdReplacer.Replace(s) }
 
 // fmtErr prints an error or tolerance with three significant digits.
 func fmtErr(v float64) string { return strconv.FormatFloat(v, 'e', 2, 64) }
