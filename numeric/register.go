@@ -1,6 +1,8 @@
 package numeric
 
 import (
+	"math"
+
 	"nabla/gradients"
 	"nabla/nn"
 )
@@ -55,7 +57,11 @@ func init() {
 			Name:        r.name,
 			Description: r.desc,
 			Tolerance:   r.tol,
-			Step:        r.reach,
+			// The engine retries a quotient whose stencil crossed a ReLU kink with ever smaller
+			// steps (MaxKinkRetries times by 4), so only a kink closer than the last of them can
+			// still be inside a quotient it returns: that is the reach the cross-check's kink
+			// detector should assume (gradients.Info.Step).
+			Step: r.reach / math.Pow(4, MaxKinkRetries),
 			New: func(net *nn.Network) (gradients.Engine, error) {
 				e, err := New(net, &s)
 				if err != nil {
