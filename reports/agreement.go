@@ -154,6 +154,18 @@ func (a Agreement) render(w io.Writer, md bool) error {
 			}
 		}
 	}
+	for _, p := range a.Pairs {
+		if len(p.NonDifferentiable) == 0 {
+			continue
+		}
+		line := fmt.Sprintf("%s vs %s: %d parameters set aside as non-differentiable points (a ReLU kink within the difference step): %s",
+			p.A, p.B, len(p.NonDifferentiable), strings.Join(p.NonDifferentiable, ", "))
+		if md {
+			fmt.Fprintf(&b, "\n- %s\n", mdEscape(line))
+		} else {
+			fmt.Fprintf(&b, "\n%s\n", line)
+		}
+	}
 	fmt.Fprintf(&b, "\n%s\n", a.Summary())
 	_, err := io.WriteString(w, b.String())
 	return err
@@ -273,6 +285,8 @@ type pairJSON struct {
 	Agree     bool        `json:"agree"`
 	Blocks    []blockJSON `json:"blocks"`
 	FirstBad  string      `json:"first_bad_block,omitempty"`
+	// NonDifferentiable names the parameters set aside at ReLU kinks (gradients.Pair).
+	NonDifferentiable []string `json:"non_differentiable,omitempty"`
 }
 
 type blockJSON struct {
@@ -291,7 +305,7 @@ func toJSON(a Agreement) agreementJSON {
 		pj := pairJSON{A: p.A, B: p.B, MaxAbsErr: jsonFloat(p.MaxAbsErr), MaxRelErr: jsonFloat(p.MaxRelErr),
 			Worst: p.Worst, WorstAt: p.WorstAt, WorstA: jsonFloat(p.WorstA), WorstB: jsonFloat(p.WorstB),
 			CostErr: jsonFloat(p.CostErr), Tolerance: jsonFloat(p.Tolerance), Agree: p.Agree,
-			Blocks: []blockJSON{}, FirstBad: p.FirstBad}
+			Blocks: []blockJSON{}, FirstBad: p.FirstBad, NonDifferentiable: p.NonDifferentiable}
 		for _, b := range p.Blocks {
 			pj.Blocks = append(pj.Blocks, blockJSON{b.Block, jsonFloat(b.MaxAbsErr), jsonFloat(b.MaxRelErr)})
 		}
@@ -308,7 +322,8 @@ func fromJSON(j agreementJSON) Agreement {
 	for _, pj := range j.Pairs {
 		p := gradients.Pair{A: pj.A, B: pj.B, MaxAbsErr: float64(pj.MaxAbsErr), MaxRelErr: float64(pj.MaxRelErr),
 			Worst: pj.Worst, WorstAt: pj.WorstAt, WorstA: float64(pj.WorstA), WorstB: float64(pj.WorstB),
-			CostErr: float64(pj.CostErr), Tolerance: float64(pj.Tolerance), Agree: pj.Agree, FirstBad: pj.FirstBad}
+			CostErr: float64(pj.CostErr), Tolerance: float64(pj.Tolerance), Agree: pj.Agree, FirstBad: pj.FirstBad,
+			NonDifferentiable: pj.NonDifferentiable}
 		for _, b := range pj.Blocks {
 			p.Blocks = append(p.Blocks, gradients.BlockErr{Block: b.Block, MaxAbsErr: float64(b.MaxAbsErr), MaxRelErr: float64(b.MaxRelErr)})
 		}

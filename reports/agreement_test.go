@@ -160,3 +160,25 @@ func TestJSONMirrorInStep(t *testing.T) {
 	assert.Equal(t, jsonKeys(t, a), jsonKeys(t, toJSON(a)))
 	assert.Equal(t, jsonKeys(t, EngineRun{}), jsonKeys(t, engineJSON{}))
 }
+
+// TestAgreementNonDifferentiable checks that parameters set aside at ReLU kinks are named in
+// every rendering and survive the JSON round trip.
+func TestAgreementNonDifferentiable(t *testing.T) {
+	a := fixedAgreement(t, false)
+	a.Pairs[0].NonDifferentiable = []string{"W1[2,1]", "b1[2]"}
+	for _, render := range []func(*bytes.Buffer) error{
+		func(b *bytes.Buffer) error { return a.Table(b) },
+		func(b *bytes.Buffer) error { return a.Markdown(b) },
+	} {
+		var buf bytes.Buffer
+		require.NoError(t, render(&buf))
+		assert.Contains(t, buf.String(), "exact vs close: 2 parameters set aside as non-differentiable points")
+		assert.Contains(t, buf.String(), "W1[2,1], b1[2]")
+	}
+	var buf bytes.Buffer
+	require.NoError(t, a.JSON(&buf))
+	assert.Contains(t, buf.String(), `"non_differentiable": [`)
+	back, err := ReadAgreement(&buf)
+	require.NoError(t, err)
+	assert.Equal(t, a, back)
+}
