@@ -25,13 +25,14 @@ const (
 	opCos
 	opSum
 	opSlice
+	opLogSumExp
 )
 
 var opNames = [...]string{
 	opLeaf: "leaf", opMatMul: "MatMul", opMatMulT: "MatMulT", opTranspose: "Transpose",
 	opAdd: "Add", opSub: "Sub", opMul: "Mul", opScale: "Scale", opSigmoid: "Sigmoid",
 	opTanh: "Tanh", opReLU: "ReLU", opExp: "Exp", opLog: "Log", opSquare: "Square",
-	opSin: "Sin", opCos: "Cos", opSum: "Sum", opSlice: "Slice",
+	opSin: "Sin", opCos: "Cos", opSum: "Sum", opSlice: "Slice", opLogSumExp: "LogSumExp",
 }
 
 func (o opKind) String() string { return opNames[o] }

@@ -25,6 +25,9 @@ var _ gradients.Engine = (*Engine)(nil)
 // New prepares a mutant with the fault for a network of dense layers.
 func New(net *nn.Network, f Fault) (*Engine, error) {
 	e := &Engine{net: net, fault: f}
+	if c := net.CostKind(); c != nn.Quadratic {
+		return nil, fmt.Errorf("mutants: cost %v: %w", c, gradients.ErrUnsupported)
+	}
 	for l, layer := range net.Layers {
 		d, ok := layer.(*nn.Dense)
 		if !ok {

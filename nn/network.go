@@ -72,12 +72,14 @@ func (b Block) EntryName(k int) string {
 	return fmt.Sprintf("%s[%d,%d]", b.Name, k/b.Cols+1, k%b.Cols+1)
 }
 
-// Network is a feed-forward network: a list of layers applied in order. Build one with New or
-// Parse; its layer list must not be changed afterwards.
+// Network is a feed-forward network: a list of layers applied in order, and the cost kind K
+// applies to its output (Quadratic unless set with WithCost). Build one with New or Parse; its
+// layer list must not be changed afterwards.
 type Network struct {
 	Layers  []Layer
 	blocks  []Block
 	nparams int
+	cost    CostKind // Quadratic unless set with WithCost
 }
 
 // New checks a layer list (each layer's Inputs equals the previous layer's Outputs, all sizes

@@ -21,8 +21,9 @@ const DefaultComplexStep = 1e-20
 // numbers is formed, so the step can be tiny (1e-20, 1e-200) and the result is accurate to
 // rounding. The forward pass in complex arithmetic is Complex's own: each activation's
 // analytic continuation (σ(z) = (1 + tanh(z/2))/2, tanh(x+iy) = (tanh x + i tan y)/
-// (1 + i tanh x tan y), ReLU(z) = z if Re z > 0 else 0) and the cost Σ (z − z̄)², squared
-// without conjugation so that it stays analytic.
+// (1 + i tanh x tan y), ReLU(z) = z if Re z > 0 else 0) and the cost: Σ (z − z̄)², squared
+// without conjugation so that it stays analytic, or the cross-entropy through a complex
+// log-sum-exp shifted by the largest real part.
 //
 // For Gradient, Complex runs the unperturbed pass once and, for a parameter of layer l, adds
 // the imaginary step to the one affected column of layer l's pre-activations (W x + b is
@@ -41,6 +42,7 @@ type Complex struct {
 	work  []layerBuf // the perturbed pass
 	buf   []complex128
 	count int
+	costs costFuncs
 }
 
 type layerBuf struct{ pre, act cblas128.General }
@@ -65,7 +67,11 @@ func NewComplex(net *nn.Network, step float64) (*Complex, error) {
 			return nil, fmt.Errorf("%w: numeric: layer %d is %T", gradients.ErrUnsupported, l+1, layer)
 		}
 	}
-	return &Complex{net: net, step: step, a: make([]complex128, net.NumParams()),
+	costs, err := costsFor(net.CostKind())
+	if err != nil {
+		return nil, err
+	}
+	return &Complex{net: net, step: step, costs: costs, a: make([]complex128, net.NumParams()),
 		base: make([]layerBuf, len(net.Layers)), work: make([]layerBuf, len(net.Layers))}, nil
 }
 
@@ -266,13 +272,14 @@ func complexSigmoid(z complex128) complex128 {
 	return complex(sx*(1+t*u*u)/d, u*s*s/(2*d))
 }
 
-// cost returns Σ (z − z̄)² over the output, without conjugation.
+// cost returns K over the output in complex arithmetic: Σ (z − z̄)² without conjugation, or
+// the cross-entropy through a complex log-sum-exp (see costsFor).
 func (c *Complex) cost(out cblas128.General) complex128 {
 	c.count++
 	var k complex128
-	for i, v := range out.Data {
-		r := v - complex(c.z[i], 0)
-		k += r * r
+	m := out.Cols
+	for i := range out.Rows {
+		k = c.costs.c128(k, out.Data[i*out.Stride:i*out.Stride+m], c.z[i*m:(i+1)*m])
 	}
 	return k
 }

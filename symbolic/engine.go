@@ -28,7 +28,7 @@ type Engine struct {
 
 var _ gradients.Engine = (*Engine)(nil)
 
-// cache holds the compiled batch program of each architecture, so that preparing a second
+// cache holds the compiled batch program of each architecture and cost kind, so that preparing a second
 // engine for the same architecture does not derive and compile again.
 var cache struct {
 	sync.Mutex
@@ -41,7 +41,7 @@ const cacheSize = 16
 // and returns an engine for it. Networks with layers other than nn.Dense are an error wrapping
 // gradients.ErrUnsupported.
 func New(net *nn.Network) (*Engine, error) {
-	key := net.String()
+	key := net.String() + " " + net.CostKind().String()
 	cache.Lock()
 	tmpl := cache.progs[key]
 	cache.Unlock()
