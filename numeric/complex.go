@@ -41,6 +41,7 @@ type Complex struct {
 	work  []layerBuf // the perturbed pass
 	buf   []complex128
 	count int
+	hv    hvBufs // Hv's buffers, allocated on its first call
 }
 
 type layerBuf struct{ pre, act cblas128.General }
