@@ -158,7 +158,7 @@ func vjpTangent(z *Tensor) {
 	}
 }
 
-// unaryTangentVJP is x̄̇ += z̄̇ · f'(x) + z̄ · f''(x) · ẋ for an elementwise z = f(x).
+// unaryTangentVJP is x̄̇ += z̄̇ · f'(x) + z̄ · f”(x) · ẋ for an elementwise z = f(x).
 func unaryTangentVJP(z *Tensor, dx []float64) {
 	x, g, dg := z.x, z.grad, z.gtan
 	xv, zv, gx := x.value[:len(g)], z.value[:len(g)], x.gtan[:len(g)]
@@ -174,7 +174,7 @@ func unaryTangentVJP(z *Tensor, dx []float64) {
 	}
 }
 
-// deriv2 returns the second derivative f''(x) of an elementwise unary operation at input x
+// deriv2 returns the second derivative f”(x) of an elementwise unary operation at input x
 // with output z = f(x): σ'(1 − 2σ) for the sigmoid, −2 tanh · (1 − tanh²), 0 for ReLU (away from
 // 0), eˣ, −1/x², 2, −sin and −cos.
 func deriv2(op opKind, x, z float64) float64 {

@@ -52,7 +52,7 @@ func TestBackwardTangentsOps(t *testing.T) {
 	}
 }
 
-// sigmoidHess is the Hessian of σ(xy): σ''·[y² xy; xy x²] + σ'·[0 1; 1 0].
+// sigmoidHess is the Hessian of σ(xy): σ”·[y² xy; xy x²] + σ'·[0 1; 1 0].
 func sigmoidHess(x, y float64) [2][2]float64 {
 	s := 1 / (1 + math.Exp(-x*y))
 	d1 := s * (1 - s)
@@ -60,7 +60,7 @@ func sigmoidHess(x, y float64) [2][2]float64 {
 	return [2][2]float64{{d2 * y * y, d2*x*y + d1}, {d2*x*y + d1, d2 * x * x}}
 }
 
-// tanhSqHess is the Hessian of tanh²(x − y): g''·[1 −1; −1 1], g'' = 2(1 − t²)(1 − 3t²).
+// tanhSqHess is the Hessian of tanh²(x − y): g”·[1 −1; −1 1], g” = 2(1 − t²)(1 − 3t²).
 func tanhSqHess(x, y float64) [2][2]float64 {
 	t := math.Tanh(x - y)
 	g := 2 * (1 - t*t) * (1 - 3*t*t)
