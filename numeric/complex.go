@@ -35,14 +35,14 @@ const DefaultComplexStep = 1e-20
 // their number. It allocates nothing after its first call on a batch size and is not safe for
 // concurrent use.
 type Complex struct {
-	net   *nn.Network
-	step  float64
-	a     []complex128 // parameters (with the direction's step for Directional)
-	x     []complex128 // the batch's inputs
-	z     []float64    // the batch's targets, densely packed
-	n     int
-	base  []layerBuf // the unperturbed pass
-	buf   []complex128
+	net  *nn.Network
+	step float64
+	a    []complex128 // parameters (with the direction's step for Directional)
+	x    []complex128 // the batch's inputs
+	z    []float64    // the batch's targets, densely packed
+	n    int
+	base []layerBuf // the unperturbed pass
+	buf  []complex128
 	// workers[i] holds thread i's perturbed pass; workers[0] also serves Partial and
 	// Directional.
 	workers []*complexWorker
