@@ -73,7 +73,7 @@ type hvBufs struct{ at, minus []float64 }
 // gradientAt is Gradient on checked input.
 func (c *Complex) gradientAt(dst, A []float64, b nn.Batch) {
 	c.begin(A, b)
-	for j := range dst {
-		dst[j] = c.partial(j)
-	}
+	c.dst = dst
+	c.pool.Run(len(c.workers), c)
+	c.dst = nil
 }
