@@ -48,6 +48,7 @@ type Complex struct {
 	workers []*complexWorker
 	pool    *par.Pool
 	dst     []float64 // the gradient of the Gradient call in progress
+	hv      hvBufs    // Hv's buffers, allocated on its first call
 }
 
 // complexWorker is one thread's buffers for the perturbed pass and its count of evaluations.
