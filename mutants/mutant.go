@@ -2,7 +2,6 @@ package mutants
 
 import (
 	"fmt"
-	"math"
 
 	"nabla/gradients"
 	"nabla/nn"
@@ -25,7 +24,7 @@ var _ gradients.Engine = (*Engine)(nil)
 // New prepares a mutant with the fault for a network of dense layers.
 func New(net *nn.Network, f Fault) (*Engine, error) {
 	e := &Engine{net: net, fault: f}
-	for l, layer := range net.Layers {
+	for l, layer := range net.Layers() {
 		d, ok := layer.(*nn.Dense)
 		if !ok {
 			return nil, fmt.Errorf("mutants: layer %d (%s): %w", l+1, layer, gradients.ErrUnsupported)
@@ -97,7 +96,7 @@ func (e *Engine) Gradient(dst, A []float64, b nn.Batch) ([]float64, float64, err
 
 	// Forward: ŷ = W x + b, y = σ(ŷ), layer by layer for the whole batch.
 	for l, d := range e.dense {
-		w, bias := e.net.LayerParams(A, l)
+		w, bias := d.Split(e.net.LayerParams(A, l))
 		for i := 0; i < N; i++ {
 			var x []float64
 			if l == 0 {
@@ -153,8 +152,8 @@ func (e *Engine) Gradient(dst, A []float64, b nn.Batch) ([]float64, float64, err
 	}
 	for l := L; l >= last; l-- {
 		d := e.dense[l]
-		w, _ := e.net.LayerParams(A, l)
-		dw, db := e.net.LayerParams(dst, l)
+		w, _ := d.Split(e.net.LayerParams(A, l))
+		dw, db := d.Split(e.net.LayerParams(dst, l))
 		// γ of the layer below (rule [2]): (Wᵀδ)ⱼ · σ'(ŷⱼ). The notes' rule [4] as
 		// transcribed needs it before the weight gradient, so it is computed first.
 		if l > 0 {
@@ -217,19 +216,4 @@ func (e *Engine) Gradient(dst, A []float64, b nn.Batch) ([]float64, float64, err
 		}
 	}
 	return dst, K, nil
-}
-
-// kinkDistance is the smallest |ŷ| over the ReLU layers after the last Gradient call (+Inf
-// without ReLU layers).
-func (e *Engine) kinkDistance() float64 {
-	d := math.Inf(1)
-	for l, layer := range e.dense {
-		if layer.Act != nn.ReLU {
-			continue
-		}
-		for _, v := range e.pre[l] {
-			d = min(d, math.Abs(v))
-		}
-	}
-	return d
 }

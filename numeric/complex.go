@@ -60,13 +60,13 @@ func NewComplex(net *nn.Network, step float64) (*Complex, error) {
 	if step == 0 {
 		step = DefaultComplexStep
 	}
-	for l, layer := range net.Layers {
+	for l, layer := range net.Layers() {
 		if _, ok := layer.(*nn.Dense); !ok {
 			return nil, fmt.Errorf("%w: numeric: layer %d is %T", gradients.ErrUnsupported, l+1, layer)
 		}
 	}
 	return &Complex{net: net, step: step, a: make([]complex128, net.NumParams()),
-		base: make([]layerBuf, len(net.Layers)), work: make([]layerBuf, len(net.Layers))}, nil
+		base: make([]layerBuf, net.NumLayers()), work: make([]layerBuf, net.NumLayers())}, nil
 }
 
 // Name returns "numeric-complex".
@@ -125,7 +125,7 @@ func (c *Complex) Directional(A, v []float64, b nn.Batch) (k, dk float64, err er
 		c.a[i] = complex(x, t*v[i])
 	}
 	in := cblas128.General{Rows: c.n, Cols: c.net.Inputs(), Stride: c.net.Inputs(), Data: c.x}
-	for l := range c.net.Layers {
+	for l := range c.net.Layers() {
 		c.affine(c.work[l].pre, in, l)
 		c.activate(l, c.work)
 		in = c.work[l].act
@@ -164,7 +164,7 @@ func (c *Complex) begin(A []float64, b nn.Batch) float64 {
 		c.size(n)
 	}
 	in := cblas128.General{Rows: n, Cols: c.net.Inputs(), Stride: c.net.Inputs(), Data: c.x}
-	for l := range c.net.Layers {
+	for l := range c.net.Layers() {
 		c.affine(c.base[l].pre, in, l)
 		c.activate(l, c.base)
 		in = c.base[l].act
@@ -174,7 +174,7 @@ func (c *Complex) begin(A []float64, b nn.Batch) float64 {
 
 func (c *Complex) size(n int) {
 	total := 0
-	for _, l := range c.net.Layers {
+	for _, l := range c.net.Layers() {
 		total += 4 * n * l.Outputs()
 	}
 	if cap(c.buf) < total {
@@ -186,7 +186,7 @@ func (c *Complex) size(n int) {
 		buf = buf[k:]
 		return g
 	}
-	for l, layer := range c.net.Layers {
+	for l, layer := range c.net.Layers() {
 		k := n * layer.Outputs()
 		c.base[l] = layerBuf{next(k, layer.Outputs()), next(k, layer.Outputs())}
 		c.work[l] = layerBuf{next(k, layer.Outputs()), next(k, layer.Outputs())}
@@ -196,7 +196,7 @@ func (c *Complex) size(n int) {
 
 // affine sets pre = in·Wᵀ + 1·bᵀ with layer l's complex parameters.
 func (c *Complex) affine(pre, in cblas128.General, l int) {
-	d := c.net.Layers[l].(*nn.Dense)
+	d := c.net.Layer(l).(*nn.Dense)
 	off := c.net.Blocks()[2*l].Offset
 	w := c.a[off : off+d.Out*d.In]
 	bias := c.a[off+d.Out*d.In : off+d.NumParams()]
@@ -209,7 +209,7 @@ func (c *Complex) affine(pre, in cblas128.General, l int) {
 
 // activate sets bufs[l].act = σ(bufs[l].pre).
 func (c *Complex) activate(l int, bufs []layerBuf) {
-	act := c.net.Layers[l].(*nn.Dense).Act
+	act := c.net.Layer(l).(*nn.Dense).Act
 	dst := bufs[l].act.Data
 	for i, z := range bufs[l].pre.Data {
 		dst[i] = complexAct(act, z)
@@ -281,12 +281,12 @@ func (c *Complex) cost(out cblas128.General) complex128 {
 func (c *Complex) partial(j int) float64 {
 	blk, k := c.net.BlockOf(j)
 	l := blk.Layer
-	d := c.net.Layers[l].(*nn.Dense)
-	act := c.net.Layers[l].(*nn.Dense).Act
+	d := c.net.Layer(l).(*nn.Dense)
+	act := c.net.Layer(l).(*nn.Dense).Act
 	// Layer l: only pre-activation column r moves, by ih (bias b[r]) or ih·in[s] (weight
 	// W[r,s]); so only activation column r changes.
 	r, s := k, -1
-	if blk.Cols != 0 {
+	if blk.Kind == nn.Weight {
 		r, s = k/d.In, k%d.In
 	}
 	in := cblas128.General{Rows: c.n, Cols: c.net.Inputs(), Stride: c.net.Inputs(), Data: c.x}
@@ -307,9 +307,9 @@ func (c *Complex) partial(j int) float64 {
 		out.Data[i*out.Stride+r] = complexAct(act, z)
 	}
 	m := l + 1
-	if m < len(c.net.Layers) {
+	if m < c.net.NumLayers() {
 		// Layer l+1: a rank-one change, pre = base pre + (act[:,r] − base act[:,r]) W[:,r]ᵀ.
-		next := c.net.Layers[m].(*nn.Dense)
+		next := c.net.Layer(m).(*nn.Dense)
 		off := c.net.Blocks()[2*m].Offset
 		w := c.a[off : off+next.Out*next.In]
 		npre, base := c.work[m].pre, c.base[l].act
@@ -326,7 +326,7 @@ func (c *Complex) partial(j int) float64 {
 		}
 		c.activate(m, c.work)
 		out = c.work[m].act
-		for m++; m < len(c.net.Layers); m++ {
+		for m++; m < c.net.NumLayers(); m++ {
 			c.affine(c.work[m].pre, out, m)
 			c.activate(m, c.work)
 			out = c.work[m].act
