@@ -349,6 +349,12 @@ func jvp(z *Tensor) {
 		dz[0] = s
 	case opSlice:
 		copy(dz, x.tangent[z.off:])
+	case opConv2D:
+		conv2DJVP(z)
+	case opChannelBias:
+		channelBiasJVP(z)
+	case opMaxPool, opAvgPool:
+		poolJVP(z)
 	default:
 		panic("autodiff: jvp of " + z.op.String())
 	}
@@ -457,6 +463,12 @@ func vjp(z *Tensor) {
 		for i, v := range g {
 			gx[i] += v
 		}
+	case opConv2D:
+		conv2DVJP(z)
+	case opChannelBias:
+		channelBiasVJP(z)
+	case opMaxPool, opAvgPool:
+		poolVJP(z)
 	default:
 		panic("autodiff: vjp of " + z.op.String())
 	}
