@@ -55,6 +55,9 @@ type Tensor struct {
 	gbuf       []float64
 	gext       []float64 // caller's storage for the adjoint (SetGradBuffer), or nil
 	tbuf       []float64
+	gtan       []float64 // tangent of the adjoint after BackwardTangents; nil when not needed
+	gtbuf      []float64
+	gtext      []float64 // caller's storage for gtan (SetGradTangentBuffer), or nil
 	op         opKind
 	x, y       *Tensor   // inputs
 	s          float64   // Scale's factor
@@ -180,6 +183,9 @@ func (t *Tape) node(op opKind, rows, cols int) *Tensor {
 	}
 	if z.grad != nil || z.gext != nil {
 		z.grad, z.gext = nil, nil
+	}
+	if z.gtan != nil || z.gtext != nil {
+		z.gtan, z.gtext = nil, nil
 	}
 	if z.tangent != nil {
 		z.tangent = nil
