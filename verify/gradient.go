@@ -224,9 +224,10 @@ func blockPattern(blk nn.Block, ref, g []float64, batch int, tol float64) string
 	if within(g, func(i int) float64 { return -ref[i] }, tol) {
 		return "sign flipped"
 	}
-	if blk.Cols > 1 && blk.Rows > 1 {
-		// g holds ∂K/∂W column-major: entry (k, j) at j·Rows + k.
-		if within(g, func(i int) float64 { j, k := i/blk.Rows, i%blk.Rows; return ref[k*blk.Cols+j] }, tol) {
+	if len(blk.Dims) == 2 && blk.Dims[0] > 1 && blk.Dims[1] > 1 {
+		// g holds ∂K/∂W column-major: entry (k, j) at j·rows + k.
+		rows, cols := blk.Dims[0], blk.Dims[1]
+		if within(g, func(i int) float64 { j, k := i/rows, i%rows; return ref[k*cols+j] }, tol) {
 			return "transposed (written column-major)"
 		}
 	}
@@ -303,7 +304,7 @@ func (r *Report) diagnose(net *nn.Network, A []float64, b nn.Batch, ref, G []flo
 		}
 	}
 	sort.SliceStable(r.Faults, func(i, j int) bool { return r.Faults[i].RelErr < r.Faults[j].RelErr })
-	for l := 1; l <= len(net.Blocks())/2 && r.Pattern == ""; l++ {
+	for l := 1; l <= net.NumLayers() && r.Pattern == ""; l++ {
 		_, ok, err := match(mutants.MissingLayerDeriv(l))
 		if err != nil {
 			return err

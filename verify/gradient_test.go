@@ -153,9 +153,10 @@ func transpose(net *nn.Network, g []float64, name string) {
 	for _, blk := range net.Blocks() {
 		if blk.Name == name {
 			src := append([]float64(nil), g[blk.Offset:blk.Offset+blk.Len()]...)
-			for k := 0; k < blk.Rows; k++ {
-				for j := 0; j < blk.Cols; j++ {
-					g[blk.Offset+j*blk.Rows+k] = src[k*blk.Cols+j]
+			rows, cols := blk.Dims[0], blk.Dims[1]
+			for k := 0; k < rows; k++ {
+				for j := 0; j < cols; j++ {
+					g[blk.Offset+j*rows+k] = src[k*cols+j]
 				}
 			}
 		}

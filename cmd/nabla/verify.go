@@ -125,25 +125,9 @@ func readBlocks(path string, blocks map[string]json.RawMessage, net *nn.Network)
 		if !ok {
 			return nil, fmt.Errorf("%s: block %s is missing (%s)", path, blk.Name, layoutOf(net))
 		}
-		var flat []*float64
-		if blk.Cols > 0 {
-			var rows [][]*float64
-			if err := json.Unmarshal(raw, &rows); err != nil {
-				return nil, fmt.Errorf("%s: block %s: want %d rows of %d numbers: %v", path, blk.Name, blk.Rows, blk.Cols, err)
-			}
-			if len(rows) != blk.Rows {
-				return nil, fmt.Errorf("%s: block %s has %d rows, want %d (outputs × inputs)", path, blk.Name, len(rows), blk.Rows)
-			}
-			for r, row := range rows {
-				if len(row) != blk.Cols {
-					return nil, fmt.Errorf("%s: row %d of block %s has %d numbers, want %d", path, r+1, blk.Name, len(row), blk.Cols)
-				}
-				flat = append(flat, row...)
-			}
-		} else {
-			if err := json.Unmarshal(raw, &flat); err != nil || len(flat) != blk.Rows {
-				return nil, fmt.Errorf("%s: block %s: want %d numbers", path, blk.Name, blk.Rows)
-			}
+		flat, err := flatten(nil, raw, blk.Dims)
+		if err != nil {
+			return nil, fmt.Errorf("%s: block %s (%s): %v", path, blk.Name, blk, err)
 		}
 		for k, p := range flat {
 			if p == nil {
@@ -153,4 +137,27 @@ func readBlocks(path string, blocks map[string]json.RawMessage, net *nn.Network)
 		}
 	}
 	return G, nil
+}
+
+// flatten appends the numbers of raw, nested arrays of the shape dims (a vector flat, a
+// matrix as rows, …), to dst in row-major order.
+func flatten(dst []*float64, raw json.RawMessage, dims []int) ([]*float64, error) {
+	if len(dims) <= 1 {
+		var v []*float64
+		if err := json.Unmarshal(raw, &v); err != nil || len(v) != dims[0] {
+			return nil, fmt.Errorf("want an array of %d numbers", dims[0])
+		}
+		return append(dst, v...), nil
+	}
+	var parts []json.RawMessage
+	if err := json.Unmarshal(raw, &parts); err != nil || len(parts) != dims[0] {
+		return nil, fmt.Errorf("want %d arrays (the shape %v, outer first)", dims[0], dims)
+	}
+	for i, p := range parts {
+		var err error
+		if dst, err = flatten(dst, p, dims[1:]); err != nil {
+			return nil, fmt.Errorf("entry %d: %v", i+1, err)
+		}
+	}
+	return dst, nil
 }
