@@ -20,6 +20,7 @@ func init() {
 		Description: "hand-coded backpropagation: the notes' δ/γ formulas for L dense layers, batched",
 		Exact:       true,
 		Tolerance:   1e-12,
+		HvTolerance: 1e-11,
 		New:         func(net *nn.Network) (gradients.Engine, error) { return New(net) },
 	})
 }
@@ -41,6 +42,7 @@ type Engine struct {
 	buf    []float64        // backing store of act and delta
 	n      int              // batch size the buffers are laid out for; 0 before the first call
 	grad   []float64        // ∇K for Directional, allocated on its first call
+	r      *rpass           // buffers of Hv, allocated on its first call
 }
 
 // New prepares an engine for the network. It returns an error wrapping

@@ -8,21 +8,25 @@ import (
 )
 
 // RelErr is the safe relative error |x−y| / max(1, |x|+|y|) used by ADBench: relative for
-// large values, absolute for small ones, and never a division by zero. NaN in either
-// argument gives +Inf, so that it can never pass a tolerance.
+// large values, absolute for small ones, and never a division by zero. NaN or ±Inf in either
+// argument gives +Inf (even +Inf against +Inf: an overflow is no agreement), so that it can
+// never pass a tolerance.
 func RelErr(x, y float64) float64 {
-	if math.IsNaN(x) || math.IsNaN(y) {
+	if !finite(x) || !finite(y) {
 		return math.Inf(1)
 	}
 	return math.Abs(x-y) / max(1, math.Abs(x)+math.Abs(y))
 }
 
+// absErr is |x−y|, +Inf when either is NaN or ±Inf.
 func absErr(x, y float64) float64 {
-	if math.IsNaN(x) || math.IsNaN(y) {
+	if !finite(x) || !finite(y) {
 		return math.Inf(1)
 	}
 	return math.Abs(x - y)
 }
+
+func finite(v float64) bool { return !math.IsNaN(v) && !math.IsInf(v, 0) }
 
 // Result is one engine's answer on a network, parameters and batch.
 type Result struct {

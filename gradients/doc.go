@@ -56,5 +56,13 @@
 //   - is not safe for concurrent use: make one engine per goroutine.
 //
 // Optional capabilities are small interfaces found by type assertion (Directional,
-// CostCounter, LayerSupporter), never methods every engine must fake.
+// CostCounter, LayerSupporter, HessianVector), never methods every engine must fake.
+//
+// # Second order
+//
+// Engines that implement HessianVector compute H·v, the Hessian of K times a direction v,
+// without forming H; Info.HvTolerance states how close to the true product they are. Hessian
+// forms the full H of a small network by one product per parameter, SymmetryError measures
+// how far the columns so formed are from a symmetric matrix, and Symmetrize gives the
+// symmetric part for an eigen-decomposition (gonum's mat.EigenSym).
 package gradients

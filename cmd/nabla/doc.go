@@ -84,6 +84,9 @@ nabla bench runs the same benchmarks and prints the timing table alone.
 
 0 when the command ran and (for compare and report) every pair agrees; 1 when it failed or found a
 disagreement, with one line "nabla COMMAND: …" on stderr; 2 for a usage error (an unknown
-command or flag, a bad flag value).
+command or flag, a bad flag value). check exits 0 only when it checked at least one point and
+every component agreed there; a given, symbolic or difference value that is NaN or ±Inf is a
+failure with its reason (1); a point outside the formula's domain is skipped and named, and no
+point left to check is a usage error (2), as are --tol ≤ 0 and a variable given twice in --at.
 */
 package main
