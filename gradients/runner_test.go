@@ -29,7 +29,7 @@ func (c *counted) Gradient(dst, A []float64, b nn.Batch) ([]float64, float64, er
 
 func countedInfo(name string, evals int, sleep time.Duration) Info {
 	return Info{Name: name, Tolerance: 1e-6, New: func(net *nn.Network) (Engine, error) {
-		if len(net.Layers) > 1 {
+		if net.NumLayers() > 1 {
 			return nil, fmt.Errorf("%s: %w", name, ErrUnsupported)
 		}
 		return &counted{fake{[]float64{1, 2, 3}}, evals, sleep}, nil

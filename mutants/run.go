@@ -231,10 +231,10 @@ func Run(cfg Config) (Report, error) {
 	for _, s := range out.Skipped {
 		rep.Skipped = append(rep.Skipped, s.Engine+": "+s.Reason)
 	}
-	ev := nn.NewEvaluator(net)
+	probe := nn.NewKinkProbe(net).Reset(A, b)
 	var runs []engineRun
 	for i, res := range out.Results {
-		er, err := directionalRun(ev, net, out.Engines[i], res, A, b, vs)
+		er, err := directionalRun(probe, net, out.Engines[i], res, A, b, vs)
 		if err != nil {
 			return Report{}, err
 		}
@@ -242,6 +242,7 @@ func Run(cfg Config) (Report, error) {
 		rep.Engines = append(rep.Engines, EngineInfo{Name: res.Engine, Exact: er.info.Exact, Tolerance: res.Tolerance, Directional: er.directional})
 	}
 
+	ev := nn.NewEvaluator(net)
 	central := make([]float64, len(vs))
 	for j, v := range vs {
 		central[j] = centralAlong(ev, A, v, b)
@@ -301,7 +302,7 @@ func Run(cfg Config) (Report, error) {
 
 // directionalRun completes an engine's answer with ∇K·v along each direction: from its own
 // Directional where it has one, the dot product of its gradient otherwise.
-func directionalRun(ev *nn.Evaluator, net *nn.Network, e gradients.Engine, res gradients.Result, A []float64, b nn.Batch, vs [][]float64) (engineRun, error) {
+func directionalRun(probe *nn.KinkProbe, net *nn.Network, e gradients.Engine, res gradients.Result, A []float64, b nn.Batch, vs [][]float64) (engineRun, error) {
 	info, err := gradients.Lookup(res.Engine)
 	if err != nil {
 		return engineRun{}, err
@@ -317,7 +318,7 @@ func directionalRun(ev *nn.Evaluator, net *nn.Network, e gradients.Engine, res g
 			}
 		}
 		er.dirs = append(er.dirs, dk)
-		er.kinks = append(er.kinks, isDir && !info.Exact && crossesAlong(ev, net, A, v, info.KinkStep(), b))
+		er.kinks = append(er.kinks, isDir && !info.Exact && crossesAlong(probe, v, info.KinkStep()))
 	}
 	return er, nil
 }
@@ -357,24 +358,30 @@ func firstDiff(net *nn.Network, g gradients.Result, control []float64) string {
 // them (W_L, b_L, W_{L−1}, b_{L−1}, …), for which wrong(block index) holds, or "".
 func backwardFirst(net *nn.Network, wrong func(k int) bool) string {
 	blocks := net.Blocks()
-	for l := len(net.Layers) - 1; l >= 0; l-- {
-		for _, k := range []int{2 * l, 2*l + 1} {
+	for hi := len(blocks); hi > 0; {
+		lo := hi - 1 // blocks[lo:hi] are one layer's, in layout order
+		for lo > 0 && blocks[lo-1].Layer == blocks[hi-1].Layer {
+			lo--
+		}
+		for k := lo; k < hi; k++ {
 			if wrong(k) {
 				return blocks[k].Name
 			}
 		}
+		hi = lo
 	}
 	return ""
 }
 
 // drawPoint draws parameters and a batch from the seed, redrawing (seed + 1000, …) until
-// every ReLU pre-activation is at least minKinkDistance from 0.
+// the nearest non-smooth point of K (a ReLU pre-activation at 0) is at least minKinkDistance
+// away, for at most 100 redraws.
 func drawPoint(net *nn.Network, batch int, seed uint64) ([]float64, nn.Batch) {
-	probe, _ := New(net, Control)
+	probe := nn.NewKinkProbe(net)
 	for s, tries := seed, 0; ; s, tries = s+1000, tries+1 {
 		A := net.Init(nil, s)
 		b := net.RandomBatch(batch, s)
-		if _, _, err := probe.Gradient(nil, A, b); err == nil && (probe.kinkDistance() >= minKinkDistance || tries == 100) {
+		if probe.Reset(A, b).Nearest().Distance >= minKinkDistance || tries == 100 {
 			return A, b
 		}
 	}
@@ -401,43 +408,14 @@ func directions(n, k int, seed uint64) [][]float64 {
 }
 
 // crossesAlong reports whether moving A to A ± reach·v/max|vᵢ| (the farthest points a
-// difference formula with that step evaluates along v) changes whether some ReLU
-// pre-activation is positive.
-func crossesAlong(ev *nn.Evaluator, net *nn.Network, A, v []float64, reach float64, b nn.Batch) bool {
-	var relu []int
-	for l, layer := range net.Layers {
-		if d, ok := layer.(*nn.Dense); ok && d.Act == nn.ReLU {
-			relu = append(relu, l)
-		}
-	}
-	if len(relu) == 0 {
-		return false
-	}
-	signs := func(a []float64) []bool {
-		ev.Forward(a, b.X)
-		var s []bool
-		for _, l := range relu {
-			for _, x := range ev.PreActivation(l).Data {
-				s = append(s, x > 0)
-			}
-		}
-		return s
-	}
-	at := signs(A)
+// difference formula with that step evaluates along v) moves K onto another smooth piece
+// (see nn.KinkProbe).
+func crossesAlong(probe *nn.KinkProbe, v []float64, reach float64) bool {
 	vmax := 0.0
 	for _, x := range v {
 		vmax = max(vmax, math.Abs(x))
 	}
-	a := slices.Clone(A)
-	for _, sign := range []float64{1, -1} {
-		for i := range a {
-			a[i] = A[i] + sign*reach*v[i]/vmax
-		}
-		if !slices.Equal(at, signs(a)) {
-			return true
-		}
-	}
-	return false
+	return probe.CrossesAlong(v, reach/vmax, -reach/vmax)
 }
 
 // centralAlong is (K(A+hv) − K(A−hv)) / 2h with the reference cost.
