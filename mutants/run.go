@@ -323,6 +323,14 @@ func directionalRun(probe *nn.KinkProbe, net *nn.Network, e gradients.Engine, re
 	return er, nil
 }
 
+// Gradient returns the gradient and K of the mutant with fault f as a training loop gets
+// them: the second of two calls into the same dst (so that stale-dst shows). A and b must be
+// valid for the network.
+func Gradient(net *nn.Network, f Fault, A []float64, b nn.Batch) ([]float64, float64, error) {
+	r, err := mutantGradient(net, f, A, b)
+	return r.Grad, r.K, err
+}
+
 // mutantGradient runs the mutant as a training loop would: twice into the same dst.
 func mutantGradient(net *nn.Network, f Fault, A []float64, b nn.Batch) (gradients.Result, error) {
 	e, err := New(net, f)
