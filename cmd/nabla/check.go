@@ -2,7 +2,6 @@ package main
 
 import (
 	"encoding/json"
-	"errors"
 	"flag"
 	"fmt"
 	"io"
@@ -74,16 +73,19 @@ func parsePoint(s string) (map[string]float64, error) {
 		k, v, ok := strings.Cut(kv, "=")
 		k = strings.TrimSpace(k)
 		if !ok || k == "" {
-			return nil, fmt.Errorf("--at %q: want name=value pairs joined by ',' (x=1.5,y=0.3)", s)
+			return nil, usageErr("--at %q: want name=value pairs joined by ',' (x=1.5,y=0.3)", s)
 		}
 		x, err := strconv.ParseFloat(strings.TrimSpace(v), 64)
 		if err != nil || math.IsNaN(x) || math.IsInf(x, 0) {
-			return nil, fmt.Errorf("--at %q: %s=%q is not a finite number", s, k, strings.TrimSpace(v))
+			return nil, usageErr("--at %q: %s=%q is not a finite number", s, k, strings.TrimSpace(v))
 		}
 		pt[k] = x
 	}
 	return pt, nil
 }
+
+// maxCheckPoints bounds --points.
+const maxCheckPoints = 100_000
 
 func setupCheck(fs *flag.FlagSet) func(args []string, stdout, stderr io.Writer) error {
 	fSrc := fs.String("f", "", "the formula, e.g. 'x*(x^2 - sin(y))'")
@@ -98,28 +100,27 @@ func setupCheck(fs *flag.FlagSet) func(args []string, stdout, stderr io.Writer) 
 		}
 		return nil
 	})
-	points := fs.Int("points", -1, "random points to check at, uniform in [-2, 2] (default 5 without --at, 0 with)")
-	seed := fs.Uint64("seed", 1, "seed of the random points")
-	tol := fs.Float64("tol", 1e-9, "largest relative error |given − symbolic|/max(1, |given|+|symbolic|) accepted")
-	format := fs.String("format", "table", "output format: table or json")
+	points := countFlag(fs, "points", 5, 0, maxCheckPoints, "random points to check at, uniform in [-2, 2]; 0 with --at unless given")
+	seed := seedFlag(fs, 1, "the random points")
+	tol := numberFlag(fs, "tol", 1e-9, 0, 1, "largest relative error |given − symbolic|/max(1, |given|+|symbolic|) accepted")
+	format := formatFlag(fs, fmtTable, fmtTable, fmtJSON)
 	return func(args []string, stdout, stderr io.Writer) error {
-		if len(args) > 0 {
-			return fmt.Errorf("unexpected arguments %q", args)
-		}
-		if *format != "table" && *format != "json" {
-			return fmt.Errorf("unknown format %q (want table or json)", *format)
+		if err := noArgs("check", args); err != nil {
+			return err
 		}
 		if *fSrc == "" || *gSrc == "" {
-			return errors.New("want --f FORMULA and --grad 'G1, G2, …'")
+			return usageErr("want --f FORMULA and --grad 'G1, G2, …'")
 		}
+		pointsSet := false
+		fs.Visit(func(f *flag.Flag) { pointsSet = pointsSet || f.Name == "points" })
 		b := symbolic.NewBuilder()
 		f, err := b.Parse(*fSrc)
 		if err != nil {
-			return fmt.Errorf("--f %q: %w", *fSrc, err)
+			return inputErr(fmt.Errorf("--f %s: %w", quoteShort(*fSrc), err))
 		}
 		given, err := b.ParseList(*gSrc)
 		if err != nil {
-			return fmt.Errorf("--grad %q: %w", *gSrc, err)
+			return inputErr(fmt.Errorf("--grad %s: %w", quoteShort(*gSrc), err))
 		}
 		vars := varsInOrder(*fSrc, f)
 		if *varsFlag != "" {
@@ -129,17 +130,17 @@ func setupCheck(fs *flag.FlagSet) func(args []string, stdout, stderr io.Writer) 
 			}
 			for _, v := range symbolic.Vars(f) {
 				if !slices.Contains(vars, v) {
-					return fmt.Errorf("--vars %q misses %s, a variable of the formula", *varsFlag, v)
+					return usageErr("--vars %q misses %s, a variable of the formula", *varsFlag, v)
 				}
 			}
 		}
 		if len(given) != len(vars) {
-			return fmt.Errorf("--grad has %d components but the formula has %d variables (%s)", len(given), len(vars), strings.Join(vars, ", "))
+			return usageErr("--grad has %d components but the formula has %d variables (%s)", len(given), len(vars), strings.Join(vars, ", "))
 		}
 		for i, g := range given {
 			for _, v := range symbolic.Vars(g) {
 				if !slices.Contains(vars, v) {
-					return fmt.Errorf("--grad component %d (%s) uses %s, which is not a variable of the formula (%s)", i+1, g, v, strings.Join(vars, ", "))
+					return usageErr("--grad component %d (%s) uses %s, which is not a variable of the formula (%s)", i+1, g, v, strings.Join(vars, ", "))
 				}
 			}
 		}
@@ -149,29 +150,26 @@ func setupCheck(fs *flag.FlagSet) func(args []string, stdout, stderr io.Writer) 
 		for _, s := range at {
 			pt, err := parsePoint(s)
 			if err != nil {
-				return err
+				return inputErr(err)
 			}
 			row := make([]float64, len(vars))
 			for i, v := range vars {
 				x, ok := pt[v]
 				if !ok {
-					return fmt.Errorf("--at %q gives no value for %s", s, v)
+					return usageErr("--at %q gives no value for %s", s, v)
 				}
 				row[i] = x
 			}
 			for k := range pt {
 				if !slices.Contains(vars, k) {
-					return fmt.Errorf("--at %q: %s is not a variable of the formula (%s)", s, k, strings.Join(vars, ", "))
+					return usageErr("--at %q: %s is not a variable of the formula (%s)", s, k, strings.Join(vars, ", "))
 				}
 			}
 			pts = append(pts, row)
 		}
 		nrand := *points
-		if nrand < 0 {
-			nrand = 5
-			if len(at) > 0 {
-				nrand = 0
-			}
+		if len(at) > 0 && !pointsSet {
+			nrand = 0
 		}
 		exact := b.Gradient(f, vars)
 		prog, err := symbolic.Compile(append(append([]symbolic.Expr{f}, exact...), given...), vars)
@@ -192,7 +190,7 @@ func setupCheck(fs *flag.FlagSet) func(args []string, stdout, stderr io.Writer) 
 			}
 		}
 		if len(pts) == 0 {
-			return errors.New("found no point where the formula and its derivatives are finite; give one with --at")
+			return usageErr("found no point where the formula and its derivatives are finite; give one with --at")
 		}
 		out.Components = make([]checkComponent, len(vars))
 		for i, v := range vars {
@@ -236,7 +234,7 @@ func setupCheck(fs *flag.FlagSet) func(args []string, stdout, stderr io.Writer) 
 			return err
 		}
 		if len(wrong) > 0 {
-			return &exitError{code: 1, msg: strings.Join(wrong, "; ")}
+			return finding("%s", strings.Join(wrong, "; "))
 		}
 		return nil
 	}

@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"io"
 	"math"
-	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -16,62 +15,53 @@ import (
 	"nabla/reports"
 )
 
-// defaultBudget is the largest estimated work, in multiply-adds, of an engine that nabla
-// compare picks by default: about half a minute of finite differences on one core.
-const defaultBudget = 2e10
+// defaultBudget is the longest estimated time of an engine that nabla compare picks by
+// default: half a minute.
+const defaultBudget = 30 * time.Second
 
 // maxBatchValues bounds batch × (inputs + outputs), the size of the random data compare draws.
 const maxBatchValues = 50_000_000
+
+// maxBatch bounds --batch of every command that draws a random batch.
+const maxBatch = 1_000_000
 
 func init() {
 	register(&command{
 		name:    "compare",
 		summary: "cross-check gradient engines on seeded random parameters and data",
-		usage:   "--net 4-8-3 [--act NAME] [--batch 16] [--seed 1] [--engines a,b,…] [--format table|markdown|json] [--budget N]",
+		usage:   "--net 4-8-3 [--act NAME] [--batch 16] [--seed 1] [--engines a,b,…] [--format table|markdown|json] [--budget 30s]",
 		setup:   setupCompare,
 	})
 }
 
-// compareFormats lists the output formats of compare; the help text and the check both use it.
-var compareFormats = []string{"table", "markdown", "json"}
-
 func setupCompare(fs *flag.FlagSet) func(args []string, stdout, stderr io.Writer) error {
 	arch := fs.String("net", "", "architecture, e.g. 4-8-3 (sigmoid everywhere) or 4-8-8-3:tanh,relu,sigmoid (required)")
 	act := fs.String("act", "", "activation for every layer, overriding the one in --net: "+activationNames())
-	batch := fs.Int("batch", 16, "number of random training pairs")
-	seed := fs.Uint64("seed", 1, "seed of the random parameters (nn.Network.Init) and data (nn.Network.RandomBatch)")
+	batch := countFlag(fs, "batch", 16, 1, maxBatch, "number of random training pairs")
+	seed := seedFlag(fs, 1, "the random parameters (nn.Network.Init) and data (nn.Network.RandomBatch)")
 	engines := fs.String("engines", "", "comma-separated engines to compare, at least two (default: every registered engine\n"+
 		"that supports the net and fits --budget). Registered: "+strings.Join(gradients.Names(), ", "))
-	format := fs.String("format", "table", "output format: "+strings.Join(compareFormats, ", "))
-	budget := fs.Float64("budget", defaultBudget, "largest estimated work (cost evaluations × parameters × batch, in multiply-adds) of an\n"+
-		"engine picked by default; engines that count cost evaluations (finite differences) above it\n"+
-		"are skipped with the reason on stderr. 0 means no limit; engines named in --engines always run")
+	format := formatFlag(fs, fmtTable, fmtTable, fmtMarkdown, fmtJSON)
+	budget := budgetFlag(fs, defaultBudget, "longest estimated time of an engine picked by default: engines that count their\n"+
+		"cost evaluations (finite differences) are estimated from the time of one evaluation, and\n"+
+		"skipped with the reason on stderr above it. 0 means no limit; engines named in --engines always run")
 	return func(args []string, stdout, stderr io.Writer) error {
-		if len(args) > 0 {
-			return usageErr("unexpected arguments %q; every input is a flag", args)
-		}
-		if !slices.Contains(compareFormats, *format) {
-			return usageErr("unknown --format %q; want one of %s", *format, strings.Join(compareFormats, ", "))
+		if err := noArgs("compare", args); err != nil {
+			return err
 		}
 		net, err := parseNet(*arch, *act)
 		if err != nil {
 			return err
 		}
-		if *batch < 1 {
-			return usageErr("--batch %d: want at least 1 training pair", *batch)
-		}
 		if int64(*batch)*int64(net.Inputs()+net.Outputs()) > maxBatchValues {
 			return usageErr("--batch %d on %s: more than %d random values; use a smaller batch", *batch, net, maxBatchValues)
 		}
-		if *budget < 0 {
-			return usageErr("--budget %g: want 0 (no limit) or a positive number of multiply-adds", *budget)
-		}
-		c := comparison{net: net, batch: *batch, budget: *budget, stderr: stderr}
+		A := net.Init(nil, *seed)
+		b := net.RandomBatch(*batch, *seed)
+		c := comparison{net: net, batch: *batch, budget: *budget, stderr: stderr, evalTime: evalTime(net, A, b)}
 		if err := c.pick(*engines); err != nil {
 			return err
 		}
-		A := net.Init(nil, *seed)
-		b := net.RandomBatch(*batch, *seed)
 		results, err := c.run(A, b, progress{w: stderr, first: 2 * time.Second, every: 10 * time.Second})
 		if err != nil {
 			return err
@@ -95,7 +85,7 @@ func setupCompare(fs *flag.FlagSet) func(args []string, stdout, stderr io.Writer
 					"  difference quotients that straddle it are not derivatives, so approximate engines may disagree there (try another --seed)\n",
 					layer, pair, d)
 			}
-			return &exitError{code: 1, msg: ag.Summary()}
+			return finding("%s", ag.Summary())
 		}
 		return nil
 	}
@@ -131,28 +121,44 @@ func reluKink(net *nn.Network, A []float64, b nn.Batch) (d float64, layer, pair 
 // comparison is one run of nabla compare: the engines picked for the network, and those
 // skipped.
 type comparison struct {
-	net     *nn.Network
-	batch   int
-	budget  float64 // 0: no limit
-	stderr  io.Writer
-	picked  []pickedEngine
-	skipped []reports.SkippedEngine
+	net    *nn.Network
+	batch  int
+	budget time.Duration // 0: no limit
+	stderr io.Writer
+	// evalTime is the measured time of one cost evaluation over the batch.
+	evalTime time.Duration
+	picked   []pickedEngine
+	skipped  []reports.SkippedEngine
 }
 
 type pickedEngine struct {
 	info gradients.Info
 	e    gradients.Engine
-	work float64 // estimated multiply-adds; 0 if unknown
+	work time.Duration // estimated time; 0 if unknown
 }
 
-// estimate returns an engine's work in multiply-adds when it counts its cost evaluations:
-// each evaluation is a forward pass over the batch, about NumParams multiply-adds per pair.
-func estimate(e gradients.Engine, net *nn.Network, batch int) (float64, bool) {
+// estimate returns an engine's estimated time when it counts its cost evaluations: each
+// evaluation is a forward pass over the batch, which takes evalTime.
+func (c *comparison) estimate(e gradients.Engine) (time.Duration, bool) {
 	cc, ok := e.(gradients.CostCounter)
 	if !ok {
 		return 0, false
 	}
-	return float64(cc.CostEvaluations()) * float64(net.NumParams()) * float64(batch), true
+	d := float64(cc.CostEvaluations()) * float64(c.evalTime)
+	return time.Duration(min(d, math.MaxInt64)), true
+}
+
+// evalTime measures the time of one cost evaluation of net over b: the median-free mean of
+// as many evaluations as fit in about a millisecond (at least one).
+func evalTime(net *nn.Network, A []float64, b nn.Batch) time.Duration {
+	ev := nn.NewEvaluator(net)
+	start := time.Now()
+	n := 0
+	for n < 1000 && (n == 0 || time.Since(start) < time.Millisecond) {
+		ev.Cost(A, b)
+		n++
+	}
+	return max(time.Since(start)/time.Duration(n), time.Nanosecond)
 }
 
 // pick prepares the engines named in list (comma-separated), or by default every registered
@@ -177,7 +183,7 @@ func (c *comparison) pick(list string) error {
 			if err != nil {
 				return err
 			}
-			w, _ := estimate(e, c.net, c.batch)
+			w, _ := c.estimate(e)
 			c.picked = append(c.picked, pickedEngine{info, e, w})
 		}
 		if len(c.picked) < 2 {
@@ -194,10 +200,10 @@ func (c *comparison) pick(list string) error {
 		if err != nil {
 			return err
 		}
-		w, ok := estimate(e, c.net, c.batch)
+		w, ok := c.estimate(e)
 		if ok && c.budget > 0 && w > c.budget {
-			c.skip(info.Name, fmt.Sprintf("%d cost evaluations × %d parameters × batch %d ≈ %.1e multiply-adds > --budget %.1e; name it in --engines to run it anyway",
-				e.(gradients.CostCounter).CostEvaluations(), c.net.NumParams(), c.batch, w, c.budget))
+			c.skip(info.Name, fmt.Sprintf("%d cost evaluations × %s per evaluation of batch %d ≈ %s > --budget %s; name it in --engines to run it anyway",
+				e.(gradients.CostCounter).CostEvaluations(), c.evalTime, c.batch, fmtDuration(w), c.budget))
 			continue
 		}
 		c.picked = append(c.picked, pickedEngine{info, e, w})
@@ -207,7 +213,7 @@ func (c *comparison) pick(list string) error {
 		for i, p := range c.picked {
 			names[i] = p.info.Name
 		}
-		return fmt.Errorf("only %d engine(s) can run %s with batch %d (%s); nothing to compare (raise --budget or name engines in --engines)",
+		return usageHint("raise --budget or name engines in --engines", "only %d engine(s) can run %s with batch %d (%s); nothing to compare",
 			len(c.picked), c.net, c.batch, strings.Join(names, ", "))
 	}
 	return nil
@@ -249,9 +255,9 @@ type progress struct {
 }
 
 // bigWork is the estimate above which an engine is announced when it starts.
-const bigWork = 1e9
+const bigWork = 2 * time.Second
 
-func (p progress) watch(name string, work float64, f func()) {
+func (p progress) watch(name string, work time.Duration, f func()) {
 	start := time.Now()
 	var (
 		mu       sync.Mutex
@@ -264,7 +270,7 @@ func (p progress) watch(name string, work float64, f func()) {
 		fmt.Fprintf(p.w, "nabla compare: "+format+"\n", args...)
 	}
 	if work > bigWork {
-		say("%s: about %.1e multiply-adds…", name, work)
+		say("%s: about %s…", name, fmtDuration(work))
 	}
 	done := make(chan struct{})
 	var wg sync.WaitGroup
@@ -324,9 +330,4 @@ func activationNames() string {
 		names = append(names, a.String())
 	}
 	return strings.Join(names, ", ")
-}
-
-// usageErr is a bad flag value: one line, exit status 2.
-func usageErr(format string, args ...any) error {
-	return &exitError{code: 2, msg: fmt.Sprintf(format, args...)}
 }

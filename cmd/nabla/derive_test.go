@@ -55,7 +55,7 @@ func TestDeriveErrors(t *testing.T) {
 		{"derive", "extra"},
 	} {
 		code, _, stderr := runSymbolicCLI(args...)
-		assert.Equal(t, 1, code, "%v", args)
+		assert.Equal(t, 2, code, "%v", args)
 		assert.True(t, strings.HasPrefix(stderr, "nabla derive: "), stderr)
 	}
 }
@@ -109,7 +109,7 @@ func TestCheckErrors(t *testing.T) {
 		{[]string{"check", "--f", "log(-x^2-1)", "--grad", "1"}, "no point"},
 	} {
 		code, _, stderr := runSymbolicCLI(tc.args...)
-		assert.Equal(t, 1, code, "%v", tc.args)
+		assert.Equal(t, 2, code, "%v", tc.args)
 		assert.Contains(t, stderr, tc.want, "%v", tc.args)
 	}
 }
