@@ -349,6 +349,12 @@ func jvp(z *Tensor) {
 		dz[0] = s
 	case opSlice:
 		copy(dz, x.tangent[z.off:])
+	case opConv2D:
+		conv2DJVP(z)
+	case opChannelBias:
+		channelBiasJVP(z)
+	case opMaxPool, opAvgPool:
+		poolJVP(z)
 	default:
 		panic("autodiff: jvp of " + z.op.String())
 	}
@@ -457,6 +463,12 @@ func vjp(z *Tensor) {
 		for i, v := range g {
 			gx[i] += v
 		}
+	case opConv2D:
+		conv2DVJP(z)
+	case opChannelBias:
+		channelBiasVJP(z)
+	case opMaxPool, opAvgPool:
+		poolVJP(z)
 	default:
 		panic("autodiff: vjp of " + z.op.String())
 	}
@@ -465,28 +477,49 @@ func vjp(z *Tensor) {
 // binaryVJP pushes the adjoint of Add, Sub or Mul to its inputs; a broadcast input receives
 // the sum over the rows or columns it was repeated along.
 func binaryVJP(z *Tensor) {
-	x, y, g := z.x, z.y, z.grad
+	x, y := z.x, z.y
+	binaryPush(z, z.grad, gradIf(x), gradIf(y), x.value, y.value)
+}
+
+// gradIf returns x's adjoint when it needs one, else nil.
+func gradIf(x *Tensor) []float64 {
+	if x.needGrad {
+		return x.grad
+	}
+	return nil
+}
+
+// binaryPush adds an adjoint g of Add, Sub or Mul to gx and gy (either nil to skip it),
+// undoing broadcasts: gx += g and gy += ±g, or, for Mul, gx += g ⊙ yv and gy += g ⊙ xv (a nil
+// xv or yv skips the term that needs it).
+func binaryPush(z *Tensor, g, gx, gy, xv, yv []float64) {
+	x, y := z.x, z.y
 	xrs, xcs := strides(x)
 	yrs, ycs := strides(y)
+	if z.op == opMul {
+		if yv == nil {
+			gx = nil
+		}
+		if xv == nil {
+			gy = nil
+		}
+	}
 	for i := 0; i < z.rows; i++ {
 		row := g[i*z.cols : (i+1)*z.cols]
 		xo, yo := i*xrs, i*yrs
-		if x.needGrad {
-			gx := x.grad
+		if gx != nil {
 			switch z.op {
 			case opAdd, opSub:
 				for j, v := range row {
 					gx[xo+j*xcs] += v
 				}
 			case opMul:
-				yv := y.value
 				for j, v := range row {
 					gx[xo+j*xcs] += v * yv[yo+j*ycs]
 				}
 			}
 		}
-		if y.needGrad {
-			gy := y.grad
+		if gy != nil {
 			switch z.op {
 			case opAdd:
 				for j, v := range row {
@@ -497,7 +530,6 @@ func binaryVJP(z *Tensor) {
 					gy[yo+j*ycs] -= v
 				}
 			case opMul:
-				xv := x.value
 				for j, v := range row {
 					gy[yo+j*ycs] += v * xv[xo+j*xcs]
 				}

@@ -25,13 +25,18 @@ const (
 	opCos
 	opSum
 	opSlice
+	opConv2D
+	opChannelBias
+	opMaxPool
+	opAvgPool
 )
 
 var opNames = [...]string{
 	opLeaf: "leaf", opMatMul: "MatMul", opMatMulT: "MatMulT", opTranspose: "Transpose",
 	opAdd: "Add", opSub: "Sub", opMul: "Mul", opScale: "Scale", opSigmoid: "Sigmoid",
 	opTanh: "Tanh", opReLU: "ReLU", opExp: "Exp", opLog: "Log", opSquare: "Square",
-	opSin: "Sin", opCos: "Cos", opSum: "Sum", opSlice: "Slice",
+	opSin: "Sin", opCos: "Cos", opSum: "Sum", opSlice: "Slice", opConv2D: "Conv2D",
+	opChannelBias: "ChannelBias", opMaxPool: "MaxPool", opAvgPool: "AvgPool",
 }
 
 func (o opKind) String() string { return opNames[o] }
@@ -50,11 +55,17 @@ type Tensor struct {
 	gbuf       []float64
 	gext       []float64 // caller's storage for the adjoint (SetGradBuffer), or nil
 	tbuf       []float64
+	gtan       []float64 // tangent of the adjoint after BackwardTangents; nil when not needed
+	gtbuf      []float64
+	gtext      []float64 // caller's storage for gtan (SetGradTangentBuffer), or nil
 	op         opKind
-	x, y       *Tensor // inputs
-	s          float64 // Scale's factor
-	off        int     // Slice's offset into x's data
-	index      int     // position on the tape
+	x, y       *Tensor   // inputs
+	s          float64   // Scale's factor
+	off        int       // Slice's offset into x's data
+	geom       geometry  // Conv2D's and the poolings' shapes
+	aux, aux2  []float64 // Conv2D's im2col matrices and scratch, kept across Reset
+	args       []int32   // MaxPool's chosen entries, kept across Reset
+	index      int       // position on the tape
 	tape       *Tape
 	needGrad   bool // a Var is among the inputs (transitively): Backward gives it an adjoint
 	hasTangent bool // a seeded Var is among the inputs: its tangent is not identically zero
@@ -172,6 +183,9 @@ func (t *Tape) node(op opKind, rows, cols int) *Tensor {
 	}
 	if z.grad != nil || z.gext != nil {
 		z.grad, z.gext = nil, nil
+	}
+	if z.gtan != nil || z.gtext != nil {
+		z.gtan, z.gtext = nil, nil
 	}
 	if z.tangent != nil {
 		z.tangent = nil

@@ -281,10 +281,14 @@ func Steps(opts StepOptions) (*StepSweep, error) {
 	return s, nil
 }
 
-// relErr is |d − g|/|g|, +Inf for a non-finite d.
+// relErr is |d − g|/|g|: +Inf when d or g is NaN or ±Inf (a comparison with NaN never
+// passes), 0 when they are equal (even both 0).
 func relErr(d, g float64) float64 {
-	if math.IsNaN(d) || math.IsInf(d, 0) {
+	if math.IsNaN(d) || math.IsInf(d, 0) || math.IsNaN(g) || math.IsInf(g, 0) {
 		return math.Inf(1)
+	}
+	if d == g {
+		return 0
 	}
 	return math.Abs(d-g) / math.Abs(g)
 }

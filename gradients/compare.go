@@ -8,21 +8,25 @@ import (
 )
 
 // RelErr is the safe relative error |x−y| / max(1, |x|+|y|) used by ADBench: relative for
-// large values, absolute for small ones, and never a division by zero. NaN in either
-// argument gives +Inf, so that it can never pass a tolerance.
+// large values, absolute for small ones, and never a division by zero. NaN or ±Inf in either
+// argument gives +Inf (even +Inf against +Inf: an overflow is no agreement), so that it can
+// never pass a tolerance.
 func RelErr(x, y float64) float64 {
-	if math.IsNaN(x) || math.IsNaN(y) {
+	if !finite(x) || !finite(y) {
 		return math.Inf(1)
 	}
 	return math.Abs(x-y) / max(1, math.Abs(x)+math.Abs(y))
 }
 
+// absErr is |x−y|, +Inf when either is NaN or ±Inf.
 func absErr(x, y float64) float64 {
-	if math.IsNaN(x) || math.IsNaN(y) {
+	if !finite(x) || !finite(y) {
 		return math.Inf(1)
 	}
 	return math.Abs(x - y)
 }
+
+func finite(v float64) bool { return !math.IsNaN(v) && !math.IsInf(v, 0) }
 
 // Result is one engine's answer on a network, parameters and batch.
 type Result struct {
@@ -144,28 +148,15 @@ func Compare(net *nn.Network, results []Result) Report {
 }
 
 // Run prepares each named engine for the network, computes its gradient at A on the batch,
-// and returns the results in the order of names. The first error stops it.
+// and returns the results in the order of names: a Runner with no budget that insists on every
+// engine. The first error stops it.
 func Run(names []string, net *nn.Network, A []float64, b nn.Batch) ([]Result, error) {
-	if err := net.Check(A, b); err != nil {
+	infos, err := Infos(names)
+	if err != nil {
 		return nil, err
 	}
-	results := make([]Result, 0, len(names))
-	for _, name := range names {
-		info, err := Lookup(name)
-		if err != nil {
-			return nil, err
-		}
-		e, err := info.New(net)
-		if err != nil {
-			return nil, fmt.Errorf("engine %s on %s: %w", name, net, err)
-		}
-		g, k, err := e.Gradient(nil, A, b)
-		if err != nil {
-			return nil, fmt.Errorf("engine %s: %w", name, err)
-		}
-		results = append(results, Result{Engine: name, Tolerance: info.Tol(), K: k, Grad: g, Step: info.KinkStep()})
-	}
-	return results, nil
+	out, err := (&Runner{Insist: true}).Run(infos, net, A, b)
+	return out.Results, err
 }
 
 // CrossCheck runs the named engines (Run) and compares every pair at A and the batch

@@ -68,6 +68,11 @@ type Info struct {
 	// the smallest step it falls back to, since it never differences across a kink farther
 	// out. Zero means DefaultStep for an approximate engine and none for an exact one.
 	Step float64
+	// HvTolerance is the relative error (RelErr) within which the engine's Hessian-vector
+	// products (HessianVector) are expected to match the true ones on well-scaled networks;
+	// the second-order cross-check judges a pair with the sum of the two. Zero means
+	// DefaultHvTolerance. Engines without HessianVector leave it zero.
+	HvTolerance float64
 	// New prepares an engine for a network. It returns an error wrapping ErrUnsupported for
 	// networks the engine cannot handle.
 	New func(net *nn.Network) (Engine, error)

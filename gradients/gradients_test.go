@@ -14,6 +14,8 @@ func TestRelErr(t *testing.T) {
 	for _, tc := range []struct{ x, y, want float64 }{
 		{1, 1, 0}, {0, 0, 0}, {1e-9, 2e-9, 1e-9}, {100, 101, 1.0 / 201}, {-3, 3, 1},
 		{math.NaN(), 1, math.Inf(1)}, {1, math.NaN(), math.Inf(1)},
+		{math.Inf(1), 1, math.Inf(1)}, {1, math.Inf(-1), math.Inf(1)},
+		{math.Inf(1), math.Inf(1), math.Inf(1)}, {math.NaN(), math.NaN(), math.Inf(1)},
 	} {
 		assert.InDelta(t, tc.want, RelErr(tc.x, tc.y), 1e-18, "RelErr(%v, %v)", tc.x, tc.y)
 	}

@@ -4,9 +4,12 @@
 // every mutant against every registered engine and reports which engines detect the fault
 // and which block of A they name first.
 //
-// The mutants are written here from scratch as one batched backpropagation with fault
-// switches; the package imports no engine (it reaches them through the gradients registry),
-// and the real backprop engine stays clean. The clean variant, Control, runs the same code
+// The mutants are written here from scratch as one batched backpropagation (forward pass,
+// output δ, propagation of δ, layer gradients) with hooks at the points where a student goes
+// wrong: a fault is data, one catalogue entry with its name, its explanation and the hooks it
+// replaces (see fault.go), so that adding a fault is one table entry.
+// The package imports no engine (it reaches them through the gradients registry), and the
+// real backprop engine stays clean. The clean variant, Control, runs the same code
 // with no fault: every engine must agree with it, so a detection is never an artefact of
 // the catalogue's own code.
 //

@@ -3,39 +3,15 @@ package mutants
 import (
 	"errors"
 	"fmt"
+
+	"nabla/nn"
 )
 
 // ErrUnknownFault reports a fault name that is not in the catalogue.
 var ErrUnknownFault = errors.New("mutants: unknown fault")
 
-// kind selects the one fault a mutant carries.
-type kind int
-
-const (
-	none kind = iota
-	missingOutputDeriv
-	missingHiddenDeriv
-	derivAtActivation
-	derivTwice
-	derivTypo
-	functionAsDeriv
-	wrongLayerActivation
-	wNotTransposed
-	dwTransposed
-	offByOneLayer
-	zeroOutputBias
-	biasNotSummed
-	halfGradient
-	signFlip
-	notesRule
-	preactivationInput
-	meanNotSum
-	staleDst
-	biasLoopShort
-	firstPairSkipped
-)
-
-// Fault is one mistake in the hand-coded gradient.
+// Fault is one mistake in the hand-coded gradient: its name, its explanation, and the hooks
+// that put the mistake into the mutant's backward pass.
 type Fault struct {
 	// Name is the fault's short name, e.g. "missing-output-deriv".
 	Name string `json:"name"`
@@ -44,67 +20,164 @@ type Fault struct {
 	// Needs names what a network must have for the fault to change the gradient; empty
 	// when every network shows it.
 	Needs string `json:"needs,omitempty"`
-	kind  kind
+	// hooks replace the correct code at the points where the student went wrong; nil is the
+	// clean code everywhere.
+	hooks *hooks
 }
 
+// hooks are the points of the batched backward pass (see Engine.Gradient) where a student
+// implementing the notes' rules goes wrong. Each nil or zero field is the correct code; a
+// fault sets the one or two fields its mistake changes. Adding a fault is one catalogue
+// entry; a new point of failure is one field here and one call in mutant.go.
+type hooks struct {
+	// costDeriv is ∂K/∂z for one output z with target z̄ (correct: 2(z − z̄)).
+	costDeriv func(z, zbar float64) float64
+	// deriv is σ'(ŷ) for an activation at pre-activation p with activation y = σ(p), wherever
+	// the pass needs it (correct: act.Deriv(p)).
+	deriv func(act nn.Activation, p, y float64) float64
+	// outputDelta is δ of the output layer from ∂K/∂z and s = σ'(ẑ) (rule [1]; correct: dz·s).
+	outputDelta func(dz, s float64) float64
+	// hiddenDeriv is the factor σ'(ŷ) of rule [2] for layer l−1 with activation own, while δ
+	// comes from layer l with activation above (correct: deriv(own, p, y)).
+	hiddenDeriv func(own, above nn.Activation, p, y float64) float64
+	// weightAt reads wₖⱼ of an Out × In row-major W when δ is propagated back
+	// (correct: w[k·In + j]).
+	weightAt func(w []float64, k, j, in, out int) float64
+	// dwAt is the index in the block ∂K/∂W at which δₖ·xⱼ accumulates (correct: k·In + j).
+	dwAt func(k, j, in, out int) int
+	// weightInput is the row x of rule [4] ∂K/∂W = Σᵢ δ xᵀ for a layer above the first, given
+	// the layer below's activation y, pre-activation ŷ and γ = ∂K/∂ŷ (correct: y).
+	weightInput func(y, pre, gamma []float64) []float64
+	// biasAdd accumulates δₖ into ∂K/∂bₖ of a layer with out units (rule [3]); output tells the
+	// output layer (correct: db[k] += dk).
+	biasAdd func(db []float64, k, out int, output bool, dk float64)
+	// keepDst leaves dst as given instead of clearing it before accumulating.
+	keepDst bool
+	// stopLayer is the index of the last layer the backward loop reaches (correct: 0).
+	stopLayer int
+	// firstPair is the index of the first training pair the backward loop visits (correct: 0).
+	firstPair int
+	// finish post-processes the whole gradient of a batch of n pairs.
+	finish func(dst []float64, n int)
+	// noDerivLayer is the layer (1-based) whose factor σ'(ŷ) is left out of its δ (correct: 0,
+	// none). Only MissingLayerDeriv sets it.
+	noDerivLayer int
+}
+
+// none is the clean code at every hook.
+var none = &hooks{}
+
 // Control is the clean variant: the same code with no fault. Every engine must agree with it.
-var Control = Fault{Name: "none", Mistake: "no fault: the control", kind: none}
+var Control = Fault{Name: "none", Mistake: "no fault: the control", hooks: none}
 
 var catalogue = []Fault{
-	{Name: "missing-output-deriv", kind: missingOutputDeriv,
+	{Name: "missing-output-deriv",
 		Mistake: "δ = ∂K/∂z: the factor σ'(ẑ) of rule [1] left out at the output layer",
-		Needs:   "a non-identity output activation"},
-	{Name: "missing-hidden-deriv", kind: missingHiddenDeriv,
+		Needs:   "a non-identity output activation",
+		hooks:   &hooks{outputDelta: func(dz, _ float64) float64 { return dz }}},
+	{Name: "missing-hidden-deriv",
 		Mistake: "γ = Wᵀδ: the factor σ'(ŷ) of rule [2] left out in the hidden layers",
-		Needs:   "a hidden layer with a non-identity activation"},
-	{Name: "deriv-at-activation", kind: derivAtActivation,
+		Needs:   "a hidden layer with a non-identity activation",
+		hooks:   &hooks{hiddenDeriv: func(_, _ nn.Activation, _, _ float64) float64 { return 1 }}},
+	{Name: "deriv-at-activation",
 		Mistake: "σ' evaluated at the activation y = σ(ŷ) instead of the pre-activation ŷ",
-		Needs:   "a sigmoid or tanh layer"},
-	{Name: "deriv-twice", kind: derivTwice,
+		Needs:   "a sigmoid or tanh layer",
+		hooks:   &hooks{deriv: func(act nn.Activation, _, y float64) float64 { return act.Deriv(y) }}},
+	{Name: "deriv-twice",
 		Mistake: "σ'(ẑ) multiplied in twice at the output (in the cost's derivative and in the layer)",
-		Needs:   "a sigmoid or tanh output layer"},
-	{Name: "deriv-typo", kind: derivTypo,
+		Needs:   "a sigmoid or tanh output layer",
+		hooks:   &hooks{outputDelta: func(dz, s float64) float64 { return dz * s * s }}},
+	{Name: "deriv-typo",
 		Mistake: "σ'(x) typed as σ(x)(1 − x) for the sigmoid and 1 − x² for tanh",
-		Needs:   "a sigmoid or tanh layer"},
-	{Name: "function-as-deriv", kind: functionAsDeriv,
+		Needs:   "a sigmoid or tanh layer",
+		hooks:   &hooks{deriv: derivTypo}},
+	{Name: "function-as-deriv",
 		Mistake: "σ(ŷ) used where σ'(ŷ) belongs",
-		Needs:   "a non-identity layer"},
-	{Name: "wrong-layer-activation", kind: wrongLayerActivation,
+		Needs:   "a non-identity layer",
+		hooks:   &hooks{deriv: func(_ nn.Activation, _, y float64) float64 { return y }}},
+	{Name: "wrong-layer-activation",
 		Mistake: "a hidden layer's σ' taken from the layer above (Layers[l] instead of Layers[l−1])",
-		Needs:   "adjacent layers with different activations"},
-	{Name: "w-not-transposed", kind: wNotTransposed,
+		Needs:   "adjacent layers with different activations",
+		hooks:   &hooks{hiddenDeriv: func(_, above nn.Activation, p, _ float64) float64 { return above.Deriv(p) }}},
+	{Name: "w-not-transposed",
 		Mistake: "W used in place of Wᵀ when δ is propagated back (W's memory read as Wᵀ; exactly W on a square layer)",
-		Needs:   "two or more layers"},
-	{Name: "dw-transposed", kind: dwTransposed,
+		Needs:   "two or more layers",
+		hooks:   &hooks{weightAt: func(w []float64, k, j, _, out int) float64 { return w[j*out+k] }}},
+	{Name: "dw-transposed",
 		Mistake: "∂K/∂W stored column-major: δ·yᵀ written as if W were In × Out",
-		Needs:   "a weight matrix with two or more rows and columns"},
-	{Name: "off-by-one-layer", kind: offByOneLayer,
-		Mistake: "the backward loop stops one layer early (l > 1 instead of l ≥ 1): layer 1 gets no gradient"},
-	{Name: "zero-output-bias", kind: zeroOutputBias,
-		Mistake: "∂K/∂c = δ of rule [3] never written: the output bias block stays 0"},
-	{Name: "bias-not-summed", kind: biasNotSummed,
+		Needs:   "a weight matrix with two or more rows and columns",
+		hooks:   &hooks{dwAt: func(k, j, _, out int) int { return j*out + k }}},
+	{Name: "off-by-one-layer",
+		Mistake: "the backward loop stops one layer early (l > 1 instead of l ≥ 1): layer 1 gets no gradient",
+		hooks:   &hooks{stopLayer: 1}},
+	{Name: "zero-output-bias",
+		Mistake: "∂K/∂c = δ of rule [3] never written: the output bias block stays 0",
+		hooks: &hooks{biasAdd: func(db []float64, k, _ int, output bool, dk float64) {
+			if !output {
+				db[k] += dk
+			}
+		}}},
+	{Name: "bias-not-summed",
 		Mistake: "bias gradient assigned per training pair instead of summed: only the last pair's δ remains",
-		Needs:   "a batch of two or more pairs"},
-	{Name: "half-gradient", kind: halfGradient,
-		Mistake: "∂K/∂z = z − z̄: the factor 2 of the square dropped, the gradient scaled by ½"},
-	{Name: "sign-flip", kind: signFlip,
-		Mistake: "∂K/∂z = 2(z̄ − z): residual taken the wrong way round, every sign flipped"},
-	{Name: "notes-rule", kind: notesRule,
+		Needs:   "a batch of two or more pairs",
+		hooks:   &hooks{biasAdd: func(db []float64, k, _ int, _ bool, dk float64) { db[k] = dk }}},
+	{Name: "half-gradient",
+		Mistake: "∂K/∂z = z − z̄: the factor 2 of the square dropped, the gradient scaled by ½",
+		hooks:   &hooks{costDeriv: func(z, zbar float64) float64 { return z - zbar }}},
+	{Name: "sign-flip",
+		Mistake: "∂K/∂z = 2(z̄ − z): residual taken the wrong way round, every sign flipped",
+		hooks:   &hooks{costDeriv: func(z, zbar float64) float64 { return 2 * (zbar - z) }}},
+	{Name: "notes-rule",
 		Mistake: "the notes' transcribed rule ∂K/∂wₖⱼ = γⱼδₖ in place of δₖyⱼ",
-		Needs:   "two or more layers"},
-	{Name: "preactivation-input", kind: preactivationInput,
+		Needs:   "two or more layers",
+		hooks:   &hooks{weightInput: func(_, _, gamma []float64) []float64 { return gamma }}},
+	{Name: "preactivation-input",
 		Mistake: "weight gradient δ·ŷᵀ with the previous layer's pre-activation ŷ instead of y = σ(ŷ)",
-		Needs:   "a hidden layer with a non-identity activation"},
-	{Name: "mean-not-sum", kind: meanNotSum,
+		Needs:   "a hidden layer with a non-identity activation",
+		hooks:   &hooks{weightInput: func(_, pre, _ []float64) []float64 { return pre }}},
+	{Name: "mean-not-sum",
 		Mistake: "gradient of the mean cost K/N while K is the sum over the batch",
-		Needs:   "a batch of two or more pairs"},
-	{Name: "stale-dst", kind: staleDst,
-		Mistake: "dst not cleared before accumulating: a reused dst returns old + ∇K (2∇K on the second call)"},
-	{Name: "bias-loop-short", kind: biasLoopShort,
-		Mistake: "bias loop bound off by one (k < Out−1): the last unit's bias gradient stays 0 in every layer"},
-	{Name: "first-pair-skipped", kind: firstPairSkipped,
+		Needs:   "a batch of two or more pairs",
+		hooks: &hooks{finish: func(dst []float64, n int) {
+			for i := range dst {
+				dst[i] /= float64(n)
+			}
+		}}},
+	{Name: "stale-dst",
+		Mistake: "dst not cleared before accumulating: a reused dst returns old + ∇K (2∇K on the second call)",
+		hooks:   &hooks{keepDst: true}},
+	{Name: "bias-loop-short",
+		Mistake: "bias loop bound off by one (k < Out−1): the last unit's bias gradient stays 0 in every layer",
+		hooks: &hooks{biasAdd: func(db []float64, k, out int, _ bool, dk float64) {
+			if k < out-1 {
+				db[k] += dk
+			}
+		}}},
+	{Name: "first-pair-skipped",
 		Mistake: "batch loop of the backward pass starts at i = 1: the first training pair's contribution is lost",
-		Needs:   "a batch of two or more pairs"},
+		Needs:   "a batch of two or more pairs",
+		hooks:   &hooks{firstPair: 1}},
+}
+
+// derivTypo is σ'(x) mistyped: σ(x)(1 − x) for the sigmoid, 1 − x² for tanh, right otherwise.
+func derivTypo(act nn.Activation, p, y float64) float64 {
+	switch act {
+	case nn.Sigmoid:
+		return y * (1 - p)
+	case nn.Tanh:
+		return 1 - p*p
+	}
+	return act.Deriv(p)
+}
+
+// MissingLayerDeriv is the fault "σ' of layer l (1-based) left out": δ of that layer is
+// ∂K/∂z (the output layer) or γ = Wᵀδ (a hidden one) without the factor σ'(ŷ), every other
+// layer right. It is not in the catalogue; nabla verify uses it to name that pattern.
+func MissingLayerDeriv(l int) Fault {
+	return Fault{Name: fmt.Sprintf("missing-deriv-layer-%d", l),
+		Mistake: fmt.Sprintf("the factor σ'(ŷ) of layer %d left out of its δ, every other layer right", l),
+		Needs:   fmt.Sprintf("a non-identity activation in layer %d", l),
+		hooks:   &hooks{noDerivLayer: l}}
 }
 
 // Catalogue returns the faults, in a fixed order. The slice is a copy.

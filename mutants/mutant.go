@@ -2,7 +2,6 @@ package mutants
 
 import (
 	"fmt"
-	"math"
 
 	"nabla/gradients"
 	"nabla/nn"
@@ -13,6 +12,7 @@ import (
 type Engine struct {
 	net   *nn.Network
 	fault Fault
+	h     *hooks // the fault's hooks; never nil
 	dense []*nn.Dense
 	n     int         // batch size the buffers are sized for
 	pre   [][]float64 // pre[l]: N × Out_l, ŷ = W x + b
@@ -24,8 +24,11 @@ var _ gradients.Engine = (*Engine)(nil)
 
 // New prepares a mutant with the fault for a network of dense layers.
 func New(net *nn.Network, f Fault) (*Engine, error) {
-	e := &Engine{net: net, fault: f}
-	for l, layer := range net.Layers {
+	e := &Engine{net: net, fault: f, h: f.hooks}
+	if e.h == nil {
+		e.h = none
+	}
+	for l, layer := range net.Layers() {
 		d, ok := layer.(*nn.Dense)
 		if !ok {
 			return nil, fmt.Errorf("mutants: layer %d (%s): %w", l+1, layer, gradients.ErrUnsupported)
@@ -55,26 +58,18 @@ func (e *Engine) size(n int) {
 	e.n = n
 }
 
-// deriv is σ'(ŷ) as the mutant computes it at layer l for pre-activation p and activation y.
-func (e *Engine) deriv(l int, p, y float64) float64 {
-	act := e.dense[l].Act
-	switch e.fault.kind {
-	case derivAtActivation:
-		return act.Deriv(y)
-	case functionAsDeriv:
-		return y
-	case derivTypo:
-		switch act {
-		case nn.Sigmoid:
-			return y * (1 - p)
-		case nn.Tanh:
-			return 1 - p*p
-		}
+// deriv is σ'(ŷ) as the mutant computes it for an activation at pre-activation p and
+// activation y.
+func (e *Engine) deriv(act nn.Activation, p, y float64) float64 {
+	if e.h.deriv != nil {
+		return e.h.deriv(act, p, y)
 	}
 	return act.Deriv(p)
 }
 
-// Gradient writes the mutant's ∇K into dst and returns it with K (computed correctly).
+// Gradient writes the mutant's ∇K into dst and returns it with K (computed correctly). It is
+// the notes' batched backpropagation, with the fault's hooks at the points where a student
+// goes wrong.
 func (e *Engine) Gradient(dst, A []float64, b nn.Batch) ([]float64, float64, error) {
 	dst = gradients.CheckDst("mutants", dst, e.net.NumParams())
 	if err := e.net.Check(A, b); err != nil {
@@ -82,23 +77,29 @@ func (e *Engine) Gradient(dst, A []float64, b nn.Batch) ([]float64, float64, err
 	}
 	N := b.Len()
 	e.size(N)
-	X, Z := b.X.RawMatrix(), b.Z.RawMatrix()
-	in := func(l, i int) []float64 { // the input row of layer l for pair i
-		if l == 0 {
-			return X.Data[i*X.Stride : i*X.Stride+X.Cols]
-		}
-		src := e.act[l-1]
-		if e.fault.kind == preactivationInput {
-			src = e.pre[l-1]
-		}
-		w := e.dense[l].In
-		return src[i*w : (i+1)*w]
+	e.forward(A, b)
+	K := e.outputDelta(b)
+	if !e.h.keepDst {
+		clear(dst)
 	}
+	for l := len(e.dense) - 1; l >= e.h.stopLayer; l-- {
+		if l > 0 {
+			e.propagate(A, l, N)
+		}
+		e.layerGradient(dst, b, l)
+	}
+	if e.h.finish != nil {
+		e.h.finish(dst, N)
+	}
+	return dst, K, nil
+}
 
-	// Forward: ŷ = W x + b, y = σ(ŷ), layer by layer for the whole batch.
+// forward computes ŷ = W x + b and y = σ(ŷ) layer by layer for the whole batch.
+func (e *Engine) forward(A []float64, b nn.Batch) {
+	X := b.X.RawMatrix()
 	for l, d := range e.dense {
-		w, bias := e.net.LayerParams(A, l)
-		for i := 0; i < N; i++ {
+		w, bias := d.Split(e.net.LayerParams(A, l))
+		for i := 0; i < b.Len(); i++ {
 			var x []float64
 			if l == 0 {
 				x = X.Data[i*X.Stride : i*X.Stride+X.Cols]
@@ -115,121 +116,98 @@ func (e *Engine) Gradient(dst, A []float64, b nn.Batch) ([]float64, float64, err
 			}
 		}
 	}
+}
 
-	// Output layer: ∂K/∂z = 2(z − z̄), δ = ∂K/∂z · σ'(ẑ) (rule [1]).
+// outputDelta returns K and fills δ of the output layer: ∂K/∂z = 2(z − z̄),
+// δ = ∂K/∂z · σ'(ẑ) (rule [1]).
+func (e *Engine) outputDelta(b nn.Batch) float64 {
+	Z := b.Z.RawMatrix()
 	L := len(e.dense) - 1
 	out := e.dense[L]
 	var K float64
-	for i := 0; i < N; i++ {
+	for i := 0; i < b.Len(); i++ {
 		for k := 0; k < out.Out; k++ {
-			z, zbar := e.act[L][i*out.Out+k], Z.Data[i*Z.Stride+k]
+			at := i*out.Out + k
+			z, zbar := e.act[L][at], Z.Data[i*Z.Stride+k]
 			K += (z - zbar) * (z - zbar)
 			dz := 2 * (z - zbar)
-			switch e.fault.kind {
-			case halfGradient:
-				dz = z - zbar
-			case signFlip:
-				dz = 2 * (zbar - z)
+			if e.h.costDeriv != nil {
+				dz = e.h.costDeriv(z, zbar)
 			}
-			p := e.pre[L][i*out.Out+k]
-			switch e.fault.kind {
-			case missingOutputDeriv:
-				e.delta[L][i*out.Out+k] = dz
-			case derivTwice:
-				s := out.Act.Deriv(p)
-				e.delta[L][i*out.Out+k] = dz * s * s
-			default:
-				e.delta[L][i*out.Out+k] = dz * e.deriv(L, p, z)
+			s := e.deriv(out.Act, e.pre[L][at], z)
+			if e.h.noDerivLayer == L+1 {
+				s = 1
+			}
+			if e.h.outputDelta != nil {
+				e.delta[L][at] = e.h.outputDelta(dz, s)
+			} else {
+				e.delta[L][at] = dz * s
 			}
 		}
 	}
-
-	if e.fault.kind != staleDst {
-		clear(dst)
-	}
-	last := 0 // the backward loop runs down to layer index last
-	if e.fault.kind == offByOneLayer {
-		last = 1
-	}
-	for l := L; l >= last; l-- {
-		d := e.dense[l]
-		w, _ := e.net.LayerParams(A, l)
-		dw, db := e.net.LayerParams(dst, l)
-		// γ of the layer below (rule [2]): (Wᵀδ)ⱼ · σ'(ŷⱼ). The notes' rule [4] as
-		// transcribed needs it before the weight gradient, so it is computed first.
-		if l > 0 {
-			below := e.dense[l-1]
-			for i := 0; i < N; i++ {
-				for j := 0; j < d.In; j++ {
-					var s float64
-					for k := 0; k < d.Out; k++ {
-						wkj := w[k*d.In+j]
-						if e.fault.kind == wNotTransposed {
-							wkj = w[j*d.Out+k]
-						}
-						s += wkj * e.delta[l][i*d.Out+k]
-					}
-					p, y := e.pre[l-1][i*d.In+j], e.act[l-1][i*d.In+j]
-					switch e.fault.kind {
-					case missingHiddenDeriv:
-					case wrongLayerActivation:
-						s *= d.Act.Deriv(p)
-					default:
-						s *= e.deriv(l-1, p, y)
-					}
-					e.delta[l-1][i*below.Out+j] = s
-				}
-			}
-		}
-		// ∂K/∂W = Σᵢ δ yᵀ (rule [4]), ∂K/∂b = Σᵢ δ (rule [3]).
-		first := 0
-		if e.fault.kind == firstPairSkipped {
-			first = 1
-		}
-		for i := first; i < N; i++ {
-			x := in(l, i)
-			if e.fault.kind == notesRule && l > 0 {
-				x = e.delta[l-1][i*d.In : (i+1)*d.In]
-			}
-			for k := 0; k < d.Out; k++ {
-				dk := e.delta[l][i*d.Out+k]
-				for j, xj := range x {
-					if e.fault.kind == dwTransposed {
-						dw[j*d.Out+k] += dk * xj
-					} else {
-						dw[k*d.In+j] += dk * xj
-					}
-				}
-				switch {
-				case e.fault.kind == biasLoopShort && k == d.Out-1:
-				case e.fault.kind == zeroOutputBias && l == L:
-				case e.fault.kind == biasNotSummed:
-					db[k] = dk
-				default:
-					db[k] += dk
-				}
-			}
-		}
-	}
-	if e.fault.kind == meanNotSum {
-		for i := range dst {
-			dst[i] /= float64(N)
-		}
-	}
-	return dst, K, nil
+	return K
 }
 
-// kinkDistance is the smallest |ŷ| over the ReLU layers after the last Gradient call (+Inf
-// without ReLU layers).
-func (e *Engine) kinkDistance() float64 {
-	d := math.Inf(1)
-	for l, layer := range e.dense {
-		if layer.Act != nn.ReLU {
-			continue
-		}
-		for _, v := range e.pre[l] {
-			d = min(d, math.Abs(v))
+// propagate fills δ of layer l−1 from δ of layer l (rule [2]): γ = Wᵀδ, δ = γ · σ'(ŷ). The
+// notes' rule [4] as transcribed needs it before layer l's weight gradient, so it comes first.
+func (e *Engine) propagate(A []float64, l, N int) {
+	d, below := e.dense[l], e.dense[l-1]
+	w, _ := d.Split(e.net.LayerParams(A, l))
+	for i := 0; i < N; i++ {
+		for j := 0; j < d.In; j++ {
+			var s float64
+			for k := 0; k < d.Out; k++ {
+				wkj := w[k*d.In+j]
+				if e.h.weightAt != nil {
+					wkj = e.h.weightAt(w, k, j, d.In, d.Out)
+				}
+				s += wkj * e.delta[l][i*d.Out+k]
+			}
+			p, y := e.pre[l-1][i*d.In+j], e.act[l-1][i*d.In+j]
+			switch {
+			case e.h.noDerivLayer == l:
+			case e.h.hiddenDeriv != nil:
+				s *= e.h.hiddenDeriv(below.Act, d.Act, p, y)
+			default:
+				s *= e.deriv(below.Act, p, y)
+			}
+			e.delta[l-1][i*below.Out+j] = s
 		}
 	}
-	return d
+}
+
+// layerGradient accumulates layer l's blocks of ∂K: ∂K/∂W = Σᵢ δ yᵀ (rule [4]) and
+// ∂K/∂b = Σᵢ δ (rule [3]).
+func (e *Engine) layerGradient(dst []float64, b nn.Batch, l int) {
+	X := b.X.RawMatrix()
+	d := e.dense[l]
+	output := l == len(e.dense)-1
+	dw, db := d.Split(e.net.LayerParams(dst, l))
+	for i := e.h.firstPair; i < b.Len(); i++ {
+		var x []float64
+		if l == 0 {
+			x = X.Data[i*X.Stride : i*X.Stride+X.Cols]
+		} else {
+			row := func(v []float64) []float64 { return v[i*d.In : (i+1)*d.In] }
+			x = row(e.act[l-1])
+			if e.h.weightInput != nil {
+				x = e.h.weightInput(x, row(e.pre[l-1]), row(e.delta[l-1]))
+			}
+		}
+		for k := 0; k < d.Out; k++ {
+			dk := e.delta[l][i*d.Out+k]
+			for j, xj := range x {
+				at := k*d.In + j
+				if e.h.dwAt != nil {
+					at = e.h.dwAt(k, j, d.In, d.Out)
+				}
+				dw[at] += dk * xj
+			}
+			if e.h.biasAdd != nil {
+				e.h.biasAdd(db, k, d.Out, output, dk)
+			} else {
+				db[k] += dk
+			}
+		}
+	}
 }

@@ -20,11 +20,13 @@ type Evaluator struct {
 	act []blas64.General // act[l]: σ(pre[l])
 	buf []float64
 	n   int
+	x   blas64.General // the inputs of the last Forward
+	cur Piece          // scratch for OnPiece
 }
 
 // NewEvaluator returns an Evaluator for the network.
 func NewEvaluator(net *Network) *Evaluator {
-	return &Evaluator{net: net, pre: make([]blas64.General, len(net.Layers)), act: make([]blas64.General, len(net.Layers))}
+	return &Evaluator{net: net, pre: make([]blas64.General, len(net.layers)), act: make([]blas64.General, len(net.layers))}
 }
 
 func (e *Evaluator) size(n int) {
@@ -32,14 +34,14 @@ func (e *Evaluator) size(n int) {
 		return
 	}
 	total := 0
-	for _, l := range e.net.Layers {
+	for _, l := range e.net.layers {
 		total += 2 * n * l.Outputs()
 	}
 	if cap(e.buf) < total {
 		e.buf = make([]float64, total)
 	}
 	buf := e.buf[:total]
-	for i, l := range e.net.Layers {
+	for i, l := range e.net.layers {
 		k := n * l.Outputs()
 		e.pre[i] = blas64.General{Rows: n, Cols: l.Outputs(), Stride: l.Outputs(), Data: buf[:k:k]}
 		e.act[i] = blas64.General{Rows: n, Cols: l.Outputs(), Stride: l.Outputs(), Data: buf[k : 2*k : 2*k]}
@@ -61,19 +63,23 @@ func (e *Evaluator) Forward(A []float64, X *mat.Dense) blas64.General {
 	}
 	e.size(n)
 	in := X.RawMatrix()
-	for l, layer := range e.net.Layers {
-		d := layer.(*Dense)
-		w, b := e.net.LayerParams(A, l)
-		pre, act := e.pre[l], e.act[l]
-		for i := 0; i < n; i++ {
-			copy(pre.Data[i*pre.Stride:i*pre.Stride+d.Out], b)
-		}
-		W := blas64.General{Rows: d.Out, Cols: d.In, Stride: d.In, Data: w}
-		gemmNT(in, W, pre) // pre = X Wᵀ + 1 bᵀ
-		d.Act.Apply(act.Data, pre.Data)
-		in = act
+	e.x = in
+	for l, layer := range e.net.layers {
+		layer.forward(e.net.LayerParams(A, l), in, e.pre[l], e.act[l])
+		in = e.act[l]
 	}
 	return in
+}
+
+// forward computes pre = X Wᵀ + 1 bᵀ and act = σ(pre) for the batch in (one pair a row).
+func (d *Dense) forward(p []float64, in, pre, act blas64.General) {
+	w, b := d.Split(p)
+	for i := 0; i < pre.Rows; i++ {
+		copy(pre.Data[i*pre.Stride:i*pre.Stride+d.Out], b)
+	}
+	W := blas64.General{Rows: d.Out, Cols: d.In, Stride: d.In, Data: w}
+	gemmNT(in, W, pre)
+	d.Act.Apply(act.Data, pre.Data)
 }
 
 // tile bounds the size of one Gemm call: gonum's Dgemm starts goroutines (and allocates)

@@ -2,6 +2,7 @@ package numeric
 
 import (
 	"fmt"
+	"runtime"
 	"testing"
 
 	"nabla/gradients"
@@ -12,43 +13,58 @@ import (
 // evaluations per gradient and the time per evaluation as extra metrics (a finite-difference
 // gradient is CostEvaluations forward passes, so ns/eval should be near the forward pass's).
 func BenchmarkGradient(b *testing.B) {
-	engines := map[string]func(*nn.Network) (gradients.Engine, error){
-		"numeric-forward":  func(net *nn.Network) (gradients.Engine, error) { return New(net, &Settings{Formula: Forward}) },
-		"numeric-central":  func(net *nn.Network) (gradients.Engine, error) { return New(net, nil) },
-		"numeric-central5": func(net *nn.Network) (gradients.Engine, error) { return New(net, &Settings{Formula: Central5}) },
-		"numeric-richardson": func(net *nn.Network) (gradients.Engine, error) {
-			return New(net, &Settings{Richardson: RegisteredRichardson})
+	engines := map[string]func(*nn.Network, int) (gradients.Engine, error){
+		"numeric-forward": func(net *nn.Network, th int) (gradients.Engine, error) {
+			return New(net, &Settings{Formula: Forward, Threads: th})
 		},
-		"numeric-complex": func(net *nn.Network) (gradients.Engine, error) { return NewComplex(net, 0) },
-		"numeric-forward-float32": func(net *nn.Network) (gradients.Engine, error) {
-			return New(net, &Settings{Formula: Forward, Precision: Float32})
+		"numeric-central": func(net *nn.Network, th int) (gradients.Engine, error) { return New(net, &Settings{Threads: th}) },
+		"numeric-central5": func(net *nn.Network, th int) (gradients.Engine, error) {
+			return New(net, &Settings{Formula: Central5, Threads: th})
+		},
+		"numeric-richardson": func(net *nn.Network, th int) (gradients.Engine, error) {
+			return New(net, &Settings{Richardson: RegisteredRichardson, Threads: th})
+		},
+		"numeric-complex": func(net *nn.Network, th int) (gradients.Engine, error) { return newComplex(net, 0, th) },
+		"numeric-forward-float32": func(net *nn.Network, th int) (gradients.Engine, error) {
+			return New(net, &Settings{Formula: Forward, Precision: Float32, Threads: th})
 		},
 	}
 	order := []string{"numeric-forward", "numeric-forward-float32", "numeric-central", "numeric-central5", "numeric-richardson", "numeric-complex"}
+	threads := []int{1}
+	if n := runtime.GOMAXPROCS(0); n > 1 {
+		threads = append(threads, n)
+	}
 	for _, name := range order {
 		for _, c := range []struct {
 			arch  string
 			batch int
-		}{{"4-8-3:tanh,sigmoid", 16}, {"16-32-10", 32}} {
-			b.Run(fmt.Sprintf("engine=%s/net=%s/batch=%d", name, c.arch, c.batch), func(b *testing.B) {
-				net := nn.MustParse(c.arch)
-				A, batch := net.Init(nil, 1), net.RandomBatch(c.batch, 1)
-				e, err := engines[name](net)
-				if err != nil {
-					b.Fatal(err)
-				}
-				dst := make([]float64, net.NumParams())
-				if _, _, err := e.Gradient(dst, A, batch); err != nil {
-					b.Fatal(err)
-				}
-				evals := e.(gradients.CostCounter).CostEvaluations()
-				b.ReportAllocs()
-				for b.Loop() {
-					_, _, _ = e.Gradient(dst, A, batch)
-				}
-				b.ReportMetric(float64(evals), "cost-evals/op")
-				b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N)/float64(evals), "ns/eval")
-			})
+		}{{"4-8-3:tanh,sigmoid", 16}, {"16-32-10", 32}, {"784-30-10", 1}} {
+			for _, th := range threads {
+				benchGradient(b, name, c.arch, c.batch, th, engines[name])
+			}
 		}
 	}
+}
+
+// benchGradient times one engine on one case.
+func benchGradient(b *testing.B, name, arch string, batchSize, threads int, newEngine func(*nn.Network, int) (gradients.Engine, error)) {
+	b.Run(fmt.Sprintf("engine=%s/net=%s/batch=%d/threads=%d", name, arch, batchSize, threads), func(b *testing.B) {
+		net := nn.MustParse(arch)
+		A, batch := net.Init(nil, 1), net.RandomBatch(batchSize, 1)
+		e, err := newEngine(net, threads)
+		if err != nil {
+			b.Fatal(err)
+		}
+		dst := make([]float64, net.NumParams())
+		if _, _, err := e.Gradient(dst, A, batch); err != nil {
+			b.Fatal(err)
+		}
+		evals := e.(gradients.CostCounter).CostEvaluations()
+		b.ReportAllocs()
+		for b.Loop() {
+			_, _, _ = e.Gradient(dst, A, batch)
+		}
+		b.ReportMetric(float64(evals), "cost-evals/op")
+		b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N)/float64(evals), "ns/eval")
+	})
 }

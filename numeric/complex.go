@@ -8,6 +8,7 @@ import (
 	"gonum.org/v1/gonum/blas/cblas128"
 
 	"nabla/gradients"
+	"nabla/internal/par"
 	"nabla/nn"
 )
 
@@ -28,17 +29,32 @@ const DefaultComplexStep = 1e-20
 // the imaginary step to the one affected column of layer l's pre-activations (W x + b is
 // linear in each weight), recomputes that column's activations, applies the resulting
 // rank-one change to layer l+1's pre-activations, and runs the complex pass from there: the
-// same complex arithmetic as a full pass, without the products whose operands did not change. It allocates nothing after its
-// first call on a batch size and is not safe for concurrent use.
+// same complex arithmetic as a full pass, without the products whose operands did not change.
+// Gradient splits the parameters among par.Threads() workers (all cores, or nabla's
+// --threads), each with its own buffers for the perturbed pass; the result does not depend on
+// their number. It allocates nothing after its first call on a batch size and is not safe for
+// concurrent use.
 type Complex struct {
-	net   *nn.Network
-	step  float64
-	a     []complex128 // parameters (with the direction's step for Directional)
-	x     []complex128 // the batch's inputs
-	z     []float64    // the batch's targets, densely packed
-	n     int
-	base  []layerBuf // the unperturbed pass
-	work  []layerBuf // the perturbed pass
+	net  *nn.Network
+	step float64
+	a    []complex128 // parameters (with the direction's step for Directional)
+	x    []complex128 // the batch's inputs
+	z    []float64    // the batch's targets, densely packed
+	n    int
+	base []layerBuf // the unperturbed pass
+	buf  []complex128
+	// workers[i] holds thread i's perturbed pass; workers[0] also serves Partial and
+	// Directional.
+	workers []*complexWorker
+	pool    *par.Pool
+	dst     []float64 // the gradient of the Gradient call in progress
+	hv      hvBufs    // Hv's buffers, allocated on its first call
+}
+
+// complexWorker is one thread's buffers for the perturbed pass and its count of evaluations.
+type complexWorker struct {
+	c     *Complex
+	work  []layerBuf
 	buf   []complex128
 	count int
 }
@@ -57,16 +73,27 @@ func NewComplex(net *nn.Network, step float64) (*Complex, error) {
 	if math.IsNaN(step) || math.IsInf(step, 0) || step < 0 {
 		return nil, fmt.Errorf("%w: complex step %v is not a positive number", ErrFormula, step)
 	}
+	return newComplex(net, step, 0)
+}
+
+// newComplex is NewComplex with a number of threads (0: par.Threads()).
+func newComplex(net *nn.Network, step float64, threads int) (*Complex, error) {
 	if step == 0 {
 		step = DefaultComplexStep
 	}
-	for l, layer := range net.Layers {
+	for l, layer := range net.Layers() {
 		if _, ok := layer.(*nn.Dense); !ok {
 			return nil, fmt.Errorf("%w: numeric: layer %d is %T", gradients.ErrUnsupported, l+1, layer)
 		}
 	}
-	return &Complex{net: net, step: step, a: make([]complex128, net.NumParams()),
-		base: make([]layerBuf, len(net.Layers)), work: make([]layerBuf, len(net.Layers))}, nil
+	c := &Complex{net: net, step: step, a: make([]complex128, net.NumParams()), base: make([]layerBuf, net.NumLayers())}
+	threads = min(par.Resolve(threads), max(1, net.NumParams()))
+	c.pool = par.NewPool(threads)
+	c.workers = make([]*complexWorker, threads)
+	for i := range c.workers {
+		c.workers[i] = &complexWorker{c: c, work: make([]layerBuf, net.NumLayers())}
+	}
+	return c, nil
 }
 
 // Name returns "numeric-complex".
@@ -87,10 +114,28 @@ func (c *Complex) Gradient(dst, A []float64, b nn.Batch) ([]float64, float64, er
 		return nil, 0, fmt.Errorf("numeric: %w", err)
 	}
 	k := c.begin(A, b)
-	for j := range dst {
-		dst[j] = c.partial(j)
-	}
+	c.dst = dst
+	c.pool.Run(len(c.workers), c)
+	c.dst = nil
 	return dst, k, nil
+}
+
+// Run computes worker i's range of partial derivatives (par.Task).
+func (c *Complex) Run(i int) {
+	w := c.workers[i]
+	lo, hi := par.Span(len(c.dst), len(c.workers), i)
+	for j := lo; j < hi; j++ {
+		c.dst[j] = w.partial(j)
+	}
+}
+
+// calls returns the evaluations of K all workers have made.
+func (c *Complex) calls() int {
+	n := 0
+	for _, w := range c.workers {
+		n += w.count
+	}
+	return n
 }
 
 // Partial returns the complex-step ∂K/∂Aⱼ at A on the batch. It returns an error for invalid
@@ -103,7 +148,7 @@ func (c *Complex) Partial(A []float64, b nn.Batch, j int) (float64, error) {
 		return 0, fmt.Errorf("numeric: %w: parameter index %d out of range [0,%d)", nn.ErrShape, j, len(A))
 	}
 	c.begin(A, b)
-	return c.partial(j), nil
+	return c.workers[0].partial(j), nil
 }
 
 // Directional returns K(A) and ∇K(A)·v ≈ Im K(A + ih·v/max|vᵢ|)·max|vᵢ|/h with one complex
@@ -124,13 +169,14 @@ func (c *Complex) Directional(A, v []float64, b nn.Batch) (k, dk float64, err er
 	for i, x := range A {
 		c.a[i] = complex(x, t*v[i])
 	}
+	w := c.workers[0]
 	in := cblas128.General{Rows: c.n, Cols: c.net.Inputs(), Stride: c.net.Inputs(), Data: c.x}
-	for l := range c.net.Layers {
-		c.affine(c.work[l].pre, in, l)
-		c.activate(l, c.work)
-		in = c.work[l].act
+	for l := range c.net.Layers() {
+		c.affine(w.work[l].pre, in, l)
+		c.activate(l, w.work)
+		in = w.work[l].act
 	}
-	kc := c.cost(in)
+	kc := w.cost(in)
 	for i, x := range A {
 		c.a[i] = complex(x, 0)
 	}
@@ -164,39 +210,47 @@ func (c *Complex) begin(A []float64, b nn.Batch) float64 {
 		c.size(n)
 	}
 	in := cblas128.General{Rows: n, Cols: c.net.Inputs(), Stride: c.net.Inputs(), Data: c.x}
-	for l := range c.net.Layers {
+	for l := range c.net.Layers() {
 		c.affine(c.base[l].pre, in, l)
 		c.activate(l, c.base)
 		in = c.base[l].act
 	}
-	return real(c.cost(in))
+	return real(c.workers[0].cost(in))
 }
 
 func (c *Complex) size(n int) {
-	total := 0
-	for _, l := range c.net.Layers {
-		total += 4 * n * l.Outputs()
-	}
-	if cap(c.buf) < total {
-		c.buf = make([]complex128, total)
-	}
-	buf := c.buf[:total]
-	next := func(k, cols int) cblas128.General {
-		g := cblas128.General{Rows: n, Cols: cols, Stride: cols, Data: buf[:k:k]}
-		buf = buf[k:]
-		return g
-	}
-	for l, layer := range c.net.Layers {
-		k := n * layer.Outputs()
-		c.base[l] = layerBuf{next(k, layer.Outputs()), next(k, layer.Outputs())}
-		c.work[l] = layerBuf{next(k, layer.Outputs()), next(k, layer.Outputs())}
+	c.buf = layerBufs(c.base, c.buf, c.net, n)
+	for _, w := range c.workers {
+		w.buf = layerBufs(w.work, w.buf, c.net, n)
 	}
 	c.n = n
 }
 
+// layerBufs points bufs at pre-activation and activation matrices for n rows in storage
+// (grown if needed), and returns the storage.
+func layerBufs(bufs []layerBuf, storage []complex128, net *nn.Network, n int) []complex128 {
+	total := 0
+	for _, l := range net.Layers() {
+		total += 2 * n * l.Outputs()
+	}
+	if cap(storage) < total {
+		storage = make([]complex128, total)
+	}
+	buf := storage[:total]
+	for l, layer := range net.Layers() {
+		k, cols := n*layer.Outputs(), layer.Outputs()
+		bufs[l] = layerBuf{
+			cblas128.General{Rows: n, Cols: cols, Stride: cols, Data: buf[:k:k]},
+			cblas128.General{Rows: n, Cols: cols, Stride: cols, Data: buf[k : 2*k : 2*k]},
+		}
+		buf = buf[2*k:]
+	}
+	return storage
+}
+
 // affine sets pre = in·Wᵀ + 1·bᵀ with layer l's complex parameters.
 func (c *Complex) affine(pre, in cblas128.General, l int) {
-	d := c.net.Layers[l].(*nn.Dense)
+	d := c.net.Layer(l).(*nn.Dense)
 	off := c.net.Blocks()[2*l].Offset
 	w := c.a[off : off+d.Out*d.In]
 	bias := c.a[off+d.Out*d.In : off+d.NumParams()]
@@ -209,7 +263,7 @@ func (c *Complex) affine(pre, in cblas128.General, l int) {
 
 // activate sets bufs[l].act = σ(bufs[l].pre).
 func (c *Complex) activate(l int, bufs []layerBuf) {
-	act := c.net.Layers[l].(*nn.Dense).Act
+	act := c.net.Layer(l).(*nn.Dense).Act
 	dst := bufs[l].act.Data
 	for i, z := range bufs[l].pre.Data {
 		dst[i] = complexAct(act, z)
@@ -267,8 +321,9 @@ func complexSigmoid(z complex128) complex128 {
 }
 
 // cost returns Σ (z − z̄)² over the output, without conjugation.
-func (c *Complex) cost(out cblas128.General) complex128 {
-	c.count++
+func (w *complexWorker) cost(out cblas128.General) complex128 {
+	c := w.c
+	w.count++
 	var k complex128
 	for i, v := range out.Data {
 		r := v - complex(c.z[i], 0)
@@ -278,15 +333,16 @@ func (c *Complex) cost(out cblas128.General) complex128 {
 }
 
 // partial returns Im K(A + ih·eⱼ)/h, starting from the unperturbed pass at j's layer.
-func (c *Complex) partial(j int) float64 {
+func (w *complexWorker) partial(j int) float64 {
+	c := w.c
 	blk, k := c.net.BlockOf(j)
 	l := blk.Layer
-	d := c.net.Layers[l].(*nn.Dense)
-	act := c.net.Layers[l].(*nn.Dense).Act
+	d := c.net.Layer(l).(*nn.Dense)
+	act := c.net.Layer(l).(*nn.Dense).Act
 	// Layer l: only pre-activation column r moves, by ih (bias b[r]) or ih·in[s] (weight
 	// W[r,s]); so only activation column r changes.
 	r, s := k, -1
-	if blk.Cols != 0 {
+	if blk.Kind == nn.Weight {
 		r, s = k/d.In, k%d.In
 	}
 	in := cblas128.General{Rows: c.n, Cols: c.net.Inputs(), Stride: c.net.Inputs(), Data: c.x}
@@ -294,7 +350,7 @@ func (c *Complex) partial(j int) float64 {
 		in = c.base[l-1].act
 	}
 	ih := complex(0, c.step)
-	out := c.work[l].act
+	out := w.work[l].act
 	copy(out.Data, c.base[l].act.Data)
 	pre := c.base[l].pre
 	for i := 0; i < c.n; i++ {
@@ -307,12 +363,12 @@ func (c *Complex) partial(j int) float64 {
 		out.Data[i*out.Stride+r] = complexAct(act, z)
 	}
 	m := l + 1
-	if m < len(c.net.Layers) {
+	if m < c.net.NumLayers() {
 		// Layer l+1: a rank-one change, pre = base pre + (act[:,r] − base act[:,r]) W[:,r]ᵀ.
-		next := c.net.Layers[m].(*nn.Dense)
+		next := c.net.Layer(m).(*nn.Dense)
 		off := c.net.Blocks()[2*m].Offset
-		w := c.a[off : off+next.Out*next.In]
-		npre, base := c.work[m].pre, c.base[l].act
+		wm := c.a[off : off+next.Out*next.In]
+		npre, base := w.work[m].pre, c.base[l].act
 		copy(npre.Data, c.base[m].pre.Data)
 		for i := 0; i < c.n; i++ {
 			delta := out.Data[i*out.Stride+r] - base.Data[i*base.Stride+r]
@@ -321,16 +377,16 @@ func (c *Complex) partial(j int) float64 {
 			}
 			row := npre.Data[i*npre.Stride : i*npre.Stride+next.Out]
 			for o := range row {
-				row[o] += delta * w[o*next.In+r]
+				row[o] += delta * wm[o*next.In+r]
 			}
 		}
-		c.activate(m, c.work)
-		out = c.work[m].act
-		for m++; m < len(c.net.Layers); m++ {
-			c.affine(c.work[m].pre, out, m)
-			c.activate(m, c.work)
-			out = c.work[m].act
+		c.activate(m, w.work)
+		out = w.work[m].act
+		for m++; m < c.net.NumLayers(); m++ {
+			c.affine(w.work[m].pre, out, m)
+			c.activate(m, w.work)
+			out = w.work[m].act
 		}
 	}
-	return imag(c.cost(out)) / c.step
+	return imag(w.cost(out)) / c.step
 }

@@ -8,6 +8,7 @@ import (
 	"gonum.org/v1/gonum/diff/fd"
 
 	"nabla/gradients"
+	"nabla/internal/par"
 	"nabla/nn"
 )
 
@@ -66,6 +67,10 @@ type Settings struct {
 	// next power of h from the error (h², h⁴, h⁶ for Central); the engine then also reports
 	// an error estimate per parameter (ErrorEstimates). Zero or 1 means no extrapolation.
 	Richardson int
+	// Threads is the number of workers among which Gradient splits the parameters, each with
+	// its own evaluator of K; the result is bit-identical for any number. Zero means the
+	// default of package internal/par: all cores, or nabla's --threads.
+	Threads int
 	// KeepStep turns off the retries with smaller steps where a stencil point crosses a ReLU
 	// kink (see Engine.Gradient): every quotient uses exactly Step, kink or not, as a
 	// step-size sweep needs. False (the zero value) means retry.
@@ -78,7 +83,10 @@ const MaxRichardson = 12
 // Engine computes ∇K by finite differences: it perturbs one parameter at a time in a private
 // copy of A and evaluates K with the reference forward pass (nn.Evaluator). It never modifies
 // A or the batch, allocates nothing after its first call on a batch size, and is not safe for
-// concurrent use.
+// concurrent use. Gradient splits the parameters into contiguous ranges, one per thread
+// (Settings.Threads), each worked by its own evaluator; every partial derivative is computed
+// by the same operations whichever worker computes it, so the result does not depend on the
+// number of threads.
 type Engine struct {
 	name    string
 	net     *nn.Network
@@ -90,11 +98,24 @@ type Engine struct {
 	levels  int       // Richardson levels (1: none)
 	retries int       // most kink retries per quotient
 	pows    []int     // powers of h removed at each Richardson level
-	tab     []float64 // Richardson tableau, levels × levels
 	errs    []float64 // Richardson error estimates per parameter
 	dir     []float64 // the direction of a Directional call
-	kinks   int       // quotients retried for a ReLU kink in the last call
-	eval    coster
+	workers []*worker // workers[0] also serves Partial and Directional
+	pool    *par.Pool
+
+	// The arguments of the Gradient call in progress, read by the workers.
+	gradDst, gradA []float64
+	gradB          nn.Batch
+	k0             float64
+}
+
+// worker is one thread's share of the engine: its own evaluator, Richardson tableau and kink
+// count. Workers write only their own fields and their own range of the gradient.
+type worker struct {
+	e     *Engine
+	eval  coster
+	tab   []float64 // Richardson tableau, levels × levels
+	kinks int       // quotients retried for a ReLU kink in the last call
 }
 
 var (
@@ -119,7 +140,7 @@ func New(net *nn.Network, s *Settings) (*Engine, error) {
 	if err := checkFormula(set.Formula, set.Step); err != nil {
 		return nil, err
 	}
-	for l, layer := range net.Layers {
+	for l, layer := range net.Layers() {
 		if _, ok := layer.(*nn.Dense); !ok {
 			return nil, fmt.Errorf("%w: numeric: layer %d is %T", gradients.ErrUnsupported, l+1, layer)
 		}
@@ -139,7 +160,6 @@ func New(net *nn.Network, s *Settings) (*Engine, error) {
 		if len(e.pows) < e.levels-1 {
 			return nil, fmt.Errorf("%w: no error expansion for Richardson extrapolation", ErrFormula)
 		}
-		e.tab = make([]float64, e.levels*e.levels)
 		e.errs = make([]float64, net.NumParams())
 	}
 	switch {
@@ -170,9 +190,18 @@ func New(net *nn.Network, s *Settings) (*Engine, error) {
 	}
 	if e.prec == Float32 {
 		e.name += "-float32"
-		e.eval = newEval32(net)
-	} else {
-		e.eval = newEval64(net)
+	}
+	threads := min(par.Resolve(set.Threads), max(1, net.NumParams()))
+	e.pool = par.NewPool(threads)
+	e.workers = make([]*worker, threads)
+	for i := range e.workers {
+		w := &worker{e: e, tab: make([]float64, e.levels*e.levels)}
+		if e.prec == Float32 {
+			w.eval = newEval32(net)
+		} else {
+			w.eval = newEval64(net)
+		}
+		e.workers[i] = w
 	}
 	return e, nil
 }
@@ -223,13 +252,25 @@ func (e *Engine) Gradient(dst, A []float64, b nn.Batch) ([]float64, float64, err
 	if err := e.net.Check(A, b); err != nil {
 		return nil, 0, fmt.Errorf("numeric: %w", err)
 	}
-	e.eval.begin(A, b)
-	e.kinks = 0
-	k0 := e.eval.cost()
-	for j := range dst {
-		dst[j] = e.partial(j, k0, e.step)
+	w0 := e.workers[0]
+	w0.eval.begin(A, b)
+	e.gradDst, e.gradA, e.gradB, e.k0 = dst, A, b, w0.eval.cost()
+	e.pool.Run(len(e.workers), e)
+	e.gradDst, e.gradA, e.gradB = nil, nil, nn.Batch{}
+	return dst, e.k0, nil
+}
+
+// Run computes the partial derivatives of worker i's range of parameters (par.Task).
+func (e *Engine) Run(i int) {
+	w := e.workers[i]
+	if i > 0 {
+		w.eval.begin(e.gradA, e.gradB)
 	}
-	return dst, k0, nil
+	w.kinks = 0
+	lo, hi := par.Span(len(e.gradDst), len(e.workers), i)
+	for j := lo; j < hi; j++ {
+		e.gradDst[j] = w.partial(j, e.k0, e.step)
+	}
 }
 
 // Partial returns the finite-difference approximation of the single partial derivative
@@ -242,13 +283,12 @@ func (e *Engine) Partial(A []float64, b nn.Batch, j int) (float64, error) {
 	if j < 0 || j >= len(A) {
 		return 0, fmt.Errorf("numeric: %w: parameter index %d out of range [0,%d)", nn.ErrShape, j, len(A))
 	}
-	e.eval.begin(A, b)
-	e.kinks = 0
+	w := e.begin(A, b)
 	k0 := math.NaN()
 	if e.origin {
-		k0 = e.eval.cost()
+		k0 = w.eval.cost()
 	}
-	return e.partial(j, k0, e.step), nil
+	return w.partial(j, k0, e.step), nil
 }
 
 // MaxKinkRetries bounds how often a difference quotient whose stencil crossed a ReLU kink is
@@ -256,30 +296,42 @@ func (e *Engine) Partial(A []float64, b nn.Batch, j int) (float64, error) {
 // 1.5e-6.
 const MaxKinkRetries = 8
 
+// begin loads A and the batch into worker 0, for a call that uses it alone, and clears the
+// other workers' kink counts.
+func (e *Engine) begin(A []float64, b nn.Batch) *worker {
+	for _, w := range e.workers {
+		w.kinks = 0
+	}
+	w := e.workers[0]
+	w.eval.begin(A, b)
+	return w
+}
+
 // partial returns ∂K/∂Aⱼ (j ≥ 0) or ∇K·v along the direction set in e.dir (j < 0) with the
 // first step h, retrying with h/4 while a stencil point crossed a ReLU kink.
-func (e *Engine) partial(j int, k0, h float64) float64 {
+func (w *worker) partial(j int, k0, h float64) float64 {
 	for try := 0; ; try++ {
-		d, crossed := e.extrapolate(j, k0, h)
-		if !crossed || try >= e.retries {
+		d, crossed := w.extrapolate(j, k0, h)
+		if !crossed || try >= w.e.retries {
 			return d
 		}
-		e.kinks++
+		w.kinks++
 		h /= 4
 	}
 }
 
 // extrapolate applies the stencil at step h, with Richardson extrapolation if configured,
 // and reports whether some stencil point crossed a ReLU kink.
-func (e *Engine) extrapolate(j int, k0, h float64) (float64, bool) {
+func (w *worker) extrapolate(j int, k0, h float64) (float64, bool) {
+	e := w.e
 	if e.levels == 1 {
-		return e.quotient(j, k0, h)
+		return w.quotient(j, k0, h)
 	}
 	// Neville-style tableau: T[i][0] = D(h/2^i), T[i][m] removes the error term h^pows[m-1].
-	L, T := e.levels, e.tab
+	L, T := e.levels, w.tab
 	var crossed bool
 	for i := range L {
-		d, c := e.quotient(j, k0, h)
+		d, c := w.quotient(j, k0, h)
 		crossed = crossed || c
 		T[i*L] = d
 		for m := 1; m <= i; m++ {
@@ -297,33 +349,42 @@ func (e *Engine) extrapolate(j int, k0, h float64) (float64, bool) {
 
 // quotient applies the stencil with step h to parameter j, or along e.dir when j < 0, and
 // reports whether some stencil point changed the sign of a ReLU pre-activation.
-func (e *Engine) quotient(j int, k0, h float64) (float64, bool) {
+func (w *worker) quotient(j int, k0, h float64) (float64, bool) {
 	var s float64
 	var crossed bool
-	for _, p := range e.formula.Stencil {
+	for _, p := range w.e.formula.Stencil {
 		if p.Loc == 0 {
 			s += p.Coeff * k0
 			continue
 		}
 		if j >= 0 {
-			e.eval.shift(j, p.Loc*h)
+			w.eval.shift(j, p.Loc*h)
 		} else {
-			e.eval.along(p.Loc*h, e.dir)
+			w.eval.along(p.Loc*h, w.e.dir)
 		}
-		s += p.Coeff * e.eval.cost()
-		crossed = crossed || e.eval.crossed()
+		s += p.Coeff * w.eval.cost()
+		crossed = crossed || w.eval.crossed()
 	}
 	if j >= 0 {
-		e.eval.restore(j)
+		w.eval.restore(j)
 	} else {
-		e.eval.restoreAll()
+		w.eval.restoreAll()
 	}
 	return s / h, crossed
 }
 
 // KinkRetries returns how many difference quotients of the engine's last call were retried
 // with a smaller step because a stencil point crossed a ReLU kink.
-func (e *Engine) KinkRetries() int { return e.kinks }
+func (e *Engine) KinkRetries() int {
+	n := 0
+	for _, w := range e.workers {
+		n += w.kinks
+	}
+	return n
+}
+
+// Threads returns the number of workers among which Gradient splits the parameters.
+func (e *Engine) Threads() int { return len(e.workers) }
 
 // Directional returns K(A) and the finite-difference approximation of the directional
 // derivative ∇K(A)·v: the engine's formula (and Richardson extrapolation) applied along v,
@@ -339,14 +400,13 @@ func (e *Engine) Directional(A, v []float64, b nn.Batch) (k, dk float64, err err
 	if err != nil {
 		return 0, 0, err
 	}
-	e.eval.begin(A, b)
-	e.kinks = 0
-	k0 := e.eval.cost()
+	w := e.begin(A, b)
+	k0 := w.eval.cost()
 	if vmax == 0 {
 		return k0, 0, nil
 	}
 	e.dir = v
-	dk = e.partial(-1, k0, e.step/vmax)
+	dk = w.partial(-1, k0, e.step/vmax)
 	e.dir = nil
 	return k0, dk, nil
 }

@@ -135,7 +135,7 @@ func TestTolerances(t *testing.T) {
 }
 
 func hasReLU(net *nn.Network) bool {
-	for _, l := range net.Layers {
+	for _, l := range net.Layers() {
 		if l.(*nn.Dense).Act == nn.ReLU {
 			return true
 		}
@@ -159,10 +159,10 @@ func TestCostEvaluations(t *testing.T) {
 			e, err := New(c.Net, &Settings{Formula: tc.f})
 			require.NoError(t, err)
 			assert.Equal(t, tc.want, e.CostEvaluations())
-			before := e.eval.calls()
+			before := evalCalls(e)
 			_, _, err = e.Gradient(nil, c.A, c.B)
 			require.NoError(t, err)
-			assert.Equal(t, tc.want, e.eval.calls()-before, "evaluations counted during Gradient")
+			assert.Equal(t, tc.want, evalCalls(e)-before, "evaluations counted during Gradient")
 		})
 	}
 }
@@ -292,10 +292,10 @@ func TestDirectional(t *testing.T) {
 			A := slices.Clone(c.A)
 			e, err := New(c.Net, &tc.s)
 			require.NoError(t, err)
-			before := e.eval.calls()
+			before := evalCalls(e)
 			k, dk, err := e.Directional(c.A, v, c.B)
 			require.NoError(t, err)
-			assert.Equal(t, tc.evals, e.eval.calls()-before, "cost evaluations")
+			assert.Equal(t, tc.evals, evalCalls(e)-before, "cost evaluations")
 			assert.Equal(t, wantK, k)
 			assert.LessOrEqual(t, gradients.RelErr(want, dk), tc.tol, "want %v, got %v", want, dk)
 			assert.Equal(t, A, c.A, "A modified")
@@ -352,4 +352,13 @@ func TestKinkRetries(t *testing.T) {
 		require.NoError(t, err)
 		assert.Zero(t, e.KinkRetries())
 	}
+}
+
+// evalCalls returns the cost evaluations all of the engine's workers have made.
+func evalCalls(e *Engine) int {
+	n := 0
+	for _, w := range e.workers {
+		n += w.eval.calls()
+	}
+	return n
 }

@@ -75,6 +75,7 @@ func init() {
 		Name:        "numeric-complex",
 		Description: "complex step Im K(A+ih·eⱼ)/h, h = 1e-20, forward pass in complex128: n+1 cost evaluations",
 		Tolerance:   ComplexTolerance,
+		HvTolerance: HvComplexTolerance,
 		Step:        DefaultComplexStep,
 		New: func(net *nn.Network) (gradients.Engine, error) {
 			e, err := NewComplex(net, 0)

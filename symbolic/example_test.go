@@ -79,3 +79,19 @@ func Example_engine() {
 	// Output:
 	// K = 3.256010, ∂K/∂W1[1,1] = 0.036173
 }
+
+func ExampleCheck() {
+	r, err := symbolic.Check("x*(x^2 - sin(y))", "2*x - sin(y), -x*cos(y)", symbolic.CheckSettings{
+		At: []map[string]float64{{"x": 1.5, "y": 0.3}},
+	})
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	fmt.Println(r.OK, r.Wrong())
+	_, err = symbolic.Check("log(x)", "1/x", symbolic.CheckSettings{At: []map[string]float64{{"x": -1}}})
+	fmt.Println(err)
+	// Output:
+	// false [∂f/∂x is 2*x - sin(y), want 3*x^2 - sin(y)]
+	// no point where the formula and its derivatives are finite: skipped x=-1 (f = NaN: outside the formula's domain)
+}

@@ -104,8 +104,18 @@ func exitCode(err error) int {
 // errorLine is the one line printed for err by command name: "nabla NAME: …", folded onto
 // one line and cut at maxErrorLine characters (a parse error must not echo a 40 KB formula).
 func errorLine(name string, err error) string {
-	return "nabla " + name + ": " + clip(oneLine(err.Error()), maxErrorLine)
+	msg := reLongQuote.ReplaceAllStringFunc(oneLine(err.Error()), func(q string) string {
+		return clip(q, maxQuote) + `"`
+	})
+	return "nabla " + name + ": " + clip(msg, maxErrorLine)
 }
+
+// reLongQuote matches a quoted string longer than maxQuote characters in an error message:
+// an echoed formula or input that would push the reason off the line.
+var reLongQuote = regexp.MustCompile(`"(?:[^"\\]|\\.){60,}"`)
+
+// maxQuote is the length to which errorLine cuts a long quoted string.
+const maxQuote = 40
 
 // maxErrorLine bounds the length of an error line, in characters.
 const maxErrorLine = 400
@@ -369,7 +379,7 @@ func outDirFlag(fs *flag.FlagSet, name, def, usage string) *string {
 }
 
 // checkOutputs checks every output path of fs before any work starts: a file's directory must
-// exist and take a new file; a directory is created if missing and must take a new file.
+// exist and take a new file; a directory must exist and take a new file, or be creatable.
 func checkOutputs(fs *flag.FlagSet) error {
 	var err error
 	fs.VisitAll(func(f *flag.Flag) {
@@ -384,21 +394,20 @@ func checkOutputs(fs *flag.FlagSet) error {
 	return err
 }
 
-// checkWritable checks that path (a file, or a directory if dir) can be written.
+// checkWritable checks that path (a file, or a directory if dir) can be written, without
+// creating anything: a directory that does not exist yet must have a writable ancestor.
 func checkWritable(path string, dir bool) error {
+	st, err := os.Stat(path)
+	switch {
+	case err == nil && dir && !st.IsDir():
+		return errors.New("exists and is not a directory")
+	case err == nil && !dir && st.IsDir():
+		return errors.New("is a directory; want a file name")
+	case err == nil && dir:
+		return writableDir(path)
+	}
 	d := filepath.Dir(path)
-	if dir {
-		if st, err := os.Stat(path); err == nil && !st.IsDir() {
-			return errors.New("exists and is not a directory")
-		}
-		if err := os.MkdirAll(path, 0o755); err != nil {
-			return errors.Unwrap(err)
-		}
-		d = path
-	} else {
-		if st, err := os.Stat(path); err == nil && st.IsDir() {
-			return errors.New("is a directory; want a file name")
-		}
+	if !dir {
 		st, err := os.Stat(d)
 		if err != nil {
 			return fmt.Errorf("directory %s does not exist", d)
@@ -406,7 +415,27 @@ func checkWritable(path string, dir bool) error {
 		if !st.IsDir() {
 			return fmt.Errorf("%s is not a directory", d)
 		}
+		return writableDir(d)
 	}
+	// A directory to create: find the nearest ancestor that exists.
+	for {
+		st, err := os.Stat(d)
+		if err == nil {
+			if !st.IsDir() {
+				return fmt.Errorf("%s is not a directory", d)
+			}
+			return writableDir(d)
+		}
+		parent := filepath.Dir(d)
+		if parent == d {
+			return fmt.Errorf("no existing directory above %s", path)
+		}
+		d = parent
+	}
+}
+
+// writableDir checks that a new file can be created in the directory d.
+func writableDir(d string) error {
 	f, err := os.CreateTemp(d, ".nabla-check-*")
 	if err != nil {
 		return fmt.Errorf("cannot write into %s", d)

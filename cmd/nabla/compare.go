@@ -1,13 +1,10 @@
 package main
 
 import (
-	"errors"
 	"flag"
 	"fmt"
 	"io"
-	"math"
 	"strings"
-	"sync"
 	"time"
 
 	"nabla/gradients"
@@ -15,8 +12,8 @@ import (
 	"nabla/reports"
 )
 
-// defaultBudget is the longest estimated time of an engine that nabla compare picks by
-// default: half a minute.
+// defaultBudget is the longest estimated time of one gradient of an engine that nabla compare
+// picks by default.
 const defaultBudget = 30 * time.Second
 
 // maxBatchValues bounds batch × (inputs + outputs), the size of the random data compare draws.
@@ -42,9 +39,9 @@ func setupCompare(fs *flag.FlagSet) func(args []string, stdout, stderr io.Writer
 	engines := fs.String("engines", "", "comma-separated engines to compare, at least two (default: every registered engine\n"+
 		"that supports the net and fits --budget). Registered: "+strings.Join(gradients.Names(), ", "))
 	format := formatFlag(fs, fmtTable, fmtTable, fmtMarkdown, fmtJSON)
-	budget := budgetFlag(fs, defaultBudget, "longest estimated time of an engine picked by default: engines that count their\n"+
-		"cost evaluations (finite differences) are estimated from the time of one evaluation, and\n"+
-		"skipped with the reason on stderr above it. 0 means no limit; engines named in --engines always run")
+	budget := budgetFlag(fs, defaultBudget, "longest estimated time of one gradient (e.g. 30s) of an engine picked by default;\n"+
+		"engines estimated above it (from their cost evaluations or cost model) are skipped with the\n"+
+		"reason on stderr. 0 means no limit; engines named in --engines always run")
 	return func(args []string, stdout, stderr io.Writer) error {
 		if err := noArgs("compare", args); err != nil {
 			return err
@@ -56,18 +53,25 @@ func setupCompare(fs *flag.FlagSet) func(args []string, stdout, stderr io.Writer
 		if int64(*batch)*int64(net.Inputs()+net.Outputs()) > maxBatchValues {
 			return usageErr("--batch %d on %s: more than %d random values; use a smaller batch", *batch, net, maxBatchValues)
 		}
-		A := net.Init(nil, *seed)
-		b := net.RandomBatch(*batch, *seed)
-		c := comparison{net: net, batch: *batch, budget: *budget, stderr: stderr, evalTime: evalTime(net, A, b)}
-		if err := c.pick(*engines); err != nil {
-			return err
-		}
-		results, err := c.run(A, b, progress{w: stderr, first: 2 * time.Second, every: 10 * time.Second})
+		infos, insist, err := pickEngines(*engines)
 		if err != nil {
 			return err
 		}
+		A := net.Init(nil, *seed)
+		b := net.RandomBatch(*batch, *seed)
+		r := gradients.Runner{Budget: *budget, Insist: insist, Seed: *seed, Progress: stderr, Prefix: "nabla compare: ",
+			Hint: "name it in --engines to run it anyway, or raise --budget"}
+		out, err := r.Run(infos, net, A, b)
+		if err != nil {
+			return err
+		}
+		results := out.Results
+		if len(results) < 2 {
+			return fmt.Errorf("only %d engine(s) can run %s with batch %d within --budget %s; nothing to compare (raise --budget or name engines in --engines)",
+				len(results), net, *batch, *budget)
+		}
 		ag := reports.NewAgreement(gradients.CompareAt(net, A, b, results), results)
-		ag.Params, ag.Batch, ag.Seed, ag.Skipped = net.NumParams(), *batch, *seed, c.skipped
+		ag.Params, ag.Batch, ag.Seed, ag.Skipped = net.NumParams(), *batch, *seed, skippedEngines(out.Skipped)
 		switch *format {
 		case "table":
 			err = ag.Table(stdout)
@@ -80,10 +84,10 @@ func setupCompare(fs *flag.FlagSet) func(args []string, stdout, stderr io.Writer
 			return err
 		}
 		if !ag.Agree {
-			if d, layer, pair, ok := reluKink(net, A, b); ok && d < kinkNote {
-				fmt.Fprintf(stderr, "nabla compare: note: a ReLU pre-activation (layer %d, pair %d) is %.1e from the kink at 0;\n"+
+			if k := nn.NewKinkProbe(net).Reset(A, b).Nearest(); k.Distance < kinkNote {
+				fmt.Fprintf(stderr, "nabla compare: note: K is %.1e from a non-smooth point (%v at layer %d, pair %d);\n"+
 					"  difference quotients that straddle it are not derivatives, so approximate engines may disagree there (try another --seed)\n",
-					layer, pair, d)
+					k.Distance, k.Kind, k.Layer+1, k.Pair+1)
 			}
 			return finding("%s", ag.Summary())
 		}
@@ -91,208 +95,46 @@ func setupCompare(fs *flag.FlagSet) func(args []string, stdout, stderr io.Writer
 	}
 }
 
-// kinkNote is the distance from ReLU's kink below which a disagreement gets a note: larger
+// kinkNote is the distance from a non-smooth point (ReLU's kink) below which a disagreement gets a note: larger
 // than the steps of the finite-difference engines.
 const kinkNote = 1e-2
 
-// reluKink returns the smallest |pre-activation| of the network's ReLU layers over the batch,
-// with its layer and training pair (1-based); ok is false if no layer is a ReLU.
-func reluKink(net *nn.Network, A []float64, b nn.Batch) (d float64, layer, pair int, ok bool) {
-	ev := nn.NewEvaluator(net)
-	ev.Forward(A, b.X)
-	d = math.Inf(1)
-	for l, ly := range net.Layers {
-		if dl, isDense := ly.(*nn.Dense); !isDense || dl.Act != nn.ReLU {
+// pickEngines returns the engines named in list (comma-separated), with insist set: named
+// engines always run. An empty list means every registered engine, each skipped when it
+// does not support the network or its estimate exceeds --budget.
+func pickEngines(list string) (infos []gradients.Info, insist bool, err error) {
+	if strings.TrimSpace(list) == "" {
+		return gradients.All(), false, nil
+	}
+	seen := map[string]bool{}
+	for _, name := range strings.Split(list, ",") {
+		name = strings.TrimSpace(name)
+		if name == "" {
 			continue
 		}
-		ok = true
-		pre := ev.PreActivation(l)
-		for i := 0; i < pre.Rows; i++ {
-			for _, v := range pre.Data[i*pre.Stride : i*pre.Stride+pre.Cols] {
-				if math.Abs(v) < d {
-					d, layer, pair = math.Abs(v), l+1, i+1
-				}
-			}
+		if seen[name] {
+			return nil, true, usageErr("--engines names %s twice", name)
 		}
-	}
-	return d, layer, pair, ok
-}
-
-// comparison is one run of nabla compare: the engines picked for the network, and those
-// skipped.
-type comparison struct {
-	net    *nn.Network
-	batch  int
-	budget time.Duration // 0: no limit
-	stderr io.Writer
-	// evalTime is the measured time of one cost evaluation over the batch.
-	evalTime time.Duration
-	picked   []pickedEngine
-	skipped  []reports.SkippedEngine
-}
-
-type pickedEngine struct {
-	info gradients.Info
-	e    gradients.Engine
-	work time.Duration // estimated time; 0 if unknown
-}
-
-// estimate returns an engine's estimated time when it counts its cost evaluations: each
-// evaluation is a forward pass over the batch, which takes evalTime.
-func (c *comparison) estimate(e gradients.Engine) (time.Duration, bool) {
-	cc, ok := e.(gradients.CostCounter)
-	if !ok {
-		return 0, false
-	}
-	d := float64(cc.CostEvaluations()) * float64(c.evalTime)
-	return time.Duration(min(d, math.MaxInt64)), true
-}
-
-// evalTime measures the time of one cost evaluation of net over b: the median-free mean of
-// as many evaluations as fit in about a millisecond (at least one).
-func evalTime(net *nn.Network, A []float64, b nn.Batch) time.Duration {
-	ev := nn.NewEvaluator(net)
-	start := time.Now()
-	n := 0
-	for n < 1000 && (n == 0 || time.Since(start) < time.Millisecond) {
-		ev.Cost(A, b)
-		n++
-	}
-	return max(time.Since(start)/time.Duration(n), time.Nanosecond)
-}
-
-// pick prepares the engines named in list (comma-separated), or by default every registered
-// engine that supports the network and fits the budget.
-func (c *comparison) pick(list string) error {
-	if strings.TrimSpace(list) != "" {
-		seen := map[string]bool{}
-		for _, name := range strings.Split(list, ",") {
-			name = strings.TrimSpace(name)
-			if name == "" {
-				continue
-			}
-			if seen[name] {
-				return usageErr("--engines names %s twice", name)
-			}
-			seen[name] = true
-			info, err := gradients.Lookup(name)
-			if err != nil {
-				return usageErr("--engines: %v", err)
-			}
-			e, err := gradients.New(name, c.net)
-			if err != nil {
-				return err
-			}
-			w, _ := c.estimate(e)
-			c.picked = append(c.picked, pickedEngine{info, e, w})
-		}
-		if len(c.picked) < 2 {
-			return usageErr("--engines %q: name at least two engines to compare (registered: %s)", list, strings.Join(gradients.Names(), ", "))
-		}
-		return nil
-	}
-	for _, info := range gradients.All() {
-		e, err := gradients.New(info.Name, c.net)
-		if errors.Is(err, gradients.ErrUnsupported) {
-			c.skip(info.Name, err.Error())
-			continue
-		}
+		seen[name] = true
+		info, err := gradients.Lookup(name)
 		if err != nil {
-			return err
+			return nil, true, usageErr("--engines: %v", err)
 		}
-		w, ok := c.estimate(e)
-		if ok && c.budget > 0 && w > c.budget {
-			c.skip(info.Name, fmt.Sprintf("%d cost evaluations × %s per evaluation of batch %d ≈ %s > --budget %s; name it in --engines to run it anyway",
-				e.(gradients.CostCounter).CostEvaluations(), c.evalTime, c.batch, fmtDuration(w), c.budget))
-			continue
-		}
-		c.picked = append(c.picked, pickedEngine{info, e, w})
+		infos = append(infos, info)
 	}
-	if len(c.picked) < 2 {
-		names := make([]string, len(c.picked))
-		for i, p := range c.picked {
-			names[i] = p.info.Name
-		}
-		return usageHint("raise --budget or name engines in --engines", "only %d engine(s) can run %s with batch %d (%s); nothing to compare",
-			len(c.picked), c.net, c.batch, strings.Join(names, ", "))
+	if len(infos) < 2 {
+		return nil, true, usageErr("--engines %q: name at least two engines to compare (registered: %s)", list, strings.Join(gradients.Names(), ", "))
 	}
-	return nil
+	return infos, true, nil
 }
 
-func (c *comparison) skip(name, reason string) {
-	fmt.Fprintf(c.stderr, "nabla compare: skipping %s: %s\n", name, reason)
-	c.skipped = append(c.skipped, reports.SkippedEngine{Name: name, Reason: reason})
-}
-
-// run validates A and the batch, then computes every picked engine's gradient in turn, as
-// gradients.Run does, reporting progress on slow engines.
-func (c *comparison) run(A []float64, b nn.Batch, p progress) ([]gradients.Result, error) {
-	if err := c.net.Check(A, b); err != nil {
-		return nil, err
+// skippedEngines converts the runner's skips for the agreement report.
+func skippedEngines(skips []gradients.Skip) []reports.SkippedEngine {
+	var out []reports.SkippedEngine
+	for _, s := range skips {
+		out = append(out, reports.SkippedEngine{Name: s.Engine, Reason: s.Reason})
 	}
-	results := make([]gradients.Result, 0, len(c.picked))
-	for _, pe := range c.picked {
-		var (
-			g   []float64
-			k   float64
-			err error
-		)
-		p.watch(pe.info.Name, pe.work, func() { g, k, err = pe.e.Gradient(nil, A, b) })
-		if err != nil {
-			return nil, fmt.Errorf("engine %s: %w", pe.info.Name, err)
-		}
-		results = append(results, gradients.Result{Engine: pe.info.Name, Tolerance: pe.info.Tol(), K: k, Grad: g, Step: pe.info.KinkStep()})
-	}
-	return results, nil
-}
-
-// progress reports on stderr engines that take long: a line when an engine with a large
-// estimate starts, a line after first and then every every while it runs, and the time it
-// took once it has been reported.
-type progress struct {
-	w            io.Writer
-	first, every time.Duration
-}
-
-// bigWork is the estimate above which an engine is announced when it starts.
-const bigWork = 2 * time.Second
-
-func (p progress) watch(name string, work time.Duration, f func()) {
-	start := time.Now()
-	var (
-		mu       sync.Mutex
-		reported bool
-	)
-	say := func(format string, args ...any) {
-		mu.Lock()
-		defer mu.Unlock()
-		reported = true
-		fmt.Fprintf(p.w, "nabla compare: "+format+"\n", args...)
-	}
-	if work > bigWork {
-		say("%s: about %s…", name, fmtDuration(work))
-	}
-	done := make(chan struct{})
-	var wg sync.WaitGroup
-	wg.Go(func() {
-		t := time.NewTimer(p.first)
-		defer t.Stop()
-		for {
-			select {
-			case <-done:
-				return
-			case <-t.C:
-				say("%s: still running after %s", name, time.Since(start).Round(time.Second))
-				t.Reset(p.every)
-			}
-		}
-	})
-	f()
-	close(done)
-	wg.Wait()
-	if reported {
-		say("%s: done in %s", name, time.Since(start).Round(10*time.Millisecond))
-	}
+	return out
 }
 
 // parseNet parses --net and applies --act to every layer.
@@ -311,8 +153,8 @@ func parseNet(arch, act string) (*nn.Network, error) {
 	if err != nil {
 		return nil, usageErr("--act: %v", err)
 	}
-	layers := make([]nn.Layer, len(net.Layers))
-	for i, l := range net.Layers {
+	layers := make([]nn.Layer, net.NumLayers())
+	for i, l := range net.Layers() {
 		d := *l.(*nn.Dense)
 		d.Act = a
 		layers[i] = &d

@@ -8,6 +8,8 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"nabla/symbolic"
 )
 
 func runSymbolicCLI(args ...string) (int, string, string) {
@@ -70,7 +72,7 @@ func TestCheckNotesExample(t *testing.T) {
 	// The corrected gradient passes, at random points too.
 	code, out, stderr = runSymbolicCLI("check", "--f", "x*(x^2 - sin(y))", "--grad", "3*x^2 - sin(y), -x*cos(y)", "--format", "json")
 	require.Equal(t, 0, code, stderr)
-	var got checkOutput
+	var got symbolic.CheckReport
 	require.NoError(t, json.Unmarshal([]byte(out), &got))
 	assert.True(t, got.OK)
 	assert.Len(t, got.Points, 5)
@@ -84,7 +86,7 @@ func TestCheckNotesExample(t *testing.T) {
 func TestCheckJSONFlagsComponent(t *testing.T) {
 	code, out, _ := runSymbolicCLI("check", "--f", "exp(-a*x)/2", "--grad", "-x*exp(-a*x)/2, -a*exp(-a*x)", "--format", "json", "--at", "a=0.5,x=1;a=-1,x=0.2")
 	assert.Equal(t, 1, code)
-	var got checkOutput
+	var got symbolic.CheckReport
 	require.NoError(t, json.Unmarshal([]byte(out), &got))
 	require.Len(t, got.Components, 2)
 	assert.True(t, got.Components[0].OK, "∂/∂a is right")
@@ -107,6 +109,13 @@ func TestCheckErrors(t *testing.T) {
 		{[]string{"check", "--f", "x*y", "--grad", "y, x", "--at", "x=1,y=2,z=3"}, "z is not a variable"},
 		{[]string{"check", "--f", "x*y"}, "want --f"},
 		{[]string{"check", "--f", "log(-x^2-1)", "--grad", "1"}, "no point"},
+		{[]string{"check", "--f", "1/x", "--grad", "0", "--at", "x=0"}, "skipped x=0 (f = +Inf: outside the formula's domain)"},
+		{[]string{"check", "--f", "log(x)", "--grad", "1/x", "--at", "x=-1"}, "skipped x=-1 (f = NaN"},
+		{[]string{"check", "--f", "x", "--grad", "1", "--tol", "NaN"}, "--tol NaN: want a number from"},
+		{[]string{"check", "--f", "x", "--grad", "1", "--tol", "-1"}, "--tol -1: want a number from"},
+		{[]string{"check", "--f", "x", "--grad", "1", "--tol", "0"}, "--tol 0: want a number from"},
+		{[]string{"check", "--f", "x", "--grad", "1", "--at", "x=1,x=2"}, "gives x twice"},
+		{[]string{"check", "--f", "x", "--grad", "1", "--format", "xml"}, "--format xml: want one of table, json"},
 	} {
 		code, _, stderr := runSymbolicCLI(tc.args...)
 		assert.Equal(t, 2, code, "%v", tc.args)
@@ -136,4 +145,27 @@ func TestCompareSymbolic(t *testing.T) {
 			assert.LessOrEqual(t, p.MaxRelErr, 1e-12)
 		}
 	}
+}
+
+// TestCheckNonFinite: a given value of ±Inf fails with its reason, in the table and in the
+// JSON (which writes it as a string), and a point outside the domain is skipped and named
+// while the others are checked.
+func TestCheckNonFinite(t *testing.T) {
+	code, out, stderr := runSymbolicCLI("check", "--f", "x", "--grad", "exp(1000)", "--at", "x=1")
+	assert.Equal(t, 1, code)
+	assert.Contains(t, out, "the given value is +Inf")
+	assert.Contains(t, stderr, "∂f/∂x is exp(1000), want 1")
+	code, out, _ = runSymbolicCLI("check", "--f", "x", "--grad", "exp(1000)", "--at", "x=1", "--format", "json")
+	assert.Equal(t, 1, code)
+	var got map[string]any
+	require.NoError(t, json.Unmarshal([]byte(out), &got), out)
+	assert.Equal(t, false, got["ok"])
+	comp := got["components"].([]any)[0].(map[string]any)
+	assert.Equal(t, "+Inf", comp["max_rel_err"])
+	assert.Equal(t, "+Inf", comp["values"].([]any)[0].(map[string]any)["given"])
+
+	code, out, stderr = runSymbolicCLI("check", "--f", "log(x)", "--grad", "1/x", "--at", "x=-1;x=2")
+	assert.Equal(t, 0, code, stderr)
+	assert.Contains(t, out, "1 point(s) checked")
+	assert.Contains(t, out, "skipped x=-1: f = NaN: outside the formula's domain")
 }

@@ -20,6 +20,8 @@ The commands:
 	nabla steps     step-size sweep: error of each finite-difference formula against the exact
 	                gradient, h from 1e-1 to 1e-16
 	nabla train     train a network by gradient descent with any engine (MNIST or a built-in set)
+	nabla verify    hold a gradient computed elsewhere against the exact engines: where it is
+	                wrong, and which mistake it is
 
 Run "nabla help" for the list of commands and "nabla help COMMAND" (or "nabla COMMAND
 --help") for a command's flags.
@@ -41,8 +43,8 @@ computes ∇K with each engine, and holds every pair of engines against each oth
 (gradients.CompareAt): largest absolute and relative error, the worst parameter by name, and a
 verdict from the pair's tolerance; parameters at a ReLU kink within a pair's difference step
 are listed as non-differentiable points ("non_differentiable" in JSON) instead of failing it. Without --engines it takes every registered engine that
-supports the network, leaving out those whose estimated time (cost evaluations × the measured
-time of one cost evaluation, for finite differences) exceeds --budget (default 30s); what it leaves out, and why, goes to stderr
+supports the network, leaving out those whose estimated time per gradient (from their cost
+evaluations or cost model) exceeds --budget (default 30s); what it leaves out, and why, goes to stderr
 and into the report. Engines named in --engines always run. Progress of slow engines goes to
 stderr. The JSON form has a top-level "pairs" array of objects with "a", "b", "max_abs_err",
 "max_rel_err", "worst" and "agree", and the net, batch, seed and each engine's K.
@@ -61,6 +63,19 @@ training pair. The output is
 
 with the weight blocks as arrays of rows. A file of the wrong shape, with null, NaN or
 Infinity, or malformed JSON is a one-line error that says what was expected.
+
+# Verify
+
+	nabla verify --net 3-4-2 --params A.json --batch batch.json --grad G.json [--engines a,b] [--tol 1e-7] [--format table|json]
+
+holds a gradient computed anywhere (numpy, PyTorch, a student's backprop) against the exact
+engines. G.json is in the layout nabla grad prints: "grad" flat in the layout of A, or
+"blocks" with weight blocks as outputs × inputs rows (PyTorch's Linear.weight.grad). It says
+first whether the exact engines agree among themselves, then where G is wrong (per block, the
+worst elements by name), the pattern where one fits (zero, transposed, sign flipped, scaled by
+2, ½ or the batch size, one layer's σ' left out), the catalogued fault it matches (see nabla
+mutate), and what a finite-difference witness says along the direction in which G departs.
+Exit status 1 when G is wrong. nabla grad --engine mutant:FAULT writes a fault's gradient.
 
 # Steps
 
@@ -95,5 +110,9 @@ gradient, a non-finite result, a diverged training run) or a failure of the work
 a usage or input error (an unknown command or flag, a bad flag value, a count out of bounds, a
 malformed or missing input file, an unwritable output path). Errors are one line
 "nabla COMMAND: …" on stderr, with a hint where there is one.
+check exits 0 only when it checked at least one point and every component agreed there; a
+given, symbolic or difference value that is NaN or ±Inf is a finding with its reason (1); a
+point outside the formula's domain is skipped and named, and no point left to check is a usage
+error (2), as are --tol ≤ 0 and a variable given twice in --at.
 */
 package main

@@ -1,0 +1,75 @@
+package gradients
+
+import (
+	"math"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+	"gonum.org/v1/gonum/mat"
+
+	"nabla/nn"
+)
+
+// quadratic is a HessianVector whose Hessian is the fixed matrix m (as for K = ½AᵀmA).
+type quadratic struct{ m *mat.Dense }
+
+func (q quadratic) Hv(dst, A, v []float64, b nn.Batch) ([]float64, float64, error) {
+	n, _ := q.m.Dims()
+	dst = CheckDst("quadratic", dst, n)
+	mat.NewVecDense(n, dst).MulVec(q.m, mat.NewVecDense(n, v))
+	return dst, 0.5, nil
+}
+
+func TestHessianColumns(t *testing.T) {
+	net := nn.MustParse("1-1") // two parameters
+	for _, tc := range []struct {
+		name string
+		m    []float64
+		sym  float64
+	}{
+		{"symmetric", []float64{2, -1, -1, 3}, 0},
+		{"asymmetric", []float64{2, -1, -0.5, 3}, 0.5 / 3},
+		{"large", []float64{200, -100, -99, 300}, 1.0 / 300},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			m := mat.NewDense(2, 2, tc.m)
+			h, k, err := Hessian(nil, quadratic{m}, net, []float64{1, 2}, nn.Batch{})
+			require.NoError(t, err)
+			assert.Equal(t, 0.5, k)
+			assert.True(t, mat.Equal(m, h), "H = %v", mat.Formatted(h))
+			assert.InDelta(t, tc.sym, SymmetryError(h), 1e-15)
+			s := Symmetrize(h)
+			assert.InDelta(t, (tc.m[1]+tc.m[2])/2, s.At(1, 0), 1e-15)
+		})
+	}
+	assert.Panics(t, func() {
+		_, _, _ = Hessian(mat.NewDense(3, 3, nil), quadratic{mat.NewDense(2, 2, nil)}, net, []float64{1, 2}, nn.Batch{})
+	})
+	assert.Equal(t, math.Inf(1), SymmetryError(mat.NewDense(2, 2, []float64{1, math.NaN(), 0, 1})))
+}
+
+func TestHessianTooLarge(t *testing.T) {
+	net := nn.MustParse("100-60")
+	_, _, err := Hessian(nil, quadratic{}, net, nil, nn.Batch{})
+	assert.ErrorIs(t, err, ErrUnsupported)
+}
+
+func TestCheckDirection(t *testing.T) {
+	net := nn.MustParse("2-1")
+	require.NoError(t, CheckDirection("x", net, []float64{1, 2, 3}))
+	assert.ErrorIs(t, CheckDirection("x", net, []float64{1, 2}), nn.ErrShape)
+	err := CheckDirection("x", net, []float64{1, math.NaN(), 3})
+	assert.ErrorIs(t, err, nn.ErrNonFinite)
+	assert.Contains(t, err.Error(), "W1[1,2]")
+}
+
+func TestNewHv(t *testing.T) {
+	Register(Info{Name: "hv-fake", New: func(net *nn.Network) (Engine, error) { return &fake{g: make([]float64, net.NumParams())}, nil }})
+	defer unregister("hv-fake")
+	_, err := NewHv("hv-fake", nn.MustParse("2-1"))
+	assert.ErrorIs(t, err, ErrUnsupported)
+	assert.NotContains(t, HvNames(nn.MustParse("2-1")), "hv-fake")
+	assert.Equal(t, DefaultHvTolerance, Info{}.HvTol())
+	assert.Equal(t, 1e-6, Info{HvTolerance: 1e-6}.HvTol())
+}

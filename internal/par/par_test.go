@@ -1,0 +1,81 @@
+package par
+
+import (
+	"runtime"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+// counter records how often each part ran.
+type counter struct{ runs []int }
+
+func (c *counter) Run(part int) { c.runs[part]++ }
+
+func TestRun(t *testing.T) {
+	for _, tc := range []struct {
+		name           string
+		threads, parts int
+	}{
+		{"serial", 1, 5},
+		{"two threads, two parts", 2, 2},
+		{"two threads, seven parts", 2, 7},
+		{"four threads, three parts", 4, 3},
+		{"three threads, one part", 3, 1},
+		{"no parts", 2, 0},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			p := NewPool(tc.threads)
+			assert.Equal(t, tc.threads, p.Threads())
+			c := &counter{runs: make([]int, tc.parts)}
+			for range 3 {
+				p.Run(tc.parts, c)
+			}
+			for i, n := range c.runs {
+				assert.Equal(t, 3, n, "part %d", i)
+			}
+		})
+	}
+}
+
+func TestNilPool(t *testing.T) {
+	var p *Pool
+	assert.Equal(t, 1, p.Threads())
+	c := &counter{runs: make([]int, 3)}
+	p.Run(3, c)
+	assert.Equal(t, []int{1, 1, 1}, c.runs)
+}
+
+func TestRunAllocs(t *testing.T) {
+	p := NewPool(2)
+	c := &counter{runs: make([]int, 2)}
+	p.Run(2, c)
+	assert.Zero(t, testing.AllocsPerRun(100, func() { p.Run(2, c) }))
+}
+
+func TestSpan(t *testing.T) {
+	for _, tc := range []struct{ n, parts int }{{10, 3}, {2, 5}, {0, 2}, {7, 1}, {100, 7}} {
+		next := 0
+		for i := range tc.parts {
+			lo, hi := Span(tc.n, tc.parts, i)
+			require.Equal(t, next, lo, "n=%d parts=%d part %d starts where the last ended", tc.n, tc.parts, i)
+			require.LessOrEqual(t, hi-lo, tc.n/tc.parts+1)
+			require.GreaterOrEqual(t, hi-lo, tc.n/tc.parts)
+			next = hi
+		}
+		assert.Equal(t, tc.n, next, "n=%d parts=%d covered", tc.n, tc.parts)
+	}
+}
+
+func TestThreads(t *testing.T) {
+	defer SetThreads(0)
+	assert.Equal(t, runtime.GOMAXPROCS(0), Threads())
+	SetThreads(3)
+	assert.Equal(t, 3, Threads())
+	assert.Equal(t, 3, Resolve(0))
+	assert.Equal(t, 5, Resolve(5))
+	assert.Equal(t, 3, NewPool(0).Threads())
+	SetThreads(-1)
+	assert.Equal(t, runtime.GOMAXPROCS(0), Threads())
+}
