@@ -67,7 +67,7 @@ type eval64 struct {
 }
 
 func newEval64(net *nn.Network) *eval64 {
-	return &eval64{ev: nn.NewEvaluator(net), a: make([]float64, net.NumParams()), relu: reluLayers(net)}
+	return &eval64{ev: nn.NewEvaluatorThreads(net, 1), a: make([]float64, net.NumParams()), relu: reluLayers(net)}
 }
 
 func (e *eval64) begin(A []float64, b nn.Batch) {
