@@ -110,7 +110,7 @@ func (e *Forward) Directional(A, v []float64, b nn.Batch) (k, dk float64, err er
 	}
 	for i, x := range v {
 		if math.IsNaN(x) || math.IsInf(x, 0) {
-			return 0, 0, fmt.Errorf("autodiff-forward: direction: %w", &nn.NonFiniteError{Where: "v", Name: " at " + net.ParamName(i), Index: i, Value: x})
+			return 0, 0, fmt.Errorf("autodiff-forward: direction: %w", &nn.NonFiniteError{Where: "v", Name: net.ParamName(i), Index: i, Value: x})
 		}
 	}
 	K := e.cost.record(A, b, v)

@@ -30,7 +30,7 @@ type netCost struct {
 }
 
 func newNetCost(net *nn.Network) (*netCost, error) {
-	for l, layer := range net.Layers {
+	for l, layer := range net.Layers() {
 		if !Supports(layer) {
 			return nil, fmt.Errorf("%w: layer %d (%s) is not a dense layer", gradients.ErrUnsupported, l+1, layer)
 		}
@@ -61,9 +61,9 @@ func (c *netCost) record(A []float64, b nn.Batch, v []float64) *Tensor {
 	n := b.Len()
 	h := t.Const(n, c.net.Inputs(), contiguous(b.X, &c.xbuf))
 	blocks := c.net.Blocks()
-	for l, layer := range c.net.Layers {
+	for l, layer := range c.net.Layers() {
 		d := layer.(*nn.Dense)
-		w, bias := c.net.LayerParams(A, l)
+		w, bias := d.Split(c.net.LayerParams(A, l))
 		W := t.Var(d.Out, d.In, w)
 		B := t.Var(1, d.Out, bias)
 		if v != nil {

@@ -54,12 +54,12 @@ type Engine struct {
 func New(net *nn.Network) (*Engine, error) {
 	e := &Engine{
 		net:    net,
-		layers: make([]*nn.Dense, len(net.Layers)),
-		act:    make([]blas64.General, len(net.Layers)),
-		delta:  make([]blas64.General, len(net.Layers)),
+		layers: make([]*nn.Dense, net.NumLayers()),
+		act:    make([]blas64.General, net.NumLayers()),
+		delta:  make([]blas64.General, net.NumLayers()),
 		mul:    gemm.New(0),
 	}
-	for l, layer := range net.Layers {
+	for l, layer := range net.Layers() {
 		d, ok := layer.(*nn.Dense)
 		if !ok || d == nil {
 			return nil, fmt.Errorf("backprop: %w: layer %d is %v; backprop handles dense layers only", gradients.ErrUnsupported, l+1, layer)
@@ -125,7 +125,7 @@ func (e *Engine) Directional(A, v []float64, b nn.Batch) (k, dk float64, err err
 	}
 	for i, x := range v {
 		if math.IsNaN(x) || math.IsInf(x, 0) {
-			return 0, 0, fmt.Errorf("backprop: direction v: %w", &nn.NonFiniteError{Where: "v", Name: " at " + e.net.ParamName(i), Index: i, Value: x})
+			return 0, 0, fmt.Errorf("backprop: direction v: %w", &nn.NonFiniteError{Where: "v", Name: e.net.ParamName(i), Index: i, Value: x})
 		}
 	}
 	if e.grad == nil {
@@ -147,7 +147,7 @@ func (e *Engine) gradient(dst, A []float64, b nn.Batch) float64 {
 	// Forward: ŷ = W x + b for every row at once (Ŷ = X Wᵀ + 1 bᵀ), then y = σ(ŷ) in place.
 	in := X
 	for l, d := range e.layers {
-		w, bias := e.net.LayerParams(A, l)
+		w, bias := d.Split(e.net.LayerParams(A, l))
 		act := e.act[l]
 		for i := 0; i < n; i++ {
 			copy(act.Data[i*act.Stride:i*act.Stride+d.Out], bias)
@@ -184,7 +184,7 @@ func (e *Engine) gradient(dst, A []float64, b nn.Batch) float64 {
 		if l > 0 {
 			in = e.act[l-1]
 		}
-		gw, gb := e.net.LayerParams(dst, l)
+		gw, gb := d.Split(e.net.LayerParams(dst, l))
 		// The first pair's outer product δ yᵀ is written directly, which spares a pass that
 		// zeroes the block; the other pairs are added by one product. The sums come out in
 		// the same order as Gemm with beta = 0 would form them.
@@ -207,7 +207,7 @@ func (e *Engine) gradient(dst, A []float64, b nn.Batch) float64 {
 		if l == 0 {
 			break // ∂K/∂x is not needed
 		}
-		w, _ := e.net.LayerParams(A, l)
+		w, _ := d.Split(e.net.LayerParams(A, l))
 		below := e.delta[l-1]
 		e.mul.Gemm(blas.NoTrans, blas.NoTrans, 1, delta, blas64.General{Rows: d.Out, Cols: d.In, Stride: d.In, Data: w}, 0, below)
 		mulDeriv(e.layers[l-1].Act, below.Data, e.act[l-1].Data)

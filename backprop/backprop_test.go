@@ -34,23 +34,19 @@ func TestRegistered(t *testing.T) {
 	assert.True(t, isDirectional)
 }
 
+// otherLayer is a layer kind backprop does not know: a dense layer under another type.
+type otherLayer struct{ *nn.Dense }
+
 func TestUnsupportedLayer(t *testing.T) {
-	for _, tc := range []struct {
-		name   string
-		layers []nn.Layer
-	}{
-		{"nil layer", []nn.Layer{nil}},
-		{"nil dense", []nn.Layer{&nn.Dense{In: 2, Out: 2}, (*nn.Dense)(nil)}},
-	} {
-		t.Run(tc.name, func(t *testing.T) {
-			_, err := backprop.New(&nn.Network{Layers: tc.layers})
-			assert.ErrorIs(t, err, gradients.ErrUnsupported)
-			e, err := backprop.New(nn.MustParse("2-2"))
-			require.NoError(t, err)
-			assert.False(t, e.Supports(nil))
-			assert.True(t, e.Supports(&nn.Dense{In: 2, Out: 3, Act: nn.Tanh}))
-		})
-	}
+	net, err := nn.New(&nn.Dense{In: 2, Out: 2}, otherLayer{&nn.Dense{In: 2, Out: 1}})
+	require.NoError(t, err)
+	_, err = backprop.New(net)
+	assert.ErrorIs(t, err, gradients.ErrUnsupported)
+	e, err := backprop.New(nn.MustParse("2-2"))
+	require.NoError(t, err)
+	assert.False(t, e.Supports(nil))
+	assert.False(t, e.Supports(otherLayer{&nn.Dense{In: 2, Out: 1}}))
+	assert.True(t, e.Supports(&nn.Dense{In: 2, Out: 3, Act: nn.Tanh}))
 }
 
 // notesGradient is the notes' two-layer backpropagation written out entry by entry, one pair
@@ -59,12 +55,12 @@ func TestUnsupportedLayer(t *testing.T) {
 // [4] ∂K/∂wₖⱼ = δₖ yⱼ, ∂K/∂vⱼᵢ = γⱼ xᵢ. It shares no code with the engine beyond
 // nn.Activation's F and Deriv.
 func notesGradient(net *nn.Network, A []float64, b nn.Batch) ([]float64, float64) {
-	l1, l2 := net.Layers[0].(*nn.Dense), net.Layers[1].(*nn.Dense)
-	V, bv := net.LayerParams(A, 0)
-	W, c := net.LayerParams(A, 1)
+	l1, l2 := net.Layer(0).(*nn.Dense), net.Layer(1).(*nn.Dense)
+	V, bv := net.Layer(0).(*nn.Dense).Split(net.LayerParams(A, 0))
+	W, c := net.Layer(1).(*nn.Dense).Split(net.LayerParams(A, 1))
 	grad := make([]float64, net.NumParams())
-	gV, gb := net.LayerParams(grad, 0)
-	gW, gc := net.LayerParams(grad, 1)
+	gV, gb := net.Layer(0).(*nn.Dense).Split(net.LayerParams(grad, 0))
+	gW, gc := net.Layer(1).(*nn.Dense).Split(net.LayerParams(grad, 1))
 	nI, nJ, nK := l1.In, l1.Out, l2.Out
 	var K float64
 	for p := range b.Len() {
@@ -138,9 +134,9 @@ func TestNotesSlip(t *testing.T) {
 	require.NoError(t, err)
 	// The slip's value for W2[1,1]: γ₁ δ₁, with γ and δ taken from the correct gradient
 	// (∂K/∂b1 = γ and ∂K/∂b2 = δ on a single pair).
-	_, gb := c.Net.LayerParams(want, 0)
-	_, gc := c.Net.LayerParams(want, 1)
-	gW, _ := c.Net.LayerParams(got, 1)
+	_, gb := c.Net.Layer(0).(*nn.Dense).Split(c.Net.LayerParams(want, 0))
+	_, gc := c.Net.Layer(1).(*nn.Dense).Split(c.Net.LayerParams(want, 1))
+	gW, _ := c.Net.Layer(1).(*nn.Dense).Split(c.Net.LayerParams(got, 1))
 	slip := gb[0] * gc[0]
 	assert.Greater(t, gradients.RelErr(slip, gW[0]), 1e-3, "γ₁δ₁ = %v should differ from ∂K/∂w₁₁ = %v", slip, gW[0])
 }

@@ -96,8 +96,8 @@ func (e *Engine) rForward(r *rpass, A, v []float64, b nn.Batch) {
 	X := b.X.RawMatrix()
 	n := b.Len()
 	for l, d := range e.layers {
-		w, _ := e.net.LayerParams(A, l)
-		vw, vb := e.net.LayerParams(v, l)
+		w, _ := d.Split(e.net.LayerParams(A, l))
+		vw, vb := d.Split(e.net.LayerParams(v, l))
 		ru, ry := r.ru[l], r.ry[l]
 		for i := 0; i < n; i++ { // Rb
 			copy(ru.Data[i*ru.Stride:i*ru.Stride+d.Out], vb)
@@ -129,15 +129,15 @@ func (e *Engine) rBackward(r *rpass, dst, A, v []float64, b nn.Batch) {
 			}
 		} else { // [R4]: Vᵀδ' + WᵀRδ' of the layer above, row by row: Δ' V + RΔ' W
 			up := e.layers[l+1]
-			w, _ := e.net.LayerParams(A, l+1)
-			vw, _ := e.net.LayerParams(v, l+1)
+			w, _ := up.Split(e.net.LayerParams(A, l+1))
+			vw, _ := up.Split(e.net.LayerParams(v, l+1))
 			e.mul.Gemm(blas.NoTrans, blas.NoTrans, 1, e.delta[l+1], wmat(up, vw), 0, rd)
 			e.mul.Gemm(blas.NoTrans, blas.NoTrans, 1, r.rdelta[l+1], wmat(up, w), 1, rd)
 		}
 		mulDeriv(d.Act, rd.Data, e.act[l].Data)
 		addCurvature(d.Act, rd.Data, e.delta[l].Data, r.ru[l].Data, e.act[l].Data)
 
-		hw, hb := e.net.LayerParams(dst, l)
+		hw, hb := d.Split(e.net.LayerParams(dst, l))
 		in := X
 		if l > 0 {
 			in = e.act[l-1]

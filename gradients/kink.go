@@ -2,7 +2,6 @@ package gradients
 
 import (
 	"math"
-	"slices"
 
 	"nabla/nn"
 )
@@ -24,58 +23,26 @@ const (
 
 // Kinks returns the parameters among idx (indices into A, in the order given) at which K is
 // not differentiable within reach of a difference step: moving aᵢ to aᵢ ± step·max(1, |aᵢ|)
-// changes, for some training pair, whether some ReLU pre-activation is positive. Such a
-// parameter has one-sided derivatives that differ, so a difference quotient across the kink
-// is no reference for the derivative. It returns nil for a network without ReLU layers, and
-// examines at most MaxKinkChecks indices. A and b must be valid for the network (see
-// nn.Network.Check); Kinks does not modify them.
+// moves K onto another smooth piece for some training pair (a ReLU pre-activation changes
+// sign; see nn.KinkProbe). Such a parameter has one-sided derivatives that differ, so a
+// difference quotient across the kink is no reference for the derivative. It returns nil for
+// a network that is smooth everywhere, and examines at most MaxKinkChecks indices. A and b
+// must be valid for the network (see nn.Network.Check); Kinks does not modify them.
 func Kinks(net *nn.Network, A []float64, b nn.Batch, idx []int, step float64) []int {
-	var relu []int
-	for l, layer := range net.Layers {
-		if d, ok := layer.(*nn.Dense); ok && d.Act == nn.ReLU {
-			relu = append(relu, l)
-		}
-	}
-	if len(relu) == 0 || len(idx) == 0 {
+	if net.Smooth() || len(idx) == 0 {
 		return nil
 	}
 	if step <= 0 {
 		step = ExactKinkStep
 	}
-	ev := nn.NewEvaluator(net)
-	ev.Forward(A, b.X)
-	var mask []bool // whether each ReLU pre-activation is positive at A
-	for _, l := range relu {
-		for _, v := range ev.PreActivation(l).Data {
-			mask = append(mask, v > 0)
-		}
-	}
-	crosses := func(a []float64) bool {
-		ev.Forward(a, b.X)
-		k := 0
-		for _, l := range relu {
-			for _, v := range ev.PreActivation(l).Data {
-				if (v > 0) != mask[k] {
-					return true
-				}
-				k++
-			}
-		}
-		return false
-	}
-	scratch := slices.Clone(A)
+	probe := nn.NewKinkProbe(net).Reset(A, b)
 	var kinks []int
 	for n, i := range idx {
 		if n == MaxKinkChecks {
 			break
 		}
 		h := step * max(1, math.Abs(A[i]))
-		scratch[i] = A[i] + h
-		up := crosses(scratch)
-		scratch[i] = A[i] - h
-		down := !up && crosses(scratch)
-		scratch[i] = A[i]
-		if up || down {
+		if probe.Crosses(i, h, -h) {
 			kinks = append(kinks, i)
 		}
 	}

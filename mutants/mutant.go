@@ -2,7 +2,6 @@ package mutants
 
 import (
 	"fmt"
-	"math"
 
 	"nabla/gradients"
 	"nabla/nn"
@@ -29,7 +28,7 @@ func New(net *nn.Network, f Fault) (*Engine, error) {
 	if e.h == nil {
 		e.h = none
 	}
-	for l, layer := range net.Layers {
+	for l, layer := range net.Layers() {
 		d, ok := layer.(*nn.Dense)
 		if !ok {
 			return nil, fmt.Errorf("mutants: layer %d (%s): %w", l+1, layer, gradients.ErrUnsupported)
@@ -99,7 +98,7 @@ func (e *Engine) Gradient(dst, A []float64, b nn.Batch) ([]float64, float64, err
 func (e *Engine) forward(A []float64, b nn.Batch) {
 	X := b.X.RawMatrix()
 	for l, d := range e.dense {
-		w, bias := e.net.LayerParams(A, l)
+		w, bias := d.Split(e.net.LayerParams(A, l))
 		for i := 0; i < b.Len(); i++ {
 			var x []float64
 			if l == 0 {
@@ -150,7 +149,7 @@ func (e *Engine) outputDelta(b nn.Batch) float64 {
 // notes' rule [4] as transcribed needs it before layer l's weight gradient, so it comes first.
 func (e *Engine) propagate(A []float64, l, N int) {
 	d, below := e.dense[l], e.dense[l-1]
-	w, _ := e.net.LayerParams(A, l)
+	w, _ := d.Split(e.net.LayerParams(A, l))
 	for i := 0; i < N; i++ {
 		for j := 0; j < d.In; j++ {
 			var s float64
@@ -178,7 +177,7 @@ func (e *Engine) layerGradient(dst []float64, b nn.Batch, l int) {
 	X := b.X.RawMatrix()
 	d := e.dense[l]
 	output := l == len(e.dense)-1
-	dw, db := e.net.LayerParams(dst, l)
+	dw, db := d.Split(e.net.LayerParams(dst, l))
 	for i := e.h.firstPair; i < b.Len(); i++ {
 		var x []float64
 		if l == 0 {
@@ -206,19 +205,4 @@ func (e *Engine) layerGradient(dst []float64, b nn.Batch, l int) {
 			}
 		}
 	}
-}
-
-// kinkDistance is the smallest |ŷ| over the ReLU layers after the last Gradient call (+Inf
-// without ReLU layers).
-func (e *Engine) kinkDistance() float64 {
-	d := math.Inf(1)
-	for l, layer := range e.dense {
-		if layer.Act != nn.ReLU {
-			continue
-		}
-		for _, v := range e.pre[l] {
-			d = min(d, math.Abs(v))
-		}
-	}
-	return d
 }

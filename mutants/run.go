@@ -217,6 +217,7 @@ func Run(cfg Config) (Report, error) {
 
 	var runs []engineRun
 	ev := nn.NewEvaluator(net)
+	probe := nn.NewKinkProbe(net).Reset(A, b)
 	for _, name := range cfg.Engines {
 		info, err := gradients.Lookup(name)
 		if err != nil {
@@ -242,7 +243,7 @@ func Run(cfg Config) (Report, error) {
 				}
 			}
 			er.dirs = append(er.dirs, dk)
-			er.kinks = append(er.kinks, isDir && !info.Exact && crossesAlong(ev, net, A, v, info.KinkStep(), b))
+			er.kinks = append(er.kinks, isDir && !info.Exact && crossesAlong(probe, v, info.KinkStep()))
 		}
 		runs = append(runs, er)
 		rep.Engines = append(rep.Engines, EngineInfo{Name: name, Exact: info.Exact, Tolerance: info.Tol(), Directional: isDir})
@@ -340,24 +341,30 @@ func firstDiff(net *nn.Network, g gradients.Result, control []float64) string {
 // them (W_L, b_L, W_{L−1}, b_{L−1}, …), for which wrong(block index) holds, or "".
 func backwardFirst(net *nn.Network, wrong func(k int) bool) string {
 	blocks := net.Blocks()
-	for l := len(net.Layers) - 1; l >= 0; l-- {
-		for _, k := range []int{2 * l, 2*l + 1} {
+	for hi := len(blocks); hi > 0; {
+		lo := hi - 1 // blocks[lo:hi] are one layer's, in layout order
+		for lo > 0 && blocks[lo-1].Layer == blocks[hi-1].Layer {
+			lo--
+		}
+		for k := lo; k < hi; k++ {
 			if wrong(k) {
 				return blocks[k].Name
 			}
 		}
+		hi = lo
 	}
 	return ""
 }
 
 // drawPoint draws parameters and a batch from the seed, redrawing (seed + 1000, …) until
-// every ReLU pre-activation is at least minKinkDistance from 0.
+// the nearest non-smooth point of K (a ReLU pre-activation at 0) is at least minKinkDistance
+// away, for at most 100 redraws.
 func drawPoint(net *nn.Network, batch int, seed uint64) ([]float64, nn.Batch) {
-	probe, _ := New(net, Control)
+	probe := nn.NewKinkProbe(net)
 	for s, tries := seed, 0; ; s, tries = s+1000, tries+1 {
 		A := net.Init(nil, s)
 		b := net.RandomBatch(batch, s)
-		if _, _, err := probe.Gradient(nil, A, b); err == nil && (probe.kinkDistance() >= minKinkDistance || tries == 100) {
+		if probe.Reset(A, b).Nearest().Distance >= minKinkDistance || tries == 100 {
 			return A, b
 		}
 	}
@@ -384,43 +391,14 @@ func directions(n, k int, seed uint64) [][]float64 {
 }
 
 // crossesAlong reports whether moving A to A ± reach·v/max|vᵢ| (the farthest points a
-// difference formula with that step evaluates along v) changes whether some ReLU
-// pre-activation is positive.
-func crossesAlong(ev *nn.Evaluator, net *nn.Network, A, v []float64, reach float64, b nn.Batch) bool {
-	var relu []int
-	for l, layer := range net.Layers {
-		if d, ok := layer.(*nn.Dense); ok && d.Act == nn.ReLU {
-			relu = append(relu, l)
-		}
-	}
-	if len(relu) == 0 {
-		return false
-	}
-	signs := func(a []float64) []bool {
-		ev.Forward(a, b.X)
-		var s []bool
-		for _, l := range relu {
-			for _, x := range ev.PreActivation(l).Data {
-				s = append(s, x > 0)
-			}
-		}
-		return s
-	}
-	at := signs(A)
+// difference formula with that step evaluates along v) moves K onto another smooth piece
+// (see nn.KinkProbe).
+func crossesAlong(probe *nn.KinkProbe, v []float64, reach float64) bool {
 	vmax := 0.0
 	for _, x := range v {
 		vmax = max(vmax, math.Abs(x))
 	}
-	a := slices.Clone(A)
-	for _, sign := range []float64{1, -1} {
-		for i := range a {
-			a[i] = A[i] + sign*reach*v[i]/vmax
-		}
-		if !slices.Equal(at, signs(a)) {
-			return true
-		}
-	}
-	return false
+	return probe.CrossesAlong(v, reach/vmax, -reach/vmax)
 }
 
 // centralAlong is (K(A+hv) − K(A−hv)) / 2h with the reference cost.

@@ -72,7 +72,7 @@ func (n *Network) CheckParams(A []float64) error {
 		return fmt.Errorf("%w: network %s has %d parameters, A has %d", ErrShape, n, n.nparams, len(A))
 	}
 	if i := firstNonFinite(A); i >= 0 {
-		return &NonFiniteError{Where: "A", Name: " at " + n.ParamName(i), Index: i, Value: A[i]}
+		return &NonFiniteError{Where: "A", Name: n.ParamName(i), Index: i, Value: A[i]}
 	}
 	return nil
 }

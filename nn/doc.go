@@ -1,23 +1,48 @@
-// Package nn owns the network of the lecture notes and nothing else: the layer list (dense
-// layers now, room for convolution and pooling later), the activations σ, tanh, ReLU and the
-// identity with their derivatives, the flat parameter vector A with its named blocks, seeded
+// Package nn owns the network of the lecture notes and nothing else: the layers (dense layers
+// now, room for convolution and pooling), the activations σ, tanh, ReLU and the identity with
+// their derivatives, the flat parameter vector A with its named blocks, seeded
 // initialisation, architecture strings such as "784-30-10" or "4-8-8-3:tanh,relu,sigmoid",
-// batches of training pairs, and the reference forward pass with the quadratic cost
+// batches of training pairs, the reference forward pass with the quadratic cost
 //
-//	K = Σᵢ ‖z⁽ⁱ⁾ − z̄⁽ⁱ⁾‖².
+//	K = Σᵢ ‖z⁽ⁱ⁾ − z̄⁽ⁱ⁾‖²,
+//
+// and the places where K is not differentiable.
 //
 // It is the only ground the four gradient engines share: each of them reads the network
 // definition from here and may evaluate the cost with the reference forward pass, but none
 // of them finds a derivative here. Activation derivatives are provided for tests and for the
 // hand-coded engine's convenience only as plain functions of one variable.
 //
+// # Layers describe themselves
+//
+// A Layer says what it takes and gives (InShape, OutShape: channels × height × width, a
+// vector being n × 1 × 1), its parameter blocks (Params: a name and a shape of any rank), its
+// Activation, its FanIn for Init, its operation counts (FLOPs) and its non-smooth points
+// (Kink, Sides, Nearest). Everything generic over layers — block offsets and names,
+// ParamIndex, Init, architecture strings, FLOP counts, kink detection — asks these methods.
+// Only the forward pass of each engine switches on the concrete kind (Dense).
+// A Network is built once (New, Parse) and not changed afterwards; its layers are read with
+// NumLayers, Layer and Layers.
+//
 // # Layout of A
 //
-// All weights and biases live in one flat []float64. For layer l = 1..L (in order) it holds
-// Wl, the weight matrix with Outputs rows and Inputs columns stored row-major, followed by bl,
-// the bias vector of length Outputs. Parameter names are 1-based, as in the notes: "W2[3,1]"
-// is the weight from input 1 to output 3 of layer 2, "b1[4]" the bias of output 4 of layer 1.
-// The layout is stable: files written with it (see nabla grad) stay valid.
+// All parameters live in one flat []float64: layer by layer, each layer's blocks in the order
+// of its Params, each block row-major. For a dense layer l = 1..L that is Wl, the weight
+// matrix with Outputs rows and Inputs columns, followed by bl, the bias vector of length
+// Outputs. Parameter names are 1-based, one index per dimension of the block, as in the
+// notes: "W2[3,1]" is the weight from input 1 to output 3 of layer 2, "b1[4]" the bias of
+// output 4 of layer 1. Blocks lists them with their offsets; ParamName and ParamIndex
+// translate. The layout is stable: files written with it (see nabla grad) stay valid.
+//
+// # Where K is not smooth
+//
+// At a ReLU pre-activation of 0 the cost has a kink: its one-sided derivatives differ, and a
+// difference quotient whose points straddle it is no derivative. A forward pass lies on one
+// smooth Piece of K, recorded by Evaluator.Piece from each layer's Sides; KinkProbe answers
+// "does moving A by this step (along this parameter, or along a direction) leave the piece?",
+// and Evaluator.Nearest and KinkProbe.Nearest say how far the nearest non-smooth point is.
+// Every part of nabla that needs to know asks these, so a new kind of non-smooth point (a
+// tie in a max-pool window) is one more Kink and one more layer's Sides.
 //
 // # Batches
 //

@@ -3,6 +3,7 @@ package nn
 import (
 	"errors"
 	"fmt"
+	"strings"
 )
 
 // Sentinel errors. Functions wrap them with context; test with errors.Is.
@@ -26,14 +27,18 @@ var (
 
 // NonFiniteError locates a NaN or ±Inf value. It matches ErrNonFinite under errors.Is.
 type NonFiniteError struct {
-	Where string  // "A", "X" or "Z"
+	Where string  // "A", "X" or "Z" (or another vector in the layout of A, such as "v")
 	Name  string  // parameter name ("W1[2,3]") for A, "[row,col]" (1-based) for X and Z
 	Index int     // flat index (0-based) into A, or row-major index into X or Z
 	Value float64 // the offending value
 }
 
+// Error writes "nn: non-finite value NaN in A at W1[2,3]" or "… in X[4,2]".
 func (e *NonFiniteError) Error() string {
-	return fmt.Sprintf("nn: non-finite value %v in %s%s", e.Value, e.Where, e.Name)
+	if strings.HasPrefix(e.Name, "[") {
+		return fmt.Sprintf("nn: non-finite value %v in %s%s", e.Value, e.Where, e.Name)
+	}
+	return fmt.Sprintf("nn: non-finite value %v in %s at %s", e.Value, e.Where, e.Name)
 }
 
 // Is reports whether target is ErrNonFinite.

@@ -38,3 +38,20 @@ func ExampleEvaluator_Cost() {
 	// Output:
 	// K = 3.446003
 }
+
+// A KinkProbe tells whether a difference step crosses a point where K is not smooth: here the
+// bias of the first ReLU unit, whose pre-activations on the two pairs are −1 and −4.
+func ExampleKinkProbe() {
+	net := nn.MustParse("2-2-1:relu,identity")
+	A := []float64{1, -1, 2, 0.5, 0, -1, 3, -2, 0.5}
+	b, _ := nn.NewBatch([][]float64{{1, 2}, {0, 4}}, [][]float64{{1}, {-1}})
+	probe := nn.NewKinkProbe(net).Reset(A, b)
+	i, _ := net.ParamIndex("b1[1]")
+	fmt.Println(probe.Nearest())
+	fmt.Println("h = 0.5:", probe.Crosses(i, 0.5, -0.5))
+	fmt.Println("h = 1.5:", probe.Crosses(i, 1.5, -1.5))
+	// Output:
+	// ReLU at 0: layer 1, pair 1, unit 1, distance 1
+	// h = 0.5: false
+	// h = 1.5: true
+}

@@ -15,9 +15,6 @@ import (
 // buffers between calls, so after the first call on a batch size it allocates nothing. An
 // Evaluator is not safe for concurrent use; make one per goroutine.
 //
-// Its products run on the threads it was made with (NewEvaluatorThreads; NewEvaluator: all
-// cores, or nabla's --threads), with the same result for any number of them.
-//
 // Evaluator does not validate its inputs (callers check once with Network.Check); it panics
 // if A has the wrong length or the batch the wrong width.
 type Evaluator struct {
@@ -26,6 +23,8 @@ type Evaluator struct {
 	act []blas64.General // act[l]: σ(pre[l])
 	buf []float64
 	n   int
+	x   blas64.General // the inputs of the last Forward
+	cur Piece          // scratch for OnPiece
 	mul *gemm.Multiplier
 }
 
@@ -36,7 +35,7 @@ func NewEvaluator(net *Network) *Evaluator { return NewEvaluatorThreads(net, 0) 
 // NewEvaluatorThreads returns an Evaluator whose products run on the given number of threads
 // (0: par.Threads(); 1: on the caller's goroutine alone).
 func NewEvaluatorThreads(net *Network, threads int) *Evaluator {
-	e := &Evaluator{net: net, pre: make([]blas64.General, len(net.Layers)), act: make([]blas64.General, len(net.Layers))}
+	e := &Evaluator{net: net, pre: make([]blas64.General, len(net.layers)), act: make([]blas64.General, len(net.layers))}
 	if par.Resolve(threads) > 1 {
 		e.mul = gemm.New(threads)
 	}
@@ -48,14 +47,14 @@ func (e *Evaluator) size(n int) {
 		return
 	}
 	total := 0
-	for _, l := range e.net.Layers {
+	for _, l := range e.net.layers {
 		total += 2 * n * l.Outputs()
 	}
 	if cap(e.buf) < total {
 		e.buf = make([]float64, total)
 	}
 	buf := e.buf[:total]
-	for i, l := range e.net.Layers {
+	for i, l := range e.net.layers {
 		k := n * l.Outputs()
 		e.pre[i] = blas64.General{Rows: n, Cols: l.Outputs(), Stride: l.Outputs(), Data: buf[:k:k]}
 		e.act[i] = blas64.General{Rows: n, Cols: l.Outputs(), Stride: l.Outputs(), Data: buf[k : 2*k : 2*k]}
@@ -77,19 +76,24 @@ func (e *Evaluator) Forward(A []float64, X *mat.Dense) blas64.General {
 	}
 	e.size(n)
 	in := X.RawMatrix()
-	for l, layer := range e.net.Layers {
-		d := layer.(*Dense)
-		w, b := e.net.LayerParams(A, l)
-		pre, act := e.pre[l], e.act[l]
-		for i := 0; i < n; i++ {
-			copy(pre.Data[i*pre.Stride:i*pre.Stride+d.Out], b)
-		}
-		W := blas64.General{Rows: d.Out, Cols: d.In, Stride: d.In, Data: w}
-		e.mul.Gemm(blas.NoTrans, blas.Trans, 1, in, W, 1, pre) // pre = X Wᵀ + 1 bᵀ
-		d.Act.Apply(act.Data, pre.Data)
-		in = act
+	e.x = in
+	for l, layer := range e.net.layers {
+		layer.forward(e.mul, e.net.LayerParams(A, l), in, e.pre[l], e.act[l])
+		in = e.act[l]
 	}
 	return in
+}
+
+// forward computes pre = X Wᵀ + 1 bᵀ and act = σ(pre) for the batch in (one pair a row),
+// the product on mul's threads.
+func (d *Dense) forward(mul *gemm.Multiplier, p []float64, in, pre, act blas64.General) {
+	w, b := d.Split(p)
+	for i := 0; i < pre.Rows; i++ {
+		copy(pre.Data[i*pre.Stride:i*pre.Stride+d.Out], b)
+	}
+	W := blas64.General{Rows: d.Out, Cols: d.In, Stride: d.In, Data: w}
+	mul.Gemm(blas.NoTrans, blas.Trans, 1, in, W, 1, pre)
+	d.Act.Apply(act.Data, pre.Data)
 }
 
 // PreActivation returns layer l's (0-based) pre-activations ŷ = W x + b from the last Forward

@@ -2,8 +2,10 @@ package nn
 
 import (
 	"fmt"
+	"iter"
 	"math"
 	"math/rand/v2"
+	"slices"
 	"strconv"
 	"strings"
 )
@@ -12,105 +14,118 @@ import (
 // absurd architecture is an error instead of an out-of-memory crash.
 const MaxParams = 100_000_000
 
-// Layer is one layer of a network. The set of layer kinds is closed (Dense now; convolution and
-// pooling later); engines switch on the concrete type and report ErrUnsupported for kinds they
-// do not know.
-type Layer interface {
-	// Inputs is the length of the layer's input vector.
-	Inputs() int
-	// Outputs is the length of the layer's output vector.
-	Outputs() int
-	// NumParams is the number of entries the layer occupies in A.
-	NumParams() int
-	// String describes the layer, e.g. "dense 784→30 sigmoid".
-	String() string
-	isLayer()
-}
-
-// Dense is a fully connected layer y = σ(W x + b) with W of size Out × In.
-type Dense struct {
-	In, Out int
-	Act     Activation
-}
-
-// Inputs returns In.
-func (d *Dense) Inputs() int { return d.In }
-
-// Outputs returns Out.
-func (d *Dense) Outputs() int { return d.Out }
-
-// NumParams returns Out·In + Out.
-func (d *Dense) NumParams() int { return d.Out*d.In + d.Out }
-
-// String describes the layer.
-func (d *Dense) String() string { return fmt.Sprintf("dense %d→%d %s", d.In, d.Out, d.Act) }
-
-func (*Dense) isLayer() {}
-
-// Block is a named, contiguous part of A: a weight matrix or a bias vector.
+// Block is a named, contiguous part of A: a weight matrix, a bias vector, a kernel.
 type Block struct {
-	Name   string // "W1", "b1", … (layers are numbered from 1)
-	Layer  int    // 0-based index into Network.Layers
-	Offset int    // index of the block's first entry in A
-	Rows   int    // rows of the matrix, or the length of a vector
-	Cols   int    // columns of the matrix; 0 for a vector
+	Name   string    // "W1", "b1", … (the layer's Param name and its 1-based layer number)
+	Layer  int       // 0-based layer index
+	Offset int       // index of the block's first entry in A
+	Dims   []int     // the block's shape, any rank, row-major in A ([Out, In], [Out], …)
+	Kind   ParamKind // Weight or Bias
 }
 
-// Len is the number of entries of the block.
+// Len is the number of entries of the block, the product of its Dims.
 func (b Block) Len() int {
-	if b.Cols == 0 {
-		return b.Rows
+	n := 1
+	for _, d := range b.Dims {
+		n *= d
 	}
-	return b.Rows * b.Cols
+	return n
 }
 
-// EntryName names entry k (0-based within the block) as "W2[3,1]" or "b1[4]" (1-based).
+// View returns the block's entries of A as a slice of A (capacity limited to the block).
+func (b Block) View(A []float64) []float64 {
+	end := b.Offset + b.Len()
+	return A[b.Offset:end:end]
+}
+
+// EntryName names entry k (0-based within the block) with 1-based indices, one per
+// dimension: "W2[3,1]", "b1[4]", "K1[2,1,3,3]".
 func (b Block) EntryName(k int) string {
-	if b.Cols == 0 {
-		return fmt.Sprintf("%s[%d]", b.Name, k+1)
+	buf := make([]byte, 0, len(b.Name)+6*len(b.Dims)+2)
+	buf = append(buf, b.Name...)
+	buf = append(buf, '[')
+	stride := b.Len()
+	for j, d := range b.Dims {
+		stride /= d
+		if j > 0 {
+			buf = append(buf, ',')
+		}
+		buf = strconv.AppendInt(buf, int64(k/stride+1), 10)
+		k %= stride
 	}
-	return fmt.Sprintf("%s[%d,%d]", b.Name, k/b.Cols+1, k%b.Cols+1)
+	return string(append(buf, ']'))
+}
+
+// String writes the block's name and shape: "W1 (4×3)", "b1 (4)".
+func (b Block) String() string {
+	parts := make([]string, len(b.Dims))
+	for i, d := range b.Dims {
+		parts[i] = strconv.Itoa(d)
+	}
+	return b.Name + " (" + strings.Join(parts, "×") + ")"
+}
+
+// index returns the offset within the block of the entry with the 1-based indices idx, or
+// an error naming the block's shape.
+func (b Block) index(idx []int) (int, error) {
+	if len(idx) != len(b.Dims) {
+		return 0, fmt.Errorf("%s has %d indices", b.Name, len(b.Dims))
+	}
+	k := 0
+	for j, d := range b.Dims {
+		if idx[j] < 1 || idx[j] > d {
+			if len(b.Dims) == 1 {
+				return 0, fmt.Errorf("%s has indices 1..%d", b.Name, b.Dims[0])
+			}
+			return 0, fmt.Errorf("%v, indices 1-based", b)
+		}
+		k = k*d + idx[j] - 1
+	}
+	return k, nil
 }
 
 // Network is a feed-forward network: a list of layers applied in order. Build one with New or
-// Parse; its layer list must not be changed afterwards.
+// Parse; it cannot be changed afterwards.
 type Network struct {
-	Layers  []Layer
+	layers  []Layer
 	blocks  []Block
+	first   []int // first[l]: index in blocks of layer l's first block; first[L] = len(blocks)
+	offsets []int // offsets[l]: index in A of layer l's first parameter; offsets[L] = NumParams
 	nparams int
 }
 
-// New checks a layer list (each layer's Inputs equals the previous layer's Outputs, all sizes
-// positive, parameter count at most MaxParams) and returns the network.
+// New checks a layer list (each layer valid on its own, each layer's input shape equal to the
+// previous layer's output shape, parameter count at most MaxParams) and returns the network.
+// The layers must not be changed afterwards.
 func New(layers ...Layer) (*Network, error) {
 	if len(layers) == 0 {
 		return nil, fmt.Errorf("%w: no layers", ErrArchitecture)
 	}
-	n := &Network{Layers: layers}
-	for l, layer := range layers {
-		d, ok := layer.(*Dense)
-		if !ok || d == nil {
-			return nil, fmt.Errorf("%w: layer %d: unsupported layer %T", ErrArchitecture, l+1, layer)
+	n := &Network{layers: slices.Clone(layers)}
+	for l, layer := range n.layers {
+		if layer == nil {
+			return nil, fmt.Errorf("%w: layer %d is nil", ErrArchitecture, l+1)
 		}
-		if d.In < 1 || d.Out < 1 {
-			return nil, fmt.Errorf("%w: layer %d has size %d→%d; sizes must be at least 1", ErrArchitecture, l+1, d.In, d.Out)
+		if err := layer.check(); err != nil {
+			return nil, fmt.Errorf("layer %d: %w", l+1, err)
 		}
-		if d.Act < Sigmoid || d.Act > Identity {
-			return nil, fmt.Errorf("%w: layer %d: %v", ErrUnknownActivation, l+1, d.Act)
+		if l > 0 && n.layers[l-1].OutShape() != layer.InShape() {
+			return nil, fmt.Errorf("%w: layer %d takes inputs of shape %v but layer %d gives %v", ErrArchitecture, l+1, layer.InShape(), l, n.layers[l-1].OutShape())
 		}
-		if l > 0 && layers[l-1].Outputs() != d.In {
-			return nil, fmt.Errorf("%w: layer %d takes %d inputs but layer %d gives %d", ErrArchitecture, l+1, d.In, l, layers[l-1].Outputs())
+		if layer.NumParams() > MaxParams-n.nparams {
+			return nil, fmt.Errorf("%w: more than %d parameters (at layer %d, %s)", ErrTooLarge, MaxParams, l+1, layer)
 		}
-		// Guard the products against overflow before they are formed.
-		if d.In > MaxParams || d.Out > MaxParams || d.Out*(d.In+1) > MaxParams-n.nparams {
-			return nil, fmt.Errorf("%w: more than %d parameters (at layer %d, %d→%d)", ErrTooLarge, MaxParams, l+1, d.In, d.Out)
-		}
+		n.first = append(n.first, len(n.blocks))
+		n.offsets = append(n.offsets, n.nparams)
 		name := strconv.Itoa(l + 1)
-		n.blocks = append(n.blocks,
-			Block{Name: "W" + name, Layer: l, Offset: n.nparams, Rows: d.Out, Cols: d.In},
-			Block{Name: "b" + name, Layer: l, Offset: n.nparams + d.Out*d.In, Rows: d.Out})
-		n.nparams += d.NumParams()
+		for _, p := range layer.Params() {
+			b := Block{Name: p.Name + name, Layer: l, Offset: n.nparams, Dims: slices.Clone(p.Dims), Kind: p.Kind}
+			n.blocks = append(n.blocks, b)
+			n.nparams += b.Len()
+		}
 	}
+	n.first = append(n.first, len(n.blocks))
+	n.offsets = append(n.offsets, n.nparams)
 	return n, nil
 }
 
@@ -176,46 +191,73 @@ func MustParse(arch string) *Network {
 	return n
 }
 
-// String returns the canonical architecture string, which Parse reads back: the sizes, and
-// the activations unless all are sigmoid ("784-30-10", "4-8-3:tanh,sigmoid").
+// String returns the canonical architecture string, which Parse reads back: the input shape
+// and each layer's Spec joined by "-", then the activations unless all are sigmoid
+// ("784-30-10", "4-8-3:tanh,sigmoid").
 func (n *Network) String() string {
 	var b strings.Builder
-	b.WriteString(strconv.Itoa(n.Inputs()))
+	b.WriteString(n.layers[0].InShape().String())
 	allSigmoid := true
-	for _, l := range n.Layers {
+	for _, l := range n.layers {
 		b.WriteByte('-')
-		b.WriteString(strconv.Itoa(l.Outputs()))
-		if l.(*Dense).Act != Sigmoid {
+		b.WriteString(l.Spec())
+		if l.Activation() != Sigmoid {
 			allSigmoid = false
 		}
 	}
 	if !allSigmoid {
-		for i, l := range n.Layers {
+		for i, l := range n.layers {
 			if i == 0 {
 				b.WriteByte(':')
 			} else {
 				b.WriteByte(',')
 			}
-			b.WriteString(l.(*Dense).Act.String())
+			b.WriteString(l.Activation().String())
 		}
 	}
 	return b.String()
 }
 
-// Sizes returns the layer sizes, input first ("784-30-10" gives [784 30 10]).
+// Sizes returns the lengths of the input and of every layer's output ("784-30-10" gives
+// [784 30 10]).
 func (n *Network) Sizes() []int {
 	s := []int{n.Inputs()}
-	for _, l := range n.Layers {
+	for _, l := range n.layers {
 		s = append(s, l.Outputs())
 	}
 	return s
 }
 
+// NumLayers is the number of layers L.
+func (n *Network) NumLayers() int { return len(n.layers) }
+
+// Layer returns layer l (0-based). It panics if l is out of range.
+func (n *Network) Layer(l int) Layer { return n.layers[l] }
+
+// Layers iterates over the layers in order with their 0-based index:
+//
+//	for l, layer := range net.Layers() { … }
+func (n *Network) Layers() iter.Seq2[int, Layer] {
+	return func(yield func(int, Layer) bool) {
+		for l, layer := range n.layers {
+			if !yield(l, layer) {
+				return
+			}
+		}
+	}
+}
+
+// InShape is the shape of the network's input for one training pair.
+func (n *Network) InShape() Shape { return n.layers[0].InShape() }
+
+// OutShape is the shape of the network's output for one training pair.
+func (n *Network) OutShape() Shape { return n.layers[len(n.layers)-1].OutShape() }
+
 // Inputs is the length of the input vector x.
-func (n *Network) Inputs() int { return n.Layers[0].Inputs() }
+func (n *Network) Inputs() int { return n.layers[0].Inputs() }
 
 // Outputs is the length of the output vector z.
-func (n *Network) Outputs() int { return n.Layers[len(n.Layers)-1].Outputs() }
+func (n *Network) Outputs() int { return n.layers[len(n.layers)-1].Outputs() }
 
 // NumParams is the length of A.
 func (n *Network) NumParams() int { return n.nparams }
@@ -247,54 +289,51 @@ func (n *Network) ParamName(i int) string {
 	return b.EntryName(k)
 }
 
-// ParamIndex is the inverse of ParamName.
+// ParamIndex is the inverse of ParamName: "W2[3,1]" gives the index of that entry in A.
 func (n *Network) ParamIndex(name string) (int, error) {
 	s := strings.ReplaceAll(strings.TrimSpace(name), " ", "")
 	blockName, rest, ok := strings.Cut(s, "[")
 	if !ok || !strings.HasSuffix(rest, "]") {
 		return 0, fmt.Errorf("%w %q: want a name like W2[3,1] or b1[4]", ErrUnknownParam, name)
 	}
-	rest = strings.TrimSuffix(rest, "]")
+	fields := strings.Split(strings.TrimSuffix(rest, "]"), ",")
 	for _, b := range n.blocks {
 		if b.Name != blockName {
 			continue
 		}
-		idx := strings.Split(rest, ",")
-		if (b.Cols == 0) != (len(idx) == 1) || len(idx) > 2 {
-			break
-		}
-		var k [2]int
-		for j, f := range idx {
+		idx := make([]int, len(fields))
+		for j, f := range fields {
 			v, err := strconv.Atoi(f)
 			if err != nil {
 				return 0, fmt.Errorf("%w %q: index %q is not a number", ErrUnknownParam, name, f)
 			}
-			k[j] = v
+			idx[j] = v
 		}
-		if b.Cols == 0 {
-			if k[0] < 1 || k[0] > b.Rows {
-				return 0, fmt.Errorf("%w %q: %s has indices 1..%d", ErrUnknownParam, name, b.Name, b.Rows)
-			}
-			return b.Offset + k[0] - 1, nil
+		k, err := b.index(idx)
+		if err != nil {
+			return 0, fmt.Errorf("%w %q: %v", ErrUnknownParam, name, err)
 		}
-		if k[0] < 1 || k[0] > b.Rows || k[1] < 1 || k[1] > b.Cols {
-			return 0, fmt.Errorf("%w %q: %s is %d×%d (1-based)", ErrUnknownParam, name, b.Name, b.Rows, b.Cols)
-		}
-		return b.Offset + (k[0]-1)*b.Cols + k[1] - 1, nil
+		return b.Offset + k, nil
 	}
 	return 0, fmt.Errorf("%w %q in network %s", ErrUnknownParam, name, n)
 }
 
-// LayerParams returns views into A of layer l's weights (row-major, Outputs × Inputs) and
-// biases. A must have length NumParams; l is 0-based.
-func (n *Network) LayerParams(A []float64, l int) (w, b []float64) {
-	wb, bb := n.blocks[2*l], n.blocks[2*l+1]
-	return A[wb.Offset : wb.Offset+wb.Len() : wb.Offset+wb.Len()], A[bb.Offset : bb.Offset+bb.Len() : bb.Offset+bb.Len()]
+// LayerBlocks returns the blocks of layer l (0-based) in layout order; a layer without
+// parameters has none. The slice must not be modified.
+func (n *Network) LayerBlocks(l int) []Block { return n.blocks[n.first[l]:n.first[l+1]] }
+
+// LayerParams returns the view into A (or into a gradient in the layout of A) of layer l's
+// parameters: all its blocks, which are contiguous, in layout order. A must have length
+// NumParams; l is 0-based. Each layer kind cuts it into its blocks (see Dense.Split).
+func (n *Network) LayerParams(A []float64, l int) []float64 {
+	lo, hi := n.offsets[l], n.offsets[l+1]
+	return A[lo:hi:hi]
 }
 
 // Init fills dst (allocated if nil; it must otherwise have length NumParams) with seeded random
-// parameters and returns it: weights drawn from N(0, 1/inputs), biases from N(0, 1), as in
-// Nielsen's network.py with scaled weights. The same seed gives the same A on every machine.
+// parameters and returns it: Weight blocks drawn from N(0, 1/fan-in) with the layer's FanIn,
+// Bias blocks from N(0, 1), in layout order, as in Nielsen's network.py with scaled weights.
+// The same seed gives the same A on every machine.
 func (n *Network) Init(dst []float64, seed uint64) []float64 {
 	if dst == nil {
 		dst = make([]float64, n.nparams)
@@ -303,14 +342,14 @@ func (n *Network) Init(dst []float64, seed uint64) []float64 {
 		panic(fmt.Sprintf("nn: Init: len(dst) = %d, want %d", len(dst), n.nparams))
 	}
 	rng := NewRand(seed)
-	for l, layer := range n.Layers {
-		w, b := n.LayerParams(dst, l)
-		scale := 1 / math.Sqrt(float64(layer.Inputs()))
-		for i := range w {
-			w[i] = rng.NormFloat64() * scale
+	for _, blk := range n.blocks {
+		scale := 1.0
+		if blk.Kind == Weight {
+			scale = 1 / math.Sqrt(float64(n.layers[blk.Layer].FanIn()))
 		}
-		for i := range b {
-			b[i] = rng.NormFloat64()
+		v := blk.View(dst)
+		for i := range v {
+			v[i] = rng.NormFloat64() * scale
 		}
 	}
 	return dst

@@ -81,17 +81,17 @@ func newComplex(net *nn.Network, step float64, threads int) (*Complex, error) {
 	if step == 0 {
 		step = DefaultComplexStep
 	}
-	for l, layer := range net.Layers {
+	for l, layer := range net.Layers() {
 		if _, ok := layer.(*nn.Dense); !ok {
 			return nil, fmt.Errorf("%w: numeric: layer %d is %T", gradients.ErrUnsupported, l+1, layer)
 		}
 	}
-	c := &Complex{net: net, step: step, a: make([]complex128, net.NumParams()), base: make([]layerBuf, len(net.Layers))}
+	c := &Complex{net: net, step: step, a: make([]complex128, net.NumParams()), base: make([]layerBuf, net.NumLayers())}
 	threads = min(par.Resolve(threads), max(1, net.NumParams()))
 	c.pool = par.NewPool(threads)
 	c.workers = make([]*complexWorker, threads)
 	for i := range c.workers {
-		c.workers[i] = &complexWorker{c: c, work: make([]layerBuf, len(net.Layers))}
+		c.workers[i] = &complexWorker{c: c, work: make([]layerBuf, net.NumLayers())}
 	}
 	return c, nil
 }
@@ -171,7 +171,7 @@ func (c *Complex) Directional(A, v []float64, b nn.Batch) (k, dk float64, err er
 	}
 	w := c.workers[0]
 	in := cblas128.General{Rows: c.n, Cols: c.net.Inputs(), Stride: c.net.Inputs(), Data: c.x}
-	for l := range c.net.Layers {
+	for l := range c.net.Layers() {
 		c.affine(w.work[l].pre, in, l)
 		c.activate(l, w.work)
 		in = w.work[l].act
@@ -210,7 +210,7 @@ func (c *Complex) begin(A []float64, b nn.Batch) float64 {
 		c.size(n)
 	}
 	in := cblas128.General{Rows: n, Cols: c.net.Inputs(), Stride: c.net.Inputs(), Data: c.x}
-	for l := range c.net.Layers {
+	for l := range c.net.Layers() {
 		c.affine(c.base[l].pre, in, l)
 		c.activate(l, c.base)
 		in = c.base[l].act
@@ -230,14 +230,14 @@ func (c *Complex) size(n int) {
 // (grown if needed), and returns the storage.
 func layerBufs(bufs []layerBuf, storage []complex128, net *nn.Network, n int) []complex128 {
 	total := 0
-	for _, l := range net.Layers {
+	for _, l := range net.Layers() {
 		total += 2 * n * l.Outputs()
 	}
 	if cap(storage) < total {
 		storage = make([]complex128, total)
 	}
 	buf := storage[:total]
-	for l, layer := range net.Layers {
+	for l, layer := range net.Layers() {
 		k, cols := n*layer.Outputs(), layer.Outputs()
 		bufs[l] = layerBuf{
 			cblas128.General{Rows: n, Cols: cols, Stride: cols, Data: buf[:k:k]},
@@ -250,7 +250,7 @@ func layerBufs(bufs []layerBuf, storage []complex128, net *nn.Network, n int) []
 
 // affine sets pre = in·Wᵀ + 1·bᵀ with layer l's complex parameters.
 func (c *Complex) affine(pre, in cblas128.General, l int) {
-	d := c.net.Layers[l].(*nn.Dense)
+	d := c.net.Layer(l).(*nn.Dense)
 	off := c.net.Blocks()[2*l].Offset
 	w := c.a[off : off+d.Out*d.In]
 	bias := c.a[off+d.Out*d.In : off+d.NumParams()]
@@ -263,7 +263,7 @@ func (c *Complex) affine(pre, in cblas128.General, l int) {
 
 // activate sets bufs[l].act = σ(bufs[l].pre).
 func (c *Complex) activate(l int, bufs []layerBuf) {
-	act := c.net.Layers[l].(*nn.Dense).Act
+	act := c.net.Layer(l).(*nn.Dense).Act
 	dst := bufs[l].act.Data
 	for i, z := range bufs[l].pre.Data {
 		dst[i] = complexAct(act, z)
@@ -337,12 +337,12 @@ func (w *complexWorker) partial(j int) float64 {
 	c := w.c
 	blk, k := c.net.BlockOf(j)
 	l := blk.Layer
-	d := c.net.Layers[l].(*nn.Dense)
-	act := c.net.Layers[l].(*nn.Dense).Act
+	d := c.net.Layer(l).(*nn.Dense)
+	act := c.net.Layer(l).(*nn.Dense).Act
 	// Layer l: only pre-activation column r moves, by ih (bias b[r]) or ih·in[s] (weight
 	// W[r,s]); so only activation column r changes.
 	r, s := k, -1
-	if blk.Cols != 0 {
+	if blk.Kind == nn.Weight {
 		r, s = k/d.In, k%d.In
 	}
 	in := cblas128.General{Rows: c.n, Cols: c.net.Inputs(), Stride: c.net.Inputs(), Data: c.x}
@@ -363,9 +363,9 @@ func (w *complexWorker) partial(j int) float64 {
 		out.Data[i*out.Stride+r] = complexAct(act, z)
 	}
 	m := l + 1
-	if m < len(c.net.Layers) {
+	if m < c.net.NumLayers() {
 		// Layer l+1: a rank-one change, pre = base pre + (act[:,r] − base act[:,r]) W[:,r]ᵀ.
-		next := c.net.Layers[m].(*nn.Dense)
+		next := c.net.Layer(m).(*nn.Dense)
 		off := c.net.Blocks()[2*m].Offset
 		wm := c.a[off : off+next.Out*next.In]
 		npre, base := w.work[m].pre, c.base[l].act
@@ -382,7 +382,7 @@ func (w *complexWorker) partial(j int) float64 {
 		}
 		c.activate(m, w.work)
 		out = w.work[m].act
-		for m++; m < len(c.net.Layers); m++ {
+		for m++; m < c.net.NumLayers(); m++ {
 			c.affine(w.work[m].pre, out, m)
 			c.activate(m, w.work)
 			out = w.work[m].act

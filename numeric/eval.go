@@ -1,6 +1,8 @@
 package numeric
 
 import (
+	"slices"
+
 	"gonum.org/v1/gonum/blas"
 	"gonum.org/v1/gonum/blas/blas32"
 	"gonum.org/v1/gonum/blas/blas64"
@@ -12,8 +14,8 @@ import (
 // must have been validated) and records the signs of the ReLU pre-activations at A; shift
 // sets the copy's entry j to Aⱼ + d, along sets the copy to A + d·v, restore undoes shift,
 // restoreAll undoes along. cost evaluates K at the copy and counts the evaluation; crossed
-// reports whether, in the last cost evaluation, some ReLU pre-activation had another sign
-// than at A (the perturbation crossed a kink of K).
+// reports whether the last cost evaluation lay on another smooth piece of K than A (the
+// perturbation crossed a kink of K, as nn.Piece records it).
 type coster interface {
 	begin(A []float64, b nn.Batch)
 	shift(j int, d float64)
@@ -25,73 +27,31 @@ type coster interface {
 	calls() int
 }
 
-// reluLayers returns the indices of the network's ReLU layers.
-func reluLayers(net *nn.Network) []int {
-	var ls []int
-	for l, layer := range net.Layers {
-		if d, ok := layer.(*nn.Dense); ok && d.Act == nn.ReLU {
-			ls = append(ls, l)
-		}
-	}
-	return ls
-}
-
-// signs records v > 0 for each value into mask (grown if needed) and returns it.
-func signs[T float32 | float64](mask []bool, data []T) []bool {
-	for _, v := range data {
-		mask = append(mask, v > 0)
-	}
-	return mask
-}
-
-// differs reports whether some value's sign (v > 0) differs from mask, from position off on;
-// it returns the position after data.
-func differs[T float32 | float64](mask []bool, off int, data []T) (bool, int) {
-	for i, v := range data {
-		if (v > 0) != mask[off+i] {
-			return true, off + len(data)
-		}
-	}
-	return false, off + len(data)
-}
-
 // eval64 is the float64 coster: the reference forward pass nn.Evaluator on a private copy.
 type eval64 struct {
-	ev    *nn.Evaluator
-	a     []float64 // private copy, perturbed
-	orig  []float64 // the caller's A, read only
-	b     nn.Batch
-	relu  []int  // ReLU layers
-	mask  []bool // signs of their pre-activations at A
-	count int
+	ev     *nn.Evaluator
+	a      []float64 // private copy, perturbed
+	orig   []float64 // the caller's A, read only
+	b      nn.Batch
+	smooth bool     // the network has no non-smooth point
+	base   nn.Piece // the piece of K at A
+	count  int
 }
 
 func newEval64(net *nn.Network) *eval64 {
-	return &eval64{ev: nn.NewEvaluatorThreads(net, 1), a: make([]float64, net.NumParams()), relu: reluLayers(net)}
+	return &eval64{ev: nn.NewEvaluatorThreads(net, 1), a: make([]float64, net.NumParams()), smooth: net.Smooth()}
 }
 
 func (e *eval64) begin(A []float64, b nn.Batch) {
 	copy(e.a, A)
 	e.orig, e.b = A, b
-	if len(e.relu) > 0 {
+	if !e.smooth {
 		e.ev.Forward(A, b.X)
-		e.mask = e.mask[:0]
-		for _, l := range e.relu {
-			e.mask = signs(e.mask, e.ev.PreActivation(l).Data)
-		}
+		e.base = e.ev.Piece(e.base[:0])
 	}
 }
 
-func (e *eval64) crossed() bool {
-	off := 0
-	for _, l := range e.relu {
-		var d bool
-		if d, off = differs(e.mask, off, e.ev.PreActivation(l).Data); d {
-			return true
-		}
-	}
-	return false
-}
+func (e *eval64) crossed() bool { return !e.smooth && !e.ev.OnPiece(e.base) }
 
 func (e *eval64) shift(j int, d float64) { e.a[j] = e.orig[j] + d }
 func (e *eval64) restore(j int)          { e.a[j] = e.orig[j] }
@@ -123,15 +83,17 @@ type eval32 struct {
 	n        int
 	pre, act []blas32.General
 	buf      []float32
-	relu     []int
-	mask     []bool
+	smooth   bool      // the network has no non-smooth point
+	base     nn.Piece  // the piece of K at A
+	cur      nn.Piece  // the piece of the last cost evaluation
+	wide     []float64 // a layer's input and pre-activations widened to float64 for Layer.Sides
 	count    int
 }
 
 func newEval32(net *nn.Network) *eval32 {
 	n := net.NumParams()
-	return &eval32{net: net, a: make([]float32, n), orig: make([]float32, n), relu: reluLayers(net),
-		pre: make([]blas32.General, len(net.Layers)), act: make([]blas32.General, len(net.Layers))}
+	return &eval32{net: net, a: make([]float32, n), orig: make([]float32, n), smooth: net.Smooth(),
+		pre: make([]blas32.General, net.NumLayers()), act: make([]blas32.General, net.NumLayers())}
 }
 
 func (e *eval32) begin(A []float64, b nn.Batch) {
@@ -144,14 +106,14 @@ func (e *eval32) begin(A []float64, b nn.Batch) {
 	e.z = toFloat32(e.z, b.Z.RawMatrix())
 	if n != e.n {
 		total := 0
-		for _, l := range e.net.Layers {
+		for _, l := range e.net.Layers() {
 			total += 2 * n * l.Outputs()
 		}
 		if cap(e.buf) < total {
 			e.buf = make([]float32, total)
 		}
 		buf := e.buf[:total]
-		for i, l := range e.net.Layers {
+		for i, l := range e.net.Layers() {
 			k := n * l.Outputs()
 			e.pre[i] = blas32.General{Rows: n, Cols: l.Outputs(), Stride: l.Outputs(), Data: buf[:k:k]}
 			e.act[i] = blas32.General{Rows: n, Cols: l.Outputs(), Stride: l.Outputs(), Data: buf[k : 2*k : 2*k]}
@@ -159,25 +121,48 @@ func (e *eval32) begin(A []float64, b nn.Batch) {
 		}
 		e.n = n
 	}
-	if len(e.relu) > 0 {
+	if !e.smooth {
 		e.cost()
 		e.count--
-		e.mask = e.mask[:0]
-		for _, l := range e.relu {
-			e.mask = signs(e.mask, e.pre[l].Data)
-		}
+		e.base = e.piece(e.base[:0])
 	}
 }
 
 func (e *eval32) crossed() bool {
-	off := 0
-	for _, l := range e.relu {
-		var d bool
-		if d, off = differs(e.mask, off, e.pre[l].Data); d {
-			return true
-		}
+	if e.smooth {
+		return false
 	}
-	return false
+	e.cur = e.piece(e.cur[:0])
+	return !slices.Equal(e.cur, e.base)
+}
+
+// piece appends the piece of K of the last cost evaluation (see nn.Piece): each non-smooth
+// layer's input and pre-activations, widened to float64, as its Sides reads them.
+func (e *eval32) piece(dst nn.Piece) nn.Piece {
+	for l, layer := range e.net.Layers() {
+		if layer.Kink() == nn.Smooth {
+			continue
+		}
+		in := blas32.General{Rows: e.n, Cols: e.net.Inputs(), Stride: e.net.Inputs(), Data: e.x}
+		if l > 0 {
+			in = e.act[l-1]
+		}
+		pre := e.pre[l]
+		if need := len(in.Data) + len(pre.Data); cap(e.wide) < need {
+			e.wide = make([]float64, need)
+		}
+		w := e.wide[:len(in.Data)+len(pre.Data)]
+		for i, v := range in.Data {
+			w[i] = float64(v)
+		}
+		for i, v := range pre.Data {
+			w[len(in.Data)+i] = float64(v)
+		}
+		dst = layer.Sides(dst,
+			blas64.General{Rows: in.Rows, Cols: in.Cols, Stride: in.Stride, Data: w[:len(in.Data)]},
+			blas64.General{Rows: pre.Rows, Cols: pre.Cols, Stride: pre.Stride, Data: w[len(in.Data):]})
+	}
+	return dst
 }
 
 // toFloat32 copies a matrix into dst (grown if needed), densely packed, rounded to float32.
@@ -209,7 +194,7 @@ func (e *eval32) cost() float64 {
 	e.count++
 	in := blas32.General{Rows: e.n, Cols: e.net.Inputs(), Stride: e.net.Inputs(), Data: e.x}
 	off := 0
-	for l, layer := range e.net.Layers {
+	for l, layer := range e.net.Layers() {
 		d := layer.(*nn.Dense)
 		w := e.a[off : off+d.Out*d.In]
 		bias := e.a[off+d.Out*d.In : off+d.NumParams()]

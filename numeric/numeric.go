@@ -140,7 +140,7 @@ func New(net *nn.Network, s *Settings) (*Engine, error) {
 	if err := checkFormula(set.Formula, set.Step); err != nil {
 		return nil, err
 	}
-	for l, layer := range net.Layers {
+	for l, layer := range net.Layers() {
 		if _, ok := layer.(*nn.Dense); !ok {
 			return nil, fmt.Errorf("%w: numeric: layer %d is %T", gradients.ErrUnsupported, l+1, layer)
 		}

@@ -135,7 +135,7 @@ func TestTolerances(t *testing.T) {
 }
 
 func hasReLU(net *nn.Network) bool {
-	for _, l := range net.Layers {
+	for _, l := range net.Layers() {
 		if l.(*nn.Dense).Act == nn.ReLU {
 			return true
 		}

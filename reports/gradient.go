@@ -26,9 +26,9 @@ type GradientResult struct {
 
 // GradBlock is the part of ∇K belonging to one named block of A.
 type GradBlock struct {
-	Name       string    // "W1", "b1", …
-	Rows, Cols int       // a matrix block's shape (Cols is 0 for a bias vector)
-	Values     []float64 // row-major
+	Name   string    // "W1", "b1", …
+	Dims   []int     // the block's shape, any rank ([Out, In] for a weight matrix, [Out] for a bias)
+	Values []float64 // row-major
 }
 
 // NewGradientResult cuts grad (of length net.NumParams) into the network's blocks. It panics
@@ -39,7 +39,7 @@ func NewGradientResult(net *nn.Network, engine string, batch int, k float64, gra
 	}
 	g := GradientResult{Net: net.String(), Engine: engine, Batch: batch, K: k, Grad: grad}
 	for _, b := range net.Blocks() {
-		g.Blocks = append(g.Blocks, GradBlock{Name: b.Name, Rows: b.Rows, Cols: b.Cols, Values: grad[b.Offset : b.Offset+b.Len()]})
+		g.Blocks = append(g.Blocks, GradBlock{Name: b.Name, Dims: b.Dims, Values: b.View(grad)})
 	}
 	return g
 }
@@ -92,14 +92,7 @@ func (g GradientResult) JSON(w io.Writer) error {
 		if i > 0 {
 			b.WriteString(", ")
 		}
-		var v any = jsonFloats(blk.Values)
-		if blk.Cols > 0 {
-			rows := make([][]jsonFloat, blk.Rows)
-			for r := range rows {
-				rows[r] = jsonFloats(blk.Values[r*blk.Cols : (r+1)*blk.Cols])
-			}
-			v = rows
-		}
+		v := nested(blk.Dims, blk.Values)
 		kb, _ := json.Marshal(blk.Name)
 		vb, err := json.Marshal(v)
 		if err != nil {
@@ -110,6 +103,20 @@ func (g GradientResult) JSON(w io.Writer) error {
 	b.WriteString("}\n}\n")
 	_, err := w.Write(b.Bytes())
 	return err
+}
+
+// nested arranges row-major values of the given shape as nested arrays, one level per
+// dimension: a vector stays flat, a matrix becomes an array of rows.
+func nested(dims []int, values []float64) any {
+	if len(dims) <= 1 {
+		return jsonFloats(values)
+	}
+	out := make([]any, dims[0])
+	n := len(values) / max(dims[0], 1)
+	for i := range out {
+		out[i] = nested(dims[1:], values[i*n:(i+1)*n])
+	}
+	return out
 }
 
 func jsonFloats(v []float64) []jsonFloat {
@@ -134,7 +141,7 @@ func (g GradientResult) Table(w io.Writer) error {
 	t.Header("parameter", "∂K/∂A")
 	rows := make([][]string, 0, len(g.Grad))
 	for _, blk := range g.Blocks {
-		b := nn.Block{Name: blk.Name, Rows: blk.Rows, Cols: blk.Cols}
+		b := nn.Block{Name: blk.Name, Dims: blk.Dims}
 		for k, v := range blk.Values {
 			rows = append(rows, []string{b.EntryName(k), fmtFull(v)})
 		}

@@ -21,7 +21,7 @@ func NetworkVars(net *nn.Network) (params, inputs, targets []string) {
 	params = make([]string, 0, net.NumParams())
 	for _, blk := range net.Blocks() {
 		for k := 0; k < blk.Len(); k++ {
-			params = append(params, entryName(blk, k))
+			params = append(params, blk.EntryName(k))
 		}
 	}
 	for i := 0; i < net.Inputs(); i++ {
@@ -44,7 +44,7 @@ func (b *Builder) NetworkCost(net *nn.Network) (Expr, error) {
 		y[i] = b.Var(InputName(i))
 	}
 	blocks := net.Blocks()
-	for l, layer := range net.Layers {
+	for l, layer := range net.Layers() {
 		d, ok := layer.(*nn.Dense)
 		if !ok {
 			return nil, fmt.Errorf("%w: symbolic: layer %d is %s", gradients.ErrUnsupported, l+1, layer)
@@ -54,14 +54,14 @@ func (b *Builder) NetworkCost(net *nn.Network) (Expr, error) {
 		for j := 0; j < d.Out; j++ {
 			var u Expr
 			for i := 0; i < d.In; i++ {
-				t := b.Mul(b.Var(entryName(wb, j*d.In+i)), y[i])
+				t := b.Mul(b.Var(wb.EntryName(j*d.In+i)), y[i])
 				if u == nil {
 					u = t
 				} else {
 					u = b.Add(u, t)
 				}
 			}
-			u = b.Add(u, b.Var(entryName(bb, j)))
+			u = b.Add(u, b.Var(bb.EntryName(j)))
 			switch d.Act {
 			case nn.Sigmoid:
 				u = b.Sigmoid(u)
@@ -146,19 +146,4 @@ func (d *Derivation) CostProgram() (*Program, error) {
 // targets varying.
 func (d *Derivation) BatchProgram() (*BatchProgram, error) {
 	return d.Program.Batch(append(append([]string(nil), d.Inputs...), d.Targets...), 0)
-}
-
-// entryName is nn.Block.EntryName without fmt ("W2[3,1]", "b1[4]"), for large networks.
-func entryName(b nn.Block, k int) string {
-	buf := make([]byte, 0, 16)
-	buf = append(buf, b.Name...)
-	buf = append(buf, '[')
-	if b.Cols == 0 {
-		buf = strconv.AppendInt(buf, int64(k+1), 10)
-	} else {
-		buf = strconv.AppendInt(buf, int64(k/b.Cols+1), 10)
-		buf = append(buf, ',')
-		buf = strconv.AppendInt(buf, int64(k%b.Cols+1), 10)
-	}
-	return string(append(buf, ']'))
 }

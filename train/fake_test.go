@@ -29,16 +29,16 @@ func (e *fakeEngine) Gradient(dst, A []float64, b nn.Batch) ([]float64, float64,
 		return nil, 0, err
 	}
 	clear(dst)
-	L := len(e.net.Layers)
+	L := e.net.NumLayers()
 	var k float64
 	for i := range b.Len() {
 		// Forward, keeping every layer's input and pre-activation.
 		ins := make([][]float64, L+1)
 		pres := make([][]float64, L)
 		ins[0] = mat.Row(nil, i, b.X)
-		for l, layer := range e.net.Layers {
+		for l, layer := range e.net.Layers() {
 			d := layer.(*nn.Dense)
-			w, bias := e.net.LayerParams(A, l)
+			w, bias := d.Split(e.net.LayerParams(A, l))
 			pre := make([]float64, d.Out)
 			for o := range d.Out {
 				s := bias[o]
@@ -59,9 +59,9 @@ func (e *fakeEngine) Gradient(dst, A []float64, b nn.Batch) ([]float64, float64,
 			delta[o] = 2 * r
 		}
 		for l := L - 1; l >= 0; l-- {
-			d := e.net.Layers[l].(*nn.Dense)
-			gw, gb := e.net.LayerParams(dst, l)
-			w, _ := e.net.LayerParams(A, l)
+			d := e.net.Layer(l).(*nn.Dense)
+			gw, gb := d.Split(e.net.LayerParams(dst, l))
+			w, _ := d.Split(e.net.LayerParams(A, l))
 			for o := range d.Out {
 				delta[o] *= d.Act.Deriv(pres[l][o])
 				gb[o] += delta[o]

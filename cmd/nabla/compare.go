@@ -5,7 +5,6 @@ import (
 	"flag"
 	"fmt"
 	"io"
-	"math"
 	"slices"
 	"strings"
 	"sync"
@@ -90,10 +89,10 @@ func setupCompare(fs *flag.FlagSet) func(args []string, stdout, stderr io.Writer
 			return err
 		}
 		if !ag.Agree {
-			if d, layer, pair, ok := reluKink(net, A, b); ok && d < kinkNote {
-				fmt.Fprintf(stderr, "nabla compare: note: a ReLU pre-activation (layer %d, pair %d) is %.1e from the kink at 0;\n"+
+			if k := nn.NewKinkProbe(net).Reset(A, b).Nearest(); k.Distance < kinkNote {
+				fmt.Fprintf(stderr, "nabla compare: note: K is %.1e from a non-smooth point (%v at layer %d, pair %d);\n"+
 					"  difference quotients that straddle it are not derivatives, so approximate engines may disagree there (try another --seed)\n",
-					layer, pair, d)
+					k.Distance, k.Kind, k.Layer+1, k.Pair+1)
 			}
 			return &exitError{code: 1, msg: ag.Summary()}
 		}
@@ -101,32 +100,9 @@ func setupCompare(fs *flag.FlagSet) func(args []string, stdout, stderr io.Writer
 	}
 }
 
-// kinkNote is the distance from ReLU's kink below which a disagreement gets a note: larger
+// kinkNote is the distance from a non-smooth point (ReLU's kink) below which a disagreement gets a note: larger
 // than the steps of the finite-difference engines.
 const kinkNote = 1e-2
-
-// reluKink returns the smallest |pre-activation| of the network's ReLU layers over the batch,
-// with its layer and training pair (1-based); ok is false if no layer is a ReLU.
-func reluKink(net *nn.Network, A []float64, b nn.Batch) (d float64, layer, pair int, ok bool) {
-	ev := nn.NewEvaluator(net)
-	ev.Forward(A, b.X)
-	d = math.Inf(1)
-	for l, ly := range net.Layers {
-		if dl, isDense := ly.(*nn.Dense); !isDense || dl.Act != nn.ReLU {
-			continue
-		}
-		ok = true
-		pre := ev.PreActivation(l)
-		for i := 0; i < pre.Rows; i++ {
-			for _, v := range pre.Data[i*pre.Stride : i*pre.Stride+pre.Cols] {
-				if math.Abs(v) < d {
-					d, layer, pair = math.Abs(v), l+1, i+1
-				}
-			}
-		}
-	}
-	return d, layer, pair, ok
-}
 
 // comparison is one run of nabla compare: the engines picked for the network, and those
 // skipped.
@@ -305,8 +281,8 @@ func parseNet(arch, act string) (*nn.Network, error) {
 	if err != nil {
 		return nil, usageErr("--act: %v", err)
 	}
-	layers := make([]nn.Layer, len(net.Layers))
-	for i, l := range net.Layers {
+	layers := make([]nn.Layer, net.NumLayers())
+	for i, l := range net.Layers() {
 		d := *l.(*nn.Dense)
 		d.Act = a
 		layers[i] = &d

@@ -14,7 +14,6 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"nabla/gradients"
-	"nabla/nn"
 	"nabla/reports"
 )
 
@@ -308,24 +307,4 @@ func TestProgress(t *testing.T) {
 	p = progress{w: &w, first: time.Hour, every: time.Hour}
 	p.watch("fast", 10, func() {})
 	assert.Empty(t, w.String(), "nothing for a fast engine")
-}
-
-func TestReluKink(t *testing.T) {
-	// 1-2-1 ReLU then identity: W1 = (1, −1), b1 = (0, 0.5); pair 2 x = 0.001 puts unit 1 at
-	// 0.001 from the kink, the closest of all (pair 1 x = 0.3: 0.3 and 0.2).
-	net, err := parseNet("1-2-1:relu,identity", "")
-	require.NoError(t, err)
-	A := []float64{1, -1, 0, 0.5, 1, 1, 0}
-	b, err := nn.NewBatch([][]float64{{0.3}, {0.001}}, [][]float64{{0}, {0}})
-	require.NoError(t, err)
-	d, layer, pair, ok := reluKink(net, A, b)
-	assert.True(t, ok)
-	assert.InDelta(t, 0.001, d, 1e-15)
-	assert.Equal(t, 1, layer)
-	assert.Equal(t, 2, pair)
-
-	tanh, err := parseNet("1-2-1:tanh,identity", "")
-	require.NoError(t, err)
-	_, _, _, ok = reluKink(tanh, A, b)
-	assert.False(t, ok, "no ReLU layer")
 }

@@ -86,11 +86,7 @@ inputs, Z the targets z̄; K = Σᵢ ‖z⁽ⁱ⁾ − z̄⁽ⁱ⁾‖² is summ
 func layoutOf(net *nn.Network) string {
 	parts := make([]string, 0, len(net.Blocks()))
 	for _, b := range net.Blocks() {
-		if b.Cols > 0 {
-			parts = append(parts, fmt.Sprintf("%s (%d×%d)", b.Name, b.Rows, b.Cols))
-		} else {
-			parts = append(parts, fmt.Sprintf("%s (%d)", b.Name, b.Rows))
-		}
+		parts = append(parts, b.String())
 	}
 	return strings.Join(parts, ", ")
 }

@@ -127,21 +127,13 @@ func RandomCase(arch string, batch int, seed uint64) Case {
 	}
 }
 
-// KinkDistance returns the smallest |pre-activation| over the ReLU layers of the network on
-// the batch (+Inf if it has none).
+// KinkDistance returns how far the network is on the batch from its nearest non-smooth point
+// (the smallest |pre-activation| of its ReLU layers; +Inf for a smooth network), as
+// nn.Evaluator.Nearest measures it.
 func KinkDistance(net *nn.Network, A []float64, b nn.Batch) float64 {
 	ev := nn.NewEvaluator(net)
 	ev.Forward(A, b.X)
-	d := math.Inf(1)
-	for l, layer := range net.Layers {
-		if layer.(*nn.Dense).Act != nn.ReLU {
-			continue
-		}
-		for _, v := range ev.PreActivation(l).Data {
-			d = min(d, math.Abs(v))
-		}
-	}
-	return d
+	return ev.Nearest().Distance
 }
 
 // Architectures are the random networks of the central-difference check: depths 1 to 4,
