@@ -1,6 +1,7 @@
 package symbolic
 
 import (
+	"fmt"
 	"sync"
 
 	"nabla/gradients"
@@ -9,11 +10,12 @@ import (
 
 func init() {
 	gradients.Register(gradients.Info{
-		Name:        "symbolic",
-		Description: "symbolic differentiation: the cost as an interned expression DAG, differentiated by reverse accumulation, compiled to a straight-line program evaluated over the batch",
-		Exact:       true,
-		Tolerance:   1e-12,
-		New:         func(net *nn.Network) (gradients.Engine, error) { return New(net) },
+		Name:          "symbolic",
+		Description:   "symbolic differentiation: the cost as an interned expression DAG, differentiated by reverse accumulation, compiled to a straight-line program evaluated over the batch",
+		Exact:         true,
+		Tolerance:     1e-12,
+		SupportsLayer: supportsLayer,
+		New:           func(net *nn.Network) (gradients.Engine, error) { return New(net) },
 	})
 }
 
@@ -38,7 +40,7 @@ var cache struct {
 const cacheSize = 16
 
 // New derives and compiles the gradient of net's cost (DeriveNetwork), once per architecture,
-// and returns an engine for it. Networks with layers other than nn.Dense are an error wrapping
+// and returns an engine for it. A layer kind symbolic does not handle is an error wrapping
 // gradients.ErrUnsupported.
 func New(net *nn.Network) (*Engine, error) {
 	key := net.String()
@@ -70,7 +72,7 @@ func (e *Engine) Name() string { return "symbolic" }
 // Gradient writes ∇K into dst and returns it with K (see gradients.Engine).
 func (e *Engine) Gradient(dst, A []float64, b nn.Batch) ([]float64, float64, error) {
 	if err := e.net.Check(A, b); err != nil {
-		return nil, 0, err
+		return nil, 0, fmt.Errorf("%s: %w", e.Name(), err)
 	}
 	dst = gradients.CheckDst("symbolic", dst, e.net.NumParams())
 	n := b.Len()
