@@ -144,3 +144,72 @@ func Symmetrize(h mat.Matrix) *mat.SymDense {
 	}
 	return s
 }
+
+// RunHv prepares each named engine for the network, computes H·v at A along v on the batch,
+// and returns the products as Results (Grad holds H·v, Tolerance the engine's HvTol), in the
+// order of names, ready for Compare. The first error stops it; an engine without
+// HessianVector is an error wrapping ErrUnsupported.
+func RunHv(names []string, net *nn.Network, A, v []float64, b nn.Batch) ([]Result, error) {
+	if err := net.Check(A, b); err != nil {
+		return nil, err
+	}
+	results := make([]Result, 0, len(names))
+	for _, name := range names {
+		info, err := Lookup(name)
+		if err != nil {
+			return nil, err
+		}
+		h, err := NewHv(name, net)
+		if err != nil {
+			return nil, err
+		}
+		hv, k, err := h.Hv(nil, A, v, b)
+		if err != nil {
+			return nil, fmt.Errorf("engine %s: %w", name, err)
+		}
+		results = append(results, Result{Engine: name, Tolerance: info.HvTol(), K: k, Grad: hv})
+	}
+	return results, nil
+}
+
+// Direction draws the seeded random direction number i for H·v cross-checks: n entries
+// uniform in [−1, 1).
+func Direction(n int, seed uint64, i int) []float64 {
+	rng := nn.NewRand(seed*7919 + uint64(i))
+	v := make([]float64, n)
+	for j := range v {
+		v[j] = 2*rng.Float64() - 1
+	}
+	return v
+}
+
+// CrossCheckHv holds the named engines' Hessian-vector products against each other along
+// directions random directions (Direction with the seed; at least one), pair by pair with the
+// per-element verdicts of Compare and tolerances from Info.HvTolerance. The report keeps, for
+// each pair, the direction on which it disagreed most; the pair agrees only if it agreed along
+// every direction. The results returned are those of the last direction.
+func CrossCheckHv(names []string, net *nn.Network, A []float64, b nn.Batch, directions int, seed uint64) (Report, []Result, error) {
+	var rep Report
+	var results []Result
+	for d := range max(1, directions) {
+		v := Direction(net.NumParams(), seed, d)
+		var err error
+		if results, err = RunHv(names, net, A, v, b); err != nil {
+			return Report{}, nil, err
+		}
+		r := Compare(net, results)
+		if d == 0 {
+			rep = r
+			continue
+		}
+		rep.Agree = rep.Agree && r.Agree
+		for i, p := range r.Pairs {
+			agree := rep.Pairs[i].Agree && p.Agree
+			if p.MaxRelErr > rep.Pairs[i].MaxRelErr || (!p.Agree && rep.Pairs[i].Agree) {
+				rep.Pairs[i] = p
+			}
+			rep.Pairs[i].Agree = agree
+		}
+	}
+	return rep, results, nil
+}

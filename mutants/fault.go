@@ -30,8 +30,9 @@ type Fault struct {
 // fault sets the one or two fields its mistake changes. Adding a fault is one catalogue
 // entry; a new point of failure is one field here and one call in mutant.go.
 type hooks struct {
-	// costDeriv is ∂K/∂z for one output z with target z̄ (correct: 2(z − z̄)).
-	costDeriv func(z, zbar float64) float64
+	// costDeriv is ∂K/∂z for one output, given the correct value dz (2(z − z̄) for the
+	// quadratic cost; correct: dz).
+	costDeriv func(dz float64) float64
 	// deriv is σ'(ŷ) for an activation at pre-activation p with activation y = σ(p), wherever
 	// the pass needs it (correct: act.Deriv(p)).
 	deriv func(act nn.Activation, p, y float64) float64
@@ -59,6 +60,9 @@ type hooks struct {
 	firstPair int
 	// finish post-processes the whole gradient of a batch of n pairs.
 	finish func(dst []float64, n int)
+	// noDerivLayer is the layer (1-based) whose factor σ'(ŷ) is left out of its δ (correct: 0,
+	// none). Only MissingLayerDeriv sets it.
+	noDerivLayer int
 }
 
 // none is the clean code at every hook.
@@ -120,10 +124,10 @@ var catalogue = []Fault{
 		hooks:   &hooks{biasAdd: func(db []float64, k, _ int, _ bool, dk float64) { db[k] = dk }}},
 	{Name: "half-gradient",
 		Mistake: "∂K/∂z = z − z̄: the factor 2 of the square dropped, the gradient scaled by ½",
-		hooks:   &hooks{costDeriv: func(z, zbar float64) float64 { return z - zbar }}},
+		hooks:   &hooks{costDeriv: func(dz float64) float64 { return dz / 2 }}},
 	{Name: "sign-flip",
 		Mistake: "∂K/∂z = 2(z̄ − z): residual taken the wrong way round, every sign flipped",
-		hooks:   &hooks{costDeriv: func(z, zbar float64) float64 { return 2 * (zbar - z) }}},
+		hooks:   &hooks{costDeriv: func(dz float64) float64 { return -dz }}},
 	{Name: "notes-rule",
 		Mistake: "the notes' transcribed rule ∂K/∂wₖⱼ = γⱼδₖ in place of δₖyⱼ",
 		Needs:   "two or more layers",
@@ -165,6 +169,16 @@ func derivTypo(act nn.Activation, p, y float64) float64 {
 		return 1 - p*p
 	}
 	return act.Deriv(p)
+}
+
+// MissingLayerDeriv is the fault "σ' of layer l (1-based) left out": δ of that layer is
+// ∂K/∂z (the output layer) or γ = Wᵀδ (a hidden one) without the factor σ'(ŷ), every other
+// layer right. It is not in the catalogue; nabla verify uses it to name that pattern.
+func MissingLayerDeriv(l int) Fault {
+	return Fault{Name: fmt.Sprintf("missing-deriv-layer-%d", l),
+		Mistake: fmt.Sprintf("the factor σ'(ŷ) of layer %d left out of its δ, every other layer right", l),
+		Needs:   fmt.Sprintf("a non-identity activation in layer %d", l),
+		hooks:   &hooks{noDerivLayer: l}}
 }
 
 // Catalogue returns the faults, in a fixed order. The slice is a copy.

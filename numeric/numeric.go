@@ -127,8 +127,9 @@ var (
 // New prepares a finite-difference engine for the network. s may be nil, meaning the zero
 // Settings. It returns an error wrapping ErrFormula for a formula that does not approximate a
 // first derivative, a step that is negative or not finite, an unknown precision or a
-// Richardson count outside [0, MaxRichardson], and, in Float32 (which has its own forward
-// pass), one wrapping gradients.ErrUnsupported for a layer kind that pass does not handle.
+// Richardson count outside [0, MaxRichardson], and one wrapping gradients.ErrUnsupported for
+// an unknown cost kind or, in Float32 (which has its own forward pass), a layer kind that
+// pass does not handle.
 func New(net *nn.Network, s *Settings) (*Engine, error) {
 	var set Settings
 	if s != nil {
@@ -146,6 +147,10 @@ func New(net *nn.Network, s *Settings) (*Engine, error) {
 		if layers, err = layersOf(net); err != nil {
 			return nil, err
 		}
+	}
+	costs, err := costsFor(net.CostKind())
+	if err != nil {
+		return nil, err
 	}
 	if set.Precision != Float64 && set.Precision != Float32 {
 		return nil, fmt.Errorf("%w: unknown precision %v", ErrFormula, set.Precision)
@@ -199,7 +204,7 @@ func New(net *nn.Network, s *Settings) (*Engine, error) {
 	for i := range e.workers {
 		w := &worker{e: e, tab: make([]float64, e.levels*e.levels)}
 		if e.prec == Float32 {
-			w.eval = newEval32(net, layers)
+			w.eval = newEval32(net, layers, costs)
 		} else {
 			w.eval = newEval64(net)
 		}

@@ -14,6 +14,7 @@ func init() {
 		Description:   "symbolic differentiation: the cost as an interned expression DAG, differentiated by reverse accumulation, compiled to a straight-line program evaluated over the batch",
 		Exact:         true,
 		Tolerance:     1e-12,
+		HvTolerance:   1e-11,
 		SupportsLayer: supportsLayer,
 		New:           func(net *nn.Network) (gradients.Engine, error) { return New(net) },
 	})
@@ -26,42 +27,58 @@ type Engine struct {
 	bp   *BatchProgram
 	data []float64 // the batch, structure-of-arrays: inputs then targets, variable by variable
 	out  []float64 // K, then ∇K
+	hv   *hvState  // the H·v program, made on the first Hv call
 }
 
 var _ gradients.Engine = (*Engine)(nil)
 
-// cache holds the compiled batch program of each architecture, so that preparing a second
+// progCache holds a compiled batch program per architecture and cost kind, so that preparing a second
 // engine for the same architecture does not derive and compile again.
-var cache struct {
+type progCache struct {
 	sync.Mutex
 	progs map[string]*BatchProgram
 }
 
+// cache holds the cost-and-gradient programs.
+var cache progCache
+
 const cacheSize = 16
+
+// get returns the cached program for net, building and caching it when there is none.
+func (c *progCache) get(net *nn.Network, build func() (*BatchProgram, error)) (*BatchProgram, error) {
+	key := net.String() + " " + net.CostKind().String()
+	c.Lock()
+	tmpl := c.progs[key]
+	c.Unlock()
+	if tmpl != nil {
+		return tmpl, nil
+	}
+	tmpl, err := build()
+	if err != nil {
+		return nil, err
+	}
+	c.Lock()
+	if len(c.progs) >= cacheSize || c.progs == nil {
+		c.progs = make(map[string]*BatchProgram)
+	}
+	c.progs[key] = tmpl
+	c.Unlock()
+	return tmpl, nil
+}
 
 // New derives and compiles the gradient of net's cost (DeriveNetwork), once per architecture,
 // and returns an engine for it. A layer kind symbolic does not handle is an error wrapping
 // gradients.ErrUnsupported.
 func New(net *nn.Network) (*Engine, error) {
-	key := net.String()
-	cache.Lock()
-	tmpl := cache.progs[key]
-	cache.Unlock()
-	if tmpl == nil {
+	tmpl, err := cache.get(net, func() (*BatchProgram, error) {
 		d, err := DeriveNetwork(net)
 		if err != nil {
 			return nil, err
 		}
-		tmpl, err = d.BatchProgram()
-		if err != nil {
-			return nil, err
-		}
-		cache.Lock()
-		if len(cache.progs) >= cacheSize || cache.progs == nil {
-			cache.progs = make(map[string]*BatchProgram)
-		}
-		cache.progs[key] = tmpl
-		cache.Unlock()
+		return d.BatchProgram()
+	})
+	if err != nil {
+		return nil, err
 	}
 	return &Engine{net: net, bp: tmpl.Clone(), out: make([]float64, 1+net.NumParams())}, nil
 }
@@ -75,6 +92,14 @@ func (e *Engine) Gradient(dst, A []float64, b nn.Batch) ([]float64, float64, err
 		return nil, 0, fmt.Errorf("%s: %w", e.Name(), err)
 	}
 	dst = gradients.CheckDst("symbolic", dst, e.net.NumParams())
+	e.bp.Sum(e.out, A, e.batchData(b), b.Len())
+	copy(dst, e.out[1:])
+	return dst, e.out[0], nil
+}
+
+// batchData lays the batch out structure-of-arrays in the engine's buffer, inputs then
+// targets, variable by variable, as the batch programs read it.
+func (e *Engine) batchData(b nn.Batch) []float64 {
 	n := b.Len()
 	nin, nout := e.net.Inputs(), e.net.Outputs()
 	if need := n * (nin + nout); cap(e.data) < need {
@@ -83,9 +108,7 @@ func (e *Engine) Gradient(dst, A []float64, b nn.Batch) ([]float64, float64, err
 	e.data = e.data[:n*(nin+nout)]
 	transpose(e.data[:n*nin], b.X.RawMatrix().Data, b.X.RawMatrix().Stride, n, nin)
 	transpose(e.data[n*nin:], b.Z.RawMatrix().Data, b.Z.RawMatrix().Stride, n, nout)
-	e.bp.Sum(e.out, A, e.data, n)
-	copy(dst, e.out[1:])
-	return dst, e.out[0], nil
+	return e.data
 }
 
 // transpose writes the n×c row-major matrix src (row stride stride) column by column into dst.

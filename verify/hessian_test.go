@@ -1,0 +1,89 @@
+package verify_test
+
+import (
+	"fmt"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"nabla/gradients"
+	"nabla/nn"
+)
+
+// hvCase draws a random smooth network: depth 1–3, widths 1–12, sigmoid or tanh per layer
+// (identity on some outputs), batch 1–16.
+func hvCase(i int) (*nn.Network, []float64, nn.Batch) {
+	rng := nn.NewRand(uint64(1000 + i))
+	depth := 1 + rng.IntN(3)
+	arch := fmt.Sprint(1 + rng.IntN(12))
+	acts := ""
+	for l := range depth {
+		arch += fmt.Sprintf("-%d", 1+rng.IntN(12))
+		act := []string{"sigmoid", "tanh"}[rng.IntN(2)]
+		if l == depth-1 && rng.IntN(4) == 0 {
+			act = "identity"
+		}
+		if l > 0 {
+			acts += ","
+		}
+		acts += act
+	}
+	net := nn.MustParse(arch + ":" + acts)
+	seed := uint64(i)
+	return net, net.Init(nil, seed), net.RandomBatch(1+rng.IntN(16), seed)
+}
+
+// TestHvEnginesAgree holds every engine with Hessian-vector products against every other on
+// random sigmoid and tanh networks, along two random directions each: exact engines within
+// 1e-10 of each other, difference engines within their stated HvTolerance.
+func TestHvEnginesAgree(t *testing.T) {
+	n := 40
+	if testing.Short() {
+		n = 10
+	}
+	worstExact, worstApprox := 0.0, 0.0
+	for i := range n {
+		net, A, b := hvCase(i)
+		names := gradients.HvNames(net)
+		require.GreaterOrEqual(t, len(names), 4, "engines with Hv on %s: %v", net, names)
+		rep, _, err := gradients.CrossCheckHv(names, net, A, b, 2, uint64(i))
+		require.NoError(t, err)
+		for _, p := range rep.Pairs {
+			ia, _ := gradients.Lookup(p.A)
+			ib, _ := gradients.Lookup(p.B)
+			if ia.Exact && ib.Exact {
+				worstExact = max(worstExact, p.MaxRelErr)
+				assert.LessOrEqual(t, p.MaxRelErr, 1e-10, "%s: %s vs %s at %s", net, p.A, p.B, p.Worst)
+			} else {
+				worstApprox = max(worstApprox, p.MaxRelErr)
+			}
+			assert.True(t, p.Agree, "%s batch %d: %s vs %s: %.2g > %.2g at %s", net, b.Len(), p.A, p.B, p.MaxRelErr, p.Tolerance, p.Worst)
+		}
+	}
+	t.Logf("largest relative H·v difference over %d networks: %.2g between exact engines, %.2g with a difference engine", n, worstExact, worstApprox)
+}
+
+// TestHessianSymmetry forms the full Hessian with each exact engine on the notes' small
+// networks and requires it to be symmetric to 1e-12 relative.
+func TestHessianSymmetry(t *testing.T) {
+	for _, arch := range []string{"2-3-1", "2-3-1:tanh", "16-32-10"} {
+		net := nn.MustParse(arch)
+		A, b := net.Init(nil, 3), net.RandomBatch(8, 3)
+		for _, name := range gradients.HvNames(net) {
+			info, _ := gradients.Lookup(name)
+			if !info.Exact || (testing.Short() && net.NumParams() > 100 && name == "symbolic") {
+				continue
+			}
+			t.Run(fmt.Sprintf("net=%s/engine=%s", arch, name), func(t *testing.T) {
+				e, err := gradients.NewHv(name, net)
+				require.NoError(t, err)
+				h, _, err := gradients.Hessian(nil, e, net, A, b)
+				require.NoError(t, err)
+				s := gradients.SymmetryError(h)
+				t.Logf("symmetry error %.2g", s)
+				assert.LessOrEqual(t, s, 1e-12)
+			})
+		}
+	}
+}
