@@ -128,7 +128,7 @@ var (
 // Settings. It returns an error wrapping ErrFormula for a formula that does not approximate a
 // first derivative, a step that is negative or not finite, an unknown precision or a
 // Richardson count outside [0, MaxRichardson], and one wrapping gradients.ErrUnsupported for
-// layers other than nn.Dense.
+// layers other than nn.Dense or an unknown cost kind.
 func New(net *nn.Network, s *Settings) (*Engine, error) {
 	var set Settings
 	if s != nil {
@@ -144,6 +144,10 @@ func New(net *nn.Network, s *Settings) (*Engine, error) {
 		if _, ok := layer.(*nn.Dense); !ok {
 			return nil, fmt.Errorf("%w: numeric: layer %d is %T", gradients.ErrUnsupported, l+1, layer)
 		}
+	}
+	costs, err := costsFor(net.CostKind())
+	if err != nil {
+		return nil, err
 	}
 	if set.Precision != Float64 && set.Precision != Float32 {
 		return nil, fmt.Errorf("%w: unknown precision %v", ErrFormula, set.Precision)
@@ -197,7 +201,7 @@ func New(net *nn.Network, s *Settings) (*Engine, error) {
 	for i := range e.workers {
 		w := &worker{e: e, tab: make([]float64, e.levels*e.levels)}
 		if e.prec == Float32 {
-			w.eval = newEval32(net)
+			w.eval = newEval32(net, costs)
 		} else {
 			w.eval = newEval64(net)
 		}
