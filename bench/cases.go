@@ -2,15 +2,20 @@ package bench
 
 import (
 	"fmt"
-	"nabla/results"
 	"strconv"
 	"strings"
 
 	"nabla/nn"
 )
 
-// Case is one network and batch size to measure (results.Case).
-type Case = results.Case
+// Case is one network and batch size to measure.
+type Case struct {
+	Net   string // architecture string, as nn.Parse reads it
+	Batch int    // training pairs per gradient
+}
+
+// String returns "net=…/batch=…", the tail of a sub-benchmark name.
+func (c Case) String() string { return fmt.Sprintf("net=%s/batch=%d", c.Net, c.Batch) }
 
 // DefaultCases are the networks of the suite, from the smallest the notes draw (2-3-1) to the
 // MNIST network with 100 hidden units, each at a single pair and at a batch.

@@ -91,13 +91,19 @@ func summaryBody(w io.Writer, r *Results) error {
 	return nil
 }
 
+// benchCase is a network and batch size of the benchmarks.
+type benchCase struct {
+	Net   string
+	Batch int
+}
+
 // largestCase returns the benchmark case with the most work (parameters × batch).
-func largestCase(timings []results.Timing) (results.Case, bool) {
-	var best results.Case
+func largestCase(timings []results.Timing) (benchCase, bool) {
+	var best benchCase
 	work := -1
 	for _, b := range timings {
 		if w := b.Params * b.Batch; w > work {
-			best, work = results.Case{Net: b.Net, Batch: b.Batch}, w
+			best, work = benchCase{Net: b.Net, Batch: b.Batch}, w
 		}
 	}
 	return best, work >= 0

@@ -6,13 +6,6 @@ import (
 	"nabla/results"
 )
 
-// A case prints as the tail of a sub-benchmark name.
-func ExampleCase_String() {
-	fmt.Println(results.Case{Net: "784-30-10", Batch: 100})
-	// Output:
-	// net=784-30-10/batch=100
-}
-
 // Curve finds one method's curve of a step-size sweep, or nil.
 func ExampleStepSweep_Curve() {
 	s := &results.StepSweep{Curves: []results.StepCurve{

@@ -1,16 +1,5 @@
 package results
 
-import "fmt"
-
-// Case is one network and batch size to measure.
-type Case struct {
-	Net   string // architecture string, as nn.Parse reads it
-	Batch int    // training pairs per gradient
-}
-
-// String returns "net=…/batch=…", the tail of a sub-benchmark name.
-func (c Case) String() string { return fmt.Sprintf("net=%s/batch=%d", c.Net, c.Batch) }
-
 // Forward is the timing of the reference forward pass and cost (nn.Evaluator.Cost) on a case.
 type Forward struct {
 	Net    string  `json:"net"`
