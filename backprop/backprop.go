@@ -35,15 +35,16 @@ var (
 // calls: after the first call on a batch size it allocates nothing, and it re-sizes them when
 // the batch size changes. An Engine is not safe for concurrent use; make one per goroutine.
 type Engine struct {
-	net    *nn.Network
-	layers []*nn.Dense
-	act    []blas64.General // act[l]: N × Outputs of layer l, the activations σ(ŷ)
-	delta  []blas64.General // delta[l]: N × Outputs of layer l, ∂K/∂ŷ (δ, γ, … of the notes)
-	buf    []float64        // backing store of act and delta
-	n      int              // batch size the buffers are laid out for; 0 before the first call
-	grad   []float64        // ∇K for Directional, allocated on its first call
-	output outputFunc       // the cost of one pair and ∂K/∂z (see outputFor)
-	r      *rpass           // buffers of Hv, allocated on its first call
+	net     *nn.Network
+	layers  []*nn.Dense
+	act     []blas64.General // act[l]: N × Outputs of layer l, the activations σ(ŷ)
+	delta   []blas64.General // delta[l]: N × Outputs of layer l, ∂K/∂ŷ (δ, γ, … of the notes)
+	buf     []float64        // backing store of act and delta
+	n       int              // batch size the buffers are laid out for; 0 before the first call
+	grad    []float64        // ∇K for Directional, allocated on its first call
+	output  outputFunc       // the cost of one pair and ∂K/∂z (see outputFor)
+	rOutput rOutputFunc      // R{∂K/∂z} of one pair, for Hv
+	r       *rpass           // buffers of Hv, allocated on its first call
 }
 
 // New prepares an engine for the network. It returns an error wrapping
@@ -57,7 +58,7 @@ func New(net *nn.Network) (*Engine, error) {
 		delta:  make([]blas64.General, net.NumLayers()),
 	}
 	var err error
-	if e.output, err = outputFor(net.CostKind()); err != nil {
+	if e.output, e.rOutput, err = outputFor(net.CostKind()); err != nil {
 		return nil, err
 	}
 	for l, layer := range net.Layers() {
