@@ -106,28 +106,28 @@ func vjpTangent(z *Tensor) {
 	switch z.op {
 	case opMatMul:
 		if x.needGrad {
-			gemm(false, true, dg, z.rows, z.cols, y.value, y.rows, y.cols, 1, x.gtan)
+			z.tape.gemm(false, true, dg, z.rows, z.cols, y.value, y.rows, y.cols, 1, x.gtan)
 			if dy != nil {
-				gemm(false, true, g, z.rows, z.cols, dy, y.rows, y.cols, 1, x.gtan)
+				z.tape.gemm(false, true, g, z.rows, z.cols, dy, y.rows, y.cols, 1, x.gtan)
 			}
 		}
 		if y.needGrad {
-			gemm(true, false, x.value, x.rows, x.cols, dg, z.rows, z.cols, 1, y.gtan)
+			z.tape.gemm(true, false, x.value, x.rows, x.cols, dg, z.rows, z.cols, 1, y.gtan)
 			if dx != nil {
-				gemm(true, false, dx, x.rows, x.cols, g, z.rows, z.cols, 1, y.gtan)
+				z.tape.gemm(true, false, dx, x.rows, x.cols, g, z.rows, z.cols, 1, y.gtan)
 			}
 		}
 	case opMatMulT:
 		if x.needGrad {
-			gemm(false, false, dg, z.rows, z.cols, y.value, y.rows, y.cols, 1, x.gtan)
+			z.tape.gemm(false, false, dg, z.rows, z.cols, y.value, y.rows, y.cols, 1, x.gtan)
 			if dy != nil {
-				gemm(false, false, g, z.rows, z.cols, dy, y.rows, y.cols, 1, x.gtan)
+				z.tape.gemm(false, false, g, z.rows, z.cols, dy, y.rows, y.cols, 1, x.gtan)
 			}
 		}
 		if y.needGrad {
-			gemm(true, false, dg, z.rows, z.cols, x.value, x.rows, x.cols, 1, y.gtan)
+			z.tape.gemm(true, false, dg, z.rows, z.cols, x.value, x.rows, x.cols, 1, y.gtan)
 			if dx != nil {
-				gemm(true, false, g, z.rows, z.cols, dx, x.rows, x.cols, 1, y.gtan)
+				z.tape.gemm(true, false, g, z.rows, z.cols, dx, x.rows, x.cols, 1, y.gtan)
 			}
 		}
 	case opTranspose:

@@ -8,6 +8,7 @@ import (
 	"gonum.org/v1/gonum/blas/blas64"
 
 	"nabla/gradients"
+	"nabla/internal/gemm"
 	"nabla/nn"
 )
 
@@ -33,7 +34,9 @@ var (
 
 // Engine computes K and ∇K of one network by backpropagation. It keeps its buffers between
 // calls: after the first call on a batch size it allocates nothing, and it re-sizes them when
-// the batch size changes. An Engine is not safe for concurrent use; make one per goroutine.
+// the batch size changes. Its matrix products run on par.Threads() threads (all cores, or
+// nabla's --threads), through package internal/gemm, with the same result for any number of
+// threads. An Engine is not safe for concurrent use; make one per goroutine.
 type Engine struct {
 	net     *nn.Network
 	layers  []*nn.Dense
@@ -45,6 +48,7 @@ type Engine struct {
 	output  outputFunc       // the cost of one pair and ∂K/∂z (see outputFor)
 	rOutput rOutputFunc      // R{∂K/∂z} of one pair, for Hv
 	r       *rpass           // buffers of Hv, allocated on its first call
+	mul     *gemm.Multiplier // the products, on par.Threads() threads
 }
 
 // New prepares an engine for the network. It returns an error wrapping
@@ -56,6 +60,7 @@ func New(net *nn.Network) (*Engine, error) {
 		layers: make([]*nn.Dense, net.NumLayers()),
 		act:    make([]blas64.General, net.NumLayers()),
 		delta:  make([]blas64.General, net.NumLayers()),
+		mul:    gemm.New(0),
 	}
 	var err error
 	if e.output, e.rOutput, err = outputFor(net.CostKind()); err != nil {
@@ -155,7 +160,7 @@ func (e *Engine) gradient(dst, A []float64, b nn.Batch) float64 {
 			copy(act.Data[i*act.Stride:i*act.Stride+d.Out], bias)
 		}
 		W := blas64.General{Rows: d.Out, Cols: d.In, Stride: d.In, Data: w}
-		gemm(blas.NoTrans, blas.Trans, 1, in, W, 1, act)
+		e.mul.Gemm(blas.NoTrans, blas.Trans, 1, in, W, 1, act)
 		d.Act.Apply(act.Data, act.Data)
 		in = act
 	}
@@ -194,7 +199,7 @@ func (e *Engine) gradient(dst, A []float64, b nn.Batch) float64 {
 		}
 		copy(gb, d0)
 		if n > 1 {
-			gemm(blas.Trans, blas.NoTrans, 1, rowsFrom(delta, 1), rowsFrom(in, 1), 1, blas64.General{Rows: d.Out, Cols: d.In, Stride: d.In, Data: gw})
+			e.mul.Gemm(blas.Trans, blas.NoTrans, 1, rowsFrom(delta, 1), rowsFrom(in, 1), 1, blas64.General{Rows: d.Out, Cols: d.In, Stride: d.In, Data: gw})
 			for i := 1; i < n; i++ {
 				for j, v := range delta.Data[i*delta.Stride : i*delta.Stride+d.Out] {
 					gb[j] += v
@@ -206,7 +211,7 @@ func (e *Engine) gradient(dst, A []float64, b nn.Batch) float64 {
 		}
 		w, _ := d.Split(e.net.LayerParams(A, l))
 		below := e.delta[l-1]
-		gemm(blas.NoTrans, blas.NoTrans, 1, delta, blas64.General{Rows: d.Out, Cols: d.In, Stride: d.In, Data: w}, 0, below)
+		e.mul.Gemm(blas.NoTrans, blas.NoTrans, 1, delta, blas64.General{Rows: d.Out, Cols: d.In, Stride: d.In, Data: w}, 0, below)
 		mulDeriv(e.layers[l-1].Act, below.Data, e.act[l-1].Data)
 	}
 	return k
@@ -244,37 +249,4 @@ func rowsFrom(m blas64.General, i int) blas64.General {
 	m.Rows -= i
 	m.Data = m.Data[i*m.Stride:]
 	return m
-}
-
-// Tile sizes for gemm: gonum's Gemm computes a product serially when C spans fewer than four
-// 64×64 blocks and otherwise starts goroutines, which allocates. A 64×192 tile is three blocks.
-const (
-	tileRows = 64
-	tileCols = 192
-)
-
-// gemm computes C = alpha·op(A)·op(B) + beta·C like blas64.Gemm, but tile by tile over C so
-// that every underlying call runs serially and allocates nothing.
-func gemm(tA, tB blas.Transpose, alpha float64, a, b blas64.General, beta float64, c blas64.General) {
-	m, n := c.Rows, c.Cols
-	for i := 0; i < m; i += tileRows {
-		r := min(tileRows, m-i)
-		as := a
-		if tA == blas.NoTrans {
-			as.Rows, as.Data = r, a.Data[i*a.Stride:]
-		} else {
-			as.Cols, as.Data = r, a.Data[i:]
-		}
-		for j := 0; j < n; j += tileCols {
-			s := min(tileCols, n-j)
-			bs := b
-			if tB == blas.NoTrans {
-				bs.Cols, bs.Data = s, b.Data[j:]
-			} else {
-				bs.Rows, bs.Data = s, b.Data[j*b.Stride:]
-			}
-			cs := blas64.General{Rows: r, Cols: s, Stride: c.Stride, Data: c.Data[i*c.Stride+j:]}
-			blas64.Gemm(tA, tB, alpha, as, bs, beta, cs)
-		}
-	}
 }

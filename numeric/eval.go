@@ -39,7 +39,7 @@ type eval64 struct {
 }
 
 func newEval64(net *nn.Network) *eval64 {
-	return &eval64{ev: nn.NewEvaluator(net), a: make([]float64, net.NumParams()), smooth: net.Smooth()}
+	return &eval64{ev: nn.NewEvaluatorThreads(net, 1), a: make([]float64, net.NumParams()), smooth: net.Smooth()}
 }
 
 func (e *eval64) begin(A []float64, b nn.Batch) {
