@@ -32,9 +32,13 @@ lint:
 	@out=$$(gofmt -l . | grep -v '/testdata/'); if [ -n "$$out" ]; then echo "gofmt would change:"; echo "$$out"; exit 1; fi
 	$(GO) vet ./...
 
-## deps: fails when an engine (or its tests) imports another engine
+## deps: fails when an engine (or its tests) imports another engine, or reports imports one
 deps:
-	@fail=0; for e in $(ENGINES); do \
+	@fail=0; \
+	if $(GO) list -deps ./reports | grep -Eq "^nabla/($$(echo $(ENGINES) | tr ' ' '|'))$$"; then \
+	  echo "reports imports an engine: it renders package results' types only"; fail=1; \
+	fi; \
+	for e in $(ENGINES); do \
 	  ls $$e/*.go >/dev/null 2>&1 || continue; \
 	  for o in $(ENGINES); do \
 	    [ $$e = $$o ] && continue; \
