@@ -232,7 +232,7 @@ func Run(cfg Config) (Report, error) {
 		if err != nil {
 			return Report{}, fmt.Errorf("engine %s on %s: %w", name, net, err)
 		}
-		er := engineRun{info: info, res: gradients.Result{Engine: name, Tolerance: info.Tol(), K: k, Grad: g, Step: info.KinkStep()}}
+		er := engineRun{info: info, res: gradients.NewResult(info, e, k, g)}
 		de, isDir := e.(gradients.Directional)
 		er.directional = isDir
 		for _, v := range vs {

@@ -211,7 +211,7 @@ func (c *comparison) run(A []float64, b nn.Batch, p progress) ([]gradients.Resul
 		if err != nil {
 			return nil, fmt.Errorf("engine %s: %w", pe.info.Name, err)
 		}
-		results = append(results, gradients.Result{Engine: pe.info.Name, Tolerance: pe.info.Tol(), K: k, Grad: g, Step: pe.info.KinkStep()})
+		results = append(results, gradients.NewResult(pe.info, pe.e, k, g))
 	}
 	return results, nil
 }
