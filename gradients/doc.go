@@ -1,6 +1,7 @@
 // Package gradients is the contract between nabla's four gradient engines and everything that
 // uses them: the Engine interface, the registry of engines by name, the errors engines share,
-// and the cross-check that holds engines against each other.
+// the one runner that runs engines under a time budget, and the cross-check that holds
+// engines against each other.
 //
 // # Overview
 //
@@ -19,6 +20,19 @@
 //	e, err := gradients.New("backprop", net)   // prepared once for the network
 //	grad, K, err := e.Gradient(nil, A, batch)  // asked many times
 //
+// # Running engines under a budget
+//
+// Runner is the one loop that runs engines on a network, parameters and batch (nabla compare,
+// report, mutate, the benchmark runner's budget and Run all go through it). Its budget is a
+// time: each engine is prepared, one gradient's time is estimated from the reference forward
+// pass (ForwardTime) as cost evaluations × forward for engines that count them (CostCounter)
+// and as the engine's CostModel (its grad/fwd ratio measured on small networks by Probe,
+// extrapolated in the parameter count) × forward otherwise, and an engine estimated over the
+// budget is skipped with the estimate and how it was found. Progress lines announce slow
+// engines and report on them while they run; NewResult is the one constructor of a Result.
+//
+// # The cross-check
+//
 // Compare and CrossCheck hold the gradients of several engines against each other: for every
 // pair the maximum absolute and relative error (relative with the safe denominator
 // |x−y|/max(1,|x|+|y|) of ADBench), the worst parameter by name, per-block maxima, and a
@@ -28,13 +42,24 @@
 // At a ReLU kink the cost is not differentiable and a difference quotient is no reference:
 // ComparePairAt, CompareAt and CrossCheck look at every parameter on which a pair disagrees,
 // move it by the pair's difference step (Info.Step), and name it in Pair.NonDifferentiable
-// instead of failing the pair when that moves a ReLU pre-activation across 0 (Kinks).
+// instead of failing the pair when that moves K onto another smooth piece (Kinks, which asks
+// nn.KinkProbe: the one place that knows where K is not smooth).
+//
+// # Layer kinds
+//
+// Each engine decides what it does with a layer in one place, a switch over the concrete
+// layer kinds of package nn whose default case returns an error wrapping ErrUnsupported
+// (made by Unsupported). The same switch answers Info.SupportsLayer, and Info.Supports asks
+// it for every layer of a network: the pre-flight the registry runs before an engine's New,
+// so that an unsupported network is refused before anything is built (for symbolic, before
+// a program is derived and compiled). Callers that only want to know ask Supports.
 //
 // # Invariants
 //
 // Every engine, and the conformance kit in gradtest checks each of them:
-//   - validates A and the batch with Network.Check before computing, returning its errors
-//     (ErrShape, ErrEmptyBatch, ErrNonFinite from package nn) unchanged or wrapped;
+//   - validates A and the batch with Network.Check before computing, and returns its errors
+//     (ErrShape, ErrEmptyBatch, ErrNonFinite from package nn) wrapped as "<engine name>: …",
+//     with a nil gradient;
 //   - never modifies A, the network or the batch;
 //   - writes ∇K into dst, which it allocates when nil and otherwise requires to have length
 //     NumParams (a wrong length is a programmer error and panics), and returns it with K;
@@ -42,7 +67,7 @@
 //   - is not safe for concurrent use: make one engine per goroutine.
 //
 // Optional capabilities are small interfaces found by type assertion (Directional,
-// CostCounter, LayerSupporter, HessianVector), never methods every engine must fake.
+// CostCounter, HessianVector), never methods every engine must fake.
 //
 // # Second order
 //
