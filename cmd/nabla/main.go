@@ -8,6 +8,8 @@ import (
 	"os"
 	"sort"
 	"strings"
+
+	"nabla/internal/par"
 )
 
 // command is one subcommand. Each lives in its own file and registers itself from init.
@@ -71,7 +73,11 @@ func run(args []string, stdout, stderr io.Writer) int {
 		}
 		return 2
 	}
-	if err := runFn(fs.Args(), stdout, stderr); err != nil {
+	err := setThreads(fs.Lookup("threads").Value.(flag.Getter).Get().(int))
+	if err == nil {
+		err = runFn(fs.Args(), stdout, stderr)
+	}
+	if err != nil {
 		var ee *exitError
 		if errors.As(err, &ee) {
 			if ee.msg != "" {
@@ -88,11 +94,31 @@ func run(args []string, stdout, stderr io.Writer) int {
 func newFlagSet(c *command, out io.Writer) *flag.FlagSet {
 	fs := flag.NewFlagSet("nabla "+c.name, flag.ContinueOnError)
 	fs.SetOutput(out)
+	threadsFlag(fs)
 	fs.Usage = func() {
 		fmt.Fprintf(fs.Output(), "usage: nabla %s %s\n\n%s\n\nflags:\n", c.name, c.usage, c.summary)
 		fs.PrintDefaults()
 	}
 	return fs
+}
+
+// maxThreads bounds --threads.
+const maxThreads = 256
+
+// threadsFlag declares --threads, which every command takes.
+func threadsFlag(fs *flag.FlagSet) {
+	fs.Int("threads", 0, "threads for the matrix products, the finite-difference engines, training's mini-batches and\n"+
+		"the symbolic program's batches (0: all cores); results are the same for any number")
+}
+
+// setThreads makes n the default number of threads of every engine built afterwards (0: all
+// cores); a negative or huge n is a usage error.
+func setThreads(n int) error {
+	if n < 0 || n > maxThreads {
+		return usageErr("--threads %d: want 0 (all cores) to %d", n, maxThreads)
+	}
+	par.SetThreads(n)
+	return nil
 }
 
 func printUsage(w io.Writer) {
