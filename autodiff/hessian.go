@@ -227,10 +227,10 @@ func (e *Reverse) Hv(dst, A, v []float64, b nn.Batch) ([]float64, float64, error
 	net := e.cost.net
 	dst = gradients.CheckDst("autodiff", dst, net.NumParams())
 	if err := net.Check(A, b); err != nil {
-		return dst, 0, fmt.Errorf("autodiff-reverse: %w", err)
+		return nil, 0, fmt.Errorf("autodiff-reverse: %w", err)
 	}
 	if err := gradients.CheckDirection("autodiff-reverse", net, v); err != nil {
-		return dst, 0, err
+		return nil, 0, err
 	}
 	k := e.cost.record(A, b, v)
 	for i, blk := range net.Blocks() {

@@ -17,19 +17,19 @@ const Name = "backprop"
 
 func init() {
 	gradients.Register(gradients.Info{
-		Name:        Name,
-		Description: "hand-coded backpropagation: the notes' δ/γ formulas for L dense layers, batched",
-		Exact:       true,
-		Tolerance:   1e-12,
-		HvTolerance: 1e-11,
-		New:         func(net *nn.Network) (gradients.Engine, error) { return New(net) },
+		Name:          Name,
+		Description:   "hand-coded backpropagation: the notes' δ/γ formulas for L dense layers, batched",
+		Exact:         true,
+		Tolerance:     1e-12,
+		HvTolerance:   1e-11,
+		SupportsLayer: func(l nn.Layer) error { _, err := layerOf(l); return err },
+		New:           func(net *nn.Network) (gradients.Engine, error) { return New(net) },
 	})
 }
 
 var (
-	_ gradients.Engine         = (*Engine)(nil)
-	_ gradients.Directional    = (*Engine)(nil)
-	_ gradients.LayerSupporter = (*Engine)(nil)
+	_ gradients.Engine      = (*Engine)(nil)
+	_ gradients.Directional = (*Engine)(nil)
 )
 
 // Engine computes K and ∇K of one network by backpropagation. It keeps its buffers between
@@ -39,7 +39,7 @@ var (
 // threads. An Engine is not safe for concurrent use; make one per goroutine.
 type Engine struct {
 	net    *nn.Network
-	layers []*nn.Dense
+	layers []dense
 	act    []blas64.General // act[l]: N × Outputs of layer l, the activations σ(ŷ)
 	delta  []blas64.General // delta[l]: N × Outputs of layer l, ∂K/∂ŷ (δ, γ, … of the notes)
 	buf    []float64        // backing store of act and delta
@@ -50,13 +50,36 @@ type Engine struct {
 	mul    *gemm.Multiplier // the products, on par.Threads() threads
 }
 
+// dense is a dense layer as backprop works with it: y = σ(W x + b), W of size Out × In.
+type dense struct {
+	In, Out int
+	Act     nn.Activation
+}
+
+// layerOf is backprop's one switch over layer kinds: it returns the engine's view of a layer,
+// or an error wrapping gradients.ErrUnsupported for a kind the engine does not handle.
+func layerOf(layer nn.Layer) (dense, error) {
+	switch l := layer.(type) {
+	case *nn.Dense:
+		return dense{In: l.In, Out: l.Out, Act: l.Act}, nil
+	default:
+		return dense{}, gradients.Unsupported(Name, layer)
+	}
+}
+
+// Split cuts the layer's part of A (or of a vector in its layout) into W and b, as views.
+func (d dense) Split(p []float64) (w, b []float64) {
+	nw := d.Out * d.In
+	return p[:nw:nw], p[nw : nw+d.Out : nw+d.Out]
+}
+
 // New prepares an engine for the network. It returns an error wrapping
-// gradients.ErrUnsupported if the network has a layer that is not dense or a cost kind the
-// engine does not know.
+// gradients.ErrUnsupported if the network has a layer kind backprop does not handle (dense
+// layers with any activation of package nn are handled) or a cost kind it does not know.
 func New(net *nn.Network) (*Engine, error) {
 	e := &Engine{
 		net:    net,
-		layers: make([]*nn.Dense, net.NumLayers()),
+		layers: make([]dense, net.NumLayers()),
 		act:    make([]blas64.General, net.NumLayers()),
 		delta:  make([]blas64.General, net.NumLayers()),
 		mul:    gemm.New(0),
@@ -66,20 +89,13 @@ func New(net *nn.Network) (*Engine, error) {
 		return nil, err
 	}
 	for l, layer := range net.Layers() {
-		d, ok := layer.(*nn.Dense)
-		if !ok || d == nil {
-			return nil, fmt.Errorf("backprop: %w: layer %d is %v; backprop handles dense layers only", gradients.ErrUnsupported, l+1, layer)
+		d, err := layerOf(layer)
+		if err != nil {
+			return nil, fmt.Errorf("layer %d: %w", l+1, err)
 		}
 		e.layers[l] = d
 	}
 	return e, nil
-}
-
-// Supports reports whether the engine handles the layer kind: dense layers, with any
-// activation of package nn.
-func (*Engine) Supports(l nn.Layer) bool {
-	_, ok := l.(*nn.Dense)
-	return ok
 }
 
 // Name returns "backprop".

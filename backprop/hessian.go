@@ -157,7 +157,7 @@ func (e *Engine) rBackward(r *rpass, dst, A, v []float64, b nn.Batch) {
 }
 
 // wmat views a layer's weights (or their part of v, or of H·v) as the Out × In matrix.
-func wmat(d *nn.Dense, w []float64) blas64.General {
+func wmat(d dense, w []float64) blas64.General {
 	return blas64.General{Rows: d.Out, Cols: d.In, Stride: d.In, Data: w}
 }
 
