@@ -74,9 +74,10 @@ type Pair struct {
 // Report is the cross-check of several engines: every unordered pair, in the order the
 // results were given.
 type Report struct {
-	Net   string `json:"net"`
-	Pairs []Pair `json:"pairs"`
-	Agree bool   `json:"agree"` // every pair agrees
+	Net   string      `json:"net"`
+	Cost  nn.CostKind `json:"cost"` // the network's cost kind, "quadratic" or "xent" in JSON
+	Pairs []Pair      `json:"pairs"`
+	Agree bool        `json:"agree"` // every pair agrees
 }
 
 // Disagreeing returns the pairs that do not agree.
@@ -136,7 +137,7 @@ func ComparePair(net *nn.Network, a, b Result) Pair {
 
 // Compare holds every pair of results against each other.
 func Compare(net *nn.Network, results []Result) Report {
-	r := Report{Net: net.String(), Agree: true}
+	r := Report{Net: net.String(), Cost: net.CostKind(), Agree: true}
 	for i := range results {
 		for j := i + 1; j < len(results); j++ {
 			p := ComparePair(net, results[i], results[j])

@@ -92,7 +92,7 @@ func ComparePairAt(net *nn.Network, A []float64, b nn.Batch, ra, rb Result) Pair
 // CompareAt is Compare for results computed at parameters A on batch b, with every pair
 // judged by ComparePairAt.
 func CompareAt(net *nn.Network, A []float64, b nn.Batch, results []Result) Report {
-	r := Report{Net: net.String(), Agree: true}
+	r := Report{Net: net.String(), Cost: net.CostKind(), Agree: true}
 	for i := range results {
 		for j := i + 1; j < len(results); j++ {
 			p := ComparePairAt(net, A, b, results[i], results[j])
