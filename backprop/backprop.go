@@ -38,16 +38,17 @@ var (
 // nabla's --threads), through package internal/gemm, with the same result for any number of
 // threads. An Engine is not safe for concurrent use; make one per goroutine.
 type Engine struct {
-	net    *nn.Network
-	layers []dense
-	act    []blas64.General // act[l]: N × Outputs of layer l, the activations σ(ŷ)
-	delta  []blas64.General // delta[l]: N × Outputs of layer l, ∂K/∂ŷ (δ, γ, … of the notes)
-	buf    []float64        // backing store of act and delta
-	n      int              // batch size the buffers are laid out for; 0 before the first call
-	grad   []float64        // ∇K for Directional, allocated on its first call
-	output outputFunc       // the cost of one pair and ∂K/∂z (see outputFor)
-	r      *rpass           // buffers of Hv, allocated on its first call
-	mul    *gemm.Multiplier // the products, on par.Threads() threads
+	net     *nn.Network
+	layers  []dense
+	act     []blas64.General // act[l]: N × Outputs of layer l, the activations σ(ŷ)
+	delta   []blas64.General // delta[l]: N × Outputs of layer l, ∂K/∂ŷ (δ, γ, … of the notes)
+	buf     []float64        // backing store of act and delta
+	n       int              // batch size the buffers are laid out for; 0 before the first call
+	grad    []float64        // ∇K for Directional, allocated on its first call
+	output  outputFunc       // the cost of one pair and ∂K/∂z (see outputFor)
+	rOutput rOutputFunc      // R{∂K/∂z} of one pair, for Hv
+	r       *rpass           // buffers of Hv, allocated on its first call
+	mul     *gemm.Multiplier // the products, on par.Threads() threads
 }
 
 // dense is a dense layer as backprop works with it: y = σ(W x + b), W of size Out × In.
@@ -85,7 +86,7 @@ func New(net *nn.Network) (*Engine, error) {
 		mul:    gemm.New(0),
 	}
 	var err error
-	if e.output, err = outputFor(net.CostKind()); err != nil {
+	if e.output, e.rOutput, err = outputFor(net.CostKind()); err != nil {
 		return nil, err
 	}
 	for l, layer := range net.Layers() {
