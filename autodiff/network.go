@@ -13,29 +13,91 @@ import (
 // K = Σᵢ ‖z⁽ⁱ⁾ − z̄⁽ⁱ⁾‖² with the tape's operations, layer by layer from the nn layer list. It holds
 // no derivative of its own: adjoints and tangents come from the operations' rules.
 
-// Supports reports whether the autodiff engines can write the layer's forward pass (dense
-// layers with any nn activation).
+// Supports reports whether the autodiff engines can write the layer's forward pass: dense and
+// convolutional layers with any nn activation, max and average pooling.
 func Supports(l nn.Layer) bool {
-	_, ok := l.(*nn.Dense)
-	return ok
+	_, err := writerFor(l)
+	return err == nil
+}
+
+// writer records one layer on a tape: from the layer's input h (one pair a row) and its
+// parameters p (its view of A) it records the output σ(ŷ), making the parameter Vars with
+// c.param in block order.
+type writer func(c *netCost, h *Tensor, p []float64) *Tensor
+
+// writerFor is the adapter's one switch on the layer kinds.
+func writerFor(l nn.Layer) (writer, error) {
+	switch l := l.(type) {
+	case *nn.Dense:
+		return func(c *netCost, h *Tensor, p []float64) *Tensor {
+			w, bias := l.Split(p)
+			W, B := c.param(l.Out, l.In, w), c.param(1, l.Out, bias)
+			return activate(&c.tape, c.tape.Add(c.tape.MatMulT(h, W), B), l.Act) // h·Wᵀ + 1·bᵀ
+		}, nil
+	case *nn.Conv2D:
+		g := Conv{C: l.C, H: l.H, W: l.W, F: l.F, K: l.K, Stride: l.Stride, Pad: l.Pad}
+		return func(c *netCost, h *Tensor, p []float64) *Tensor {
+			kernel, bias := l.Split(p)
+			K, B := c.param(l.F, l.C*l.K*l.K, kernel), c.param(1, l.F, bias)
+			return activate(&c.tape, c.tape.ChannelBias(c.tape.Conv2D(h, K, g), B), l.Act)
+		}, nil
+	case *nn.MaxPool:
+		g := Pool{C: l.C, H: l.H, W: l.W, P: l.P, Stride: l.Stride}
+		return func(c *netCost, h *Tensor, _ []float64) *Tensor { return c.tape.MaxPool(h, g) }, nil
+	case *nn.AvgPool:
+		g := Pool{C: l.C, H: l.H, W: l.W, P: l.P, Stride: l.Stride}
+		return func(c *netCost, h *Tensor, _ []float64) *Tensor { return c.tape.AvgPool(h, g) }, nil
+	}
+	return nil, fmt.Errorf("%w: layer kind %T", gradients.ErrUnsupported, l)
+}
+
+// param records the next parameter block as a Var, seeded with its part of c.v as tangent
+// when a direction is set.
+func (c *netCost) param(rows, cols int, value []float64) *Tensor {
+	p := c.tape.Var(rows, cols, value)
+	if c.v != nil {
+		p.SetTangent(c.net.Blocks()[len(c.params)].View(c.v))
+	}
+	c.params = append(c.params, p)
+	return p
+}
+
+// activate records σ(h).
+func activate(t *Tape, h *Tensor, a nn.Activation) *Tensor {
+	switch a {
+	case nn.Sigmoid:
+		return t.Sigmoid(h)
+	case nn.Tanh:
+		return t.Tanh(h)
+	case nn.ReLU:
+		return t.ReLU(h)
+	case nn.Identity:
+		return h
+	}
+	panic("autodiff: unknown activation " + a.String())
 }
 
 // netCost records a network's cost on a tape, again and again on the same tape.
 type netCost struct {
-	net    *nn.Network
-	tape   Tape
-	params []*Tensor // the Vars of the last recording, in block order: W1, b1, W2, b2, …
-	xbuf   []float64 // contiguous copies of batches whose rows are not contiguous
-	zbuf   []float64
+	net     *nn.Network
+	writers []writer
+	tape    Tape
+	params  []*Tensor // the Vars of the last recording, in block order: W1, b1, W2, b2, …
+	v       []float64 // the direction seeded as tangent during a recording, or nil
+	xbuf    []float64 // contiguous copies of batches whose rows are not contiguous
+	zbuf    []float64
 }
 
 func newNetCost(net *nn.Network) (*netCost, error) {
+	c := &netCost{net: net, params: make([]*Tensor, 0, len(net.Blocks()))}
 	for l, layer := range net.Layers() {
-		if !Supports(layer) {
-			return nil, fmt.Errorf("%w: layer %d (%s) is not a dense layer", gradients.ErrUnsupported, l+1, layer)
+		w, err := writerFor(layer)
+		if err != nil {
+			return nil, fmt.Errorf("%w: layer %d (%s)", err, l+1, layer)
 		}
+		c.writers = append(c.writers, w)
 	}
-	return &netCost{net: net, params: make([]*Tensor, len(net.Blocks()))}, nil
+	return c, nil
 }
 
 // contiguous returns m's entries in row-major order without copying when its rows are
@@ -60,31 +122,9 @@ func (c *netCost) record(A []float64, b nn.Batch, v []float64) *Tensor {
 	t.Reset()
 	n := b.Len()
 	h := t.Const(n, c.net.Inputs(), contiguous(b.X, &c.xbuf))
-	blocks := c.net.Blocks()
-	for l, layer := range c.net.Layers() {
-		d := layer.(*nn.Dense)
-		w, bias := d.Split(c.net.LayerParams(A, l))
-		W := t.Var(d.Out, d.In, w)
-		B := t.Var(1, d.Out, bias)
-		if v != nil {
-			for i, p := range [2]*Tensor{W, B} {
-				blk := blocks[2*l+i]
-				p.SetTangent(v[blk.Offset : blk.Offset+blk.Len()])
-			}
-		}
-		c.params[2*l], c.params[2*l+1] = W, B
-		h = t.Add(t.MatMulT(h, W), B) // one example per row: h·Wᵀ + 1·bᵀ
-		switch d.Act {
-		case nn.Sigmoid:
-			h = t.Sigmoid(h)
-		case nn.Tanh:
-			h = t.Tanh(h)
-		case nn.ReLU:
-			h = t.ReLU(h)
-		case nn.Identity:
-		default:
-			panic("autodiff: unknown activation " + d.Act.String())
-		}
+	c.params, c.v = c.params[:0], v
+	for l, w := range c.writers {
+		h = w(c, h, c.net.LayerParams(A, l))
 	}
 	zbar := t.Const(n, c.net.Outputs(), contiguous(b.Z, &c.zbuf))
 	return t.Sum(t.Square(t.Sub(h, zbar)))

@@ -36,7 +36,8 @@ var (
 // the batch size changes. An Engine is not safe for concurrent use; make one per goroutine.
 type Engine struct {
 	net    *nn.Network
-	layers []*nn.Dense
+	steps  []step           // steps[l]: layer l's forward and backward rules
+	layers []*nn.Dense      // the layers when all of them are dense (Hv), else nil
 	act    []blas64.General // act[l]: N × Outputs of layer l, the activations σ(ŷ)
 	delta  []blas64.General // delta[l]: N × Outputs of layer l, ∂K/∂ŷ (δ, γ, … of the notes)
 	buf    []float64        // backing store of act and delta
@@ -46,29 +47,32 @@ type Engine struct {
 }
 
 // New prepares an engine for the network. It returns an error wrapping
-// gradients.ErrUnsupported if the network has a layer that is not dense.
+// gradients.ErrUnsupported if the network has a layer kind the engine does not know.
 func New(net *nn.Network) (*Engine, error) {
-	e := &Engine{
-		net:    net,
-		layers: make([]*nn.Dense, net.NumLayers()),
-		act:    make([]blas64.General, net.NumLayers()),
-		delta:  make([]blas64.General, net.NumLayers()),
-	}
+	L := net.NumLayers()
+	e := &Engine{net: net, steps: make([]step, L), act: make([]blas64.General, L), delta: make([]blas64.General, L)}
+	dense := make([]*nn.Dense, 0, L)
 	for l, layer := range net.Layers() {
-		d, ok := layer.(*nn.Dense)
-		if !ok || d == nil {
-			return nil, fmt.Errorf("backprop: %w: layer %d is %v; backprop handles dense layers only", gradients.ErrUnsupported, l+1, layer)
+		s, err := newStep(layer, l > 0)
+		if err != nil {
+			return nil, fmt.Errorf("backprop: %w: layer %d is %v", err, l+1, layer)
 		}
-		e.layers[l] = d
+		e.steps[l] = s
+		if d, ok := layer.(*nn.Dense); ok {
+			dense = append(dense, d)
+		}
+	}
+	if len(dense) == L {
+		e.layers = dense
 	}
 	return e, nil
 }
 
-// Supports reports whether the engine handles the layer kind: dense layers, with any
-// activation of package nn.
+// Supports reports whether the engine handles the layer kind: dense and convolutional layers
+// with any activation of package nn, max and average pooling.
 func (*Engine) Supports(l nn.Layer) bool {
-	_, ok := l.(*nn.Dense)
-	return ok
+	_, err := newStep(l, true)
+	return err == nil
 }
 
 // Name returns "backprop".
@@ -80,18 +84,20 @@ func (e *Engine) size(n int) {
 		return
 	}
 	total := 0
-	for _, d := range e.layers {
-		total += 2 * n * d.Out
+	for _, s := range e.steps {
+		total += 2 * n * s.layer().Outputs()
 	}
 	if cap(e.buf) < total {
 		e.buf = make([]float64, total)
 	}
 	buf := e.buf[:total]
-	for l, d := range e.layers {
-		k := n * d.Out
-		e.act[l] = blas64.General{Rows: n, Cols: d.Out, Stride: d.Out, Data: buf[:k:k]}
-		e.delta[l] = blas64.General{Rows: n, Cols: d.Out, Stride: d.Out, Data: buf[k : 2*k : 2*k]}
+	for l, s := range e.steps {
+		out := s.layer().Outputs()
+		k := n * out
+		e.act[l] = blas64.General{Rows: n, Cols: out, Stride: out, Data: buf[:k:k]}
+		e.delta[l] = blas64.General{Rows: n, Cols: out, Stride: out, Data: buf[k : 2*k : 2*k]}
 		buf = buf[2*k:]
+		s.size(n)
 	}
 	e.n = n
 }
@@ -137,20 +143,13 @@ func (e *Engine) gradient(dst, A []float64, b nn.Batch) float64 {
 	n := b.Len()
 	e.size(n)
 	X := b.X.RawMatrix()
-	L := len(e.layers)
+	L := len(e.steps)
 
-	// Forward: ŷ = W x + b for every row at once (Ŷ = X Wᵀ + 1 bᵀ), then y = σ(ŷ) in place.
+	// Forward, layer by layer: ŷ from the layer's input, then y = σ(ŷ) (see each step).
 	in := X
-	for l, d := range e.layers {
-		w, bias := d.Split(e.net.LayerParams(A, l))
-		act := e.act[l]
-		for i := 0; i < n; i++ {
-			copy(act.Data[i*act.Stride:i*act.Stride+d.Out], bias)
-		}
-		W := blas64.General{Rows: d.Out, Cols: d.In, Stride: d.In, Data: w}
-		gemm(blas.NoTrans, blas.Trans, 1, in, W, 1, act)
-		d.Act.Apply(act.Data, act.Data)
-		in = act
+	for l, s := range e.steps {
+		s.forward(e.net.LayerParams(A, l), in, e.act[l])
+		in = e.act[l]
 	}
 
 	// Cost and the output layer's δ = ∂K/∂z · σ'(ẑ) with ∂K/∂z = 2(z − z̄)   [1]
@@ -166,46 +165,20 @@ func (e *Engine) gradient(dst, A []float64, b nn.Batch) float64 {
 			di[j] = 2 * r
 		}
 	}
-	mulDeriv(e.layers[L-1].Act, delta.Data, z.Data)
+	mulDeriv(e.steps[L-1].layer().Activation(), delta.Data, z.Data)
 
-	// Backward, layer l = L … 1 with δ its ∂K/∂ŷ and y its input (x for the first layer):
-	//   ∂K/∂W = Σ over the batch of δ yᵀ  (= Δᵀ Y)                               [4]
-	//   ∂K/∂b = Σ over the batch of δ     (the column sums of Δ)                  [3]
-	//   γ = (Wᵀ δ) ⊙ σ'(ŷ of the layer below) (= Δ W, then ⊙ σ')                  [2]
+	// Backward, layer l = L … 1: from δ = ∂K/∂ŷ of layer l, the step writes ∂K/∂(its
+	// parameters) and ∂K/∂y of its input; γ = ∂K/∂y ⊙ σ'(ŷ below) is the δ of the layer
+	// below [2]. ∂K/∂x of the first layer is not needed and not computed.
 	for l := L - 1; l >= 0; l-- {
-		d := e.layers[l]
-		delta := e.delta[l]
-		in := X
+		in, below := X, blas64.General{}
 		if l > 0 {
-			in = e.act[l-1]
+			in, below = e.act[l-1], e.delta[l-1]
 		}
-		gw, gb := d.Split(e.net.LayerParams(dst, l))
-		// The first pair's outer product δ yᵀ is written directly, which spares a pass that
-		// zeroes the block; the other pairs are added by one product. The sums come out in
-		// the same order as Gemm with beta = 0 would form them.
-		d0, y0 := delta.Data[:d.Out], in.Data[:d.In]
-		for o, do := range d0 {
-			row := gw[o*d.In : (o+1)*d.In]
-			for j, yj := range y0 {
-				row[j] = do * yj
-			}
+		e.steps[l].backward(e.net.LayerParams(A, l), e.net.LayerParams(dst, l), in, e.delta[l], below)
+		if l > 0 {
+			mulDeriv(e.steps[l-1].layer().Activation(), below.Data, e.act[l-1].Data)
 		}
-		copy(gb, d0)
-		if n > 1 {
-			gemm(blas.Trans, blas.NoTrans, 1, rowsFrom(delta, 1), rowsFrom(in, 1), 1, blas64.General{Rows: d.Out, Cols: d.In, Stride: d.In, Data: gw})
-			for i := 1; i < n; i++ {
-				for j, v := range delta.Data[i*delta.Stride : i*delta.Stride+d.Out] {
-					gb[j] += v
-				}
-			}
-		}
-		if l == 0 {
-			break // ∂K/∂x is not needed
-		}
-		w, _ := d.Split(e.net.LayerParams(A, l))
-		below := e.delta[l-1]
-		gemm(blas.NoTrans, blas.NoTrans, 1, delta, blas64.General{Rows: d.Out, Cols: d.In, Stride: d.In, Data: w}, 0, below)
-		mulDeriv(e.layers[l-1].Act, below.Data, e.act[l-1].Data)
 	}
 	return k
 }

@@ -49,6 +49,7 @@ type Complex struct {
 	pool    *par.Pool
 	dst     []float64 // the gradient of the Gradient call in progress
 	hv      hvBufs    // Hv's buffers, allocated on its first call
+	dense   bool      // every layer is dense: partial takes the rank-one shortcut
 }
 
 // complexWorker is one thread's buffers for the perturbed pass and its count of evaluations.
@@ -57,6 +58,7 @@ type complexWorker struct {
 	work  []layerBuf
 	buf   []complex128
 	count int
+	lp    []complex128 // the perturbed layer's parameters (partialFull)
 }
 
 type layerBuf struct{ pre, act cblas128.General }
@@ -81,12 +83,14 @@ func newComplex(net *nn.Network, step float64, threads int) (*Complex, error) {
 	if step == 0 {
 		step = DefaultComplexStep
 	}
+	dense := true
 	for l, layer := range net.Layers() {
-		if _, ok := layer.(*nn.Dense); !ok {
-			return nil, fmt.Errorf("%w: numeric: layer %d is %T", gradients.ErrUnsupported, l+1, layer)
+		if err := complexKnows(layer); err != nil {
+			return nil, fmt.Errorf("%w: numeric: layer %d is %v", err, l+1, layer)
 		}
+		dense = dense && isDense(layer)
 	}
-	c := &Complex{net: net, step: step, a: make([]complex128, net.NumParams()), base: make([]layerBuf, net.NumLayers())}
+	c := &Complex{net: net, step: step, a: make([]complex128, net.NumParams()), base: make([]layerBuf, net.NumLayers()), dense: dense}
 	threads = min(par.Resolve(threads), max(1, net.NumParams()))
 	c.pool = par.NewPool(threads)
 	c.workers = make([]*complexWorker, threads)
@@ -172,8 +176,7 @@ func (c *Complex) Directional(A, v []float64, b nn.Batch) (k, dk float64, err er
 	w := c.workers[0]
 	in := cblas128.General{Rows: c.n, Cols: c.net.Inputs(), Stride: c.net.Inputs(), Data: c.x}
 	for l := range c.net.Layers() {
-		c.affine(w.work[l].pre, in, l)
-		c.activate(l, w.work)
+		c.forward(l, in, w.work)
 		in = w.work[l].act
 	}
 	kc := w.cost(in)
@@ -211,8 +214,7 @@ func (c *Complex) begin(A []float64, b nn.Batch) float64 {
 	}
 	in := cblas128.General{Rows: n, Cols: c.net.Inputs(), Stride: c.net.Inputs(), Data: c.x}
 	for l := range c.net.Layers() {
-		c.affine(c.base[l].pre, in, l)
-		c.activate(l, c.base)
+		c.forward(l, in, c.base)
 		in = c.base[l].act
 	}
 	return real(c.workers[0].cost(in))
@@ -250,10 +252,12 @@ func layerBufs(bufs []layerBuf, storage []complex128, net *nn.Network, n int) []
 
 // affine sets pre = in·Wᵀ + 1·bᵀ with layer l's complex parameters.
 func (c *Complex) affine(pre, in cblas128.General, l int) {
-	d := c.net.Layer(l).(*nn.Dense)
-	off := c.net.Blocks()[2*l].Offset
-	w := c.a[off : off+d.Out*d.In]
-	bias := c.a[off+d.Out*d.In : off+d.NumParams()]
+	affine(c.net.Layer(l).(*nn.Dense), c.layerParams(l), in, pre)
+}
+
+// affine sets pre = in·Wᵀ + 1·bᵀ with the dense layer's complex parameters p.
+func affine(d *nn.Dense, p []complex128, in, pre cblas128.General) {
+	w, bias := p[:d.Out*d.In], p[d.Out*d.In:]
 	for i := 0; i < pre.Rows; i++ {
 		copy(pre.Data[i*pre.Stride:i*pre.Stride+d.Out], bias)
 	}
@@ -337,6 +341,9 @@ func (w *complexWorker) partial(j int) float64 {
 	c := w.c
 	blk, k := c.net.BlockOf(j)
 	l := blk.Layer
+	if !c.dense {
+		return w.partialFull(j, l)
+	}
 	d := c.net.Layer(l).(*nn.Dense)
 	act := c.net.Layer(l).(*nn.Dense).Act
 	// Layer l: only pre-activation column r moves, by ih (bias b[r]) or ih·in[s] (weight
@@ -366,7 +373,7 @@ func (w *complexWorker) partial(j int) float64 {
 	if m < c.net.NumLayers() {
 		// Layer l+1: a rank-one change, pre = base pre + (act[:,r] − base act[:,r]) W[:,r]ᵀ.
 		next := c.net.Layer(m).(*nn.Dense)
-		off := c.net.Blocks()[2*m].Offset
+		off := c.net.LayerBlocks(m)[0].Offset
 		wm := c.a[off : off+next.Out*next.In]
 		npre, base := w.work[m].pre, c.base[l].act
 		copy(npre.Data, c.base[m].pre.Data)

@@ -128,7 +128,7 @@ var (
 // Settings. It returns an error wrapping ErrFormula for a formula that does not approximate a
 // first derivative, a step that is negative or not finite, an unknown precision or a
 // Richardson count outside [0, MaxRichardson], and one wrapping gradients.ErrUnsupported for
-// layers other than nn.Dense.
+// layer kinds it does not know (and, in Float32, for layers other than nn.Dense).
 func New(net *nn.Network, s *Settings) (*Engine, error) {
 	var set Settings
 	if s != nil {
@@ -141,8 +141,10 @@ func New(net *nn.Network, s *Settings) (*Engine, error) {
 		return nil, err
 	}
 	for l, layer := range net.Layers() {
-		if _, ok := layer.(*nn.Dense); !ok {
-			return nil, fmt.Errorf("%w: numeric: layer %d is %T", gradients.ErrUnsupported, l+1, layer)
+		// float64 evaluates K with nn's reference pass, which knows every layer kind; the
+		// float32 pass of eval.go is written for dense layers only.
+		if err := complexKnows(layer); err != nil || (set.Precision == Float32 && !isDense(layer)) {
+			return nil, fmt.Errorf("%w: numeric: layer %d is %v (%v precision)", gradients.ErrUnsupported, l+1, layer, set.Precision)
 		}
 	}
 	if set.Precision != Float64 && set.Precision != Float32 {

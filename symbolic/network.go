@@ -35,45 +35,19 @@ func NetworkVars(net *nn.Network) (params, inputs, targets []string) {
 
 // NetworkCost returns the cost of one training pair, K = Σₖ (zₖ − z̄ₖ)², as an expression in
 // the parameters, inputs and targets (see NetworkVars), built layer by layer from the
-// network's layer list: ŷⱼ = Σᵢ Wⱼᵢ yᵢ + bⱼ, then the layer's activation. Layers other than
-// nn.Dense are an error wrapping gradients.ErrUnsupported.
+// network's layer list (see cnn.go for each kind: a dense layer's ŷⱼ = Σᵢ Wⱼᵢ yᵢ + bⱼ, then
+// the layer's activation). Layer kinds it does not know are an error wrapping
+// gradients.ErrUnsupported.
 func (b *Builder) NetworkCost(net *nn.Network) (Expr, error) {
 	b.reserve(6*net.NumParams(), net.NumParams()+net.Inputs()+net.Outputs())
 	y := make([]Expr, net.Inputs())
 	for i := range y {
 		y[i] = b.Var(InputName(i))
 	}
-	blocks := net.Blocks()
 	for l, layer := range net.Layers() {
-		d, ok := layer.(*nn.Dense)
-		if !ok {
-			return nil, fmt.Errorf("%w: symbolic: layer %d is %s", gradients.ErrUnsupported, l+1, layer)
-		}
-		wb, bb := blocks[2*l], blocks[2*l+1]
-		next := make([]Expr, d.Out)
-		for j := 0; j < d.Out; j++ {
-			var u Expr
-			for i := 0; i < d.In; i++ {
-				t := b.Mul(b.Var(wb.EntryName(j*d.In+i)), y[i])
-				if u == nil {
-					u = t
-				} else {
-					u = b.Add(u, t)
-				}
-			}
-			u = b.Add(u, b.Var(bb.EntryName(j)))
-			switch d.Act {
-			case nn.Sigmoid:
-				u = b.Sigmoid(u)
-			case nn.Tanh:
-				u = b.Tanh(u)
-			case nn.ReLU:
-				u = b.ReLU(u)
-			case nn.Identity:
-			default:
-				return nil, fmt.Errorf("%w: symbolic: activation %v", gradients.ErrUnsupported, d.Act)
-			}
-			next[j] = u
+		next, err := b.layer(layer, net.LayerBlocks(l), y)
+		if err != nil {
+			return nil, fmt.Errorf("%w: symbolic: layer %d is %s", err, l+1, layer)
 		}
 		y = next
 	}

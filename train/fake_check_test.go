@@ -12,5 +12,5 @@ import (
 // correct gradients.
 func TestFakeEngine(t *testing.T) {
 	gradtest.Run(t, func(net *nn.Network) (gradients.Engine, error) { return &fakeEngine{net: net}, nil },
-		gradtest.Options{AllowAllocs: true, Short: true, MaxParams: 200})
+		gradtest.Options{AllowAllocs: true, Short: true, MaxParams: 200, DenseOnly: true})
 }
