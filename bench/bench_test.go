@@ -116,17 +116,17 @@ func benchGradient(b *testing.B, info gradients.Info, c Case) {
 
 var (
 	modelsMu sync.Mutex
-	models   = map[string]*CostModel{}
+	models   = map[string]*gradients.CostModel{}
 )
 
 // costModel returns the engine's cost model, probing it on first use.
-func costModel(b *testing.B, info gradients.Info) *CostModel {
+func costModel(b *testing.B, info gradients.Info) *gradients.CostModel {
 	modelsMu.Lock()
 	defer modelsMu.Unlock()
 	if m, ok := models[info.Name]; ok {
 		return m
 	}
-	m, err := Probe(info, *seedFlag)
+	m, err := gradients.Probe(info, *seedFlag)
 	if err != nil {
 		b.Fatal(err)
 	}

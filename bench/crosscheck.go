@@ -34,7 +34,7 @@ type Agreement struct {
 // An engine is excluded when skip names it (the reason a benchmark skipped it on this case);
 // otherwise Prepare decides, from its cost estimate (models, by engine name; may be nil) or
 // first call.
-func CrossCheck(engines []gradients.Info, c Case, skip map[string]string, seed uint64, budget time.Duration, models map[string]*CostModel) (Agreement, error) {
+func CrossCheck(engines []gradients.Info, c Case, skip map[string]string, seed uint64, budget time.Duration, models map[string]*gradients.CostModel) (Agreement, error) {
 	s, err := NewSetup(c, seed)
 	if err != nil {
 		return Agreement{}, err

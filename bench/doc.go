@@ -22,8 +22,9 @@
 //
 // An engine that cannot reasonably run a case is skipped with the reason, both in the suite (a
 // SKIP line) and in the runner (Result.Reason): Prepare estimates the time of one gradient
-// before calling it, as cost evaluations × forward time for engines that count them
-// (gradients.CostCounter), or from the engine's CostModel, its grad/fwd ratio measured on
+// before calling it with gradients.Runner.Prepare, the budget check every command shares: as
+// cost evaluations × forward time for engines that count them (gradients.CostCounter), or
+// from the engine's gradients.CostModel, its grad/fwd ratio measured on
 // smaller networks extrapolated to the case; a first call that still exceeds the budget is not
 // repeated. Engines that reject a network with gradients.ErrUnsupported are skipped with their
 // message.

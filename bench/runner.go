@@ -1,9 +1,9 @@
 package bench
 
 import (
-	"errors"
 	"fmt"
 	"io"
+	"nabla/internal/units"
 	"runtime"
 	"slices"
 	"time"
@@ -115,7 +115,7 @@ type Suite struct {
 	Gradient []Result  `json:"gradient"`
 	// Models are the engines' cost models after the run, by engine name, for further
 	// estimates (CrossCheck).
-	Models map[string]*CostModel `json:"-"`
+	Models map[string]*gradients.CostModel `json:"-"`
 }
 
 // Engines returns the Info of every registered engine (gradients.All).
@@ -236,42 +236,31 @@ type Prepared struct {
 }
 
 // Prepare builds the engine for the setup's network and decides whether it can be timed
-// within the budget, before calling its Gradient: an engine reporting cost evaluations
+// within the budget, before calling its Gradient (gradients.Runner.Prepare, the one budget
+// check of nabla, with the engine's cost model): an engine reporting cost evaluations
 // (gradients.CostCounter) is estimated as evaluations × forwardNs, any other from its cost
 // model (nil for none) as the extrapolated grad/fwd ratio × forwardNs. An engine within the
 // estimate is called once (the warm-up) and still skipped if that call alone exceeds the
 // budget. An engine that rejects the network with gradients.ErrUnsupported is skipped with its
 // message. Any other error from New or from the first call is returned.
-func Prepare(info gradients.Info, s *Setup, forwardNs float64, budget time.Duration, model *CostModel) (*Prepared, error) {
+func Prepare(info gradients.Info, s *Setup, forwardNs float64, budget time.Duration, model *gradients.CostModel) (*Prepared, error) {
+	r := gradients.Runner{Budget: budget, Models: map[string]*gradients.CostModel{info.Name: model}, NoProbe: true}
 	start := time.Now()
-	eng, err := info.New(s.Network)
-	p := &Prepared{PrepareNs: float64(time.Since(start))}
-	if isUnsupported(err) {
-		p.Skip = "unsupported: " + err.Error()
-		return p, nil
-	}
+	gp, err := r.Prepare(info, s.Network, s.Batch, time.Duration(forwardNs))
+	p := &Prepared{PrepareNs: float64(time.Since(start)), Engine: gp.Engine, Skip: gp.Skip, EstimateNs: float64(gp.Estimate.Time)}
 	if err != nil {
-		return nil, fmt.Errorf("engine %s on %s: %w", info.Name, s.Net, err)
+		return nil, err
 	}
-	p.Engine = eng
-	if cc, ok := eng.(gradients.CostCounter); ok {
+	if cc, ok := gp.Engine.(gradients.CostCounter); ok {
 		p.CostEvals = cc.CostEvaluations()
-		est := float64(p.CostEvals) * forwardNs
-		if est > float64(budget) {
-			p.EstimateNs = est
-			p.Skip = fmt.Sprintf("estimated %s per gradient (%d cost evaluations × forward %s) exceeds the budget of %s",
-				FormatNs(est), p.CostEvals, FormatNs(forwardNs), budget)
-			return p, nil
-		}
-	} else if ratio, how, ok := model.Estimate(s.Network.NumParams(), s.Batch); ok && ratio*forwardNs > float64(budget) {
-		p.EstimateNs = ratio * forwardNs
-		p.Skip = fmt.Sprintf("estimated %s per gradient (%s, × forward %s) exceeds the budget of %s",
-			FormatNs(p.EstimateNs), how, FormatNs(forwardNs), budget)
+	}
+	if p.Skip != "" {
 		return p, nil
 	}
+	p.EstimateNs = 0
 	dst := make([]float64, s.Network.NumParams())
 	start = time.Now()
-	_, p.K, err = eng.Gradient(dst, s.A, s.B)
+	_, p.K, err = p.Engine.Gradient(dst, s.A, s.B)
 	p.FirstNs = float64(time.Since(start))
 	p.Grad = dst
 	if err != nil {
@@ -286,7 +275,7 @@ func Prepare(info gradients.Info, s *Setup, forwardNs float64, budget time.Durat
 
 // MeasureGradient times the engine's gradient on the setup against the forward timing fwd.
 // model (nil for none) is the engine's cost model for Prepare; a measured ratio is added to it.
-func MeasureGradient(info gradients.Info, s *Setup, fwd Forward, o Options, model *CostModel) (Result, error) {
+func MeasureGradient(info gradients.Info, s *Setup, fwd Forward, o Options, model *gradients.CostModel) (Result, error) {
 	r := Result{Engine: info.Name, Net: s.Net, Params: s.Network.NumParams(), Batch: s.Batch, ForwardNs: fwd.Ns, ForwardCPUNs: fwd.CPUNs}
 	p, err := Prepare(info, s, fwd.Ns, o.BudgetOrDefault(), model)
 	if err != nil {
@@ -346,13 +335,13 @@ func GFLOPS(info gradients.Info, net *nn.Network, batch, costEvals int, ns float
 // An engine that returns an error on a case is recorded as failed there (Result.Failed, the
 // error in Reason) and the run goes on; only an unusable case stops it.
 func Run(engines []gradients.Info, cases []Case, o Options) (Suite, error) {
-	models := map[string]*CostModel{}
+	models := map[string]*gradients.CostModel{}
 	s := Suite{Models: models}
 	for _, info := range engines {
-		m, err := Probe(info, o.Seed)
+		m, err := gradients.Probe(info, o.Seed)
 		if err != nil {
 			// The engine fails on the small probe networks; its failures show case by case.
-			m = &CostModel{Engine: info.Name}
+			m = &gradients.CostModel{Engine: info.Name}
 		}
 		models[info.Name] = m
 	}
@@ -382,28 +371,6 @@ func Run(engines []gradients.Info, cases []Case, o Options) (Suite, error) {
 	return s, nil
 }
 
-func isUnsupported(err error) bool { return errors.Is(err, gradients.ErrUnsupported) }
-
 // FormatNs prints a duration in nanoseconds with three significant digits and a unit:
 // "812ns", "4.31µs", "12.0ms", "3.20s".
-func FormatNs(ns float64) string {
-	switch {
-	case ns < 1e3:
-		return fmt.Sprintf("%.0fns", ns)
-	case ns < 1e6:
-		return sig3(ns/1e3) + "µs"
-	case ns < 1e9:
-		return sig3(ns/1e6) + "ms"
-	}
-	return sig3(ns/1e9) + "s"
-}
-
-func sig3(v float64) string {
-	switch {
-	case v < 10:
-		return fmt.Sprintf("%.2f", v)
-	case v < 100:
-		return fmt.Sprintf("%.1f", v)
-	}
-	return fmt.Sprintf("%.0f", v)
-}
+func FormatNs(ns float64) string { return units.FormatNs(ns) }

@@ -203,61 +203,16 @@ func TestForwardDifferenceEngineIsRight(t *testing.T) {
 	}
 }
 
-func TestCostModel(t *testing.T) {
-	var empty *CostModel
-	_, _, ok := empty.Estimate(100, 1)
-	assert.False(t, ok)
-
-	one := &CostModel{}
-	one.Add(100, 1, 50)
-	r, how, ok := one.Estimate(1000, 1)
-	require.True(t, ok)
-	assert.InEpsilon(t, 500, r, 1e-12, "a single point extrapolates linearly")
-	assert.Contains(t, how, "params^1.00")
-	r, _, _ = one.Estimate(10, 1)
-	assert.InEpsilon(t, 50, r, 1e-12, "below the anchor the anchor's ratio stands")
-
-	flat := &CostModel{}
-	flat.Add(100, 1, 8)
-	flat.Add(1000, 1, 3) // overheads shrink: the fitted slope is negative, clamped to 0
-	r, _, _ = flat.Estimate(100000, 1)
-	assert.InEpsilon(t, 3, r, 1e-12)
-
-	quad := &CostModel{}
-	quad.Add(10, 1, 1)
-	quad.Add(100, 1, 1000) // slope 3, clamped to 2
-	r, _, _ = quad.Estimate(1000, 1)
-	assert.InEpsilon(t, 1000*100, r, 1e-9)
-
-	batches := &CostModel{}
-	batches.Add(1000, 1, 40) // one pair: overheads dominate
-	batches.Add(1000, 100, 3)
-	r, how, _ = batches.Estimate(1000, 100)
-	assert.InEpsilon(t, 3, r, 1e-12, "the points of the same batch size decide")
-	assert.Contains(t, how, "batch 100")
-	r, _, _ = batches.Estimate(1000, 16)
-	assert.InEpsilon(t, 40, r, 1e-12, "without points of the batch size, the worst ratio stands")
-}
-
 func TestPrepareSkipsByModel(t *testing.T) {
 	s, err := NewSetup(Case{"16-32-10", 8}, 1)
 	require.NoError(t, err)
-	m := &CostModel{}
+	m := &gradients.CostModel{}
 	m.Add(10, 8, 100) // ratio ∝ params: 100·862/10 at this net
 	p, err := Prepare(plainInfo, s, 1000, time.Millisecond, m)
 	require.NoError(t, err)
 	assert.Contains(t, p.Skip, "extrapolated")
 	assert.InEpsilon(t, 100*float64(s.Network.NumParams())/10*1000, p.EstimateNs, 1e-9)
 	assert.Zero(t, p.FirstNs)
-}
-
-func TestProbe(t *testing.T) {
-	m, err := Probe(plainInfo, 1)
-	require.NoError(t, err)
-	require.Len(t, m.Points, len(ProbeCases))
-	for _, p := range m.Points {
-		assert.Positive(t, p.Ratio)
-	}
 }
 
 func TestScalingAndFits(t *testing.T) {

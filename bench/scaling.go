@@ -2,7 +2,7 @@ package bench
 
 import (
 	"fmt"
-	"math"
+	"nabla/internal/stats"
 
 	"nabla/gradients"
 )
@@ -106,22 +106,4 @@ func fitPoints(name string, params, times, ratios []float64) (Fit, bool) {
 
 // LogLogSlope returns the least-squares slope of log y against log x: the exponent k of
 // y ≈ c·x^k. All values must be positive; it returns NaN for fewer than two distinct x.
-func LogLogSlope(x, y []float64) float64 {
-	if len(x) != len(y) {
-		panic(fmt.Sprintf("bench: LogLogSlope: %d x but %d y", len(x), len(y)))
-	}
-	var sx, sy, sxx, sxy float64
-	n := float64(len(x))
-	for i := range x {
-		lx, ly := math.Log(x[i]), math.Log(y[i])
-		sx += lx
-		sy += ly
-		sxx += lx * lx
-		sxy += lx * ly
-	}
-	den := n*sxx - sx*sx
-	if len(x) < 2 || den <= 1e-12*n*sxx {
-		return math.NaN()
-	}
-	return (n*sxy - sx*sy) / den
-}
+func LogLogSlope(x, y []float64) float64 { return stats.LogLogSlope(x, y) }

@@ -148,28 +148,15 @@ func Compare(net *nn.Network, results []Result) Report {
 }
 
 // Run prepares each named engine for the network, computes its gradient at A on the batch,
-// and returns the results in the order of names. The first error stops it.
+// and returns the results in the order of names: a Runner with no budget that insists on every
+// engine. The first error stops it.
 func Run(names []string, net *nn.Network, A []float64, b nn.Batch) ([]Result, error) {
-	if err := net.Check(A, b); err != nil {
+	infos, err := Infos(names)
+	if err != nil {
 		return nil, err
 	}
-	results := make([]Result, 0, len(names))
-	for _, name := range names {
-		info, err := Lookup(name)
-		if err != nil {
-			return nil, err
-		}
-		e, err := info.New(net)
-		if err != nil {
-			return nil, fmt.Errorf("engine %s on %s: %w", name, net, err)
-		}
-		g, k, err := e.Gradient(nil, A, b)
-		if err != nil {
-			return nil, fmt.Errorf("engine %s: %w", name, err)
-		}
-		results = append(results, Result{Engine: name, Tolerance: info.Tol(), K: k, Grad: g, Step: info.KinkStep()})
-	}
-	return results, nil
+	out, err := (&Runner{Insist: true}).Run(infos, net, A, b)
+	return out.Results, err
 }
 
 // CrossCheck runs the named engines (Run) and compares every pair at A and the batch

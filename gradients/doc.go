@@ -1,6 +1,7 @@
 // Package gradients is the contract between nabla's four gradient engines and everything that
 // uses them: the Engine interface, the registry of engines by name, the errors engines share,
-// and the cross-check that holds engines against each other.
+// the one runner that runs engines under a time budget, and the cross-check that holds
+// engines against each other.
 //
 // # Overview
 //
@@ -18,6 +19,19 @@
 //
 //	e, err := gradients.New("backprop", net)   // prepared once for the network
 //	grad, K, err := e.Gradient(nil, A, batch)  // asked many times
+//
+// # Running engines under a budget
+//
+// Runner is the one loop that runs engines on a network, parameters and batch (nabla compare,
+// report, mutate, the benchmark runner's budget and Run all go through it). Its budget is a
+// time: each engine is prepared, one gradient's time is estimated from the reference forward
+// pass (ForwardTime) as cost evaluations × forward for engines that count them (CostCounter)
+// and as the engine's CostModel (its grad/fwd ratio measured on small networks by Probe,
+// extrapolated in the parameter count) × forward otherwise, and an engine estimated over the
+// budget is skipped with the estimate and how it was found. Progress lines announce slow
+// engines and report on them while they run; NewResult is the one constructor of a Result.
+//
+// # The cross-check
 //
 // Compare and CrossCheck hold the gradients of several engines against each other: for every
 // pair the maximum absolute and relative error (relative with the safe denominator

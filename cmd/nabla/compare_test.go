@@ -1,14 +1,11 @@
 package main
 
 import (
-	"bytes"
 	"encoding/json"
 	"flag"
 	"slices"
 	"strings"
-	"sync"
 	"testing"
-	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -95,7 +92,8 @@ func TestCompareMNISTSize(t *testing.T) {
 	assert.Equal(t, 23860, a.Params)
 	p := findPair(t, a, "backprop", "numeric-forward")
 	assert.True(t, p.Agree)
-	assert.Contains(t, errOut, "numeric-forward: about 5.7e+09 multiply-adds", "progress on stderr")
+	assert.Contains(t, errOut, "nabla compare: numeric-forward: about ", "progress on stderr")
+	assert.Contains(t, errOut, "(23861 cost evaluations × forward ")
 }
 
 func TestCompareDisagreement(t *testing.T) {
@@ -126,8 +124,9 @@ func TestCompareDisagreement(t *testing.T) {
 func TestCompareBudget(t *testing.T) {
 	a, errOut := compareJSON(t, 0, "--net", slowNet)
 	assert.NotContains(t, engineNames(a), "test-slow")
-	assert.Contains(t, errOut, "skipping test-slow: 1000000000000 cost evaluations × 9 parameters × batch 16")
-	assert.Contains(t, errOut, "--budget")
+	assert.Contains(t, errOut, "skipping test-slow: estimated ")
+	assert.Contains(t, errOut, "(1000000000000 cost evaluations × forward ")
+	assert.Contains(t, errOut, "exceeds the budget of 30s; name it in --engines to run it anyway, or raise --budget")
 	require.NotEmpty(t, a.Skipped)
 	assert.True(t, slices.ContainsFunc(a.Skipped, func(s reports.SkippedEngine) bool {
 		return s.Name == "test-slow" && strings.Contains(s.Reason, "--budget")
@@ -136,15 +135,18 @@ func TestCompareBudget(t *testing.T) {
 	// Named engines always run, whatever their estimate; the estimate is announced.
 	a, errOut = compareJSON(t, 0, "--net", slowNet, "--engines", "test-slow,backprop")
 	assert.Equal(t, []string{"test-slow", "backprop"}, engineNames(a))
-	assert.Contains(t, errOut, "test-slow: about 1.4e+14 multiply-adds")
+	assert.Contains(t, errOut, "nabla compare: test-slow: about ")
+	assert.Contains(t, errOut, "(1000000000000 cost evaluations × forward ")
 
 	// --budget 0 lifts the limit for the default selection.
 	a, _ = compareJSON(t, 0, "--net", slowNet, "--budget", "0")
 	assert.Contains(t, engineNames(a), "test-slow")
-	// A small budget skips the finite differences too.
-	a, errOut = compareJSON(t, 0, "--net", "3-4-2", "--budget", "100")
-	assert.NotContains(t, engineNames(a), "numeric-central")
-	assert.Contains(t, errOut, "skipping numeric-central")
+	// A budget below any gradient's time skips every engine: nothing left to compare.
+	code, _, errOut := runCLI(t, "compare", "--net", "3-4-2", "--budget", "1ns")
+	assert.Equal(t, 1, code)
+	assert.Contains(t, errOut, "skipping numeric-central: estimated ")
+	assert.Contains(t, errOut, "skipping backprop: estimated ")
+	assert.Contains(t, errOut, "only 0 engine(s) can run 3-4-2 with batch 16 within --budget 1ns")
 }
 
 func TestCompareAct(t *testing.T) {
@@ -194,7 +196,7 @@ func TestCompareErrors(t *testing.T) {
 		{"bad format", []string{"--net", "3-4-2", "--format", "html"}, 2, []string{`--format "html"`, "table, markdown, json"}},
 		{"zero batch", []string{"--net", "3-4-2", "--batch", "0"}, 2, []string{"--batch 0"}},
 		{"huge batch", []string{"--net", "784-10", "--batch", "1000000"}, 2, []string{"smaller batch"}},
-		{"negative budget", []string{"--net", "3-4-2", "--budget", "-1"}, 2, []string{"--budget"}},
+		{"negative budget", []string{"--net", "3-4-2", "--budget", "-1s"}, 2, []string{"--budget"}},
 		{"extra argument", []string{"--net", "3-4-2", "extra"}, 2, []string{"unexpected arguments"}},
 	} {
 		t.Run(c.name, func(t *testing.T) {
@@ -265,46 +267,4 @@ func TestCompareHelp(t *testing.T) {
 	// The command list shows compare.
 	_, out, _ := runCLI(t, "help")
 	assert.Contains(t, out, "compare")
-}
-
-// lockedBuffer is an io.Writer safe for the progress goroutine and the test.
-type lockedBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (l *lockedBuffer) Write(p []byte) (int, error) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.Write(p)
-}
-
-func (l *lockedBuffer) String() string {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.String()
-}
-
-func TestProgress(t *testing.T) {
-	var w lockedBuffer
-	p := progress{w: &w, first: time.Millisecond, every: time.Millisecond}
-	ran := false
-	p.watch("quick", 10, func() { ran = true })
-	assert.True(t, ran)
-	// A quick engine with a small estimate says nothing unless the first timer fires.
-	if s := w.String(); s != "" {
-		assert.NotContains(t, s, "about")
-	}
-
-	w = lockedBuffer{}
-	p.watch("slow", 5e9, func() { time.Sleep(50 * time.Millisecond) })
-	s := w.String()
-	assert.Contains(t, s, "nabla compare: slow: about 5.0e+09 multiply-adds")
-	assert.Contains(t, s, "slow: still running after")
-	assert.Contains(t, s, "slow: done in")
-
-	w = lockedBuffer{}
-	p = progress{w: &w, first: time.Hour, every: time.Hour}
-	p.watch("fast", 10, func() {})
-	assert.Empty(t, w.String(), "nothing for a fast engine")
 }

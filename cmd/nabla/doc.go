@@ -20,6 +20,8 @@ The commands:
 	nabla steps     step-size sweep: error of each finite-difference formula against the exact
 	                gradient, h from 1e-1 to 1e-16
 	nabla train     train a network by gradient descent with any engine (MNIST or a built-in set)
+	nabla verify    hold a gradient computed elsewhere against the exact engines: where it is
+	                wrong, and which mistake it is
 
 Run "nabla help" for the list of commands and "nabla help COMMAND" (or "nabla COMMAND
 --help") for a command's flags.
@@ -53,6 +55,19 @@ training pair. The output is
 
 with the weight blocks as arrays of rows. A file of the wrong shape, with null, NaN or
 Infinity, or malformed JSON is a one-line error that says what was expected.
+
+# Verify
+
+	nabla verify --net 3-4-2 --params A.json --batch batch.json --grad G.json [--engines a,b] [--tol 1e-7] [--format table|json]
+
+holds a gradient computed anywhere (numpy, PyTorch, a student's backprop) against the exact
+engines. G.json is in the layout nabla grad prints: "grad" flat in the layout of A, or
+"blocks" with weight blocks as outputs × inputs rows (PyTorch's Linear.weight.grad). It says
+first whether the exact engines agree among themselves, then where G is wrong (per block, the
+worst elements by name), the pattern where one fits (zero, transposed, sign flipped, scaled by
+2, ½ or the batch size, one layer's σ' left out), the catalogued fault it matches (see nabla
+mutate), and what a finite-difference witness says along the direction in which G departs.
+Exit status 1 when G is wrong. nabla grad --engine mutant:FAULT writes a fault's gradient.
 
 # Steps
 

@@ -12,6 +12,7 @@ import (
 	"strings"
 
 	"nabla/gradients"
+	"nabla/mutants"
 	"nabla/nn"
 	"nabla/reports"
 )
@@ -35,7 +36,8 @@ first Wl (outputs × inputs, row-major: Wl[i,j] is the weight from input j to ou
 then bl. For 3-4-2 that is W1 (4×3), b1 (4), W2 (2×4), b2 (2): 26 numbers (required)`)
 	batchPath := fs.String("batch", "", `JSON file {"X": [[...], ...], "Z": [[...], ...]}: one row per training pair, X the
 inputs, Z the targets z̄; K = Σᵢ ‖z⁽ⁱ⁾ − z̄⁽ⁱ⁾‖² is summed over the pairs, not averaged (required)`)
-	engine := fs.String("engine", "backprop", "engine that computes the gradient; registered:\n"+strings.Join(gradients.Names(), ", "))
+	engine := fs.String("engine", "backprop", "engine that computes the gradient; registered:\n"+strings.Join(gradients.Names(), ", ")+
+		"\nor mutant:FAULT, a faulty hand-coded gradient of the mutants catalogue (see nabla mutate)")
 	format := fs.String("format", "json", "output format: "+strings.Join(gradFormats, ", ")+`. json is {"net", "engine", "batch", "K",
 "grad": [∇K in the layout of A], "blocks": {"W1": [[row], ...], "b1": [...], ...}}`)
 	return func(args []string, stdout, stderr io.Writer) error {
@@ -55,7 +57,13 @@ inputs, Z the targets z̄; K = Σᵢ ‖z⁽ⁱ⁾ − z̄⁽ⁱ⁾‖² is summ
 		if *batchPath == "" {
 			return usageErr(`--batch is required: a JSON file {"X": [[%d inputs], ...], "Z": [[%d targets], ...]}`, net.Inputs(), net.Outputs())
 		}
-		if _, err := gradients.Lookup(*engine); err != nil {
+		fault, isMutant := strings.CutPrefix(*engine, "mutant:")
+		var f mutants.Fault
+		if isMutant {
+			if f, err = mutants.Lookup(fault); err != nil {
+				return usageErr("--engine: %v", err)
+			}
+		} else if _, err := gradients.Lookup(*engine); err != nil {
 			return usageErr("--engine: %v", err)
 		}
 		A, err := readParams(*paramsPath, net)
@@ -66,11 +74,13 @@ inputs, Z the targets z̄; K = Σᵢ ‖z⁽ⁱ⁾ − z̄⁽ⁱ⁾‖² is summ
 		if err != nil {
 			return err
 		}
-		e, err := gradients.New(*engine, net)
-		if err != nil {
-			return err
+		var g []float64
+		var k float64
+		if isMutant {
+			g, k, err = mutants.Gradient(net, f, A, b)
+		} else {
+			g, k, err = gradients.Grad(*engine, net, A, b)
 		}
-		g, k, err := e.Gradient(nil, A, b)
 		if err != nil {
 			return fmt.Errorf("engine %s: %w", *engine, err)
 		}
@@ -103,20 +113,30 @@ func readParams(path string, net *nn.Network) ([]float64, error) {
 	if f.A == nil {
 		return nil, fmt.Errorf(`%s: no "A" array; want %s`, path, want)
 	}
-	if len(f.A) != net.NumParams() {
-		return nil, fmt.Errorf("%s: A has %s; network %s has %s: %s", path, count(len(f.A), "number"), net, count(net.NumParams(), "parameter"), layoutOf(net))
-	}
-	A := make([]float64, len(f.A))
-	for i, p := range f.A {
-		if p == nil {
-			return nil, fmt.Errorf("%s: entry %d of A (%s) is null; want a number", path, i+1, net.ParamName(i))
-		}
-		A[i] = *p
+	A, err := flatVector(path, "A", f.A, net)
+	if err != nil {
+		return nil, err
 	}
 	if err := net.CheckParams(A); err != nil {
 		return nil, fmt.Errorf("%s: %w", path, err)
 	}
 	return A, nil
+}
+
+// flatVector checks a vector read as key from path against the layout of A: one number per
+// parameter, no null.
+func flatVector(path, key string, v []*float64, net *nn.Network) ([]float64, error) {
+	if len(v) != net.NumParams() {
+		return nil, fmt.Errorf("%s: %s has %s; network %s has %s: %s", path, key, count(len(v), "number"), net, count(net.NumParams(), "parameter"), layoutOf(net))
+	}
+	out := make([]float64, len(v))
+	for i, p := range v {
+		if p == nil {
+			return nil, fmt.Errorf("%s: entry %d of %s (%s) is null; want a number", path, i+1, key, net.ParamName(i))
+		}
+		out[i] = *p
+	}
+	return out, nil
 }
 
 // readBatch reads {"X": [[...], ...], "Z": [[...], ...]} and checks it against the network.

@@ -1,0 +1,67 @@
+package bench
+
+import (
+	"testing"
+	"time"
+
+	"nabla/gradients"
+)
+
+// HvCases are the networks of BenchmarkHv: a small one every engine can do, and the MNIST
+// network at batch 100 on which H·v should cost a small multiple of a gradient.
+var HvCases = []Case{{"16-32-10", 32}, {"784-30-10", 100}, {"784-100-10", 100}}
+
+// hvMaxParams bounds the networks on which BenchmarkHv runs the engines whose H·v grows with
+// the parameter count (finite differences: 2n complex passes; symbolic: a DAG per parameter).
+const hvMaxParams = 1000
+
+// BenchmarkHv times one Hessian-vector product of every engine that has one, named
+// engine=…/net=…/batch=…, and reports hv/grad: the time of H·v over the time of the same
+// engine's gradient, measured in the same run (one gradient, off the benchmark's clock, after
+// each product, so that both see the same load).
+func BenchmarkHv(b *testing.B) {
+	for _, info := range gradients.All() {
+		b.Run("engine="+info.Name, func(b *testing.B) {
+			for _, c := range HvCases {
+				b.Run(c.String(), func(b *testing.B) { benchHv(b, info, c) })
+			}
+		})
+	}
+}
+
+func benchHv(b *testing.B, info gradients.Info, c Case) {
+	s := mustSetup(b, c)
+	e, err := info.New(s.Network)
+	if err != nil {
+		b.Skip(err)
+	}
+	h, ok := e.(gradients.HessianVector)
+	if !ok {
+		b.Skip("no Hessian-vector products")
+	}
+	if s.Network.NumParams() > hvMaxParams && info.Name != "backprop" && info.Name != "autodiff-reverse" {
+		b.Skipf("%d parameters: more than %d for an engine whose H·v grows with them", s.Network.NumParams(), hvMaxParams)
+	}
+	n := s.Network.NumParams()
+	v := gradients.Direction(n, *seedFlag, 0)
+	dst, grad := make([]float64, n), make([]float64, n)
+	if _, _, err := h.Hv(dst, s.A, v, s.B); err != nil { // warm-up (symbolic compiles here)
+		b.Fatal(err)
+	}
+	if _, _, err := e.Gradient(grad, s.A, s.B); err != nil {
+		b.Fatal(err)
+	}
+	var gradTime time.Duration
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, _, err := h.Hv(dst, s.A, v, s.B); err != nil {
+			b.Fatal(err)
+		}
+		b.StopTimer() // one gradient after each product, off the clock
+		start := time.Now()
+		_, _, _ = e.Gradient(grad, s.A, s.B)
+		gradTime += time.Since(start)
+		b.StartTimer()
+	}
+	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(gradTime.Nanoseconds()), "hv/grad")
+}
