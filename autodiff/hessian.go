@@ -19,6 +19,7 @@ import (
 //	z = x ⊙ y      x̄ += z̄ ⊙ y          ⇒  x̄̇ += z̄̇ ⊙ y + z̄ ⊙ ẏ (and the same for y)
 //	z = x ± y, s·x, Σx, slices, xᵀ: linear, so x̄̇ follows z̄̇ by the same rule as x̄ follows z̄
 //	z = f(x)       x̄ += z̄ · f'(x)      ⇒  x̄̇ += z̄̇ · f'(x) + z̄ · f''(x) · ẋ
+//	z = LSE(x)     x̄ += z̄ · p          ⇒  x̄̇ += z̄̇ · p + z̄ · p ⊙ (ẋ − ż)   (row-wise, p = softmax)
 //
 // For out = K and the Vars A, the adjoint tangents of the Vars are ∇²K·v: a Hessian-vector
 // product for about twice the work of a gradient. This is forward-over-reverse; the tape does
@@ -153,8 +154,27 @@ func vjpTangent(z *Tensor) {
 		for i, v := range dg {
 			gx[i] += v
 		}
+	case opLogSumExp:
+		logSumExpTangentVJP(z, dx)
 	default:
 		panic("autodiff: vjpTangent of " + z.op.String())
+	}
+}
+
+// logSumExpTangentVJP is the tangent of LogSumExp's rule x̄ᵢⱼ += z̄ᵢ pᵢⱼ, pᵢⱼ = exp(xᵢⱼ − zᵢ):
+// since ṗᵢⱼ = pᵢⱼ (ẋᵢⱼ − żᵢ), x̄̇ᵢⱼ += z̄̇ᵢ pᵢⱼ + z̄ᵢ pᵢⱼ (ẋᵢⱼ − żᵢ).
+func logSumExpTangentVJP(z *Tensor, dx []float64) {
+	x, g, dg := z.x, z.grad, z.gtan
+	for i, zi := range z.value {
+		row := x.value[i*x.cols : (i+1)*x.cols]
+		gx := x.gtan[i*x.cols : (i+1)*x.cols]
+		for j, v := range row {
+			p := math.Exp(v - zi)
+			gx[j] += dg[i] * p
+			if dx != nil {
+				gx[j] += g[i] * p * (dx[i*x.cols+j] - z.tangent[i])
+			}
+		}
 	}
 }
 

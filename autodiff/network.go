@@ -9,8 +9,8 @@ import (
 	"nabla/nn"
 )
 
-// This file is the adapter between the network model and the tape: it writes the cost
-// K = Σᵢ ‖z⁽ⁱ⁾ − z̄⁽ⁱ⁾‖² with the tape's operations, layer by layer from the nn layer list. It holds
+// This file is the adapter between the network model and the tape: it writes the cost K of
+// the network's cost kind (see costOf) with the tape's operations, layer by layer from the nn layer list. It holds
 // no derivative of its own: adjoints and tangents come from the operations' rules.
 
 // Supports reports whether the autodiff engines can write the layer's forward pass: dense and
@@ -86,6 +86,7 @@ type netCost struct {
 	v       []float64 // the direction seeded as tangent during a recording, or nil
 	xbuf    []float64 // contiguous copies of batches whose rows are not contiguous
 	zbuf    []float64
+	cost    func(t *Tape, h, zbar *Tensor) *Tensor // K of outputs h and targets z̄ (costOf)
 }
 
 func newNetCost(net *nn.Network) (*netCost, error) {
@@ -96,6 +97,10 @@ func newNetCost(net *nn.Network) (*netCost, error) {
 			return nil, fmt.Errorf("%w: layer %d (%s)", err, l+1, layer)
 		}
 		c.writers = append(c.writers, w)
+	}
+	var err error
+	if c.cost, err = costOf(net.CostKind()); err != nil {
+		return nil, err
 	}
 	return c, nil
 }
@@ -127,5 +132,22 @@ func (c *netCost) record(A []float64, b nn.Batch, v []float64) *Tensor {
 		h = w(c, h, c.net.LayerParams(A, l))
 	}
 	zbar := t.Const(n, c.net.Outputs(), contiguous(b.Z, &c.zbuf))
-	return t.Sum(t.Square(t.Sub(h, zbar)))
+	return c.cost(t, h, zbar)
+}
+
+// costOf is the adapter's one switch over cost kinds: each kind written with the tape's
+// operations, which hold every derivative.
+//
+//	quadratic: K = Sum((h − z̄)²)
+//	xent:      K = Sum(z̄ ⊙ (LogSumExp(h) − h)) = −Σ z̄ₖ log softmax(h)ₖ, the column of row-wise
+//	           log-sum-exps broadcast across the row, stable for large outputs
+func costOf(k nn.CostKind) (func(t *Tape, h, zbar *Tensor) *Tensor, error) {
+	switch k {
+	case nn.Quadratic:
+		return func(t *Tape, h, zbar *Tensor) *Tensor { return t.Sum(t.Square(t.Sub(h, zbar))) }, nil
+	case nn.CrossEntropy:
+		return func(t *Tape, h, zbar *Tensor) *Tensor { return t.Sum(t.Mul(zbar, t.Sub(t.LogSumExp(h), h))) }, nil
+	default:
+		return nil, fmt.Errorf("%w: cost %v", gradients.ErrUnsupported, k)
+	}
 }

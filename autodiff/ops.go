@@ -5,6 +5,8 @@ import (
 	"math"
 
 	"gonum.org/v1/gonum/blas"
+
+	"nabla/nn"
 )
 
 // This file holds the operations. Each records one tensor and states three rules next to each
@@ -256,6 +258,23 @@ func (t *Tape) Sum(x *Tensor) *Tensor {
 	return t.record(z)
 }
 
+// LogSumExp records the log-sum-exp of each row of x, an r×1 column:
+// zᵢ = log Σⱼ exp(xᵢⱼ) = mᵢ + log Σⱼ exp(xᵢⱼ − mᵢ) with mᵢ = maxⱼ xᵢⱼ, so that no exponential
+// overflows and the largest term is never lost (the value is nn.LogSumExp, a function value
+// shared with the reference, not a derivative). Its local derivative is the softmax of the
+// row, ∂zᵢ/∂xᵢⱼ = exp(xᵢⱼ − zᵢ) ∈ (0, 1], which the tangent and adjoint rules evaluate from the
+// recorded value.
+func (t *Tape) LogSumExp(x *Tensor) *Tensor {
+	t.owns(x)
+	z := t.node(opLogSumExp, x.rows, 1)
+	z.x = x
+	z.value = grow(&z.vbuf, x.rows)
+	for i := range x.rows {
+		z.value[i] = nn.LogSumExp(x.value[i*x.cols : (i+1)*x.cols])
+	}
+	return t.record(z)
+}
+
 // Slice records rows i to j−1 of x, a (j−i) × Cols tensor. For a column vector these are its
 // entries i to j−1.
 func (t *Tape) Slice(x *Tensor, i, j int) *Tensor {
@@ -349,6 +368,15 @@ func jvp(z *Tensor) {
 		dz[0] = s
 	case opSlice:
 		copy(dz, x.tangent[z.off:])
+	case opLogSumExp:
+		// żᵢ = Σⱼ softmax(xᵢ)ⱼ ẋᵢⱼ with softmax(xᵢ)ⱼ = exp(xᵢⱼ − zᵢ).
+		for i, zi := range z.value {
+			var s float64
+			for j, v := range x.value[i*x.cols : (i+1)*x.cols] {
+				s += math.Exp(v-zi) * x.tangent[i*x.cols+j]
+			}
+			dz[i] = s
+		}
 	case opConv2D:
 		conv2DJVP(z)
 	case opChannelBias:
@@ -462,6 +490,14 @@ func vjp(z *Tensor) {
 		gx := x.grad[z.off : z.off+len(g)]
 		for i, v := range g {
 			gx[i] += v
+		}
+	case opLogSumExp:
+		// x̄ᵢⱼ += z̄ᵢ · softmax(xᵢ)ⱼ.
+		for i, zi := range z.value {
+			gx := x.grad[i*x.cols : (i+1)*x.cols]
+			for j, v := range x.value[i*x.cols : (i+1)*x.cols] {
+				gx[j] += g[i] * math.Exp(v-zi)
+			}
 		}
 	case opConv2D:
 		conv2DVJP(z)

@@ -25,6 +25,7 @@ const (
 	opCos
 	opSum
 	opSlice
+	opLogSumExp
 	opConv2D
 	opChannelBias
 	opMaxPool
@@ -35,8 +36,8 @@ var opNames = [...]string{
 	opLeaf: "leaf", opMatMul: "MatMul", opMatMulT: "MatMulT", opTranspose: "Transpose",
 	opAdd: "Add", opSub: "Sub", opMul: "Mul", opScale: "Scale", opSigmoid: "Sigmoid",
 	opTanh: "Tanh", opReLU: "ReLU", opExp: "Exp", opLog: "Log", opSquare: "Square",
-	opSin: "Sin", opCos: "Cos", opSum: "Sum", opSlice: "Slice", opConv2D: "Conv2D",
-	opChannelBias: "ChannelBias", opMaxPool: "MaxPool", opAvgPool: "AvgPool",
+	opSin: "Sin", opCos: "Cos", opSum: "Sum", opSlice: "Slice", opLogSumExp: "LogSumExp",
+	opConv2D: "Conv2D", opChannelBias: "ChannelBias", opMaxPool: "MaxPool", opAvgPool: "AvgPool",
 }
 
 func (o opKind) String() string { return opNames[o] }

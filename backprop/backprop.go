@@ -43,14 +43,20 @@ type Engine struct {
 	buf    []float64        // backing store of act and delta
 	n      int              // batch size the buffers are laid out for; 0 before the first call
 	grad   []float64        // ∇K for Directional, allocated on its first call
+	output outputFunc       // the cost of one pair and ∂K/∂z (see outputFor)
 	r      *rpass           // buffers of Hv, allocated on its first call
 }
 
 // New prepares an engine for the network. It returns an error wrapping
-// gradients.ErrUnsupported if the network has a layer kind the engine does not know.
+// gradients.ErrUnsupported if the network has a layer kind or a cost kind the engine does
+// not know.
 func New(net *nn.Network) (*Engine, error) {
 	L := net.NumLayers()
 	e := &Engine{net: net, steps: make([]step, L), act: make([]blas64.General, L), delta: make([]blas64.General, L)}
+	var err error
+	if e.output, err = outputFor(net.CostKind()); err != nil {
+		return nil, err
+	}
 	dense := make([]*nn.Dense, 0, L)
 	for l, layer := range net.Layers() {
 		s, err := newStep(layer, l > 0)
@@ -152,18 +158,13 @@ func (e *Engine) gradient(dst, A []float64, b nn.Batch) float64 {
 		in = e.act[l]
 	}
 
-	// Cost and the output layer's δ = ∂K/∂z · σ'(ẑ) with ∂K/∂z = 2(z − z̄)   [1]
+	// Cost and the output layer's δ = ∂K/∂z · σ'(ẑ), ∂K/∂z from the cost kind   [1]
 	z, zbar, delta := e.act[L-1], b.Z.RawMatrix(), e.delta[L-1]
 	var k float64
 	for i := 0; i < n; i++ {
 		zi := z.Data[i*z.Stride : i*z.Stride+z.Cols]
 		ti := zbar.Data[i*zbar.Stride : i*zbar.Stride+zbar.Cols]
-		di := delta.Data[i*delta.Stride : i*delta.Stride+delta.Cols]
-		for j, v := range zi {
-			r := v - ti[j]
-			k += r * r
-			di[j] = 2 * r
-		}
+		k = e.output(k, zi, ti, delta.Data[i*delta.Stride:i*delta.Stride+delta.Cols])
 	}
 	mulDeriv(e.steps[L-1].layer().Activation(), delta.Data, z.Data)
 

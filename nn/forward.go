@@ -106,8 +106,9 @@ func gemmNT(a, b, c blas64.General) {
 // or Cost call, N × Outputs, row-major. The matrix is owned by the Evaluator.
 func (e *Evaluator) PreActivation(l int) blas64.General { return e.pre[l] }
 
-// Cost returns K = Σᵢ ‖z⁽ⁱ⁾ − z̄⁽ⁱ⁾‖² over the batch, the notes' quadratic cost (a plain sum, not
-// a mean).
+// Cost returns K over the batch for the network's cost kind (a plain sum over the pairs, not a
+// mean): the notes' K = Σᵢ ‖z⁽ⁱ⁾ − z̄⁽ⁱ⁾‖² for Quadratic, −Σᵢ Σₖ z̄ₖ⁽ⁱ⁾ log softmax(z⁽ⁱ⁾)ₖ for
+// CrossEntropy (see CostKind.RowCost).
 func (e *Evaluator) Cost(A []float64, b Batch) float64 {
 	z := e.Forward(A, b.X)
 	zbar := b.Z.RawMatrix()
@@ -116,12 +117,7 @@ func (e *Evaluator) Cost(A []float64, b Batch) float64 {
 	}
 	var k float64
 	for i := 0; i < z.Rows; i++ {
-		zi := z.Data[i*z.Stride : i*z.Stride+z.Cols]
-		ti := zbar.Data[i*zbar.Stride : i*zbar.Stride+zbar.Cols]
-		for j, v := range zi {
-			d := v - ti[j]
-			k += d * d
-		}
+		k = e.net.cost.accumulate(k, z.Data[i*z.Stride:i*z.Stride+z.Cols], zbar.Data[i*zbar.Stride:i*zbar.Stride+zbar.Cols])
 	}
 	return k
 }

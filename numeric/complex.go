@@ -22,8 +22,9 @@ const DefaultComplexStep = 1e-20
 // numbers is formed, so the step can be tiny (1e-20, 1e-200) and the result is accurate to
 // rounding. The forward pass in complex arithmetic is Complex's own: each activation's
 // analytic continuation (σ(z) = (1 + tanh(z/2))/2, tanh(x+iy) = (tanh x + i tan y)/
-// (1 + i tanh x tan y), ReLU(z) = z if Re z > 0 else 0) and the cost Σ (z − z̄)², squared
-// without conjugation so that it stays analytic.
+// (1 + i tanh x tan y), ReLU(z) = z if Re z > 0 else 0) and the cost: Σ (z − z̄)², squared
+// without conjugation so that it stays analytic, or the cross-entropy through a complex
+// log-sum-exp shifted by the largest real part.
 //
 // For Gradient, Complex runs the unperturbed pass once and, for a parameter of layer l, adds
 // the imaginary step to the one affected column of layer l's pre-activations (W x + b is
@@ -50,6 +51,7 @@ type Complex struct {
 	dst     []float64 // the gradient of the Gradient call in progress
 	hv      hvBufs    // Hv's buffers, allocated on its first call
 	dense   bool      // every layer is dense: partial takes the rank-one shortcut
+	costs   costFuncs // the cost kind in complex arithmetic (costsFor)
 }
 
 // complexWorker is one thread's buffers for the perturbed pass and its count of evaluations.
@@ -90,7 +92,11 @@ func newComplex(net *nn.Network, step float64, threads int) (*Complex, error) {
 		}
 		dense = dense && isDense(layer)
 	}
-	c := &Complex{net: net, step: step, a: make([]complex128, net.NumParams()), base: make([]layerBuf, net.NumLayers()), dense: dense}
+	costs, err := costsFor(net.CostKind())
+	if err != nil {
+		return nil, err
+	}
+	c := &Complex{net: net, step: step, costs: costs, a: make([]complex128, net.NumParams()), base: make([]layerBuf, net.NumLayers()), dense: dense}
 	threads = min(par.Resolve(threads), max(1, net.NumParams()))
 	c.pool = par.NewPool(threads)
 	c.workers = make([]*complexWorker, threads)
@@ -324,14 +330,15 @@ func complexSigmoid(z complex128) complex128 {
 	return complex(sx*(1+t*u*u)/d, u*s*s/(2*d))
 }
 
-// cost returns Σ (z − z̄)² over the output, without conjugation.
+// cost returns K over the output in complex arithmetic: Σ (z − z̄)² without conjugation, or
+// the cross-entropy through a complex log-sum-exp (see costsFor).
 func (w *complexWorker) cost(out cblas128.General) complex128 {
 	c := w.c
 	w.count++
 	var k complex128
-	for i, v := range out.Data {
-		r := v - complex(c.z[i], 0)
-		k += r * r
+	m := out.Cols
+	for i := range out.Rows {
+		k = c.costs.c128(k, out.Data[i*out.Stride:i*out.Stride+m], c.z[i*m:(i+1)*m])
 	}
 	return k
 }

@@ -75,7 +75,8 @@ func (e *eval64) calls() int { return e.count }
 // would run it. Parameters, inputs and targets are rounded to float32, the perturbation is
 // added in float32 (so the step actually taken is the float32 difference), the layer products
 // accumulate in float32 (gonum's blas32) and so does the cost. Activations are evaluated in
-// float64 and rounded, which is what a correctly rounded float32 library gives.
+// float64 and rounded, which is what a correctly rounded float32 library gives; so are the exp and
+// log of the cross-entropy's log-sum-exp.
 type eval32 struct {
 	net      *nn.Network
 	a, orig  []float32
@@ -88,11 +89,12 @@ type eval32 struct {
 	cur      nn.Piece  // the piece of the last cost evaluation
 	wide     []float64 // a layer's input and pre-activations widened to float64 for Layer.Sides
 	count    int
+	costs    costFuncs
 }
 
-func newEval32(net *nn.Network) *eval32 {
+func newEval32(net *nn.Network, costs costFuncs) *eval32 {
 	n := net.NumParams()
-	return &eval32{net: net, a: make([]float32, n), orig: make([]float32, n), smooth: net.Smooth(),
+	return &eval32{net: net, costs: costs, a: make([]float32, n), orig: make([]float32, n), smooth: net.Smooth(),
 		pre: make([]blas32.General, net.NumLayers()), act: make([]blas32.General, net.NumLayers())}
 }
 
@@ -211,9 +213,9 @@ func (e *eval32) cost() float64 {
 		in = act
 	}
 	var k float32
-	for i, v := range in.Data {
-		r := v - e.z[i]
-		k += r * r
+	m := in.Cols
+	for i := range e.n {
+		k = e.costs.f32(k, in.Data[i*m:(i+1)*m], e.z[i*m:(i+1)*m])
 	}
 	return float64(k)
 }

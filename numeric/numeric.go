@@ -128,7 +128,8 @@ var (
 // Settings. It returns an error wrapping ErrFormula for a formula that does not approximate a
 // first derivative, a step that is negative or not finite, an unknown precision or a
 // Richardson count outside [0, MaxRichardson], and one wrapping gradients.ErrUnsupported for
-// layer kinds it does not know (and, in Float32, for layers other than nn.Dense).
+// layer kinds it does not know (and, in Float32, for layers other than nn.Dense) or an
+// unknown cost kind.
 func New(net *nn.Network, s *Settings) (*Engine, error) {
 	var set Settings
 	if s != nil {
@@ -146,6 +147,10 @@ func New(net *nn.Network, s *Settings) (*Engine, error) {
 		if err := complexKnows(layer); err != nil || (set.Precision == Float32 && !isDense(layer)) {
 			return nil, fmt.Errorf("%w: numeric: layer %d is %v (%v precision)", gradients.ErrUnsupported, l+1, layer, set.Precision)
 		}
+	}
+	costs, err := costsFor(net.CostKind())
+	if err != nil {
+		return nil, err
 	}
 	if set.Precision != Float64 && set.Precision != Float32 {
 		return nil, fmt.Errorf("%w: unknown precision %v", ErrFormula, set.Precision)
@@ -199,7 +204,7 @@ func New(net *nn.Network, s *Settings) (*Engine, error) {
 	for i := range e.workers {
 		w := &worker{e: e, tab: make([]float64, e.levels*e.levels)}
 		if e.prec == Float32 {
-			w.eval = newEval32(net)
+			w.eval = newEval32(net, costs)
 		} else {
 			w.eval = newEval64(net)
 		}

@@ -30,7 +30,7 @@ type Engine struct {
 
 var _ gradients.Engine = (*Engine)(nil)
 
-// progCache holds a compiled batch program per architecture, so that preparing a second
+// progCache holds a compiled batch program per architecture and cost kind, so that preparing a second
 // engine for the same architecture does not derive and compile again.
 type progCache struct {
 	sync.Mutex
@@ -44,7 +44,7 @@ const cacheSize = 16
 
 // get returns the cached program for net, building and caching it when there is none.
 func (c *progCache) get(net *nn.Network, build func() (*BatchProgram, error)) (*BatchProgram, error) {
-	key := net.String()
+	key := net.String() + " " + net.CostKind().String()
 	c.Lock()
 	tmpl := c.progs[key]
 	c.Unlock()

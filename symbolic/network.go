@@ -33,10 +33,12 @@ func NetworkVars(net *nn.Network) (params, inputs, targets []string) {
 	return params, inputs, targets
 }
 
-// NetworkCost returns the cost of one training pair, K = Σₖ (zₖ − z̄ₖ)², as an expression in
-// the parameters, inputs and targets (see NetworkVars), built layer by layer from the
-// network's layer list (see cnn.go for each kind: a dense layer's ŷⱼ = Σᵢ Wⱼᵢ yᵢ + bⱼ, then
-// the layer's activation). Layer kinds it does not know are an error wrapping
+// NetworkCost returns the cost of one training pair as an expression in the parameters,
+// inputs and targets (see NetworkVars), built layer by layer from the network's layer list
+// (see cnn.go for each kind: a dense layer's ŷⱼ = Σᵢ Wⱼᵢ yᵢ + bⱼ, then the layer's activation)
+// and ending in the network's cost kind: K = Σₖ (zₖ − z̄ₖ)² for nn.Quadratic, the stable
+// softmax cross-entropy for nn.CrossEntropy (see Builder.cost). Layer kinds it does not know
+// and unknown cost kinds are an error wrapping
 // gradients.ErrUnsupported.
 func (b *Builder) NetworkCost(net *nn.Network) (Expr, error) {
 	b.reserve(6*net.NumParams(), net.NumParams()+net.Inputs()+net.Outputs())
@@ -51,16 +53,41 @@ func (b *Builder) NetworkCost(net *nn.Network) (Expr, error) {
 		}
 		y = next
 	}
-	var k Expr
-	for j, z := range y {
-		t := b.Pow(b.Sub(z, b.Var(TargetName(j))), b.Const(2))
-		if k == nil {
-			k = t
-		} else {
-			k = b.Add(k, t)
+	return b.cost(net.CostKind(), y)
+}
+
+// cost is the symbolic engine's one switch over cost kinds: one training pair's K for the
+// outputs z as an expression in them and the targets zbar[k].
+//
+//	quadratic: K = Σₖ (zₖ − z̄ₖ)²
+//	xent:      K = Σₖ z̄ₖ·(LSE − zₖ) = −Σₖ z̄ₖ log softmax(z)ₖ,
+//	           LSE = c + log Σₖ exp(zₖ − c),  c = max z = (…(z₁ ∨ z₂) ∨ …) ∨ zₙ,  a ∨ b = b + relu(a − b)
+//
+// The shift c keeps every exp(zₖ − c) ≤ 1, so nothing overflows for large outputs (the stable
+// log-sum-exp of nn.LogSumExp, built from exp, log and relu nodes). LSE does not depend on c —
+// ∂LSE/∂c = 1 − Σₖ softmax(z)ₖ = 0 — so the derivative through the relus of the max, whatever
+// their value at a tie, is multiplied by a zero and the gradient is the softmax one.
+func (b *Builder) cost(kind nn.CostKind, z []Expr) (Expr, error) {
+	sum := func(n int, term func(k int) Expr) Expr {
+		s := term(0)
+		for k := 1; k < n; k++ {
+			s = b.Add(s, term(k))
 		}
+		return s
 	}
-	return k, nil
+	switch kind {
+	case nn.Quadratic:
+		return sum(len(z), func(k int) Expr { return b.Pow(b.Sub(z[k], b.Var(TargetName(k))), b.Const(2)) }), nil
+	case nn.CrossEntropy:
+		c := z[0]
+		for _, zk := range z[1:] {
+			c = b.Add(zk, b.ReLU(b.Sub(c, zk)))
+		}
+		lse := b.Add(c, b.Log(sum(len(z), func(k int) Expr { return b.Exp(b.Sub(z[k], c)) })))
+		return sum(len(z), func(k int) Expr { return b.Mul(b.Var(TargetName(k)), b.Sub(lse, z[k])) }), nil
+	default:
+		return nil, fmt.Errorf("%w: symbolic: cost %v", gradients.ErrUnsupported, kind)
+	}
 }
 
 // MaxParams bounds the networks DeriveNetwork (and so the engine) accepts: the DAG of cost

@@ -1,6 +1,10 @@
 package train
 
 import (
+	"fmt"
+	"math"
+
+	"gonum.org/v1/gonum/floats"
 	"gonum.org/v1/gonum/mat"
 
 	"nabla/gradients"
@@ -51,12 +55,23 @@ func (e *fakeEngine) Gradient(dst, A []float64, b nn.Batch) ([]float64, float64,
 			d.Act.Apply(out, pre)
 			pres[l], ins[l+1] = pre, out
 		}
-		// Backward: delta = ∂K/∂pre, starting from 2(z − z̄)·σ'.
+		// Backward: delta = ∂K/∂pre, starting from ∂K/∂z·σ' with ∂K/∂z = 2(z − z̄) for the
+		// quadratic cost and softmax(z)·Σz̄ − z̄ for the cross-entropy.
 		delta := make([]float64, e.net.Outputs())
-		for o, z := range ins[L] {
-			r := z - b.Z.At(i, o)
-			k += r * r
-			delta[o] = 2 * r
+		zbar := mat.Row(nil, i, b.Z)
+		k += e.net.CostKind().RowCost(ins[L], zbar)
+		switch e.net.CostKind() {
+		case nn.Quadratic:
+			for o, z := range ins[L] {
+				delta[o] = 2 * (z - zbar[o])
+			}
+		case nn.CrossEntropy:
+			lse := nn.LogSumExp(ins[L])
+			for o, z := range ins[L] {
+				delta[o] = math.Exp(z-lse)*floats.Sum(zbar) - zbar[o]
+			}
+		default:
+			return nil, 0, fmt.Errorf("fake: %w: cost %v", gradients.ErrUnsupported, e.net.CostKind())
 		}
 		for l := L - 1; l >= 0; l-- {
 			d := e.net.Layer(l).(*nn.Dense)

@@ -10,6 +10,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 	"gonum.org/v1/gonum/diff/fd"
+	"gonum.org/v1/gonum/floats"
 	"gonum.org/v1/gonum/mat"
 
 	"nabla/gradients"
@@ -60,6 +61,7 @@ func (o Options) tol() float64 {
 type knownCase struct {
 	name  string
 	arch  string
+	cost  nn.CostKind
 	A     []float64
 	x, z  [][]float64
 	wantK float64
@@ -77,20 +79,33 @@ func knownCases() []knownCase {
 	// ∂W1 = γ·x, ∂b1 = γ.
 	y := math.Tanh(0.5)
 	g := 2 * y * (1 - y*y)
+	// Cross-entropy, K = Σᵢ Σₖ z̄ₖ (LSE(z) − zₖ), ∂K/∂z = p·Σz̄ − z̄ with p = softmax(z).
+	// 2-2 identity, W = I, b = 0, so z = x. Pair 1: x = (0, ln 3), z̄ = (1, 0): p = (¼, ¾),
+	// K = log 4, δ = (−¾, ¾), ∂W = δxᵀ = [[0, −¾ ln 3], [0, ¾ ln 3]], ∂b = δ.
+	// Pair 2: x = (ln 3, 0), z̄ = (1, 1) (sums to 2): p = (¾, ¼), K = 2 log 4 − ln 3,
+	// δ = 2p − z̄ = (½, −½), ∂W += [[½ ln 3, 0], [−½ ln 3, 0]], ∂b += δ.
+	l3 := math.Log(3)
+	// 1-2 sigmoid with zero weights: z = (½, ½), p = (½, ½), z̄ = (1, 0), x = 1: K = log 2,
+	// ∂K/∂z = (−½, ½), σ' = ¼, δ = (−⅛, ⅛) = ∂W = ∂b.
 	return []knownCase{
-		{"identity-1-1-two-pairs", "1-1:identity", []float64{3, -1}, [][]float64{{2}, {-1}}, [][]float64{{1}, {0}}, 32, []float64{24, 0}},
-		{"sigmoid-2-1-zero-weights", "2-1", []float64{0, 0, 0}, [][]float64{{1, 2}}, [][]float64{{1}}, 0.25, []float64{-0.25, -0.5, -0.25}},
-		{"tanh-identity-1-1-1", "1-1-1:tanh,identity", []float64{1, 0, 1, 0}, [][]float64{{0.5}}, [][]float64{{0}}, y * y, []float64{g * 0.5, g, 2 * y * y, 2 * y}},
+		{"identity-1-1-two-pairs", "1-1:identity", nn.Quadratic, []float64{3, -1}, [][]float64{{2}, {-1}}, [][]float64{{1}, {0}}, 32, []float64{24, 0}},
+		{"sigmoid-2-1-zero-weights", "2-1", nn.Quadratic, []float64{0, 0, 0}, [][]float64{{1, 2}}, [][]float64{{1}}, 0.25, []float64{-0.25, -0.5, -0.25}},
+		{"tanh-identity-1-1-1", "1-1-1:tanh,identity", nn.Quadratic, []float64{1, 0, 1, 0}, [][]float64{{0.5}}, [][]float64{{0}}, y * y, []float64{g * 0.5, g, 2 * y * y, 2 * y}},
+		{"xent-identity-2-2-two-pairs", "2-2:identity", nn.CrossEntropy, []float64{1, 0, 0, 1, 0, 0},
+			[][]float64{{0, l3}, {l3, 0}}, [][]float64{{1, 0}, {1, 1}}, 3*math.Log(4) - l3,
+			[]float64{l3 / 2, -0.75 * l3, -l3 / 2, 0.75 * l3, -0.25, 0.25}},
+		{"xent-sigmoid-1-2-zero-weights", "1-2", nn.CrossEntropy, []float64{0, 0, 0, 0}, [][]float64{{1}}, [][]float64{{1, 0}},
+			math.Log(2), []float64{-0.125, 0.125, -0.125, 0.125}},
 		// A 1×3×3 image x = [1 2 0; 0 1 3; 2 1 1], kernel [1 −1; 2 0], bias 0.5: ŷ = [−0.5 4.5;
 		// 3.5 0.5]; max pooling picks 4.5 at (1, 2); z = 2·4.5 − 1 = 8 against z̄ = 7: K = 1,
 		// ∂K/∂z = 2, ∂W = 2·4.5 = 9, ∂b = 2; the pooled pixel's δ = 2·2 = 4 goes to (1, 2) only:
 		// ∂c = 4 and ∂kernel = 4·[2 0; 1 3], the window under that pixel.
-		{"conv-maxpool-1x3x3", "1x3x3-conv1@2x2-maxpool2-1:identity", []float64{1, -1, 2, 0, 0.5, 2, -1},
+		{"conv-maxpool-1x3x3", "1x3x3-conv1@2x2-maxpool2-1:identity", nn.Quadratic, []float64{1, -1, 2, 0, 0.5, 2, -1},
 			[][]float64{{1, 2, 0, 0, 1, 3, 2, 1, 1}}, [][]float64{{7}}, 1, []float64{8, 0, 4, 12, 4, 9, 2}},
 		// Average pooling instead: (−0.5 + 4.5 + 3.5 + 0.5)/4 = 2, z = 2·2 − 1 = 3 against 7: K = 16,
 		// ∂K/∂z = −8, ∂W = −16, ∂b = −8, every conv pixel gets δ = −8·2/4 = −4: ∂c = −16 and
 		// ∂kernel[i,j] = −4·Σ of the four windows' entries at (i,j) = −4·[4 6; 4 6].
-		{"conv-avgpool-1x3x3", "1x3x3-conv1@2x2-avgpool2-1:identity", []float64{1, -1, 2, 0, 0.5, 2, -1},
+		{"conv-avgpool-1x3x3", "1x3x3-conv1@2x2-avgpool2-1:identity", nn.Quadratic, []float64{1, -1, 2, 0, 0.5, 2, -1},
 			[][]float64{{1, 2, 0, 0, 1, 3, 2, 1, 1}}, [][]float64{{7}}, 16, []float64{-16, -24, -16, -24, -16, -16, -8}},
 	}
 }
@@ -102,7 +117,7 @@ func Known(t *testing.T, newEngine NewFunc, opts Options) {
 			continue
 		}
 		t.Run(c.name, func(t *testing.T) {
-			net := nn.MustParse(c.arch)
+			net := nn.MustParse(c.arch).WithCost(c.cost)
 			b, err := nn.NewBatch(c.x, c.z)
 			require.NoError(t, err)
 			e, err := newEngine(net)
@@ -182,38 +197,66 @@ func Central(t *testing.T, newEngine NewFunc, opts Options) {
 	if opts.Short || testing.Short() {
 		batches, seeds = []int{1, 7}, []uint64{1}
 	}
-	for _, arch := range slices.Concat(Architectures, CNNArchitectures) {
-		if slices.Contains(CNNArchitectures, arch) { // slower references: fewer cases
-			if opts.DenseOnly {
-				break
-			}
-			batches, seeds = batches[:min(2, len(batches))], seeds[:min(2, len(seeds))]
-		}
-		for _, bs := range batches {
-			for _, seed := range seeds {
-				c := RandomCase(arch, bs, seed)
-				if opts.MaxParams > 0 && c.Net.NumParams() > opts.MaxParams {
-					continue
+	for _, cost := range nn.CostKinds() {
+		for _, arch := range Architectures {
+			for _, bs := range batches {
+				for _, seed := range seeds {
+					centralCase(t, newEngine, opts, cost, arch, bs, seed)
 				}
-				t.Run(fmt.Sprintf("net=%s/batch=%d/seed=%d", arch, bs, seed), func(t *testing.T) {
-					e, err := newEngine(c.Net)
-					require.NoError(t, err)
-					g, k, err := e.Gradient(nil, c.A, c.B)
-					require.NoError(t, err)
-					wantK, err := c.Net.Cost(c.A, c.B)
-					require.NoError(t, err)
-					assert.LessOrEqual(t, gradients.RelErr(wantK, k), 1e-12, "K: want %v, got %v", wantK, k)
-					ref := CentralReference(c.Net, c.A, c.B)
-					tol := max(opts.tol(), 1e-7)
-					for i := range ref {
-						if re := gradients.RelErr(ref[i], g[i]); re > tol {
-							t.Errorf("%s: central %v, engine %v (rel err %.2g > %.2g)", c.Net.ParamName(i), ref[i], g[i], re, tol)
-						}
-					}
-				})
 			}
 		}
 	}
+	if opts.DenseOnly {
+		return
+	}
+	// The convolutional networks: slower references, so fewer cases.
+	for _, cost := range nn.CostKinds() {
+		for _, arch := range CNNArchitectures {
+			for _, bs := range batches[:min(2, len(batches))] {
+				centralCase(t, newEngine, opts, cost, arch, bs, seeds[0])
+			}
+		}
+	}
+}
+
+// centralCase is one case of Central: a random network with the cost kind, held against
+// central differences of the reference cost.
+func centralCase(t *testing.T, newEngine NewFunc, opts Options, cost nn.CostKind, arch string, bs int, seed uint64) {
+	c := RandomCase(arch, bs, seed)
+	c.Net = c.Net.WithCost(cost)
+	if cost == nn.CrossEntropy {
+		// Cross-entropy targets are distributions: each row of Z is scaled to sum to one, which
+		// keeps K near N·log(outputs) like the quadratic K. Targets of other sums are in Known.
+		Z := mat.DenseCopyOf(c.B.Z)
+		for i := range Z.RawMatrix().Rows {
+			row := Z.RawRowView(i)
+			floats.Scale(1/floats.Sum(row), row)
+		}
+		c.B = nn.Batch{X: c.B.X, Z: Z}
+	}
+	if opts.MaxParams > 0 && c.Net.NumParams() > opts.MaxParams {
+		return
+	}
+	t.Run(fmt.Sprintf("cost=%s/net=%s/batch=%d/seed=%d", cost, arch, bs, seed), func(t *testing.T) {
+		e, err := newEngine(c.Net)
+		require.NoError(t, err)
+		g, k, err := e.Gradient(nil, c.A, c.B)
+		require.NoError(t, err)
+		wantK, err := c.Net.Cost(c.A, c.B)
+		require.NoError(t, err)
+		assert.LessOrEqual(t, gradients.RelErr(wantK, k), 1e-12, "K: want %v, got %v", wantK, k)
+		ref := CentralReference(c.Net, c.A, c.B)
+		// The reference's own rounding error grows with K: the two evaluations of K it
+		// differences are each off by a few ε·|K| over a batch sum of hundreds of terms,
+		// divided by gonum's central step h. 32ε|K|/h bounds it with room (2e-7 was observed
+		// at K = 750); real faults are 1e-3 and up.
+		tol := max(opts.tol(), 1e-7) + 32*0x1p-52*math.Abs(wantK)/fd.Central.Step
+		for i := range ref {
+			if re := gradients.RelErr(ref[i], g[i]); re > tol {
+				t.Errorf("%s: central %v, engine %v (rel err %.2g > %.2g)", c.Net.ParamName(i), ref[i], g[i], re, tol)
+			}
+		}
+	})
 }
 
 // Unchanged checks that Gradient leaves A, X and Z as they were.
@@ -287,8 +330,8 @@ func Errors(t *testing.T, newEngine NewFunc) {
 	}
 }
 
-// NoAllocs checks that Gradient allocates nothing once it has seen a batch size, on a dense
-// and on a convolutional network.
+// NoAllocs checks that Gradient allocates nothing once it has seen a batch size, for every
+// cost kind, on a dense and on a convolutional network.
 func NoAllocs(t *testing.T, newEngine NewFunc, opts Options) {
 	archs := []string{"8-6-4:tanh,sigmoid", "2x6x6-conv3@3x3/s1+p1-maxpool2-avgpool3-2:relu,tanh"}
 	if opts.DenseOnly {
@@ -296,14 +339,17 @@ func NoAllocs(t *testing.T, newEngine NewFunc, opts Options) {
 	}
 	for _, arch := range archs {
 		c := RandomCase(arch, 10, 3)
-		e, err := newEngine(c.Net)
-		require.NoError(t, err)
-		dst := make([]float64, c.Net.NumParams())
-		_, _, err = e.Gradient(dst, c.A, c.B) // warm-up
-		require.NoError(t, err)
-		allocs := testing.AllocsPerRun(5, func() {
-			_, _, _ = e.Gradient(dst, c.A, c.B)
-		})
-		assert.Zero(t, allocs, "%s: allocations per Gradient call after warm-up", arch)
+		for _, cost := range nn.CostKinds() {
+			net := c.Net.WithCost(cost)
+			e, err := newEngine(net)
+			require.NoError(t, err)
+			dst := make([]float64, net.NumParams())
+			_, _, err = e.Gradient(dst, c.A, c.B) // warm-up
+			require.NoError(t, err)
+			allocs := testing.AllocsPerRun(5, func() {
+				_, _, _ = e.Gradient(dst, c.A, c.B)
+			})
+			assert.Zero(t, allocs, "%s: allocations per Gradient call after warm-up, cost %s", arch, cost)
+		}
 	}
 }
