@@ -3,13 +3,17 @@ GO      ?= go
 ENGINES := numeric backprop symbolic autodiff
 OUT     ?= report-out
 
-.PHONY: all test test-short bench report lint deps ci
+.PHONY: all test test-short test-openblas bench report lint deps ci
 
 all: lint deps test
 
 ## test: the whole test suite, as CI runs it
 test:
 	$(GO) test ./...
+
+## test-openblas: the whole suite on OpenBLAS (cgo; needs Debian's libopenblas-dev)
+test-openblas:
+	CGO_ENABLED=1 CGO_LDFLAGS=-lopenblas $(GO) test -tags openblas ./...
 
 ## test-short: the quick subset
 test-short:

@@ -106,28 +106,28 @@ func vjpTangent(z *Tensor) {
 	switch z.op {
 	case opMatMul:
 		if x.needGrad {
-			gemm(false, true, dg, z.rows, z.cols, y.value, y.rows, y.cols, 1, x.gtan)
+			z.tape.gemm(false, true, dg, z.rows, z.cols, y.value, y.rows, y.cols, 1, x.gtan)
 			if dy != nil {
-				gemm(false, true, g, z.rows, z.cols, dy, y.rows, y.cols, 1, x.gtan)
+				z.tape.gemm(false, true, g, z.rows, z.cols, dy, y.rows, y.cols, 1, x.gtan)
 			}
 		}
 		if y.needGrad {
-			gemm(true, false, x.value, x.rows, x.cols, dg, z.rows, z.cols, 1, y.gtan)
+			z.tape.gemm(true, false, x.value, x.rows, x.cols, dg, z.rows, z.cols, 1, y.gtan)
 			if dx != nil {
-				gemm(true, false, dx, x.rows, x.cols, g, z.rows, z.cols, 1, y.gtan)
+				z.tape.gemm(true, false, dx, x.rows, x.cols, g, z.rows, z.cols, 1, y.gtan)
 			}
 		}
 	case opMatMulT:
 		if x.needGrad {
-			gemm(false, false, dg, z.rows, z.cols, y.value, y.rows, y.cols, 1, x.gtan)
+			z.tape.gemm(false, false, dg, z.rows, z.cols, y.value, y.rows, y.cols, 1, x.gtan)
 			if dy != nil {
-				gemm(false, false, g, z.rows, z.cols, dy, y.rows, y.cols, 1, x.gtan)
+				z.tape.gemm(false, false, g, z.rows, z.cols, dy, y.rows, y.cols, 1, x.gtan)
 			}
 		}
 		if y.needGrad {
-			gemm(true, false, dg, z.rows, z.cols, x.value, x.rows, x.cols, 1, y.gtan)
+			z.tape.gemm(true, false, dg, z.rows, z.cols, x.value, x.rows, x.cols, 1, y.gtan)
 			if dx != nil {
-				gemm(true, false, g, z.rows, z.cols, dx, x.rows, x.cols, 1, y.gtan)
+				z.tape.gemm(true, false, g, z.rows, z.cols, dx, x.rows, x.cols, 1, y.gtan)
 			}
 		}
 	case opTranspose:
@@ -227,10 +227,10 @@ func (e *Reverse) Hv(dst, A, v []float64, b nn.Batch) ([]float64, float64, error
 	net := e.cost.net
 	dst = gradients.CheckDst("autodiff", dst, net.NumParams())
 	if err := net.Check(A, b); err != nil {
-		return dst, 0, fmt.Errorf("autodiff-reverse: %w", err)
+		return nil, 0, fmt.Errorf("autodiff-reverse: %w", err)
 	}
 	if err := gradients.CheckDirection("autodiff-reverse", net, v); err != nil {
-		return dst, 0, err
+		return nil, 0, err
 	}
 	k := e.cost.record(A, b, v)
 	for i, blk := range net.Blocks() {

@@ -13,6 +13,7 @@ import (
 // the network's cost kind (see costOf) with the tape's operations, layer by layer from the nn layer list. It holds
 // no derivative of its own: adjoints and tangents come from the operations' rules.
 
+<<<<<<< HEAD
 // Supports reports whether the autodiff engines can write the layer's forward pass: dense and
 // convolutional layers with any nn activation, max and average pooling.
 func Supports(l nn.Layer) bool {
@@ -63,6 +64,50 @@ func (c *netCost) param(rows, cols int, value []float64) *Tensor {
 }
 
 // activate records σ(h).
+=======
+// layerStep records one layer's forward pass on the tape: in is the layer's input (one
+// training pair a row), p the layer's part of A and v its part of the tangent direction (nil
+// for none). It appends the layer's parameter Vars, in block order, to params and returns the
+// layer's output with the extended params.
+type layerStep func(t *Tape, in *Tensor, p, v []float64, params []*Tensor) (*Tensor, []*Tensor)
+
+// stepOf is autodiff's one switch over layer kinds: it returns the step that records a layer,
+// or an error wrapping gradients.ErrUnsupported for a kind the engines cannot write.
+func stepOf(layer nn.Layer) (layerStep, error) {
+	switch l := layer.(type) {
+	case *nn.Dense:
+		return dense{In: l.In, Out: l.Out, Act: l.Act}.record, nil
+	default:
+		return nil, gradients.Unsupported("autodiff", layer)
+	}
+}
+
+// supportsLayer is the registry's pre-flight (gradients.Info.SupportsLayer).
+func supportsLayer(l nn.Layer) error {
+	_, err := stepOf(l)
+	return err
+}
+
+// dense is a dense layer y = σ(W x + b), W of size Out × In.
+type dense struct {
+	In, Out int
+	Act     nn.Activation
+}
+
+// record writes h·Wᵀ + 1·bᵀ and the activation (one example per row).
+func (d dense) record(t *Tape, in *Tensor, p, v []float64, params []*Tensor) (*Tensor, []*Tensor) {
+	nw := d.Out * d.In
+	W := t.Var(d.Out, d.In, p[:nw:nw])
+	B := t.Var(1, d.Out, p[nw:])
+	if v != nil {
+		W.SetTangent(v[:nw:nw])
+		B.SetTangent(v[nw:])
+	}
+	return activate(t, t.Add(t.MatMulT(in, W), B), d.Act), append(params, W, B)
+}
+
+// activate applies the activation σ to every entry of h.
+>>>>>>> main
 func activate(t *Tape, h *Tensor, a nn.Activation) *Tensor {
 	switch a {
 	case nn.Sigmoid:
@@ -79,6 +124,7 @@ func activate(t *Tape, h *Tensor, a nn.Activation) *Tensor {
 
 // netCost records a network's cost on a tape, again and again on the same tape.
 type netCost struct {
+<<<<<<< HEAD
 	net     *nn.Network
 	writers []writer
 	tape    Tape
@@ -87,21 +133,42 @@ type netCost struct {
 	xbuf    []float64 // contiguous copies of batches whose rows are not contiguous
 	zbuf    []float64
 	cost    func(t *Tape, h, zbar *Tensor) *Tensor // K of outputs h and targets z̄ (costOf)
+=======
+	net    *nn.Network
+	steps  []layerStep // one per layer, from stepOf
+	tape   Tape
+	params []*Tensor // the Vars of the last recording, in block order: W1, b1, W2, b2, …
+	xbuf   []float64 // contiguous copies of batches whose rows are not contiguous
+	zbuf   []float64
+	cost   func(t *Tape, h, zbar *Tensor) *Tensor // K of outputs h and targets z̄ (costOf)
+>>>>>>> main
 }
 
 func newNetCost(net *nn.Network) (*netCost, error) {
 	c := &netCost{net: net, params: make([]*Tensor, 0, len(net.Blocks()))}
 	for l, layer := range net.Layers() {
+<<<<<<< HEAD
 		w, err := writerFor(layer)
 		if err != nil {
 			return nil, fmt.Errorf("%w: layer %d (%s)", err, l+1, layer)
 		}
 		c.writers = append(c.writers, w)
+=======
+		step, err := stepOf(layer)
+		if err != nil {
+			return nil, fmt.Errorf("layer %d: %w", l+1, err)
+		}
+		c.steps = append(c.steps, step)
+>>>>>>> main
 	}
 	var err error
 	if c.cost, err = costOf(net.CostKind()); err != nil {
 		return nil, err
 	}
+<<<<<<< HEAD
+=======
+	c.cost = cost
+>>>>>>> main
 	return c, nil
 }
 
@@ -127,9 +194,19 @@ func (c *netCost) record(A []float64, b nn.Batch, v []float64) *Tensor {
 	t.Reset()
 	n := b.Len()
 	h := t.Const(n, c.net.Inputs(), contiguous(b.X, &c.xbuf))
+<<<<<<< HEAD
 	c.params, c.v = c.params[:0], v
 	for l, w := range c.writers {
 		h = w(c, h, c.net.LayerParams(A, l))
+=======
+	c.params = c.params[:0]
+	for l, step := range c.steps {
+		var vl []float64
+		if v != nil {
+			vl = c.net.LayerParams(v, l)
+		}
+		h, c.params = step(t, h, c.net.LayerParams(A, l), vl, c.params)
+>>>>>>> main
 	}
 	zbar := t.Const(n, c.net.Outputs(), contiguous(b.Z, &c.zbuf))
 	return c.cost(t, h, zbar)

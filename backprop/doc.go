@@ -65,8 +65,10 @@
 //
 //	import _ "nabla/backprop"
 //
-// The engine implements gradients.LayerSupporter (dense layers only; New returns an error
-// wrapping gradients.ErrUnsupported for any other kind). It also offers
+// Layer kinds are decided in one place, layerOf, a switch with one case per kind the engine
+// handles (dense layers) whose default is an error wrapping gradients.ErrUnsupported; the
+// registry's pre-flight (gradients.Info.Supports) asks it before New builds anything. The
+// engine also offers
 // gradients.Directional, but only as a convenience: ∇K·v is the dot product of
 // the full backpropagated gradient with v, not a forward-mode derivative.
 package backprop

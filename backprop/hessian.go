@@ -109,9 +109,9 @@ func (e *Engine) rForward(r *rpass, A, v []float64, b nn.Batch) {
 		if l > 0 {
 			in = e.act[l-1]
 		}
-		gemm(blas.NoTrans, blas.Trans, 1, in, wmat(d, vw), 1, ru) // + V y
+		e.mul.Gemm(blas.NoTrans, blas.Trans, 1, in, wmat(d, vw), 1, ru) // + V y
 		if l > 0 {
-			gemm(blas.NoTrans, blas.Trans, 1, r.ry[l-1], wmat(d, w), 1, ru) // + W Ry
+			e.mul.Gemm(blas.NoTrans, blas.Trans, 1, r.ry[l-1], wmat(d, w), 1, ru) // + W Ry
 		}
 		copy(ry.Data, ru.Data) // [R2]
 		mulDeriv(d.Act, ry.Data, e.act[l].Data)
@@ -134,8 +134,8 @@ func (e *Engine) rBackward(r *rpass, dst, A, v []float64, b nn.Batch) {
 			up := e.layers[l+1]
 			w, _ := up.Split(e.net.LayerParams(A, l+1))
 			vw, _ := up.Split(e.net.LayerParams(v, l+1))
-			gemm(blas.NoTrans, blas.NoTrans, 1, e.delta[l+1], wmat(up, vw), 0, rd)
-			gemm(blas.NoTrans, blas.NoTrans, 1, r.rdelta[l+1], wmat(up, w), 1, rd)
+			e.mul.Gemm(blas.NoTrans, blas.NoTrans, 1, e.delta[l+1], wmat(up, vw), 0, rd)
+			e.mul.Gemm(blas.NoTrans, blas.NoTrans, 1, r.rdelta[l+1], wmat(up, w), 1, rd)
 		}
 		mulDeriv(d.Act, rd.Data, e.act[l].Data)
 		addCurvature(d.Act, rd.Data, e.delta[l].Data, r.ru[l].Data, e.act[l].Data)
@@ -146,9 +146,9 @@ func (e *Engine) rBackward(r *rpass, dst, A, v []float64, b nn.Batch) {
 			in = e.act[l-1]
 		}
 		H := wmat(d, hw)
-		gemm(blas.Trans, blas.NoTrans, 1, rd, in, 0, H) // [R5]: Rδ yᵀ
+		e.mul.Gemm(blas.Trans, blas.NoTrans, 1, rd, in, 0, H) // [R5]: Rδ yᵀ
 		if l > 0 {
-			gemm(blas.Trans, blas.NoTrans, 1, e.delta[l], r.ry[l-1], 1, H) // + δ (Ry)ᵀ
+			e.mul.Gemm(blas.Trans, blas.NoTrans, 1, e.delta[l], r.ry[l-1], 1, H) // + δ (Ry)ᵀ
 		}
 		copy(hb, rd.Data[:d.Out]) // [R6]: Σ over the batch of Rδ
 		for i := 1; i < n; i++ {
@@ -160,7 +160,7 @@ func (e *Engine) rBackward(r *rpass, dst, A, v []float64, b nn.Batch) {
 }
 
 // wmat views a layer's weights (or their part of v, or of H·v) as the Out × In matrix.
-func wmat(d *nn.Dense, w []float64) blas64.General {
+func wmat(d dense, w []float64) blas64.General {
 	return blas64.General{Rows: d.Out, Cols: d.In, Stride: d.In, Data: w}
 }
 

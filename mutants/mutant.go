@@ -81,7 +81,7 @@ func (e *Engine) deriv(act nn.Activation, p, y float64) float64 {
 func (e *Engine) Gradient(dst, A []float64, b nn.Batch) ([]float64, float64, error) {
 	dst = gradients.CheckDst("mutants", dst, e.net.NumParams())
 	if err := e.net.Check(A, b); err != nil {
-		return dst, 0, err
+		return nil, 0, fmt.Errorf("%s: %w", e.Name(), err)
 	}
 	N := b.Len()
 	e.size(N)

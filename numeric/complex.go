@@ -36,14 +36,15 @@ const DefaultComplexStep = 1e-20
 // their number. It allocates nothing after its first call on a batch size and is not safe for
 // concurrent use.
 type Complex struct {
-	net  *nn.Network
-	step float64
-	a    []complex128 // parameters (with the direction's step for Directional)
-	x    []complex128 // the batch's inputs
-	z    []float64    // the batch's targets, densely packed
-	n    int
-	base []layerBuf // the unperturbed pass
-	buf  []complex128
+	net    *nn.Network
+	layers []dense // numeric's view of the layers (layersOf)
+	step   float64
+	a      []complex128 // parameters (with the direction's step for Directional)
+	x      []complex128 // the batch's inputs
+	z      []float64    // the batch's targets, densely packed
+	n      int
+	base   []layerBuf // the unperturbed pass
+	buf    []complex128
 	// workers[i] holds thread i's perturbed pass; workers[0] also serves Partial and
 	// Directional.
 	workers []*complexWorker
@@ -85,18 +86,28 @@ func newComplex(net *nn.Network, step float64, threads int) (*Complex, error) {
 	if step == 0 {
 		step = DefaultComplexStep
 	}
+<<<<<<< HEAD
 	dense := true
 	for l, layer := range net.Layers() {
 		if err := complexKnows(layer); err != nil {
 			return nil, fmt.Errorf("%w: numeric: layer %d is %v", err, l+1, layer)
 		}
 		dense = dense && isDense(layer)
+=======
+	layers, err := layersOf(net)
+	if err != nil {
+		return nil, err
+>>>>>>> main
 	}
 	costs, err := costsFor(net.CostKind())
 	if err != nil {
 		return nil, err
 	}
+<<<<<<< HEAD
 	c := &Complex{net: net, step: step, costs: costs, a: make([]complex128, net.NumParams()), base: make([]layerBuf, net.NumLayers()), dense: dense}
+=======
+	c := &Complex{net: net, layers: layers, step: step, costs: costs, a: make([]complex128, net.NumParams()), base: make([]layerBuf, net.NumLayers())}
+>>>>>>> main
 	threads = min(par.Resolve(threads), max(1, net.NumParams()))
 	c.pool = par.NewPool(threads)
 	c.workers = make([]*complexWorker, threads)
@@ -121,7 +132,7 @@ func (c *Complex) CostEvaluations() int { return c.net.NumParams() + 1 }
 func (c *Complex) Gradient(dst, A []float64, b nn.Batch) ([]float64, float64, error) {
 	dst = gradients.CheckDst("numeric", dst, c.net.NumParams())
 	if err := c.net.Check(A, b); err != nil {
-		return nil, 0, fmt.Errorf("numeric: %w", err)
+		return nil, 0, fmt.Errorf("%s: %w", c.Name(), err)
 	}
 	k := c.begin(A, b)
 	c.dst = dst
@@ -152,7 +163,7 @@ func (c *Complex) calls() int {
 // A or batch and for j out of range.
 func (c *Complex) Partial(A []float64, b nn.Batch, j int) (float64, error) {
 	if err := c.net.Check(A, b); err != nil {
-		return 0, fmt.Errorf("numeric: %w", err)
+		return 0, fmt.Errorf("%s: %w", c.Name(), err)
 	}
 	if j < 0 || j >= len(A) {
 		return 0, fmt.Errorf("numeric: %w: parameter index %d out of range [0,%d)", nn.ErrShape, j, len(A))
@@ -165,7 +176,7 @@ func (c *Complex) Partial(A []float64, b nn.Batch, j int) (float64, error) {
 // evaluation of K besides the real one. v must have length NumParams and be finite.
 func (c *Complex) Directional(A, v []float64, b nn.Batch) (k, dk float64, err error) {
 	if err := c.net.Check(A, b); err != nil {
-		return 0, 0, fmt.Errorf("numeric: %w", err)
+		return 0, 0, fmt.Errorf("%s: %w", c.Name(), err)
 	}
 	vmax, err := checkDirection(v, len(A))
 	if err != nil {
@@ -258,12 +269,17 @@ func layerBufs(bufs []layerBuf, storage []complex128, net *nn.Network, n int) []
 
 // affine sets pre = in·Wᵀ + 1·bᵀ with layer l's complex parameters.
 func (c *Complex) affine(pre, in cblas128.General, l int) {
+<<<<<<< HEAD
 	affine(c.net.Layer(l).(*nn.Dense), c.layerParams(l), in, pre)
 }
 
 // affine sets pre = in·Wᵀ + 1·bᵀ with the dense layer's complex parameters p.
 func affine(d *nn.Dense, p []complex128, in, pre cblas128.General) {
 	w, bias := p[:d.Out*d.In], p[d.Out*d.In:]
+=======
+	d := c.layers[l]
+	w, bias := weights(d, c.a)
+>>>>>>> main
 	for i := 0; i < pre.Rows; i++ {
 		copy(pre.Data[i*pre.Stride:i*pre.Stride+d.Out], bias)
 	}
@@ -273,7 +289,7 @@ func affine(d *nn.Dense, p []complex128, in, pre cblas128.General) {
 
 // activate sets bufs[l].act = σ(bufs[l].pre).
 func (c *Complex) activate(l int, bufs []layerBuf) {
-	act := c.net.Layer(l).(*nn.Dense).Act
+	act := c.layers[l].Act
 	dst := bufs[l].act.Data
 	for i, z := range bufs[l].pre.Data {
 		dst[i] = complexAct(act, z)
@@ -348,11 +364,16 @@ func (w *complexWorker) partial(j int) float64 {
 	c := w.c
 	blk, k := c.net.BlockOf(j)
 	l := blk.Layer
+<<<<<<< HEAD
 	if !c.dense {
 		return w.partialFull(j, l)
 	}
 	d := c.net.Layer(l).(*nn.Dense)
 	act := c.net.Layer(l).(*nn.Dense).Act
+=======
+	d := c.layers[l]
+	act := d.Act
+>>>>>>> main
 	// Layer l: only pre-activation column r moves, by ih (bias b[r]) or ih·in[s] (weight
 	// W[r,s]); so only activation column r changes.
 	r, s := k, -1
@@ -379,9 +400,14 @@ func (w *complexWorker) partial(j int) float64 {
 	m := l + 1
 	if m < c.net.NumLayers() {
 		// Layer l+1: a rank-one change, pre = base pre + (act[:,r] − base act[:,r]) W[:,r]ᵀ.
+<<<<<<< HEAD
 		next := c.net.Layer(m).(*nn.Dense)
 		off := c.net.LayerBlocks(m)[0].Offset
 		wm := c.a[off : off+next.Out*next.In]
+=======
+		next := c.layers[m]
+		wm, _ := weights(next, c.a)
+>>>>>>> main
 		npre, base := w.work[m].pre, c.base[l].act
 		copy(npre.Data, c.base[m].pre.Data)
 		for i := 0; i < c.n; i++ {

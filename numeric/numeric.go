@@ -128,8 +128,13 @@ var (
 // Settings. It returns an error wrapping ErrFormula for a formula that does not approximate a
 // first derivative, a step that is negative or not finite, an unknown precision or a
 // Richardson count outside [0, MaxRichardson], and one wrapping gradients.ErrUnsupported for
+<<<<<<< HEAD
 // layer kinds it does not know (and, in Float32, for layers other than nn.Dense) or an
 // unknown cost kind.
+=======
+// an unknown cost kind or, in Float32 (which has its own forward pass), a layer kind that
+// pass does not handle.
+>>>>>>> main
 func New(net *nn.Network, s *Settings) (*Engine, error) {
 	var set Settings
 	if s != nil {
@@ -141,11 +146,19 @@ func New(net *nn.Network, s *Settings) (*Engine, error) {
 	if err := checkFormula(set.Formula, set.Step); err != nil {
 		return nil, err
 	}
+<<<<<<< HEAD
 	for l, layer := range net.Layers() {
 		// float64 evaluates K with nn's reference pass, which knows every layer kind; the
 		// float32 pass of eval.go is written for dense layers only.
 		if err := complexKnows(layer); err != nil || (set.Precision == Float32 && !isDense(layer)) {
 			return nil, fmt.Errorf("%w: numeric: layer %d is %v (%v precision)", gradients.ErrUnsupported, l+1, layer, set.Precision)
+=======
+	var layers []dense // numeric's own view of the layers, for its float32 pass
+	if set.Precision == Float32 {
+		var err error
+		if layers, err = layersOf(net); err != nil {
+			return nil, err
+>>>>>>> main
 		}
 	}
 	costs, err := costsFor(net.CostKind())
@@ -204,7 +217,7 @@ func New(net *nn.Network, s *Settings) (*Engine, error) {
 	for i := range e.workers {
 		w := &worker{e: e, tab: make([]float64, e.levels*e.levels)}
 		if e.prec == Float32 {
-			w.eval = newEval32(net, costs)
+			w.eval = newEval32(net, layers, costs)
 		} else {
 			w.eval = newEval64(net)
 		}
@@ -257,7 +270,7 @@ func (e *Engine) CostEvaluations() int { return 1 + e.levels*e.points*e.net.NumP
 func (e *Engine) Gradient(dst, A []float64, b nn.Batch) ([]float64, float64, error) {
 	dst = gradients.CheckDst("numeric", dst, e.net.NumParams())
 	if err := e.net.Check(A, b); err != nil {
-		return nil, 0, fmt.Errorf("numeric: %w", err)
+		return nil, 0, fmt.Errorf("%s: %w", e.Name(), err)
 	}
 	w0 := e.workers[0]
 	w0.eval.begin(A, b)
@@ -285,7 +298,7 @@ func (e *Engine) Run(i int) {
 // It returns an error for invalid A or batch and for j out of range.
 func (e *Engine) Partial(A []float64, b nn.Batch, j int) (float64, error) {
 	if err := e.net.Check(A, b); err != nil {
-		return 0, fmt.Errorf("numeric: %w", err)
+		return 0, fmt.Errorf("%s: %w", e.Name(), err)
 	}
 	if j < 0 || j >= len(A) {
 		return 0, fmt.Errorf("numeric: %w: parameter index %d out of range [0,%d)", nn.ErrShape, j, len(A))
@@ -401,7 +414,7 @@ func (e *Engine) Threads() int { return len(e.workers) }
 // length NumParams and be finite.
 func (e *Engine) Directional(A, v []float64, b nn.Batch) (k, dk float64, err error) {
 	if err := e.net.Check(A, b); err != nil {
-		return 0, 0, fmt.Errorf("numeric: %w", err)
+		return 0, 0, fmt.Errorf("%s: %w", e.Name(), err)
 	}
 	vmax, err := checkDirection(v, len(A))
 	if err != nil {

@@ -33,25 +33,106 @@ func NetworkVars(net *nn.Network) (params, inputs, targets []string) {
 	return params, inputs, targets
 }
 
+// layerExprs writes one layer's outputs as expressions in its inputs y and its parameters,
+// the entries of its blocks (named as nn.Block.EntryName).
+type layerExprs func(b *Builder, y []Expr, blocks []nn.Block) []Expr
+
+// exprsOf is symbolic's one switch over layer kinds: it returns how to write a layer as
+// expressions, or an error wrapping gradients.ErrUnsupported for a kind it does not handle.
+func exprsOf(layer nn.Layer) (layerExprs, error) {
+	switch l := layer.(type) {
+	case *nn.Dense:
+		return dense{In: l.In, Out: l.Out, Act: l.Act}.exprs, nil
+	default:
+		return nil, gradients.Unsupported("symbolic", layer)
+	}
+}
+
+// supportsLayer is the registry's pre-flight (gradients.Info.SupportsLayer).
+func supportsLayer(l nn.Layer) error {
+	_, err := exprsOf(l)
+	return err
+}
+
+// dense is a dense layer y = σ(W x + b), W of size Out × In.
+type dense struct {
+	In, Out int
+	Act     nn.Activation
+}
+
+// exprs writes ŷⱼ = Σᵢ Wⱼᵢ yᵢ + bⱼ and σ(ŷⱼ) for every output j.
+func (d dense) exprs(b *Builder, y []Expr, blocks []nn.Block) []Expr {
+	wb, bb := blocks[0], blocks[1]
+	next := make([]Expr, d.Out)
+	for j := 0; j < d.Out; j++ {
+		var u Expr
+		for i := 0; i < d.In; i++ {
+			t := b.Mul(b.Var(wb.EntryName(j*d.In+i)), y[i])
+			if u == nil {
+				u = t
+			} else {
+				u = b.Add(u, t)
+			}
+		}
+		next[j] = b.activate(b.Add(u, b.Var(bb.EntryName(j))), d.Act)
+	}
+	return next
+}
+
+// activate applies the activation σ to u.
+func (b *Builder) activate(u Expr, a nn.Activation) Expr {
+	switch a {
+	case nn.Sigmoid:
+		return b.Sigmoid(u)
+	case nn.Tanh:
+		return b.Tanh(u)
+	case nn.ReLU:
+		return b.ReLU(u)
+	case nn.Identity:
+		return u
+	}
+	panic("symbolic: unknown activation " + a.String())
+}
+
 // NetworkCost returns the cost of one training pair as an expression in the parameters,
 // inputs and targets (see NetworkVars), built layer by layer from the network's layer list
+<<<<<<< HEAD
 // (see cnn.go for each kind: a dense layer's ŷⱼ = Σᵢ Wⱼᵢ yᵢ + bⱼ, then the layer's activation)
 // and ending in the network's cost kind: K = Σₖ (zₖ − z̄ₖ)² for nn.Quadratic, the stable
 // softmax cross-entropy for nn.CrossEntropy (see Builder.cost). Layer kinds it does not know
 // and unknown cost kinds are an error wrapping
 // gradients.ErrUnsupported.
+=======
+// (for a dense layer ŷⱼ = Σᵢ Wⱼᵢ yᵢ + bⱼ, then the layer's activation) and ending in the
+// network's cost kind: K = Σₖ (zₖ − z̄ₖ)² for nn.Quadratic, the stable softmax cross-entropy
+// for nn.CrossEntropy (see Builder.cost). A layer kind symbolic does not handle and an unknown
+// cost kind are errors wrapping gradients.ErrUnsupported.
+>>>>>>> main
 func (b *Builder) NetworkCost(net *nn.Network) (Expr, error) {
+	steps := make([]layerExprs, net.NumLayers())
+	for l, layer := range net.Layers() {
+		step, err := exprsOf(layer)
+		if err != nil {
+			return nil, fmt.Errorf("layer %d: %w", l+1, err)
+		}
+		steps[l] = step
+	}
 	b.reserve(6*net.NumParams(), net.NumParams()+net.Inputs()+net.Outputs())
 	y := make([]Expr, net.Inputs())
 	for i := range y {
 		y[i] = b.Var(InputName(i))
 	}
+<<<<<<< HEAD
 	for l, layer := range net.Layers() {
 		next, err := b.layer(layer, net.LayerBlocks(l), y)
 		if err != nil {
 			return nil, fmt.Errorf("%w: symbolic: layer %d is %s", err, l+1, layer)
 		}
 		y = next
+=======
+	for l, step := range steps {
+		y = step(b, y, net.LayerBlocks(l))
+>>>>>>> main
 	}
 	return b.cost(net.CostKind(), y)
 }

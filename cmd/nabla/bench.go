@@ -2,7 +2,6 @@ package main
 
 import (
 	"flag"
-	"fmt"
 	"io"
 
 	"nabla/bench"
@@ -13,7 +12,7 @@ func init() {
 	register(&command{
 		name:    "bench",
 		summary: "time every engine's gradient on the built-in networks and print the timing table",
-		usage:   "[--quick] [--nets LIST] [--engines LIST] [--seed N] [--budget D] [--markdown]",
+		usage:   "[--quick] [--nets LIST] [--engines LIST] [--seed N] [--budget 1s] [--format table|markdown]",
 		setup:   setupBench,
 	})
 }
@@ -21,10 +20,10 @@ func init() {
 func setupBench(fs *flag.FlagSet) func(args []string, stdout, stderr io.Writer) error {
 	var lf labFlags
 	lf.declare(fs)
-	md := fs.Bool("markdown", false, "print Markdown tables instead of terminal tables")
+	format := formatFlag(fs, fmtTable, fmtTable, fmtMarkdown)
 	return func(args []string, stdout, stderr io.Writer) error {
-		if len(args) > 0 {
-			return fmt.Errorf("unexpected arguments %q", args)
+		if err := noArgs("bench", args); err != nil {
+			return err
 		}
 		infos, cases, o, err := lf.resolve(stderr)
 		if err != nil {
@@ -35,7 +34,7 @@ func setupBench(fs *flag.FlagSet) func(args []string, stdout, stderr io.Writer) 
 			return err
 		}
 		f := reports.Terminal
-		if *md {
+		if *format == fmtMarkdown {
 			f = reports.Markdown
 		}
 		return reports.TimingTable(stdout, f, suite.Gradient)

@@ -22,6 +22,9 @@ func init() {
 	})
 }
 
+// maxCheckPoints bounds --points.
+const maxCheckPoints = 100_000
+
 func setupCheck(fs *flag.FlagSet) func(args []string, stdout, stderr io.Writer) error {
 	fSrc := fs.String("f", "", "the formula, e.g. 'x*(x^2 - sin(y))'")
 	gSrc := fs.String("grad", "", "the hand-derived gradient, components joined by ',' in the order of --vars")
@@ -35,28 +38,21 @@ func setupCheck(fs *flag.FlagSet) func(args []string, stdout, stderr io.Writer) 
 		}
 		return nil
 	})
-	points := fs.Int("points", -1, "random points to check at, uniform in [-2, 2] (default 5 without --at, 0 with)")
-	seed := fs.Uint64("seed", 1, "seed of the random points")
-	tol := fs.Float64("tol", 1e-9, "largest relative error |given − symbolic|/max(1, |given|+|symbolic|) accepted (> 0)")
-	format := fs.String("format", "table", "output format: table or json")
+	points := countFlag(fs, "points", 5, 0, maxCheckPoints, "random points to check at, uniform in [-2, 2]; 0 with --at unless given")
+	seed := seedFlag(fs, 1, "the random points")
+	tol := numberFlag(fs, "tol", 1e-9, math.SmallestNonzeroFloat64, 1, "largest relative error |given − symbolic|/max(1, |given|+|symbolic|) accepted (> 0)")
+	format := formatFlag(fs, fmtTable, fmtTable, fmtJSON)
 	return func(args []string, stdout, stderr io.Writer) error {
-		if len(args) > 0 {
-			return usageErr("unexpected arguments %q", args)
-		}
-		if *format != "table" && *format != "json" {
-			return usageErr("unknown format %q (want table or json)", *format)
+		if err := noArgs("check", args); err != nil {
+			return err
 		}
 		if *fSrc == "" || *gSrc == "" {
 			return usageErr("want --f FORMULA and --grad 'G1, G2, …'")
 		}
-		if !(*tol > 0) || math.IsInf(*tol, 0) {
-			return usageErr("--tol %v: want a positive finite number", *tol)
-		}
+		pointsSet := false
+		fs.Visit(func(f *flag.Flag) { pointsSet = pointsSet || f.Name == "points" })
 		s := symbolic.CheckSettings{Seed: *seed, Tol: *tol, Points: *points}
-		if *points < 0 && len(at) == 0 {
-			s.Points = 0 // the default: five random points
-		}
-		if *points == 0 {
+		if *points == 0 || (len(at) > 0 && !pointsSet) {
 			s.Points = -1 // none
 		}
 		if *varsFlag != "" {
@@ -84,7 +80,7 @@ func setupCheck(fs *flag.FlagSet) func(args []string, stdout, stderr io.Writer) 
 			return err
 		}
 		if !rep.OK {
-			return &exitError{code: 1, msg: strings.Join(append(rep.Wrong(), rep.Problems...), "; ")}
+			return finding("%s", strings.Join(append(rep.Wrong(), rep.Problems...), "; "))
 		}
 		return nil
 	}

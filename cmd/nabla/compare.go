@@ -4,7 +4,6 @@ import (
 	"flag"
 	"fmt"
 	"io"
-	"slices"
 	"strings"
 	"time"
 
@@ -20,6 +19,9 @@ const defaultBudget = 30 * time.Second
 // maxBatchValues bounds batch × (inputs + outputs), the size of the random data compare draws.
 const maxBatchValues = 50_000_000
 
+// maxBatch bounds --batch of every command that draws a random batch.
+const maxBatch = 1_000_000
+
 func init() {
 	register(&command{
 		name:    "compare",
@@ -29,39 +31,27 @@ func init() {
 	})
 }
 
-// compareFormats lists the output formats of compare; the help text and the check both use it.
-var compareFormats = []string{"table", "markdown", "json"}
-
 func setupCompare(fs *flag.FlagSet) func(args []string, stdout, stderr io.Writer) error {
 	arch := fs.String("net", "", "architecture, e.g. 4-8-3 (sigmoid everywhere) or 4-8-8-3:tanh,relu,sigmoid (required)")
 	act := fs.String("act", "", "activation for every layer, overriding the one in --net: "+activationNames())
-	batch := fs.Int("batch", 16, "number of random training pairs")
-	seed := fs.Uint64("seed", 1, "seed of the random parameters (nn.Network.Init) and data (nn.Network.RandomBatch)")
+	batch := countFlag(fs, "batch", 16, 1, maxBatch, "number of random training pairs")
+	seed := seedFlag(fs, 1, "the random parameters (nn.Network.Init) and data (nn.Network.RandomBatch)")
 	engines := fs.String("engines", "", "comma-separated engines to compare, at least two (default: every registered engine\n"+
 		"that supports the net and fits --budget). Registered: "+strings.Join(gradients.Names(), ", "))
-	format := fs.String("format", "table", "output format: "+strings.Join(compareFormats, ", "))
-	budget := fs.Duration("budget", defaultBudget, "longest estimated time of one gradient (e.g. 30s) of an engine picked by default;\n"+
+	format := formatFlag(fs, fmtTable, fmtTable, fmtMarkdown, fmtJSON)
+	budget := budgetFlag(fs, defaultBudget, "longest estimated time of one gradient (e.g. 30s) of an engine picked by default;\n"+
 		"engines estimated above it (from their cost evaluations or cost model) are skipped with the\n"+
 		"reason on stderr. 0 means no limit; engines named in --engines always run")
 	return func(args []string, stdout, stderr io.Writer) error {
-		if len(args) > 0 {
-			return usageErr("unexpected arguments %q; every input is a flag", args)
-		}
-		if !slices.Contains(compareFormats, *format) {
-			return usageErr("unknown --format %q; want one of %s", *format, strings.Join(compareFormats, ", "))
+		if err := noArgs("compare", args); err != nil {
+			return err
 		}
 		net, err := parseNet(*arch, *act)
 		if err != nil {
 			return err
 		}
-		if *batch < 1 {
-			return usageErr("--batch %d: want at least 1 training pair", *batch)
-		}
 		if int64(*batch)*int64(net.Inputs()+net.Outputs()) > maxBatchValues {
 			return usageErr("--batch %d on %s: more than %d random values; use a smaller batch", *batch, net, maxBatchValues)
-		}
-		if *budget < 0 {
-			return usageErr("--budget %s: want 0 (no limit) or a positive duration such as 30s", *budget)
 		}
 		infos, insist, err := pickEngines(*engines)
 		if err != nil {
@@ -99,7 +89,7 @@ func setupCompare(fs *flag.FlagSet) func(args []string, stdout, stderr io.Writer
 					"  difference quotients that straddle it are not derivatives, so approximate engines may disagree there (try another --seed)\n",
 					k.Distance, k.Kind, k.Layer+1, k.Pair+1)
 			}
-			return &exitError{code: 1, msg: ag.Summary()}
+			return finding("%s", ag.Summary())
 		}
 		return nil
 	}
@@ -163,13 +153,9 @@ func parseNet(arch, act string) (*nn.Network, error) {
 	if err != nil {
 		return nil, usageErr("--act: %v", err)
 	}
-	layers := make([]nn.Layer, net.NumLayers())
-	for i, l := range net.Layers() {
-		d := *l.(*nn.Dense)
-		d.Act = a
-		layers[i] = &d
-	}
-	net, err = nn.New(layers...)
+	// One activation for every layer: the architecture string with its activations replaced.
+	sizes, _, _ := strings.Cut(net.String(), ":")
+	net, err = nn.Parse(sizes + ":" + a.String())
 	if err != nil {
 		return nil, usageErr("--act: %v", err)
 	}
@@ -182,9 +168,4 @@ func activationNames() string {
 		names = append(names, a.String())
 	}
 	return strings.Join(names, ", ")
-}
-
-// usageErr is a bad flag value: one line, exit status 2.
-func usageErr(format string, args ...any) error {
-	return &exitError{code: 2, msg: fmt.Sprintf(format, args...)}
 }

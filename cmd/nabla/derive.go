@@ -22,6 +22,10 @@ func init() {
 	})
 }
 
+// maxNaiveBudget bounds --naive-budget: a naive tree of 10⁷ nodes takes about half a
+// gigabyte.
+const maxNaiveBudget = 10_000_000
+
 // maxPrintParams bounds the networks whose derivatives derive prints one by one.
 const maxPrintParams = 200
 
@@ -45,19 +49,19 @@ func setupDerive(fs *flag.FlagSet) func(args []string, stdout, stderr io.Writer)
 	netFlag := fs.String("net", "2-3-1", "architecture whose cost is differentiated (derivatives printed up to 200 parameters)")
 	swell := fs.String("swell", "", "more architectures for the swell table, comma-separated (e.g. 16-16-4,64-64-10,784-30-10)")
 	latex := fs.Bool("latex", false, "print the derivatives as LaTeX")
-	format := fs.String("format", "table", "output format: table, markdown or json")
-	budget := fs.Int("naive-budget", 1_000_000, "node budget of the naive (tree, per-parameter) derivatives; negative skips them")
+	format := formatFlag(fs, fmtTable, fmtTable, fmtMarkdown, fmtJSON)
+	budget := countFlag(fs, "naive-budget", 1_000_000, -1, maxNaiveBudget, "node budget of the naive (tree, per-parameter) derivatives; -1 or 0 skips them")
 	examples := fs.Bool("examples", true, "add the classic swell examples (logistic map, y ← sin(y)·y) to the table")
 	return func(args []string, stdout, stderr io.Writer) error {
-		if len(args) > 0 {
-			return fmt.Errorf("unexpected arguments %q", args)
+		if err := noArgs("derive", args); err != nil {
+			return err
 		}
-		if *format != "table" && *format != "markdown" && *format != "json" {
-			return fmt.Errorf("unknown format %q (want table, markdown or json)", *format)
+		if *latex && *format != fmtTable {
+			return usageErr("--latex writes a LaTeX fragment; it takes no --format %s", *format)
 		}
 		net, err := nn.Parse(*netFlag)
 		if err != nil {
-			return err
+			return usageErr("--net: %v", err)
 		}
 		opts := symbolic.MeasureOptions{NaiveBudget: *budget}
 		if *budget == 0 {
@@ -74,7 +78,7 @@ func setupDerive(fs *flag.FlagSet) func(args []string, stdout, stderr io.Writer)
 			for _, a := range strings.Split(*swell, ",") {
 				n, err := nn.Parse(a)
 				if err != nil {
-					return err
+					return usageErr("--swell: %v", err)
 				}
 				r, err := symbolic.MeasureNetwork(n, opts)
 				if err != nil {

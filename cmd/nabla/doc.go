@@ -26,6 +26,14 @@ The commands:
 Run "nabla help" for the list of commands and "nabla help COMMAND" (or "nabla COMMAND
 --help") for a command's flags.
 
+# Convention
+
+Every command parses its flags the same way (cli.go): --format table|markdown|json|csv
+(each command lists the ones it has), --out FILE for the output (report: a directory),
+--seed N, --budget as a duration with a unit (500ms, 5s, 2m; a bare number is refused).
+Every count and size is bounded (the bounds are in the help), and every output path is
+checked before any work starts.
+
 # Compare
 
 	nabla compare --net 3-5-4-2 [--act tanh] [--batch 16] [--seed 1] [--engines backprop,numeric-central] [--format table|markdown|json]
@@ -35,8 +43,8 @@ computes ∇K with each engine, and holds every pair of engines against each oth
 (gradients.CompareAt): largest absolute and relative error, the worst parameter by name, and a
 verdict from the pair's tolerance; parameters at a ReLU kink within a pair's difference step
 are listed as non-differentiable points ("non_differentiable" in JSON) instead of failing it. Without --engines it takes every registered engine that
-supports the network, leaving out those whose estimated work (cost evaluations × parameters ×
-batch, for finite differences) exceeds --budget; what it leaves out, and why, goes to stderr
+supports the network, leaving out those whose estimated time per gradient (from their cost
+evaluations or cost model) exceeds --budget (default 30s); what it leaves out, and why, goes to stderr
 and into the report. Engines named in --engines always run. Progress of slow engines goes to
 stderr. The JSON form has a top-level "pairs" array of objects with "a", "b", "max_abs_err",
 "max_rel_err", "worst" and "agree", and the net, batch, seed and each engine's K.
@@ -108,11 +116,14 @@ nabla bench runs the same benchmarks and prints the timing table alone.
 
 # Exit status
 
-0 when the command ran and (for compare and report) every pair agrees; 1 when it failed or found a
-disagreement, with one line "nabla COMMAND: …" on stderr; 2 for a usage error (an unknown
-command or flag, a bad flag value). check exits 0 only when it checked at least one point and
-every component agreed there; a given, symbolic or difference value that is NaN or ±Inf is a
-failure with its reason (1); a point outside the formula's domain is skipped and named, and no
-point left to check is a usage error (2), as are --tol ≤ 0 and a variable given twice in --at.
+0 when the command ran and found nothing wrong; 1 for a finding (a disagreement, a wrong
+gradient, a non-finite result, a diverged training run) or a failure of the work itself; 2 for
+a usage or input error (an unknown command or flag, a bad flag value, a count out of bounds, a
+malformed or missing input file, an unwritable output path). Errors are one line
+"nabla COMMAND: …" on stderr, with a hint where there is one.
+check exits 0 only when it checked at least one point and every component agreed there; a
+given, symbolic or difference value that is NaN or ±Inf is a finding with its reason (1); a
+point outside the formula's domain is skipped and named, and no point left to check is a usage
+error (2), as are --tol ≤ 0 and a variable given twice in --at.
 */
 package main

@@ -7,8 +7,8 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"math"
 	"os"
-	"slices"
 	"strings"
 
 	"nabla/gradients"
@@ -38,14 +38,11 @@ then bl. For 3-4-2 that is W1 (4×3), b1 (4), W2 (2×4), b2 (2): 26 numbers (req
 inputs, Z the targets z̄; K = Σᵢ ‖z⁽ⁱ⁾ − z̄⁽ⁱ⁾‖² is summed over the pairs, not averaged (required)`)
 	engine := fs.String("engine", "backprop", "engine that computes the gradient; registered:\n"+strings.Join(gradients.Names(), ", ")+
 		"\nor mutant:FAULT, a faulty hand-coded gradient of the mutants catalogue (see nabla mutate)")
-	format := fs.String("format", "json", "output format: "+strings.Join(gradFormats, ", ")+`. json is {"net", "engine", "batch", "K",
+	format := choiceFlag(fs, "format", fmtJSON, gradFormats, `output format. json is {"net", "engine", "batch", "K",
 "grad": [∇K in the layout of A], "blocks": {"W1": [[row], ...], "b1": [...], ...}}`)
 	return func(args []string, stdout, stderr io.Writer) error {
-		if len(args) > 0 {
-			return usageErr("unexpected arguments %q; every input is a flag", args)
-		}
-		if !slices.Contains(gradFormats, *format) {
-			return usageErr("unknown --format %q; want one of %s", *format, strings.Join(gradFormats, ", "))
+		if err := noArgs("grad", args); err != nil {
+			return err
 		}
 		net, err := parseNet(*arch, *act)
 		if err != nil {
@@ -68,11 +65,11 @@ inputs, Z the targets z̄; K = Σᵢ ‖z⁽ⁱ⁾ − z̄⁽ⁱ⁾‖² is summ
 		}
 		A, err := readParams(*paramsPath, net)
 		if err != nil {
-			return err
+			return inputErr(err)
 		}
 		b, err := readBatch(*batchPath, net)
 		if err != nil {
-			return err
+			return inputErr(err)
 		}
 		var g []float64
 		var k float64
@@ -86,10 +83,29 @@ inputs, Z the targets z̄; K = Σᵢ ‖z⁽ⁱ⁾ − z̄⁽ⁱ⁾‖² is summ
 		}
 		res := reports.NewGradientResult(net, *engine, b.Len(), k, g)
 		if *format == "table" {
-			return res.Table(stdout)
+			err = res.Table(stdout)
+		} else {
+			err = res.JSON(stdout)
 		}
-		return res.JSON(stdout)
+		if err != nil {
+			return err
+		}
+		return nonFinite(k, g, net)
 	}
+}
+
+// nonFinite is a finding (exit 1) when K or an entry of ∇K is NaN or ±Inf, naming the first.
+func nonFinite(k float64, g []float64, net *nn.Network) error {
+	hint := "scale the inputs or parameters down; in training, lower η (--eta)"
+	if math.IsNaN(k) || math.IsInf(k, 0) {
+		return findingHint(hint, "K is %v: the result is not finite", k)
+	}
+	for i, v := range g {
+		if math.IsNaN(v) || math.IsInf(v, 0) {
+			return findingHint(hint, "∂K/∂%s is %v: the gradient is not finite", net.ParamName(i), v)
+		}
+	}
+	return nil
 }
 
 // layoutOf describes the blocks of A in order: "W1 (4×3), b1 (4), W2 (2×4), b2 (2)".

@@ -181,7 +181,7 @@ func TestGradErrors(t *testing.T) {
 		t.Run(c.name, func(t *testing.T) {
 			p, b := writeFiles(t, c.params, c.batch)
 			code, out, errOut := runCLI(t, "grad", "--net", net, "--params", p, "--batch", b)
-			assert.Equal(t, 1, code)
+			assert.Equal(t, 2, code)
 			assert.Empty(t, out)
 			assert.Equal(t, 1, strings.Count(errOut, "\n"), "one line: %q", errOut)
 			assert.True(t, strings.HasPrefix(errOut, "nabla grad: "), errOut)
@@ -205,9 +205,9 @@ func TestGradUsageErrors(t *testing.T) {
 		{"no params", []string{"--net", "2-2-1", "--batch", b}, 2, `--params is required: a JSON file {"A": [9 numbers]}`},
 		{"no batch", []string{"--net", "2-2-1", "--params", p}, 2, "--batch is required"},
 		{"unknown engine", []string{"--net", "2-2-1", "--params", p, "--batch", b, "--engine", "nope"}, 2, `unknown engine "nope"`},
-		{"bad format", []string{"--net", "2-2-1", "--params", p, "--batch", b, "--format", "markdown"}, 2, `--format "markdown"; want one of json, table`},
-		{"missing file", []string{"--net", "2-2-1", "--params", p + ".missing", "--batch", b}, 1, "no such file"},
-		{"wrong net for data", []string{"--net", "3-2-1", "--params", p, "--batch", b}, 1, "A has 9 numbers; network 3-2-1 has 11 parameters"},
+		{"bad format", []string{"--net", "2-2-1", "--params", p, "--batch", b, "--format", "markdown"}, 2, `--format markdown: want one of json, table`},
+		{"missing file", []string{"--net", "2-2-1", "--params", p + ".missing", "--batch", b}, 2, "no such file"},
+		{"wrong net for data", []string{"--net", "3-2-1", "--params", p, "--batch", b}, 2, "A has 9 numbers; network 3-2-1 has 11 parameters"},
 		{"unsupported engine", []string{"--net", "2-2-1", "--params", p, "--batch", b, "--engine", "test-broken"}, 1, "unsupported"},
 	} {
 		t.Run(c.name, func(t *testing.T) {
@@ -236,6 +236,6 @@ func TestGradHelp(t *testing.T) {
 	assert.Equal(t, 26, net.NumParams())
 	assert.Equal(t, "W1[2,3]", net.ParamName(1*3+2), "Wl[i,j] is row i, column j, row-major")
 	assert.Contains(t, help, "Wl[i,j] is the weight from input j to output i")
-	assert.Contains(t, help, `(default "backprop")`)
-	assert.Contains(t, help, `(default "json")`)
+	assert.Contains(t, help, `(default backprop)`)
+	assert.Contains(t, help, `(default json)`)
 }

@@ -1,13 +1,13 @@
 package main
 
 import (
+	"bytes"
 	"errors"
 	"flag"
 	"fmt"
 	"io"
 	"os"
 	"sort"
-	"strings"
 )
 
 // command is one subcommand. Each lives in its own file and registers itself from init.
@@ -29,70 +29,118 @@ func register(c *command) {
 	commands[c.name] = c
 }
 
-// exitError carries an exit status for a result that is not an error of the program, such as
-// a cross-check that found a disagreement; its message (if any) is printed as the one line.
-type exitError struct {
-	code int
-	msg  string
-}
-
-func (e *exitError) Error() string { return e.msg }
-
 func main() { os.Exit(run(os.Args[1:], os.Stdout, os.Stderr)) }
 
-// run executes the command line and returns the exit status: 0 on success, 1 when a command
-// fails or finds a disagreement, 2 on a usage error.
+// run executes the command line and returns the exit status (see conventionText): 0 on
+// success, 1 for a finding, 2 for a usage or input error.
 func run(args []string, stdout, stderr io.Writer) int {
-	if len(args) == 0 || args[0] == "help" || args[0] == "-h" || args[0] == "--help" || args[0] == "-help" {
-		if len(args) > 1 {
-			if c, ok := commands[args[1]]; ok {
-				fs := newFlagSet(c, stdout)
-				c.setup(fs)
-				fs.Usage()
-				return 0
-			}
-		}
-		printUsage(stdout)
-		if len(args) == 0 {
-			return 2
-		}
-		return 0
+	if len(args) == 0 {
+		printUsage(stderr)
+		return exitUsage
+	}
+	if args[0] == "help" || args[0] == "-h" || args[0] == "--help" || args[0] == "-help" {
+		return help(args[1:], stdout, stderr)
 	}
 	c, ok := commands[args[0]]
 	if !ok {
 		fmt.Fprintf(stderr, "nabla: unknown command %q; run 'nabla help' for the list\n", args[0])
-		return 2
+		return exitUsage
 	}
-	fs := newFlagSet(c, stderr)
-	runFn := c.setup(fs)
-	if err := fs.Parse(args[1:]); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return 0
-		}
-		return 2
-	}
-	if err := runFn(fs.Args(), stdout, stderr); err != nil {
-		var ee *exitError
-		if errors.As(err, &ee) {
-			if ee.msg != "" {
-				fmt.Fprintf(stderr, "nabla %s: %s\n", c.name, oneLine(ee.msg))
-			}
-			return ee.code
-		}
-		fmt.Fprintf(stderr, "nabla %s: %s\n", c.name, oneLine(err.Error()))
-		return 1
-	}
-	return 0
+	return c.run(args[1:], stdout, stderr)
 }
 
-func newFlagSet(c *command, out io.Writer) *flag.FlagSet {
-	fs := flag.NewFlagSet("nabla "+c.name, flag.ContinueOnError)
-	fs.SetOutput(out)
-	fs.Usage = func() {
-		fmt.Fprintf(fs.Output(), "usage: nabla %s %s\n\n%s\n\nflags:\n", c.name, c.usage, c.summary)
-		fs.PrintDefaults()
+// help prints the general help, or one command's.
+func help(args []string, stdout, stderr io.Writer) int {
+	switch len(args) {
+	case 0:
+		printUsage(stdout)
+		return exitOK
+	case 1:
+		c, ok := commands[args[0]]
+		if !ok {
+			fmt.Fprintf(stderr, "nabla help: unknown command %q; run 'nabla help' for the list\n", args[0])
+			return exitUsage
+		}
+		fs := c.flags()
+		c.printHelp(stdout, fs)
+		return exitOK
 	}
+	fmt.Fprintf(stderr, "nabla help: want one command, got %d arguments; run 'nabla help' for the list\n", len(args))
+	return exitUsage
+}
+
+// flags returns the command's flag set, with every flag declared and errors left to run.
+func (c *command) flags() *flag.FlagSet {
+	fs := flag.NewFlagSet("nabla "+c.name, flag.ContinueOnError)
+	fs.SetOutput(io.Discard)
+	fs.Usage = func() {}
 	return fs
+}
+
+func (c *command) printHelp(w io.Writer, fs *flag.FlagSet) {
+	c.declare(fs)
+	fmt.Fprintf(w, "usage: nabla %s %s\n\n%s\n\nflags:\n", c.name, c.usage, c.summary)
+	printFlags(w, fs)
+	fmt.Fprintln(w, "\nExit status: 0 ok, 1 a finding, 2 a usage or input error ('nabla help' has the convention).")
+}
+
+// declare declares the command's flags on fs, adding the common --out FILE when the command
+// has no --out of its own, and returns the function that runs it.
+func (c *command) declare(fs *flag.FlagSet) func(args []string, stdout, stderr io.Writer) error {
+	runFn := c.setup(fs)
+	if fs.Lookup("out") == nil {
+		p := new(string)
+		fs.Var(&pathValue{p: p, stdout: true}, "out", "write the output to this file instead of stdout")
+	}
+	return runFn
+}
+
+// run parses the flags, checks the output paths and runs the command.
+func (c *command) run(args []string, stdout, stderr io.Writer) int {
+	fs := c.flags()
+	runFn := c.declare(fs)
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			c.printHelp(stdout, c.flags())
+			return exitOK
+		}
+		fmt.Fprintln(stderr, errorLine(c.name, flagError(c.name, err)))
+		return exitUsage
+	}
+	if err := checkOutputs(fs); err != nil {
+		fmt.Fprintln(stderr, errorLine(c.name, err))
+		return exitUsage
+	}
+	out, file := stdout, outFile(fs)
+	var buf bytes.Buffer
+	if file != "" {
+		out = &buf
+	}
+	err := runFn(fs.Args(), out, stderr)
+	code := exitCode(err)
+	if file != "" && code != exitUsage {
+		if werr := os.WriteFile(file, buf.Bytes(), 0o644); werr != nil {
+			fmt.Fprintln(stderr, errorLine(c.name, werr))
+			return exitFinding
+		}
+	}
+	if err != nil && err.Error() != "" {
+		fmt.Fprintln(stderr, errorLine(c.name, err))
+	}
+	return code
+}
+
+// outFile is the file of the common --out flag, or "" when output goes to stdout (or the
+// command's --out is its own, such as a directory).
+func outFile(fs *flag.FlagSet) string {
+	f := fs.Lookup("out")
+	if f == nil {
+		return ""
+	}
+	if v, ok := f.Value.(*pathValue); ok && v.stdout {
+		return *v.p
+	}
+	return ""
 }
 
 func printUsage(w io.Writer) {
@@ -109,7 +157,5 @@ func printUsage(w io.Writer) {
 		fmt.Fprintf(w, "  %-10s %s\n", n, commands[n].summary)
 	}
 	fmt.Fprintln(w, "\nRun 'nabla help COMMAND' or 'nabla COMMAND --help' for a command's flags.")
+	fmt.Fprintln(w, "\n"+conventionText)
 }
-
-// oneLine folds an error message onto one line.
-func oneLine(s string) string { return strings.Join(strings.Fields(s), " ") }

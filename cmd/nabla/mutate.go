@@ -6,7 +6,9 @@ import (
 	"io"
 	"strings"
 
+	"nabla/gradients"
 	"nabla/mutants"
+	"nabla/nn"
 )
 
 func init() {
@@ -18,30 +20,41 @@ func init() {
 	})
 }
 
+// Bounds of nabla mutate: every fault runs every engine on the network, finite differences
+// included, so the network and batch stay small.
+const (
+	maxMutateBatch  = 10_000
+	maxDirections   = 10_000
+	maxMutateParams = 100_000
+)
+
 func setupMutate(fs *flag.FlagSet) func(args []string, stdout, stderr io.Writer) error {
 	net := fs.String("net", mutants.DefaultNet, "architecture of the network the mutants run on")
-	batch := fs.Int("batch", mutants.DefaultBatch, "training pairs in the random batch")
-	seed := fs.Uint64("seed", 1, "seed of parameters, batch and directions")
+	batch := countFlag(fs, "batch", mutants.DefaultBatch, 1, maxMutateBatch, "training pairs in the random batch")
+	seed := seedFlag(fs, 1, "parameters, batch and directions")
 	engines := fs.String("engines", "", "comma-separated engines to hold the mutants against (default: all registered)")
-	dirs := fs.Int("directions", mutants.DefaultDirections, "random directions v of the directional (fast) check")
-	format := fs.String("format", "table", "output format: table, markdown or json")
+	dirs := countFlag(fs, "directions", mutants.DefaultDirections, 1, maxDirections, "random directions v of the directional (fast) check")
+	format := formatFlag(fs, fmtTable, fmtTable, fmtMarkdown, fmtJSON)
 	return func(args []string, stdout, stderr io.Writer) error {
-		if len(args) > 0 {
-			return fmt.Errorf("unexpected arguments %q", args)
+		if err := noArgs("mutate", args); err != nil {
+			return err
 		}
-		if *format != "table" && *format != "markdown" && *format != "json" {
-			return fmt.Errorf("unknown format %q (want table, markdown or json)", *format)
+		n, err := nn.Parse(*net)
+		if err != nil {
+			return usageErr("--net: %v", err)
 		}
-		if *batch < 1 {
-			return fmt.Errorf("--batch %d: want at least 1", *batch)
-		}
-		if *dirs < 1 {
-			return fmt.Errorf("--directions %d: want at least 1", *dirs)
+		if n.NumParams() > maxMutateParams {
+			return usageErr("--net %s: %d parameters is too large for mutation testing (at most %d)", n, n.NumParams(), maxMutateParams)
 		}
 		cfg := mutants.Config{Net: *net, Batch: *batch, Seed: *seed, Directions: *dirs}
 		if *engines != "" {
 			for _, e := range strings.Split(*engines, ",") {
 				cfg.Engines = append(cfg.Engines, strings.TrimSpace(e))
+			}
+		}
+		for _, e := range cfg.Engines {
+			if _, err := gradients.Lookup(e); err != nil {
+				return usageErr("--engines: %v", err)
 			}
 		}
 		rep, err := mutants.Run(cfg)
@@ -63,7 +76,7 @@ func setupMutate(fs *flag.FlagSet) func(args []string, stdout, stderr io.Writer)
 			return err
 		}
 		if miss := rep.Undetected(true); len(miss) > 0 {
-			return &exitError{code: 1, msg: fmt.Sprintf("%d faults escape an exact engine or the control is flagged: %s", len(miss), strings.Join(miss, ", "))}
+			return finding("%d faults escape an exact engine or the control is flagged: %s", len(miss), strings.Join(miss, ", "))
 		}
 		return nil
 	}

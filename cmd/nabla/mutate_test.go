@@ -77,14 +77,14 @@ func TestMutateBadInput(t *testing.T) {
 		code int
 		msg  string
 	}{
-		{"bad format", []string{"--format", "xml"}, 1, "unknown format"},
-		{"bad net", []string{"--net", "4-x-3"}, 1, "bad architecture"},
-		{"zero width", []string{"--net", "4-0-3"}, 1, "bad architecture"},
-		{"huge net", []string{"--net", "1000000-1000000-1"}, 1, "too large"},
-		{"unknown engine", []string{"--engines", "backprop,nope"}, 1, "unknown engine"},
-		{"empty batch", []string{"--batch", "0"}, 1, "--batch 0"},
-		{"no directions", []string{"--directions", "0"}, 1, "--directions 0"},
-		{"extra argument", []string{"extra"}, 1, "unexpected arguments"},
+		{"bad format", []string{"--format", "xml"}, 2, "--format xml: want one of"},
+		{"bad net", []string{"--net", "4-x-3"}, 2, "bad architecture"},
+		{"zero width", []string{"--net", "4-0-3"}, 2, "bad architecture"},
+		{"huge net", []string{"--net", "1000000-1000000-1"}, 2, "too large"},
+		{"unknown engine", []string{"--engines", "backprop,nope"}, 2, "unknown engine"},
+		{"empty batch", []string{"--batch", "0"}, 2, "--batch 0: want a whole number from 1"},
+		{"no directions", []string{"--directions", "0"}, 2, "--directions 0"},
+		{"extra argument", []string{"extra"}, 2, "unexpected arguments"},
 		{"unknown flag", []string{"--frobnicate"}, 2, ""},
 	} {
 		t.Run(tc.name, func(t *testing.T) {

@@ -41,9 +41,10 @@ func (f *labFlags) declare(fs *flag.FlagSet) {
 	fs.BoolVar(&f.quick, "quick", false, "a smaller, faster run (under a minute on 2 cores)")
 	fs.StringVar(&f.nets, "nets", "", "networks to measure, e.g. \"2-3-1@16,784-30-10@100\" (NET@BATCH; default: the built-in list)")
 	fs.StringVar(&f.engines, "engines", "", "comma-separated engines (default: every registered engine)")
+	fs.Var(&durationValue{&f.budget}, "budget", "most time one gradient may take; slower engines are skipped with the estimate (0: 1s, 250ms with --quick)")
+	f.batch = 16
+	fs.Var(&intValue{&f.batch, 1, maxBatch}, "batch", fmt.Sprintf("batch size of --nets items without @BATCH (1…%s)", groupDigits(maxBatch)))
 	fs.Uint64Var(&f.seed, "seed", 1, "seed of the parameters and batches")
-	fs.DurationVar(&f.budget, "budget", 0, "most time one gradient may take; slower engines are skipped with the estimate (default 1s, 250ms with --quick)")
-	fs.IntVar(&f.batch, "batch", 16, "batch size of --nets items without @BATCH")
 }
 
 // resolve turns the flags into engines, cases and runner options.
@@ -55,7 +56,7 @@ func (f *labFlags) resolve(progress io.Writer) ([]gradients.Info, []bench.Case, 
 		for _, name := range strings.Split(f.engines, ",") {
 			info, err := gradients.Lookup(strings.TrimSpace(name))
 			if err != nil {
-				return nil, nil, bench.Options{}, err
+				return nil, nil, bench.Options{}, usageErr("--engines: %v", err)
 			}
 			infos = append(infos, info)
 		}
@@ -73,12 +74,9 @@ func (f *labFlags) resolve(progress io.Writer) ([]gradients.Info, []bench.Case, 
 		o.Budget = f.budget
 	}
 	if f.nets != "" {
-		if f.batch < 1 {
-			return nil, nil, o, fmt.Errorf("--batch %d: want at least 1", f.batch)
-		}
 		var err error
 		if cases, err = bench.ParseCases(f.nets, f.batch); err != nil {
-			return nil, nil, o, err
+			return nil, nil, o, usageErr("--nets: %v", err)
 		}
 	}
 	return infos, cases, o, nil
@@ -87,20 +85,20 @@ func (f *labFlags) resolve(progress io.Writer) ([]gradients.Info, []bench.Case, 
 func setupReport(fs *flag.FlagSet) func(args []string, stdout, stderr io.Writer) error {
 	var lf labFlags
 	lf.declare(fs)
-	out := fs.String("out", "report-out", "directory to write REPORT.md, results.json and the SVG plots into")
+	out := outDirFlag(fs, "out", "report-out", "directory to write REPORT.md, results.json and the SVG plots into (created if missing)")
 	from := fs.String("from", "", "re-render the report from this results.json instead of measuring")
 	noScaling := fs.Bool("no-scaling", false, "leave out the scaling study")
 	noExtras := fs.Bool("no-extras", false, "leave out the further studies (step-size sweep, mutation tests, training comparison)")
 	widths := fs.String("widths", "", "hidden widths w of the scaling study's w-w-w networks, e.g. 8,16,32 (default 8…512, 8…128 with --quick)")
 	return func(args []string, stdout, stderr io.Writer) error {
-		if len(args) > 0 {
-			return fmt.Errorf("unexpected arguments %q", args)
+		if err := noArgs("report", args); err != nil {
+			return err
 		}
 		var r *reports.Results
 		if *from != "" {
 			var err error
 			if r, err = reports.ReadFile(*from); err != nil {
-				return err
+				return inputErr(err)
 			}
 		} else {
 			var err error
@@ -108,8 +106,8 @@ func setupReport(fs *flag.FlagSet) func(args []string, stdout, stderr io.Writer)
 			if *widths != "" {
 				for _, f := range strings.Split(*widths, ",") {
 					w, err := strconv.Atoi(strings.TrimSpace(f))
-					if err != nil || w < 1 {
-						return fmt.Errorf("--widths: %q is not a whole number ≥ 1", f)
+					if err != nil || w < 1 || w > maxScalingWidth {
+						return usageErr("--widths: %q is not a whole number from 1 to %d", f, maxScalingWidth)
 					}
 					ws = append(ws, w)
 				}
@@ -126,11 +124,14 @@ func setupReport(fs *flag.FlagSet) func(args []string, stdout, stderr io.Writer)
 			fmt.Fprintln(stdout, p)
 		}
 		if probs := r.Problems(); len(probs) > 0 {
-			return &exitError{code: 1, msg: fmt.Sprintf("report written to %s, but: %s", *out, strings.Join(probs, "; "))}
+			return finding("report written to %s, but: %s", *out, strings.Join(probs, "; "))
 		}
 		return nil
 	}
 }
+
+// maxScalingWidth bounds the hidden widths of the scaling study.
+const maxScalingWidth = 4096
 
 // crossCheckBudgetFactor is how many times the timing budget one cross-check call may take.
 const crossCheckBudgetFactor = 5

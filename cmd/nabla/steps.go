@@ -10,6 +10,8 @@ import (
 	"strings"
 
 	"nabla/bench"
+	"nabla/gradients"
+	"nabla/nn"
 	"nabla/reports"
 )
 
@@ -22,30 +24,42 @@ func init() {
 	})
 }
 
+// Bounds of nabla steps: the sweep evaluates K about 60 times per decade and parameter.
+const (
+	maxStepsBatch  = 100_000
+	maxStepsSample = 10_000
+)
+
 func setupSteps(fs *flag.FlagSet) func(args []string, stdout, stderr io.Writer) error {
 	net := fs.String("net", "4-8-3", "architecture of the network")
 	param := fs.String("param", "", "parameter whose curves are shown, e.g. W1[2,3] (default: the largest |∂K/∂Aⱼ|)")
-	batch := fs.Int("batch", 16, "training pairs in the random batch")
-	seed := fs.Uint64("seed", 0, "seed of parameters and batch")
-	sample := fs.Int("sample", 32, "parameters over which the spread of the errors and the sign flips are measured")
-	perDecade := fs.Int("per-decade", 4, "steps per decade of h")
+	batch := countFlag(fs, "batch", 16, 1, maxStepsBatch, "training pairs in the random batch")
+	seed := seedFlag(fs, 0, "parameters and batch")
+	sample := countFlag(fs, "sample", 32, 1, maxStepsSample, "parameters over which the spread of the errors and the sign flips are measured")
+	perDecade := countFlag(fs, "per-decade", 4, 1, 20, "steps per decade of h")
 	exact := fs.String("exact", "backprop", "registered engine that gives the exact gradient")
-	format := fs.String("format", "table", "output format: table, markdown or json")
-	plotPath := fs.String("plot", "", "write the log-log plot of the errors to this file (.svg, .png or .pdf)")
+	format := formatFlag(fs, fmtTable, fmtTable, fmtMarkdown, fmtJSON)
+	plotPath := outFileFlag(fs, "plot", "write the log-log plot of the errors to this file", ".svg", ".png", ".pdf")
 	return func(args []string, stdout, stderr io.Writer) error {
-		if len(args) > 0 {
-			return fmt.Errorf("unexpected arguments %q", args)
+		if err := noArgs("steps", args); err != nil {
+			return err
 		}
-		if *format != "table" && *format != "markdown" && *format != "json" {
-			return fmt.Errorf("unknown format %q (want table, markdown or json)", *format)
+		n, err := nn.Parse(*net)
+		if err != nil {
+			return usageErr("--net: %v", err)
 		}
-		if *batch < 1 || *sample < 1 || *perDecade < 1 {
-			return fmt.Errorf("--batch %d, --sample %d and --per-decade %d must be at least 1", *batch, *sample, *perDecade)
+		if int64(*batch)*int64(n.Inputs()+n.Outputs()) > maxBatchValues {
+			return usageErr("--batch %d on %s: more than %d random values; use a smaller batch", *batch, n, maxBatchValues)
+		}
+		if *param != "" {
+			if _, err := n.ParamIndex(*param); err != nil {
+				return usageErr("--param: %v", err)
+			}
+		}
+		if _, err := gradients.Lookup(*exact); err != nil {
+			return usageErr("--exact: %v", err)
 		}
 		plotFormat := strings.TrimPrefix(strings.ToLower(filepath.Ext(*plotPath)), ".")
-		if *plotPath != "" && plotFormat != "svg" && plotFormat != "png" && plotFormat != "pdf" {
-			return fmt.Errorf("--plot %s: want a file name ending in .svg, .png or .pdf", *plotPath)
-		}
 		s, err := bench.Steps(bench.StepOptions{Net: *net, Batch: *batch, Seed: *seed, Param: *param,
 			Sample: *sample, PerDecade: *perDecade, Exact: *exact})
 		if err != nil {

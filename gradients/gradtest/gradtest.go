@@ -297,7 +297,9 @@ func Dst(t *testing.T, newEngine NewFunc) {
 	assert.Panics(t, func() { _, _, _ = e.Gradient(make([]float64, 3), c.A, c.B) }, "wrong-length dst must panic")
 }
 
-// Errors checks that bad parameters and batches are reported as errors, not panics.
+// Errors checks that bad parameters and batches are reported as errors, not panics, the same
+// way by every engine: the error wraps nn's sentinel, begins with the engine's name, and the
+// returned gradient is nil even when the caller passed dst.
 func Errors(t *testing.T, newEngine NewFunc) {
 	c := RandomCase("3-4-2", 4, 5)
 	e, err := newEngine(c.Net)
@@ -322,10 +324,13 @@ func Errors(t *testing.T, newEngine NewFunc) {
 		{"empty batch", c.A, nn.Batch{}, nn.ErrEmptyBatch},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
+			var g []float64
 			require.NotPanics(t, func() {
-				_, _, err = e.Gradient(nil, tc.A, tc.b)
+				g, _, err = e.Gradient(make([]float64, c.Net.NumParams()), tc.A, tc.b)
 			})
 			assert.ErrorIs(t, err, tc.want)
+			assert.Nil(t, g, "no gradient with an error")
+			assert.True(t, strings.HasPrefix(err.Error(), e.Name()+": "), "error %q begins with the engine's name %q", err, e.Name())
 		})
 	}
 }
