@@ -13,58 +13,6 @@ import (
 // the network's cost kind (see costOf) with the tape's operations, layer by layer from the nn layer list. It holds
 // no derivative of its own: adjoints and tangents come from the operations' rules.
 
-<<<<<<< HEAD
-// Supports reports whether the autodiff engines can write the layer's forward pass: dense and
-// convolutional layers with any nn activation, max and average pooling.
-func Supports(l nn.Layer) bool {
-	_, err := writerFor(l)
-	return err == nil
-}
-
-// writer records one layer on a tape: from the layer's input h (one pair a row) and its
-// parameters p (its view of A) it records the output σ(ŷ), making the parameter Vars with
-// c.param in block order.
-type writer func(c *netCost, h *Tensor, p []float64) *Tensor
-
-// writerFor is the adapter's one switch on the layer kinds.
-func writerFor(l nn.Layer) (writer, error) {
-	switch l := l.(type) {
-	case *nn.Dense:
-		return func(c *netCost, h *Tensor, p []float64) *Tensor {
-			w, bias := l.Split(p)
-			W, B := c.param(l.Out, l.In, w), c.param(1, l.Out, bias)
-			return activate(&c.tape, c.tape.Add(c.tape.MatMulT(h, W), B), l.Act) // h·Wᵀ + 1·bᵀ
-		}, nil
-	case *nn.Conv2D:
-		g := Conv{C: l.C, H: l.H, W: l.W, F: l.F, K: l.K, Stride: l.Stride, Pad: l.Pad}
-		return func(c *netCost, h *Tensor, p []float64) *Tensor {
-			kernel, bias := l.Split(p)
-			K, B := c.param(l.F, l.C*l.K*l.K, kernel), c.param(1, l.F, bias)
-			return activate(&c.tape, c.tape.ChannelBias(c.tape.Conv2D(h, K, g), B), l.Act)
-		}, nil
-	case *nn.MaxPool:
-		g := Pool{C: l.C, H: l.H, W: l.W, P: l.P, Stride: l.Stride}
-		return func(c *netCost, h *Tensor, _ []float64) *Tensor { return c.tape.MaxPool(h, g) }, nil
-	case *nn.AvgPool:
-		g := Pool{C: l.C, H: l.H, W: l.W, P: l.P, Stride: l.Stride}
-		return func(c *netCost, h *Tensor, _ []float64) *Tensor { return c.tape.AvgPool(h, g) }, nil
-	}
-	return nil, fmt.Errorf("%w: layer kind %T", gradients.ErrUnsupported, l)
-}
-
-// param records the next parameter block as a Var, seeded with its part of c.v as tangent
-// when a direction is set.
-func (c *netCost) param(rows, cols int, value []float64) *Tensor {
-	p := c.tape.Var(rows, cols, value)
-	if c.v != nil {
-		p.SetTangent(c.net.Blocks()[len(c.params)].View(c.v))
-	}
-	c.params = append(c.params, p)
-	return p
-}
-
-// activate records σ(h).
-=======
 // layerStep records one layer's forward pass on the tape: in is the layer's input (one
 // training pair a row), p the layer's part of A and v its part of the tangent direction (nil
 // for none). It appends the layer's parameter Vars, in block order, to params and returns the
@@ -77,6 +25,18 @@ func stepOf(layer nn.Layer) (layerStep, error) {
 	switch l := layer.(type) {
 	case *nn.Dense:
 		return dense{In: l.In, Out: l.Out, Act: l.Act}.record, nil
+	case *nn.Conv2D:
+		return conv{g: Conv{C: l.C, H: l.H, W: l.W, F: l.F, K: l.K, Stride: l.Stride, Pad: l.Pad}, act: l.Act}.record, nil
+	case *nn.MaxPool:
+		g := Pool{C: l.C, H: l.H, W: l.W, P: l.P, Stride: l.Stride}
+		return func(t *Tape, in *Tensor, _, _ []float64, params []*Tensor) (*Tensor, []*Tensor) {
+			return t.MaxPool(in, g), params
+		}, nil
+	case *nn.AvgPool:
+		g := Pool{C: l.C, H: l.H, W: l.W, P: l.P, Stride: l.Stride}
+		return func(t *Tape, in *Tensor, _, _ []float64, params []*Tensor) (*Tensor, []*Tensor) {
+			return t.AvgPool(in, g), params
+		}, nil
 	default:
 		return nil, gradients.Unsupported("autodiff", layer)
 	}
@@ -106,8 +66,26 @@ func (d dense) record(t *Tape, in *Tensor, p, v []float64, params []*Tensor) (*T
 	return activate(t, t.Add(t.MatMulT(in, W), B), d.Act), append(params, W, B)
 }
 
+// conv is a convolutional layer: the kernel as an F × C·K·K Var (row-major F×C×K×K, as in A),
+// the biases as a 1 × F Var added per channel, then the activation.
+type conv struct {
+	g   Conv
+	act nn.Activation
+}
+
+// record writes σ(Conv2D(in, K) + c per channel).
+func (c conv) record(t *Tape, in *Tensor, p, v []float64, params []*Tensor) (*Tensor, []*Tensor) {
+	nk := c.g.F * c.g.C * c.g.K * c.g.K
+	K := t.Var(c.g.F, c.g.C*c.g.K*c.g.K, p[:nk:nk])
+	B := t.Var(1, c.g.F, p[nk:])
+	if v != nil {
+		K.SetTangent(v[:nk:nk])
+		B.SetTangent(v[nk:])
+	}
+	return activate(t, t.ChannelBias(t.Conv2D(in, K, c.g), B), c.act), append(params, K, B)
+}
+
 // activate applies the activation σ to every entry of h.
->>>>>>> main
 func activate(t *Tape, h *Tensor, a nn.Activation) *Tensor {
 	switch a {
 	case nn.Sigmoid:
@@ -124,16 +102,6 @@ func activate(t *Tape, h *Tensor, a nn.Activation) *Tensor {
 
 // netCost records a network's cost on a tape, again and again on the same tape.
 type netCost struct {
-<<<<<<< HEAD
-	net     *nn.Network
-	writers []writer
-	tape    Tape
-	params  []*Tensor // the Vars of the last recording, in block order: W1, b1, W2, b2, …
-	v       []float64 // the direction seeded as tangent during a recording, or nil
-	xbuf    []float64 // contiguous copies of batches whose rows are not contiguous
-	zbuf    []float64
-	cost    func(t *Tape, h, zbar *Tensor) *Tensor // K of outputs h and targets z̄ (costOf)
-=======
 	net    *nn.Network
 	steps  []layerStep // one per layer, from stepOf
 	tape   Tape
@@ -141,34 +109,22 @@ type netCost struct {
 	xbuf   []float64 // contiguous copies of batches whose rows are not contiguous
 	zbuf   []float64
 	cost   func(t *Tape, h, zbar *Tensor) *Tensor // K of outputs h and targets z̄ (costOf)
->>>>>>> main
 }
 
 func newNetCost(net *nn.Network) (*netCost, error) {
 	c := &netCost{net: net, params: make([]*Tensor, 0, len(net.Blocks()))}
 	for l, layer := range net.Layers() {
-<<<<<<< HEAD
-		w, err := writerFor(layer)
-		if err != nil {
-			return nil, fmt.Errorf("%w: layer %d (%s)", err, l+1, layer)
-		}
-		c.writers = append(c.writers, w)
-=======
 		step, err := stepOf(layer)
 		if err != nil {
 			return nil, fmt.Errorf("layer %d: %w", l+1, err)
 		}
 		c.steps = append(c.steps, step)
->>>>>>> main
 	}
-	var err error
-	if c.cost, err = costOf(net.CostKind()); err != nil {
+	cost, err := costOf(net.CostKind())
+	if err != nil {
 		return nil, err
 	}
-<<<<<<< HEAD
-=======
 	c.cost = cost
->>>>>>> main
 	return c, nil
 }
 
@@ -194,11 +150,6 @@ func (c *netCost) record(A []float64, b nn.Batch, v []float64) *Tensor {
 	t.Reset()
 	n := b.Len()
 	h := t.Const(n, c.net.Inputs(), contiguous(b.X, &c.xbuf))
-<<<<<<< HEAD
-	c.params, c.v = c.params[:0], v
-	for l, w := range c.writers {
-		h = w(c, h, c.net.LayerParams(A, l))
-=======
 	c.params = c.params[:0]
 	for l, step := range c.steps {
 		var vl []float64
@@ -206,7 +157,6 @@ func (c *netCost) record(A []float64, b nn.Batch, v []float64) *Tensor {
 			vl = c.net.LayerParams(v, l)
 		}
 		h, c.params = step(t, h, c.net.LayerParams(A, l), vl, c.params)
->>>>>>> main
 	}
 	zbar := t.Const(n, c.net.Outputs(), contiguous(b.Z, &c.zbuf))
 	return c.cost(t, h, zbar)

@@ -4,6 +4,7 @@ import (
 	"gonum.org/v1/gonum/blas"
 	"gonum.org/v1/gonum/blas/blas64"
 
+	"nabla/internal/gemm"
 	"nabla/nn"
 )
 
@@ -48,7 +49,7 @@ func newConvWork(c *nn.Conv2D, n int, below bool) convWork {
 
 // convForward computes the layer's pre-activations for every image (rows of in) into out,
 // keeping each image's im2col matrix in w.cols.
-func convForward(c *nn.Conv2D, w *convWork, out, in blas64.General, kernel, bias []float64) {
+func convForward(mul *gemm.Multiplier, c *nn.Conv2D, w *convWork, out, in blas64.General, kernel, bias []float64) {
 	ckk, pix := c.C*c.K*c.K, c.OutH()*c.OutW()
 	K := blas64.General{Rows: c.F, Cols: ckk, Stride: ckk, Data: kernel}
 	for n := 0; n < in.Rows; n++ {
@@ -61,14 +62,14 @@ func convForward(c *nn.Conv2D, w *convWork, out, in blas64.General, kernel, bias
 				row[p] = bf
 			}
 		}
-		gemm(blas.NoTrans, blas.NoTrans, 1, K, blas64.General{Rows: ckk, Cols: pix, Stride: pix, Data: U}, 1,
+		mul.Gemm(blas.NoTrans, blas.NoTrans, 1, K, blas64.General{Rows: ckk, Cols: pix, Stride: pix, Data: U}, 1,
 			blas64.General{Rows: c.F, Cols: pix, Stride: pix, Data: o})
 	}
 }
 
 // convBackward applies [C4] and [C3] into gk and gb (overwritten) and, when below has rows,
 // [C2] into below (overwritten): ∂K/∂y of the layer input, before the σ' of the layer below.
-func convBackward(c *nn.Conv2D, w *convWork, delta blas64.General, kernel, gk, gb []float64, below blas64.General) {
+func convBackward(mul *gemm.Multiplier, c *nn.Conv2D, w *convWork, delta blas64.General, kernel, gk, gb []float64, below blas64.General) {
 	ckk, pix := c.C*c.K*c.K, c.OutH()*c.OutW()
 	K := blas64.General{Rows: c.F, Cols: ckk, Stride: ckk, Data: kernel}
 	GK := blas64.General{Rows: c.F, Cols: ckk, Stride: ckk, Data: gk}
@@ -80,8 +81,8 @@ func convBackward(c *nn.Conv2D, w *convWork, delta blas64.General, kernel, gk, g
 		if n == 0 {
 			beta = 0
 		}
-		gemm(blas.NoTrans, blas.Trans, 1, D, U, beta, GK) // [C4]: Δ Uᵀ
-		for f := range gb {                               // [C3]
+		mul.Gemm(blas.NoTrans, blas.Trans, 1, D, U, beta, GK) // [C4]: Δ Uᵀ
+		for f := range gb {                                   // [C3]
 			var s float64
 			for _, v := range D.Data[f*pix : (f+1)*pix] {
 				s += v
@@ -92,7 +93,7 @@ func convBackward(c *nn.Conv2D, w *convWork, delta blas64.General, kernel, gk, g
 			continue
 		}
 		dU := blas64.General{Rows: ckk, Cols: pix, Stride: pix, Data: w.dcols}
-		gemm(blas.Trans, blas.NoTrans, 1, K, D, 0, dU) // [C2]: Kᵀ Δ, then col2im
+		mul.Gemm(blas.Trans, blas.NoTrans, 1, K, D, 0, dU) // [C2]: Kᵀ Δ, then col2im
 		col2im(c, below.Data[n*below.Stride:n*below.Stride+below.Cols], w.dcols)
 	}
 }

@@ -6,6 +6,8 @@ import (
 	"strconv"
 
 	"gonum.org/v1/gonum/blas/blas64"
+
+	"nabla/internal/gemm"
 )
 
 // Conv2D is a convolutional layer: F filters of K×K over an input of C channels of H×W
@@ -278,7 +280,7 @@ func (m *MaxPool) Nearest(in, _ blas64.General) (pair, unit int, dist float64) {
 
 func (m *MaxPool) check() error { return m.Pool.check("maxpool") }
 
-func (m *MaxPool) forward(_ []float64, in, pre, act blas64.General) {
+func (m *MaxPool) forward(_ *gemm.Multiplier, _ []float64, in, pre, act blas64.General) {
 	m.pool(pre, in, true)
 	copy(act.Data, pre.Data)
 }
@@ -312,7 +314,7 @@ func (a *AvgPool) Nearest(_, _ blas64.General) (pair, unit int, dist float64) {
 
 func (a *AvgPool) check() error { return a.Pool.check("avgpool") }
 
-func (a *AvgPool) forward(_ []float64, in, pre, act blas64.General) {
+func (a *AvgPool) forward(_ *gemm.Multiplier, _ []float64, in, pre, act blas64.General) {
 	a.pool(pre, in, false)
 	copy(act.Data, pre.Data)
 }
@@ -364,7 +366,7 @@ func (p *Pool) pool(dst, in blas64.General, isMax bool) {
 
 // forward computes the pre-activations by direct summation over the kernel (no im2col: the
 // reference pass stays independent of the engines' matrix formulation), then σ.
-func (c *Conv2D) forward(p []float64, in, pre, act blas64.General) {
+func (c *Conv2D) forward(_ *gemm.Multiplier, p []float64, in, pre, act blas64.General) {
 	kernel, bias := c.Split(p)
 	oh, ow, hw, pix := c.OutH(), c.OutW(), c.H*c.W, c.OutH()*c.OutW()
 	for n := 0; n < in.Rows; n++ {

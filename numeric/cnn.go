@@ -1,11 +1,8 @@
 package numeric
 
 import (
-	"fmt"
-
 	"gonum.org/v1/gonum/blas/cblas128"
 
-	"nabla/gradients"
 	"nabla/nn"
 )
 
@@ -17,20 +14,6 @@ import (
 // same one-sided derivative the exact engines report there, not a difference across the tie;
 // a tie within h·|∂(entry)| is not seen at all, unlike with real steps.
 
-// complexKnows is the complex pass's one switch on the layer kinds (see forward).
-func complexKnows(l nn.Layer) error {
-	switch l.(type) {
-	case *nn.Dense, *nn.Conv2D, *nn.MaxPool, *nn.AvgPool:
-		return nil
-	}
-	return fmt.Errorf("%w: layer kind %T", gradients.ErrUnsupported, l)
-}
-
-func isDense(l nn.Layer) bool {
-	_, ok := l.(*nn.Dense)
-	return ok
-}
-
 // forward computes bufs[l] (pre-activations and activations) from in with the complex
 // parameters.
 func (c *Complex) forward(l int, in cblas128.General, bufs []layerBuf) {
@@ -39,18 +22,14 @@ func (c *Complex) forward(l int, in cblas128.General, bufs []layerBuf) {
 
 // forwardWith is forward with layer l's complex parameters p.
 func (c *Complex) forwardWith(l int, p []complex128, in cblas128.General, bufs []layerBuf) {
-	out := bufs[l]
-	switch layer := c.net.Layer(l).(type) {
-	case *nn.Dense:
-		affine(layer, p, in, out.pre)
-	case *nn.Conv2D:
-		complexConv(layer, p, in, out.pre)
-	case *nn.MaxPool:
-		complexPool(layer.Pool, in, out.pre, true)
-	case *nn.AvgPool:
-		complexPool(layer.Pool, in, out.pre, false)
+	out, d := bufs[l], c.layers[l]
+	if d.cpass != nil {
+		d.cpass(p, in, out.pre)
+	} else {
+		d.Off = 0 // p is the layer's own part of A
+		affine(d, p, in, out.pre)
 	}
-	act := c.net.Layer(l).Activation()
+	act := d.Act
 	for i, z := range out.pre.Data {
 		out.act.Data[i] = complexAct(act, z)
 	}
@@ -58,12 +37,13 @@ func (c *Complex) forwardWith(l int, p []complex128, in cblas128.General, bufs [
 
 // layerParams returns layer l's complex parameters.
 func (c *Complex) layerParams(l int) []complex128 {
-	blocks := c.net.LayerBlocks(l)
-	if len(blocks) == 0 {
-		return nil
-	}
-	last := blocks[len(blocks)-1]
-	return c.a[blocks[0].Offset : last.Offset+last.Len()]
+	d := c.layers[l]
+	return c.a[d.Off : d.Off+d.N]
+}
+
+// imageLayer is numeric's view of a convolution or pooling layer with its complex pass.
+func imageLayer(l nn.Layer, off int, pass func(p []complex128, in, pre cblas128.General)) dense {
+	return dense{In: l.Inputs(), Out: l.Outputs(), Off: off, Act: l.Activation(), N: l.NumParams(), cpass: pass}
 }
 
 // partialFull returns Im K(A + ih·eⱼ)/h by a complex pass from j's layer l up, starting from

@@ -86,28 +86,18 @@ func newComplex(net *nn.Network, step float64, threads int) (*Complex, error) {
 	if step == 0 {
 		step = DefaultComplexStep
 	}
-<<<<<<< HEAD
-	dense := true
-	for l, layer := range net.Layers() {
-		if err := complexKnows(layer); err != nil {
-			return nil, fmt.Errorf("%w: numeric: layer %d is %v", err, l+1, layer)
-		}
-		dense = dense && isDense(layer)
-=======
 	layers, err := layersOf(net)
 	if err != nil {
 		return nil, err
->>>>>>> main
 	}
 	costs, err := costsFor(net.CostKind())
 	if err != nil {
 		return nil, err
 	}
-<<<<<<< HEAD
-	c := &Complex{net: net, step: step, costs: costs, a: make([]complex128, net.NumParams()), base: make([]layerBuf, net.NumLayers()), dense: dense}
-=======
-	c := &Complex{net: net, layers: layers, step: step, costs: costs, a: make([]complex128, net.NumParams()), base: make([]layerBuf, net.NumLayers())}
->>>>>>> main
+	c := &Complex{net: net, layers: layers, step: step, costs: costs, a: make([]complex128, net.NumParams()), base: make([]layerBuf, net.NumLayers()), dense: true}
+	for _, d := range layers {
+		c.dense = c.dense && d.cpass == nil
+	}
 	threads = min(par.Resolve(threads), max(1, net.NumParams()))
 	c.pool = par.NewPool(threads)
 	c.workers = make([]*complexWorker, threads)
@@ -269,17 +259,12 @@ func layerBufs(bufs []layerBuf, storage []complex128, net *nn.Network, n int) []
 
 // affine sets pre = in·Wᵀ + 1·bᵀ with layer l's complex parameters.
 func (c *Complex) affine(pre, in cblas128.General, l int) {
-<<<<<<< HEAD
-	affine(c.net.Layer(l).(*nn.Dense), c.layerParams(l), in, pre)
+	affine(c.layers[l], c.a, in, pre)
 }
 
-// affine sets pre = in·Wᵀ + 1·bᵀ with the dense layer's complex parameters p.
-func affine(d *nn.Dense, p []complex128, in, pre cblas128.General) {
-	w, bias := p[:d.Out*d.In], p[d.Out*d.In:]
-=======
-	d := c.layers[l]
-	w, bias := weights(d, c.a)
->>>>>>> main
+// affine sets pre = in·Wᵀ + 1·bᵀ with the dense layer's complex parameters within a.
+func affine(d dense, a []complex128, in, pre cblas128.General) {
+	w, bias := weights(d, a)
 	for i := 0; i < pre.Rows; i++ {
 		copy(pre.Data[i*pre.Stride:i*pre.Stride+d.Out], bias)
 	}
@@ -364,16 +349,11 @@ func (w *complexWorker) partial(j int) float64 {
 	c := w.c
 	blk, k := c.net.BlockOf(j)
 	l := blk.Layer
-<<<<<<< HEAD
 	if !c.dense {
 		return w.partialFull(j, l)
 	}
-	d := c.net.Layer(l).(*nn.Dense)
-	act := c.net.Layer(l).(*nn.Dense).Act
-=======
 	d := c.layers[l]
 	act := d.Act
->>>>>>> main
 	// Layer l: only pre-activation column r moves, by ih (bias b[r]) or ih·in[s] (weight
 	// W[r,s]); so only activation column r changes.
 	r, s := k, -1
@@ -400,14 +380,8 @@ func (w *complexWorker) partial(j int) float64 {
 	m := l + 1
 	if m < c.net.NumLayers() {
 		// Layer l+1: a rank-one change, pre = base pre + (act[:,r] − base act[:,r]) W[:,r]ᵀ.
-<<<<<<< HEAD
-		next := c.net.Layer(m).(*nn.Dense)
-		off := c.net.LayerBlocks(m)[0].Offset
-		wm := c.a[off : off+next.Out*next.In]
-=======
 		next := c.layers[m]
 		wm, _ := weights(next, c.a)
->>>>>>> main
 		npre, base := w.work[m].pre, c.base[l].act
 		copy(npre.Data, c.base[m].pre.Data)
 		for i := 0; i < c.n; i++ {

@@ -128,13 +128,8 @@ var (
 // Settings. It returns an error wrapping ErrFormula for a formula that does not approximate a
 // first derivative, a step that is negative or not finite, an unknown precision or a
 // Richardson count outside [0, MaxRichardson], and one wrapping gradients.ErrUnsupported for
-<<<<<<< HEAD
-// layer kinds it does not know (and, in Float32, for layers other than nn.Dense) or an
-// unknown cost kind.
-=======
-// an unknown cost kind or, in Float32 (which has its own forward pass), a layer kind that
-// pass does not handle.
->>>>>>> main
+// an unknown cost kind or, in Float32 (which has its own forward pass, for dense layers only),
+// a layer kind that pass does not handle.
 func New(net *nn.Network, s *Settings) (*Engine, error) {
 	var set Settings
 	if s != nil {
@@ -146,19 +141,16 @@ func New(net *nn.Network, s *Settings) (*Engine, error) {
 	if err := checkFormula(set.Formula, set.Step); err != nil {
 		return nil, err
 	}
-<<<<<<< HEAD
-	for l, layer := range net.Layers() {
-		// float64 evaluates K with nn's reference pass, which knows every layer kind; the
-		// float32 pass of eval.go is written for dense layers only.
-		if err := complexKnows(layer); err != nil || (set.Precision == Float32 && !isDense(layer)) {
-			return nil, fmt.Errorf("%w: numeric: layer %d is %v (%v precision)", gradients.ErrUnsupported, l+1, layer, set.Precision)
-=======
 	var layers []dense // numeric's own view of the layers, for its float32 pass
 	if set.Precision == Float32 {
 		var err error
 		if layers, err = layersOf(net); err != nil {
 			return nil, err
->>>>>>> main
+		}
+		for l, d := range layers {
+			if d.cpass != nil {
+				return nil, fmt.Errorf("layer %d: %w", l+1, gradients.Unsupported("numeric (float32)", net.Layer(l)))
+			}
 		}
 	}
 	costs, err := costsFor(net.CostKind())

@@ -1,72 +1,6 @@
 package symbolic
 
-import (
-	"fmt"
-
-	"nabla/gradients"
-	"nabla/nn"
-)
-
-// layer writes one layer's outputs as expressions of its inputs y (one pair, C×H×W
-// row-major for an image) and its parameters, named by the layer's blocks: the symbolic
-// engine's one switch on the layer kinds.
-func (b *Builder) layer(layer nn.Layer, blocks []nn.Block, y []Expr) ([]Expr, error) {
-	switch l := layer.(type) {
-	case *nn.Dense:
-		return b.activate(b.dense(l, blocks, y), l.Act)
-	case *nn.Conv2D:
-		return b.activate(b.conv(l, blocks, y), l.Act)
-	case *nn.MaxPool:
-		return b.pool(l.Pool, y, b.Max, nil), nil
-	case *nn.AvgPool:
-		return b.pool(l.Pool, y, nil, b.Const(float64(l.P*l.P))), nil
-	}
-	return nil, fmt.Errorf("%w: layer kind %T", gradients.ErrUnsupported, layer)
-}
-
-// activate applies σ to every expression of u, in place.
-func (b *Builder) activate(u []Expr, a nn.Activation) ([]Expr, error) {
-	var f func(Expr) Expr
-	switch a {
-	case nn.Sigmoid:
-		f = b.Sigmoid
-	case nn.Tanh:
-		f = b.Tanh
-	case nn.ReLU:
-		f = b.ReLU
-	case nn.Identity:
-		return u, nil
-	default:
-		return nil, fmt.Errorf("%w: activation %v", gradients.ErrUnsupported, a)
-	}
-	for i, e := range u {
-		u[i] = f(e)
-	}
-	return u, nil
-}
-
-// sum adds t to the running sum u (nil for none yet), keeping the left-to-right order of the
-// reference pass.
-func (b *Builder) sum(u, t Expr) Expr {
-	if u == nil {
-		return t
-	}
-	return b.Add(u, t)
-}
-
-// dense writes ŷⱼ = Σᵢ Wⱼᵢ yᵢ + bⱼ.
-func (b *Builder) dense(d *nn.Dense, blocks []nn.Block, y []Expr) []Expr {
-	wb, bb := blocks[0], blocks[1]
-	next := make([]Expr, d.Out)
-	for j := range next {
-		var u Expr
-		for i := 0; i < d.In; i++ {
-			u = b.sum(u, b.Mul(b.Var(wb.EntryName(j*d.In+i)), y[i]))
-		}
-		next[j] = b.Add(u, b.Var(bb.EntryName(j)))
-	}
-	return next
-}
+import "nabla/nn"
 
 // conv writes ŷ[f,p,q] = Σ_{c,i,j} K[f,c,i,j]·y[c, pS+i−P, qS+j−P] + c[f], the sum over the
 // taps that fall inside the image in the order (c, i, j): sums of products, one product node
@@ -91,11 +25,16 @@ func (b *Builder) conv(c *nn.Conv2D, blocks []nn.Block, y []Expr) []Expr {
 							if r < 0 || r >= c.H || s < 0 || s >= c.W {
 								continue
 							}
-							u = b.sum(u, b.Mul(taps[(f*c.C+ch)*kk+i*c.K+j], y[(ch*c.H+r)*c.W+s]))
+							t := b.Mul(taps[(f*c.C+ch)*kk+i*c.K+j], y[(ch*c.H+r)*c.W+s])
+							if u == nil {
+								u = t
+							} else {
+								u = b.Add(u, t)
+							}
 						}
 					}
 				}
-				next = append(next, b.Add(u, bias))
+				next = append(next, b.activate(b.Add(u, bias), c.Act))
 			}
 		}
 	}
