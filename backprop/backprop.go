@@ -37,17 +37,18 @@ var (
 // nabla's --threads), through package internal/gemm, with the same result for any number of
 // threads. An Engine is not safe for concurrent use; make one per goroutine.
 type Engine struct {
-	net    *nn.Network
-	steps  []step           // steps[l]: layer l's forward pass and backward rules (step.go)
-	layers []dense          // the layers when every one is dense (for Hv), else nil
-	act    []blas64.General // act[l]: N × Outputs of layer l, the activations σ(ŷ)
-	delta  []blas64.General // delta[l]: N × Outputs of layer l, ∂K/∂ŷ (δ, γ, … of the notes)
-	buf    []float64        // backing store of act and delta
-	n      int              // batch size the buffers are laid out for; 0 before the first call
-	grad   []float64        // ∇K for Directional, allocated on its first call
-	output outputFunc       // the cost of one pair and ∂K/∂z (see outputFor)
-	r      *rpass           // buffers of Hv, allocated on its first call
-	mul    *gemm.Multiplier // the products, on par.Threads() threads
+	net     *nn.Network
+	steps   []step           // steps[l]: layer l's forward pass and backward rules (step.go)
+	layers  []dense          // the layers when every one is dense (for Hv), else nil
+	act     []blas64.General // act[l]: N × Outputs of layer l, the activations σ(ŷ)
+	delta   []blas64.General // delta[l]: N × Outputs of layer l, ∂K/∂ŷ (δ, γ, … of the notes)
+	buf     []float64        // backing store of act and delta
+	n       int              // batch size the buffers are laid out for; 0 before the first call
+	grad    []float64        // ∇K for Directional, allocated on its first call
+	output  outputFunc       // the cost of one pair and ∂K/∂z (see outputFor)
+	rOutput rOutputFunc      // R{∂K/∂z} of one pair, for Hv
+	r       *rpass           // buffers of Hv, allocated on its first call
+	mul     *gemm.Multiplier // the products, on par.Threads() threads
 }
 
 // New prepares an engine for the network. It returns an error wrapping
@@ -58,7 +59,7 @@ func New(net *nn.Network) (*Engine, error) {
 	L := net.NumLayers()
 	e := &Engine{net: net, steps: make([]step, L), act: make([]blas64.General, L), delta: make([]blas64.General, L), mul: gemm.New(0)}
 	var err error
-	if e.output, err = outputFor(net.CostKind()); err != nil {
+	if e.output, e.rOutput, err = outputFor(net.CostKind()); err != nil {
 		return nil, err
 	}
 	layers := make([]dense, 0, L)

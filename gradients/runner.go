@@ -11,12 +11,6 @@ import (
 	"nabla/nn"
 )
 
-// NewResult is the Result of the registered engine info that returned ∇K = grad and K = k: it
-// carries the engine's tolerance and kink step for the cross-check.
-func NewResult(info Info, grad []float64, k float64) Result {
-	return Result{Engine: info.Name, Tolerance: info.Tol(), K: k, Grad: grad, Step: info.KinkStep()}
-}
-
 // Skip is an engine a Runner did not run, with the reason.
 type Skip struct {
 	Engine string `json:"engine"`
@@ -43,6 +37,10 @@ type Runner struct {
 	Models map[string]*CostModel
 	// NoProbe leaves engines without a cost model unestimated (they always run).
 	NoProbe bool
+	// Forward is the time of the reference forward pass that estimates are multiples of;
+	// zero means measured on the case (ForwardTime). A nominal figure (say 1ns per
+	// multiply-add) makes the choice of engines independent of the machine and its load.
+	Forward time.Duration
 	// Seed draws the probe networks' parameters and batches.
 	Seed uint64
 	// Progress, when not nil, receives progress lines: each skip with its reason; an engine
@@ -127,8 +125,8 @@ func (r *Runner) Run(infos []Info, net *nn.Network, A []float64, b nn.Batch) (Ou
 	if err := net.Check(A, b); err != nil {
 		return out, err
 	}
-	var fwd time.Duration
-	if r.Budget > 0 || r.Progress != nil {
+	fwd := r.Forward
+	if fwd == 0 && (r.Budget > 0 || r.Progress != nil) {
 		fwd = ForwardTime(net, A, b)
 	}
 	for _, info := range infos {
@@ -150,7 +148,7 @@ func (r *Runner) Run(infos []Info, net *nn.Network, A []float64, b nn.Batch) (Ou
 		if gerr != nil {
 			return out, fmt.Errorf("engine %s: %w", info.Name, gerr)
 		}
-		out.Results = append(out.Results, NewResult(info, g, k))
+		out.Results = append(out.Results, NewResult(info, p.Engine, k, g))
 		out.Engines = append(out.Engines, p.Engine)
 		out.Times = append(out.Times, d)
 	}

@@ -91,7 +91,7 @@ curves (.svg, .png or .pdf).
 
 # Hessian
 
-	nabla hessian --net 2-3-1 [--engine backprop] [--batch 16] [--seed 1] [--format table|markdown] [--plot spectrum.svg]
+	nabla hessian --net 2-3-1 [--engine backprop] [--cost quadratic|xent] [--batch 16] [--seed 1] [--format table|markdown] [--plot spectrum.svg]
 
 forms the full Hessian H = ∇²K of a small network (at most gradients.MaxHessianParams
 parameters) by one Hessian-vector product per parameter with the chosen engine (backprop,

@@ -6,9 +6,11 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 
 	"nabla/gradients"
+	"nabla/nn"
 	"nabla/reports"
 )
 
@@ -16,7 +18,7 @@ func init() {
 	register(&command{
 		name:    "hessian",
 		summary: "form the full Hessian of a small network by Hessian-vector products; print its spectrum",
-		usage:   "--net 2-3-1 [--act NAME] [--batch 16] [--seed 1] [--engine backprop] [--format table|markdown] [--plot spectrum.svg]",
+		usage:   "--net 2-3-1 [--act NAME] [--batch 16] [--seed 1] [--engine backprop] [--cost quadratic|xent] [--format table|markdown] [--plot spectrum.svg]",
 		setup:   setupHessian,
 	})
 }
@@ -28,6 +30,8 @@ func setupHessian(fs *flag.FlagSet) func(args []string, stdout, stderr io.Writer
 	seed := fs.Uint64("seed", 1, "seed of the random parameters and data")
 	engine := fs.String("engine", "backprop", "engine whose Hessian-vector products form H")
 	format := fs.String("format", "table", "output format: table or markdown")
+	var cost nn.CostKind
+	fs.Var(&cost, "cost", "cost K: quadratic (the notes' Σ‖z − z̄‖²) or xent (softmax + cross-entropy)")
 	plotPath := fs.String("plot", "", "write the spectrum plot (|λ| of H and of each diagonal block) to this .svg file")
 	return func(args []string, stdout, stderr io.Writer) error {
 		if len(args) > 0 {
@@ -53,6 +57,7 @@ func setupHessian(fs *flag.FlagSet) func(args []string, stdout, stderr io.Writer
 		if err != nil {
 			return err
 		}
+		net = net.WithCost(cost)
 		if *batch < 1 || int64(*batch)*int64(net.Inputs()+net.Outputs()) > maxBatchValues {
 			return usageErr("--batch %d: want 1 to %d training pairs on %s", *batch, maxBatchValues/(net.Inputs()+net.Outputs()), net)
 		}
@@ -82,6 +87,9 @@ func setupHessian(fs *flag.FlagSet) func(args []string, stdout, stderr io.Writer
 		}
 		if *plotPath == "" {
 			return nil
+		}
+		if !slices.ContainsFunc(values, func(x float64) bool { return x != 0 }) {
+			return fmt.Errorf("--plot %s: every eigenvalue is 0 (K is constant in A, as the cross-entropy of a single output is); nothing to plot on a log axis", *plotPath)
 		}
 		svg, err := s.Plot().SVG()
 		if err != nil {
