@@ -26,6 +26,9 @@ type Agreement struct {
 	Skipped []SkippedEngine  `json:"skipped,omitempty"`
 	Pairs   []gradients.Pair `json:"pairs"` // every unordered pair of Engines
 	Agree   bool             `json:"agree"` // every pair agrees
+	// Quantity names what was compared when it is not the gradient, e.g. "H·v along 4 random
+	// directions" for nabla compare --order 2; empty means the gradient.
+	Quantity string `json:"quantity,omitempty"`
 }
 
 // EngineRun is one engine's part in an Agreement.
@@ -105,6 +108,9 @@ func (a Agreement) Markdown(w io.Writer) error {
 }
 
 func (a Agreement) heading() string {
+	if a.Quantity != "" {
+		return fmt.Sprintf("%s agreement on %s (%d parameters), batch %d, seed %d", a.Quantity, a.Net, a.Params, a.Batch, a.Seed)
+	}
 	return fmt.Sprintf("gradient agreement on %s (%d parameters), batch %d, seed %d", a.Net, a.Params, a.Batch, a.Seed)
 }
 
@@ -263,6 +269,8 @@ type agreementJSON struct {
 	Skipped []SkippedEngine `json:"skipped,omitempty"`
 	Pairs   []pairJSON      `json:"pairs"`
 	Agree   bool            `json:"agree"`
+	// Quantity is Agreement.Quantity: empty for gradients.
+	Quantity string `json:"quantity,omitempty"`
 }
 
 type engineJSON struct {
@@ -297,7 +305,7 @@ type blockJSON struct {
 
 func toJSON(a Agreement) agreementJSON {
 	j := agreementJSON{Net: a.Net, Params: a.Params, Batch: a.Batch, Seed: a.Seed, Skipped: a.Skipped,
-		Agree: a.Agree, Engines: []engineJSON{}, Pairs: []pairJSON{}}
+		Agree: a.Agree, Engines: []engineJSON{}, Pairs: []pairJSON{}, Quantity: a.Quantity}
 	for _, e := range a.Engines {
 		j.Engines = append(j.Engines, engineJSON{e.Name, jsonFloat(e.Tolerance), jsonFloat(e.K)})
 	}
@@ -315,7 +323,7 @@ func toJSON(a Agreement) agreementJSON {
 }
 
 func fromJSON(j agreementJSON) Agreement {
-	a := Agreement{Net: j.Net, Params: j.Params, Batch: j.Batch, Seed: j.Seed, Skipped: j.Skipped, Agree: j.Agree}
+	a := Agreement{Net: j.Net, Params: j.Params, Batch: j.Batch, Seed: j.Seed, Skipped: j.Skipped, Agree: j.Agree, Quantity: j.Quantity}
 	for _, e := range j.Engines {
 		a.Engines = append(a.Engines, EngineRun{e.Name, float64(e.Tolerance), float64(e.K)})
 	}
