@@ -27,10 +27,11 @@ bench:
 report:
 	$(GO) run ./cmd/nabla report --out $(OUT)
 
-## lint: gofmt and go vet
+## lint: gofmt, go vet, and no non-test function over 150 lines
 lint:
 	@out=$$(gofmt -l . | grep -v '/testdata/'); if [ -n "$$out" ]; then echo "gofmt would change:"; echo "$$out"; exit 1; fi
 	$(GO) vet ./...
+	$(GO) run ./internal/tools/funclen -max 150
 
 ## deps: fails when an engine (or its tests) imports another engine, or reports imports one
 deps:
