@@ -10,7 +10,6 @@ import (
 	"strings"
 
 	"nabla/gradients"
-	"nabla/nn"
 	"nabla/reports"
 )
 
@@ -30,8 +29,7 @@ func setupHessian(fs *flag.FlagSet) func(args []string, stdout, stderr io.Writer
 	seed := seedFlag(fs, 1, "the random parameters and data")
 	engine := fs.String("engine", "backprop", "engine whose Hessian-vector products form H")
 	format := formatFlag(fs, fmtTable, fmtTable, fmtMarkdown)
-	var cost nn.CostKind
-	fs.Var(&cost, "cost", "cost K: quadratic (the notes' Σ‖z − z̄‖²) or xent (softmax + cross-entropy)")
+	cost := costFlag(fs)
 	plotPath := outFileFlag(fs, "plot", "write the spectrum plot (|λ| of H and of each diagonal block) to this file", ".svg")
 	return func(args []string, stdout, stderr io.Writer) error {
 		if err := noArgs("hessian", args); err != nil {
@@ -41,11 +39,10 @@ func setupHessian(fs *flag.FlagSet) func(args []string, stdout, stderr io.Writer
 		if *format == fmtMarkdown {
 			f = reports.Markdown
 		}
-		net, err := parseNet(*arch, *act)
+		net, err := parseNet(*arch, *act, *cost)
 		if err != nil {
 			return err
 		}
-		net = net.WithCost(cost)
 		if int64(*batch)*int64(net.Inputs()+net.Outputs()) > maxBatchValues {
 			return usageErr("--batch %d on %s: more than %d random values; use a smaller batch", *batch, net, maxBatchValues)
 		}
