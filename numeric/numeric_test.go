@@ -143,10 +143,11 @@ func TestCostEvaluations(t *testing.T) {
 		f    fd.Formula
 		want int
 	}{
-		{Forward, n + 1},
-		{Backward, n + 1},
-		{Central, 2*n + 1},
-		{Central5, 4*n + 1},
+		// Each also measures the noise of K for its error bounds.
+		{Forward, n + 1 + NoiseEvaluations},
+		{Backward, n + 1 + NoiseEvaluations},
+		{Central, 2*n + 1 + NoiseEvaluations},
+		{Central5, 4*n + 1 + NoiseEvaluations},
 	} {
 		t.Run(FormulaName(tc.f), func(t *testing.T) {
 			e, err := New(c.Net, &Settings{Formula: tc.f})
@@ -236,7 +237,7 @@ func TestCustomFormula(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, "numeric", e.Name())
 	assert.Equal(t, 2, Order(f))
-	assert.Equal(t, 2*c.Net.NumParams()+1, e.CostEvaluations())
+	assert.Equal(t, 2*c.Net.NumParams()+1+NoiseEvaluations, e.CostEvaluations())
 	g, _, err := e.Gradient(nil, c.A, c.B)
 	require.NoError(t, err)
 	assert.LessOrEqual(t, maxRelErr(exact(t, c), g), 1e-7)
