@@ -11,6 +11,7 @@ import (
 	"github.com/olekukonko/tablewriter/tw"
 
 	"nabla/gradients"
+	"nabla/nn"
 )
 
 // Agreement is a cross-check of gradient engines on one network, set of parameters and batch
@@ -19,6 +20,7 @@ import (
 // it with Table, Markdown or JSON.
 type Agreement struct {
 	Net     string           `json:"net"`     // architecture string, as nn.Network.String
+	Cost    nn.CostKind      `json:"cost"`    // the cost kind, "quadratic" or "xent" in JSON
 	Params  int              `json:"params"`  // number of parameters, len(A)
 	Batch   int              `json:"batch"`   // training pairs in the batch
 	Seed    uint64           `json:"seed"`    // seed of the parameters and the batch
@@ -26,6 +28,10 @@ type Agreement struct {
 	Skipped []SkippedEngine  `json:"skipped,omitempty"`
 	Pairs   []gradients.Pair `json:"pairs"` // every unordered pair of Engines
 	Agree   bool             `json:"agree"` // every pair agrees
+	// ExactAgree reports whether the pairs of exact engines agree among themselves;
+	// ExactPairs counts them (gradients.Report).
+	ExactAgree bool `json:"exact_agree"`
+	ExactPairs int  `json:"exact_pairs"`
 }
 
 // EngineRun is one engine's part in an Agreement.
@@ -45,7 +51,7 @@ type SkippedEngine struct {
 // returned by gradients.Run and gradients.Compare). Batch, Seed, Params and Skipped are left
 // for the caller to fill in.
 func NewAgreement(rep gradients.Report, results []gradients.Result) Agreement {
-	a := Agreement{Net: rep.Net, Pairs: rep.Pairs, Agree: rep.Agree}
+	a := Agreement{Net: rep.Net, Cost: rep.Cost, Pairs: rep.Pairs, Agree: rep.Agree, ExactAgree: rep.ExactAgree, ExactPairs: rep.ExactPairs}
 	for _, r := range results {
 		a.Engines = append(a.Engines, EngineRun{Name: r.Engine, Tolerance: r.Tolerance, K: r.K})
 	}
@@ -63,14 +69,38 @@ func (a Agreement) Disagreeing() []gradients.Pair {
 	return bad
 }
 
-// Summary is one line saying whether the engines agree, and if not, which pair is worst.
+// Summary is one line saying first whether the exact engines agree among themselves (when
+// two or more took part), then whether all pairs agree, and if not, which pair is worst.
 func (a Agreement) Summary() string {
+	return a.exactSummary() + a.pairSummary()
+}
+
+// exactSummary is the summary's opening about the exact engines, "" with fewer than two.
+func (a Agreement) exactSummary() string {
+	switch {
+	case a.ExactPairs == 0:
+		return ""
+	case a.ExactAgree:
+		return "the exact engines agree among themselves; "
+	}
+	return "the exact engines DISAGREE among themselves; "
+}
+
+func (a Agreement) pairSummary() string {
 	bad := a.Disagreeing()
 	if len(bad) == 0 {
-		if len(a.Pairs) == 1 {
-			return "the pair agrees within its tolerance"
+		nc := 0
+		for _, p := range a.Pairs {
+			nc += len(p.NonDifferentiable)
 		}
-		return fmt.Sprintf("all %d pairs agree within their tolerances", len(a.Pairs))
+		s := fmt.Sprintf("all %d pairs agree within their tolerances", len(a.Pairs))
+		if len(a.Pairs) == 1 {
+			s = "the pair agrees within its tolerance"
+		}
+		if nc > 0 {
+			s += fmt.Sprintf(" (%d elements not comparable: a stencil crossed a ReLU kink)", nc)
+		}
+		return s
 	}
 	w := bad[0]
 	for _, p := range bad[1:] {
@@ -83,6 +113,9 @@ func (a Agreement) Summary() string {
 		prefix = "engines disagree: "
 	}
 	s := fmt.Sprintf("%s%s vs %s: max rel err %s > tolerance %s", prefix, w.A, w.B, fmtErr(w.MaxRelErr), fmtErr(w.Tolerance))
+	if w.WorstRatio > 1 {
+		s += fmt.Sprintf(", %d elements beyond %g× their expected errors (worst %.3g× at %s)", w.Disagreeing, w.Safety, w.WorstRatio, w.WorstRatioAt)
+	}
 	if w.MaxRelErr <= w.Tolerance { // only the costs differ
 		s = fmt.Sprintf("%s%s vs %s: cost rel err %s > tolerance %s", prefix, w.A, w.B, fmtErr(w.CostErr), fmtErr(w.Tolerance))
 	}
@@ -105,7 +138,16 @@ func (a Agreement) Markdown(w io.Writer) error {
 }
 
 func (a Agreement) heading() string {
-	return fmt.Sprintf("gradient agreement on %s (%d parameters), batch %d, seed %d", a.Net, a.Params, a.Batch, a.Seed)
+	return fmt.Sprintf("gradient agreement on %s (%d parameters)%s, batch %d, seed %d", a.Net, a.Params, costNote(a.Cost), a.Batch, a.Seed)
+}
+
+// costNote names a cost other than the notes' quadratic one for a heading (", cost xent"),
+// so that text output on the default cost reads as it always has.
+func costNote(c nn.CostKind) string {
+	if c == nn.Quadratic {
+		return ""
+	}
+	return ", cost " + c.String()
 }
 
 func (a Agreement) render(w io.Writer, md bool) error {
@@ -127,6 +169,9 @@ func (a Agreement) render(w io.Writer, md bool) error {
 	pairs := [][]string{}
 	for _, p := range a.Pairs {
 		verdict := "yes"
+		if n := len(p.NonDifferentiable) + len(p.Convention); n > 0 {
+			verdict += fmt.Sprintf(" (%d set aside)", n)
+		}
 		if !p.Agree {
 			verdict = "NO"
 			if p.FirstBad != "" {
@@ -135,12 +180,16 @@ func (a Agreement) render(w io.Writer, md bool) error {
 				verdict += " (cost)"
 			}
 		}
-		pairs = append(pairs, []string{p.A, p.B, fmtErr(p.MaxAbsErr), fmtErr(p.MaxRelErr), fmtErr(p.Tolerance),
+		ratio := "–"
+		if p.WorstRatioAt != "" {
+			ratio = strconv.FormatFloat(p.WorstRatio, 'g', 2, 64)
+		}
+		pairs = append(pairs, []string{p.A, p.B, fmtErr(p.MaxAbsErr), fmtErr(p.MaxRelErr), fmtErr(p.Tolerance), ratio,
 			p.Worst, fmtK(p.WorstA), fmtK(p.WorstB), fmtErr(p.CostErr), verdict})
 	}
 	if err := writeTable(&b, md,
-		[]string{"a", "b", "max abs err", "max rel err", "tolerance", "worst", "a at worst", "b at worst", "cost rel err", "agree"},
-		tw.Alignment{tw.AlignLeft, tw.AlignLeft, tw.AlignRight, tw.AlignRight, tw.AlignRight, tw.AlignLeft,
+		[]string{"a", "b", "max abs err", "max rel err", "tolerance", "obs/exp", "worst", "a at worst", "b at worst", "cost rel err", "agree"},
+		tw.Alignment{tw.AlignLeft, tw.AlignLeft, tw.AlignRight, tw.AlignRight, tw.AlignRight, tw.AlignRight, tw.AlignLeft,
 			tw.AlignRight, tw.AlignRight, tw.AlignRight, tw.AlignLeft}, pairs); err != nil {
 		return err
 	}
@@ -154,17 +203,31 @@ func (a Agreement) render(w io.Writer, md bool) error {
 			}
 		}
 	}
+	var notes []string
 	for _, p := range a.Pairs {
-		if len(p.NonDifferentiable) == 0 {
-			continue
+		if len(p.NonDifferentiable) > 0 {
+			notes = append(notes, fmt.Sprintf("%s vs %s: %d parameters not comparable (a difference stencil crossed a ReLU kink): %s",
+				p.A, p.B, len(p.NonDifferentiable), strings.Join(p.NonDifferentiable, ", ")))
 		}
-		line := fmt.Sprintf("%s vs %s: %d parameters set aside as non-differentiable points (a ReLU kink within the difference step): %s",
-			p.A, p.B, len(p.NonDifferentiable), strings.Join(p.NonDifferentiable, ", "))
+		if len(p.Convention) > 0 {
+			notes = append(notes, fmt.Sprintf("%s vs %s: %d parameters differ by convention (a ReLU pre-activation at 0, where ReLU'(0) is chosen): %s",
+				p.A, p.B, len(p.Convention), strings.Join(p.Convention, ", ")))
+		}
+	}
+	for _, line := range notes {
 		if md {
 			fmt.Fprintf(&b, "\n- %s\n", mdEscape(line))
 		} else {
 			fmt.Fprintf(&b, "\n%s\n", line)
 		}
+	}
+	if len(a.Pairs) > 0 {
+		line := fmt.Sprintf("obs/exp: the largest observed difference over %g× the sum of the two engines' expected errors (below 1: explained by them); "+
+			"an element agrees within that or within the tolerance", a.Pairs[0].Safety)
+		if md {
+			line = mdEscape(line)
+		}
+		fmt.Fprintf(&b, "\n%s\n", line)
 	}
 	fmt.Fprintf(&b, "\n%s\n", a.Summary())
 	_, err := io.WriteString(w, b.String())
@@ -256,6 +319,7 @@ func (f *jsonFloat) UnmarshalJSON(b []byte) error {
 // gradients types' json tags (a test checks that they stay in step).
 type agreementJSON struct {
 	Net     string          `json:"net"`
+	Cost    nn.CostKind     `json:"cost"`
 	Params  int             `json:"params"`
 	Batch   int             `json:"batch"`
 	Seed    uint64          `json:"seed"`
@@ -263,6 +327,9 @@ type agreementJSON struct {
 	Skipped []SkippedEngine `json:"skipped,omitempty"`
 	Pairs   []pairJSON      `json:"pairs"`
 	Agree   bool            `json:"agree"`
+	// ExactAgree and ExactPairs: see Agreement.
+	ExactAgree bool `json:"exact_agree"`
+	ExactPairs int  `json:"exact_pairs"`
 }
 
 type engineJSON struct {
@@ -285,8 +352,15 @@ type pairJSON struct {
 	Agree     bool        `json:"agree"`
 	Blocks    []blockJSON `json:"blocks"`
 	FirstBad  string      `json:"first_bad_block,omitempty"`
-	// NonDifferentiable names the parameters set aside at ReLU kinks (gradients.Pair).
-	NonDifferentiable []string `json:"non_differentiable,omitempty"`
+	// NonDifferentiable names the parameters not comparable at ReLU kinks, Convention those
+	// that differ by the convention for ReLU'(0) (gradients.Pair).
+	NonDifferentiable []string  `json:"non_differentiable,omitempty"`
+	Convention        []string  `json:"convention,omitempty"`
+	Agreeing          int       `json:"agreeing"`
+	Disagreeing       int       `json:"disagreeing"`
+	WorstRatio        jsonFloat `json:"worst_ratio"`
+	WorstRatioAt      string    `json:"worst_ratio_at,omitempty"`
+	Safety            jsonFloat `json:"safety_factor"`
 }
 
 type blockJSON struct {
@@ -296,8 +370,8 @@ type blockJSON struct {
 }
 
 func toJSON(a Agreement) agreementJSON {
-	j := agreementJSON{Net: a.Net, Params: a.Params, Batch: a.Batch, Seed: a.Seed, Skipped: a.Skipped,
-		Agree: a.Agree, Engines: []engineJSON{}, Pairs: []pairJSON{}}
+	j := agreementJSON{Net: a.Net, Cost: a.Cost, Params: a.Params, Batch: a.Batch, Seed: a.Seed, Skipped: a.Skipped,
+		Agree: a.Agree, ExactAgree: a.ExactAgree, ExactPairs: a.ExactPairs, Engines: []engineJSON{}, Pairs: []pairJSON{}}
 	for _, e := range a.Engines {
 		j.Engines = append(j.Engines, engineJSON{e.Name, jsonFloat(e.Tolerance), jsonFloat(e.K)})
 	}
@@ -305,7 +379,9 @@ func toJSON(a Agreement) agreementJSON {
 		pj := pairJSON{A: p.A, B: p.B, MaxAbsErr: jsonFloat(p.MaxAbsErr), MaxRelErr: jsonFloat(p.MaxRelErr),
 			Worst: p.Worst, WorstAt: p.WorstAt, WorstA: jsonFloat(p.WorstA), WorstB: jsonFloat(p.WorstB),
 			CostErr: jsonFloat(p.CostErr), Tolerance: jsonFloat(p.Tolerance), Agree: p.Agree,
-			Blocks: []blockJSON{}, FirstBad: p.FirstBad, NonDifferentiable: p.NonDifferentiable}
+			Blocks: []blockJSON{}, FirstBad: p.FirstBad, NonDifferentiable: p.NonDifferentiable, Convention: p.Convention,
+			Agreeing: p.Agreeing, Disagreeing: p.Disagreeing, WorstRatio: jsonFloat(p.WorstRatio), WorstRatioAt: p.WorstRatioAt,
+			Safety: jsonFloat(p.Safety)}
 		for _, b := range p.Blocks {
 			pj.Blocks = append(pj.Blocks, blockJSON{b.Block, jsonFloat(b.MaxAbsErr), jsonFloat(b.MaxRelErr)})
 		}
@@ -315,7 +391,8 @@ func toJSON(a Agreement) agreementJSON {
 }
 
 func fromJSON(j agreementJSON) Agreement {
-	a := Agreement{Net: j.Net, Params: j.Params, Batch: j.Batch, Seed: j.Seed, Skipped: j.Skipped, Agree: j.Agree}
+	a := Agreement{Net: j.Net, Cost: j.Cost, Params: j.Params, Batch: j.Batch, Seed: j.Seed, Skipped: j.Skipped, Agree: j.Agree,
+		ExactAgree: j.ExactAgree, ExactPairs: j.ExactPairs}
 	for _, e := range j.Engines {
 		a.Engines = append(a.Engines, EngineRun{e.Name, float64(e.Tolerance), float64(e.K)})
 	}
@@ -323,7 +400,8 @@ func fromJSON(j agreementJSON) Agreement {
 		p := gradients.Pair{A: pj.A, B: pj.B, MaxAbsErr: float64(pj.MaxAbsErr), MaxRelErr: float64(pj.MaxRelErr),
 			Worst: pj.Worst, WorstAt: pj.WorstAt, WorstA: float64(pj.WorstA), WorstB: float64(pj.WorstB),
 			CostErr: float64(pj.CostErr), Tolerance: float64(pj.Tolerance), Agree: pj.Agree, FirstBad: pj.FirstBad,
-			NonDifferentiable: pj.NonDifferentiable}
+			NonDifferentiable: pj.NonDifferentiable, Convention: pj.Convention, Agreeing: pj.Agreeing,
+			Disagreeing: pj.Disagreeing, WorstRatio: float64(pj.WorstRatio), WorstRatioAt: pj.WorstRatioAt, Safety: float64(pj.Safety)}
 		for _, b := range pj.Blocks {
 			p.Blocks = append(p.Blocks, gradients.BlockErr{Block: b.Block, MaxAbsErr: float64(b.MaxAbsErr), MaxRelErr: float64(b.MaxRelErr)})
 		}

@@ -53,7 +53,7 @@ func setupHessian(fs *flag.FlagSet) func(args []string, stdout, stderr io.Writer
 				return usageErr("--plot %s: directory %s does not exist", *plotPath, filepath.Dir(*plotPath))
 			}
 		}
-		net, err := parseNet(*arch, *act)
+		net, err := parseNet(*arch, *act, nn.Quadratic)
 		if err != nil {
 			return err
 		}
