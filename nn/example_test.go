@@ -26,7 +26,7 @@ func ExampleParse() {
 	// W2 at 40, 24 entries
 	// b2 at 64, 3 entries
 	// b1[4] W2[1,1]
-	// nn: bad architecture "4-8-3:tanh,relu,sigmoid": 2 layers but 3 activations (give one, or one per layer)
+	// architecture "4-8-3:tanh,relu,sigmoid": nn: bad architecture: 2 layers with parameters but 3 activations (give one, or one per conv and dense layer)
 }
 
 func ExampleEvaluator_Cost() {
