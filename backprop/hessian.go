@@ -19,7 +19,9 @@ import (
 //	  Rŷ = V y + W Ry + Rb                                                   [R1]
 //	  Ry = σ'(ŷ) ⊙ Rŷ                                                        [R2]
 //	R-backward, layer L … 1, with δ the notes' δ, γ, … (∂K/∂ŷ):
-//	  output layer:  Rδ = 2 Rz ⊙ σ'(ẑ) + δ ⊙ ρ ⊙ Rẑ     (R of [1])           [R3]
+//	  output layer:  Rδ = R{∂K/∂z} ⊙ σ'(ẑ) + δ ⊙ ρ ⊙ Rẑ  (R of [1])          [R3]
+//	                 R{∂K/∂z} = 2 Rz (quadratic), Σz̄ · (p ⊙ Rz − p·(pᵀRz)) (softmax
+//	                 + cross-entropy, p = softmax(z); see cost.go)
 //	  hidden layers: Rδ = (Vᵀ δ' + Wᵀ Rδ') ⊙ σ'(ŷ) + δ ⊙ ρ ⊙ Rŷ  (R of [2])   [R4]
 //	                 (δ', Rδ', W, V of the layer above)
 //	  H·v for W:  R{∂K/∂W} = Rδ yᵀ + δ (Ry)ᵀ                  (R of [4])      [R5]
@@ -78,6 +80,9 @@ func (e *Engine) rsize(n int) *rpass {
 // nothing.
 func (e *Engine) Hv(dst, A, v []float64, b nn.Batch) ([]float64, float64, error) {
 	dst = gradients.CheckDst("backprop", dst, e.net.NumParams())
+	if e.layers == nil {
+		return nil, 0, fmt.Errorf("backprop: Hv: %w: the R-operator is written for dense layers only, %s has others", gradients.ErrUnsupported, e.net)
+	}
 	if err := e.net.Check(A, b); err != nil {
 		return nil, 0, fmt.Errorf("backprop: %w", err)
 	}
@@ -123,9 +128,11 @@ func (e *Engine) rBackward(r *rpass, dst, A, v []float64, b nn.Batch) {
 	for l := L - 1; l >= 0; l-- {
 		d := e.layers[l]
 		rd := r.rdelta[l]
-		if l == L-1 { // [R3]: 2 Rz, then as [R4]
-			for i, x := range r.ry[l].Data {
-				rd.Data[i] = 2 * x
+		if l == L-1 { // [R3]: R{∂K/∂z} from the cost kind (2 Rz for the quadratic), then as [R4]
+			z, zbar, rz := e.act[l], b.Z.RawMatrix(), r.ry[l]
+			for i := 0; i < n; i++ {
+				e.rOutput(rd.Data[i*rd.Stride:i*rd.Stride+d.Out], z.Data[i*z.Stride:i*z.Stride+d.Out],
+					zbar.Data[i*zbar.Stride:i*zbar.Stride+d.Out], rz.Data[i*rz.Stride:i*rz.Stride+d.Out])
 			}
 		} else { // [R4]: Vᵀδ' + WᵀRδ' of the layer above, row by row: Δ' V + RΔ' W
 			up := e.layers[l+1]

@@ -145,8 +145,8 @@ var (
 // Settings. It returns an error wrapping ErrFormula for a formula that does not approximate a
 // first derivative, a step that is negative or not finite, an unknown precision or a
 // Richardson count outside [0, MaxRichardson], and one wrapping gradients.ErrUnsupported for
-// an unknown cost kind or, in Float32 (which has its own forward pass), a layer kind that
-// pass does not handle.
+// an unknown cost kind or, in Float32 (which has its own forward pass, for dense layers only),
+// a layer kind that pass does not handle.
 func New(net *nn.Network, s *Settings) (*Engine, error) {
 	var set Settings
 	if s != nil {
@@ -163,6 +163,11 @@ func New(net *nn.Network, s *Settings) (*Engine, error) {
 		var err error
 		if layers, err = layersOf(net); err != nil {
 			return nil, err
+		}
+		for l, d := range layers {
+			if d.cpass != nil {
+				return nil, fmt.Errorf("layer %d: %w", l+1, gradients.Unsupported("numeric (float32)", net.Layer(l)))
+			}
 		}
 	}
 	costs, err := costsFor(net.CostKind())

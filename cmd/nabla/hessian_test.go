@@ -15,7 +15,7 @@ func TestHessianCommand(t *testing.T) {
 	for _, engine := range []string{"backprop", "autodiff-reverse", "symbolic"} {
 		t.Run(engine, func(t *testing.T) {
 			plot := filepath.Join(t.TempDir(), "spectrum.svg")
-			code, out, errOut := runCLI(t, "hessian", "--net", "2-3-1", "--engine", engine, "--plot", plot)
+			code, out, errOut := runCLI(t, "hessian", "--net", "2-3-2", "--engine", engine, "--plot", plot, "--cost", "xent")
 			require.Equal(t, 0, code, errOut)
 			m := regexp.MustCompile(`symmetry error [^\n]*= (\S+)\n`).FindStringSubmatch(out)
 			require.NotNil(t, m, out)
@@ -42,10 +42,12 @@ func TestHessianCommandUsage(t *testing.T) {
 		{"no net", []string{"hessian"}, 2},
 		{"too large", []string{"hessian", "--net", "784-30-10"}, 2},
 		{"unknown engine", []string{"hessian", "--net", "2-3-1", "--engine", "nope"}, 2},
-		{"engine without Hv", []string{"hessian", "--net", "2-3-1", "--engine", "numeric-central"}, 1},
+		{"engine without Hv", []string{"hessian", "--net", "2-3-1", "--engine", "numeric-central"}, 2},
 		{"plot not svg", []string{"hessian", "--net", "2-3-1", "--plot", "x.png"}, 2},
 		{"plot dir missing", []string{"hessian", "--net", "2-3-1", "--plot", "/nonexistent/dir/x.svg"}, 2},
 		{"bad format", []string{"hessian", "--net", "2-3-1", "--format", "json"}, 2},
+		{"unknown cost", []string{"hessian", "--net", "2-3-1", "--cost", "hinge"}, 2},
+		{"constant cost, nothing to plot", []string{"hessian", "--net", "2-3-1", "--cost", "xent", "--plot", "/tmp/never-written.svg"}, 1},
 		{"zero batch", []string{"hessian", "--net", "2-3-1", "--batch", "0"}, 2},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
