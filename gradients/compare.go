@@ -153,9 +153,10 @@ type Pair struct {
 // Report is the cross-check of several engines: every unordered pair, in the order the
 // results were given.
 type Report struct {
-	Net   string `json:"net"`
-	Pairs []Pair `json:"pairs"`
-	Agree bool   `json:"agree"` // every pair agrees
+	Net   string      `json:"net"`
+	Cost  nn.CostKind `json:"cost"` // the network's cost kind, "quadratic" or "xent" in JSON
+	Pairs []Pair      `json:"pairs"`
+	Agree bool        `json:"agree"` // every pair agrees
 	// ExactAgree reports whether the pairs of two exact engines all agree (true when there
 	// are none); ExactPairs counts them. A summary says this first.
 	ExactAgree bool `json:"exact_agree"`
@@ -261,7 +262,7 @@ func costExpected(r Result) float64 { return ExactBound(r.K, 0) }
 
 // Compare holds every pair of results against each other.
 func Compare(net *nn.Network, results []Result) Report {
-	r := Report{Net: net.String(), Agree: true, ExactAgree: true}
+	r := Report{Net: net.String(), Cost: net.CostKind(), Agree: true, ExactAgree: true}
 	for i := range results {
 		for j := i + 1; j < len(results); j++ {
 			r.add(ComparePair(net, results[i], results[j]), results[i].Exact && results[j].Exact)

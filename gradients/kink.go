@@ -102,7 +102,7 @@ func ComparePairAt(net *nn.Network, A []float64, b nn.Batch, ra, rb Result) Pair
 // CompareAt is Compare for results computed at parameters A on batch b, with every pair
 // judged by ComparePairAt.
 func CompareAt(net *nn.Network, A []float64, b nn.Batch, results []Result) Report {
-	r := Report{Net: net.String(), Agree: true, ExactAgree: true}
+	r := Report{Net: net.String(), Cost: net.CostKind(), Agree: true, ExactAgree: true}
 	for i := range results {
 		for j := i + 1; j < len(results); j++ {
 			r.add(ComparePairAt(net, A, b, results[i], results[j]), results[i].Exact && results[j].Exact)

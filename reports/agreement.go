@@ -11,6 +11,7 @@ import (
 	"github.com/olekukonko/tablewriter/tw"
 
 	"nabla/gradients"
+	"nabla/nn"
 )
 
 // Agreement is a cross-check of gradient engines on one network, set of parameters and batch
@@ -19,6 +20,7 @@ import (
 // it with Table, Markdown or JSON.
 type Agreement struct {
 	Net     string           `json:"net"`     // architecture string, as nn.Network.String
+	Cost    nn.CostKind      `json:"cost"`    // the cost kind, "quadratic" or "xent" in JSON
 	Params  int              `json:"params"`  // number of parameters, len(A)
 	Batch   int              `json:"batch"`   // training pairs in the batch
 	Seed    uint64           `json:"seed"`    // seed of the parameters and the batch
@@ -30,6 +32,9 @@ type Agreement struct {
 	// ExactPairs counts them (gradients.Report).
 	ExactAgree bool `json:"exact_agree"`
 	ExactPairs int  `json:"exact_pairs"`
+	// Quantity names what was compared when it is not the gradient, e.g. "H·v along 4 random
+	// directions" for nabla compare --order 2; empty means the gradient.
+	Quantity string `json:"quantity,omitempty"`
 }
 
 // EngineRun is one engine's part in an Agreement.
@@ -49,7 +54,7 @@ type SkippedEngine struct {
 // returned by gradients.Run and gradients.Compare). Batch, Seed, Params and Skipped are left
 // for the caller to fill in.
 func NewAgreement(rep gradients.Report, results []gradients.Result) Agreement {
-	a := Agreement{Net: rep.Net, Pairs: rep.Pairs, Agree: rep.Agree, ExactAgree: rep.ExactAgree, ExactPairs: rep.ExactPairs}
+	a := Agreement{Net: rep.Net, Cost: rep.Cost, Pairs: rep.Pairs, Agree: rep.Agree, ExactAgree: rep.ExactAgree, ExactPairs: rep.ExactPairs}
 	for _, r := range results {
 		a.Engines = append(a.Engines, EngineRun{Name: r.Engine, Tolerance: r.Tolerance, K: r.K})
 	}
@@ -136,7 +141,20 @@ func (a Agreement) Markdown(w io.Writer) error {
 }
 
 func (a Agreement) heading() string {
-	return fmt.Sprintf("gradient agreement on %s (%d parameters), batch %d, seed %d", a.Net, a.Params, a.Batch, a.Seed)
+	what := "gradient"
+	if a.Quantity != "" {
+		what = a.Quantity
+	}
+	return fmt.Sprintf("%s agreement on %s (%d parameters)%s, batch %d, seed %d", what, a.Net, a.Params, costNote(a.Cost), a.Batch, a.Seed)
+}
+
+// costNote names a cost other than the notes' quadratic one for a heading (", cost xent"),
+// so that text output on the default cost reads as it always has.
+func costNote(c nn.CostKind) string {
+	if c == nn.Quadratic {
+		return ""
+	}
+	return ", cost " + c.String()
 }
 
 func (a Agreement) render(w io.Writer, md bool) error {
@@ -308,6 +326,7 @@ func (f *jsonFloat) UnmarshalJSON(b []byte) error {
 // gradients types' json tags (a test checks that they stay in step).
 type agreementJSON struct {
 	Net     string          `json:"net"`
+	Cost    nn.CostKind     `json:"cost"`
 	Params  int             `json:"params"`
 	Batch   int             `json:"batch"`
 	Seed    uint64          `json:"seed"`
@@ -318,6 +337,8 @@ type agreementJSON struct {
 	// ExactAgree and ExactPairs: see Agreement.
 	ExactAgree bool `json:"exact_agree"`
 	ExactPairs int  `json:"exact_pairs"`
+	// Quantity is Agreement.Quantity: empty for gradients.
+	Quantity string `json:"quantity,omitempty"`
 }
 
 type engineJSON struct {
@@ -358,8 +379,8 @@ type blockJSON struct {
 }
 
 func toJSON(a Agreement) agreementJSON {
-	j := agreementJSON{Net: a.Net, Params: a.Params, Batch: a.Batch, Seed: a.Seed, Skipped: a.Skipped,
-		Agree: a.Agree, ExactAgree: a.ExactAgree, ExactPairs: a.ExactPairs, Engines: []engineJSON{}, Pairs: []pairJSON{}}
+	j := agreementJSON{Net: a.Net, Cost: a.Cost, Params: a.Params, Batch: a.Batch, Seed: a.Seed, Skipped: a.Skipped,
+		Agree: a.Agree, ExactAgree: a.ExactAgree, ExactPairs: a.ExactPairs, Engines: []engineJSON{}, Pairs: []pairJSON{}, Quantity: a.Quantity}
 	for _, e := range a.Engines {
 		j.Engines = append(j.Engines, engineJSON{e.Name, jsonFloat(e.Tolerance), jsonFloat(e.K)})
 	}
@@ -379,8 +400,8 @@ func toJSON(a Agreement) agreementJSON {
 }
 
 func fromJSON(j agreementJSON) Agreement {
-	a := Agreement{Net: j.Net, Params: j.Params, Batch: j.Batch, Seed: j.Seed, Skipped: j.Skipped, Agree: j.Agree,
-		ExactAgree: j.ExactAgree, ExactPairs: j.ExactPairs}
+	a := Agreement{Net: j.Net, Cost: j.Cost, Params: j.Params, Batch: j.Batch, Seed: j.Seed, Skipped: j.Skipped, Agree: j.Agree,
+		ExactAgree: j.ExactAgree, ExactPairs: j.ExactPairs, Quantity: j.Quantity}
 	for _, e := range j.Engines {
 		a.Engines = append(a.Engines, EngineRun{e.Name, float64(e.Tolerance), float64(e.K)})
 	}

@@ -6,6 +6,8 @@ import (
 	"io"
 	"strings"
 	"text/tabwriter"
+
+	"nabla/nn"
 )
 
 // Summary is the verdict in one line: whether the exact engines agree among themselves,
@@ -40,7 +42,11 @@ func (r Report) Summary() string {
 // Table writes the report for a terminal: the summary, the blocks, the worst elements, the
 // matching faults and the witness.
 func (r Report) Table(w io.Writer) error {
-	fmt.Fprintf(w, "%s, batch %d, %d parameters, K = %.10g\n%s\n\n", r.Net, r.Batch, r.Params, r.K, r.Summary())
+	net := r.Net
+	if r.Cost != nn.Quadratic {
+		net += ", cost " + r.Cost.String()
+	}
+	fmt.Fprintf(w, "%s, batch %d, %d parameters, K = %.10g\n%s\n\n", net, r.Batch, r.Params, r.K, r.Summary())
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
 	fmt.Fprintln(tw, "block\tentries\twrong\tmax rel err\tpattern")
 	for _, b := range r.Blocks {

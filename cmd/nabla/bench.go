@@ -2,6 +2,7 @@ package main
 
 import (
 	"flag"
+	"fmt"
 	"io"
 
 	"nabla/bench"
@@ -37,6 +38,7 @@ func setupBench(fs *flag.FlagSet) func(args []string, stdout, stderr io.Writer) 
 		if *format == fmtMarkdown {
 			f = reports.Markdown
 		}
+		fmt.Fprintf(stdout, "Timed on %s.\n\n", reports.ThisMachine())
 		return reports.TimingTable(stdout, f, suite.Gradient)
 	}
 }

@@ -11,6 +11,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"nabla/gradients"
+	"nabla/nn"
 	"nabla/reports"
 )
 
@@ -268,4 +269,25 @@ func TestCompareHelp(t *testing.T) {
 	// The command list shows compare.
 	_, out, _ := runCLI(t, "help")
 	assert.Contains(t, out, "compare")
+}
+
+// The "done means" for the cost: every engine runs on the cross-entropy cost of
+// 4-8-3:tanh,sigmoid and every pair agrees.
+func TestCompareCrossEntropy(t *testing.T) {
+	a, errOut := compareJSON(t, 0, "--net", "4-8-3:tanh,sigmoid", "--cost", "xent")
+	assert.Equal(t, nn.CrossEntropy, a.Cost)
+	assert.True(t, a.Agree, errOut)
+	ran := engineNames(a)
+	for _, name := range gradients.Names() {
+		if strings.HasPrefix(name, "test-") {
+			continue // this package's fakes, each for its own network
+		}
+		assert.Contains(t, ran, name, "engine %s did not run; stderr: %s", name, errOut)
+	}
+	n := len(ran)
+	assert.Len(t, a.Pairs, n*(n-1)/2)
+	// The quadratic cost of the same network and data is another K.
+	q, _ := compareJSON(t, 0, "--net", "4-8-3:tanh,sigmoid", "--engines", "backprop,symbolic")
+	assert.Equal(t, nn.Quadratic, q.Cost)
+	assert.NotEqual(t, q.Engines[0].K, a.Engines[0].K)
 }

@@ -21,8 +21,14 @@ import (
 // exact engine.
 type Options struct {
 	// Tolerance is the largest relative error (gradients.RelErr) allowed against the
-	// reference gradients. Zero means 1e-7, the accuracy of the central-difference reference.
+	// central-difference reference on random networks (never below 1e-7, the reference's own
+	// accuracy), and, for an Approximate engine, against the hand-worked values. Zero means
+	// 1e-7.
 	Tolerance float64
+	// Approximate declares an engine that approximates the gradient (finite differences):
+	// the hand-worked values hold it to Tolerance. An exact engine (false) is held there to
+	// KnownTolerance: rounding only.
+	Approximate bool
 	// MaxParams skips random architectures with more parameters (slow engines). Zero means no
 	// limit.
 	MaxParams int
@@ -48,6 +54,19 @@ func Run(t *testing.T, newEngine NewFunc, opts Options) {
 	if !opts.AllowAllocs {
 		t.Run("allocs", func(t *testing.T) { NoAllocs(t, newEngine, opts) })
 	}
+}
+
+// KnownTolerance is the relative error (gradients.RelErr) within which an exact engine must
+// match the hand-worked values of Known: a few roundings of numbers of order one. An engine
+// off by 1e-8 fails it.
+const KnownTolerance = 1e-12
+
+// knownTol is the tolerance of Known.
+func (o Options) knownTol() float64 {
+	if o.Approximate {
+		return o.tol()
+	}
+	return KnownTolerance
 }
 
 func (o Options) tol() float64 {
@@ -110,7 +129,8 @@ func knownCases() []knownCase {
 	}
 }
 
-// Known checks K and ∇K on tiny networks worked out by hand.
+// Known checks K and ∇K on tiny networks worked out by hand: to KnownTolerance for an exact
+// engine, to Tolerance for an approximate one.
 func Known(t *testing.T, newEngine NewFunc, opts Options) {
 	for _, c := range knownCases() {
 		if opts.DenseOnly && strings.Contains(c.arch, "conv") {
@@ -127,7 +147,7 @@ func Known(t *testing.T, newEngine NewFunc, opts Options) {
 			assert.InDelta(t, c.wantK, k, 1e-12*max(1, math.Abs(c.wantK)), "K")
 			require.Len(t, g, len(c.want))
 			for i := range c.want {
-				assert.LessOrEqual(t, gradients.RelErr(c.want[i], g[i]), opts.tol(), "%s: want %v, got %v", net.ParamName(i), c.want[i], g[i])
+				assert.LessOrEqual(t, gradients.RelErr(c.want[i], g[i]), opts.knownTol(), "%s: want %v, got %v", net.ParamName(i), c.want[i], g[i])
 			}
 		})
 	}
