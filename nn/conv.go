@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"math"
 	"strconv"
-	"sync"
 
 	"gonum.org/v1/gonum/blas"
 	"gonum.org/v1/gonum/blas/blas64"
@@ -282,7 +281,7 @@ func (m *MaxPool) Nearest(in, _ blas64.General) (pair, unit int, dist float64) {
 
 func (m *MaxPool) check() error { return m.Pool.check("maxpool") }
 
-func (m *MaxPool) forward(_ *gemm.Multiplier, _ []float64, in, pre, act blas64.General) {
+func (m *MaxPool) forward(_ *gemm.Multiplier, _ *[]float64, _ []float64, in, pre, act blas64.General) {
 	m.pool(pre, in, true)
 	copy(act.Data, pre.Data)
 }
@@ -316,7 +315,7 @@ func (a *AvgPool) Nearest(_, _ blas64.General) (pair, unit int, dist float64) {
 
 func (a *AvgPool) check() error { return a.Pool.check("avgpool") }
 
-func (a *AvgPool) forward(_ *gemm.Multiplier, _ []float64, in, pre, act blas64.General) {
+func (a *AvgPool) forward(_ *gemm.Multiplier, _ *[]float64, _ []float64, in, pre, act blas64.General) {
 	a.pool(pre, in, false)
 	copy(act.Data, pre.Data)
 }
@@ -369,11 +368,10 @@ func (p *Pool) pool(dst, in blas64.General, isMax bool) {
 // forward computes the pre-activations image by image as one matrix product, Ŷ = K·U + c,
 // with K the kernel as an F × C·K·K matrix and U the image unfolded into C·K·K × OutH·OutW
 // (im2col: column (p,q) holds the patch under output pixel (p,q), zeros in the padding), then
-// σ. U lives in scratch borrowed from a pool, so the pass allocates nothing once warm.
-func (c *Conv2D) forward(mul *gemm.Multiplier, p []float64, in, pre, act blas64.General) {
+// σ. U lives in the Evaluator's scratch, so the pass allocates nothing once warm.
+func (c *Conv2D) forward(mul *gemm.Multiplier, buf *[]float64, p []float64, in, pre, act blas64.General) {
 	kernel, bias := c.Split(p)
 	ckk, pix := c.C*c.K*c.K, c.OutH()*c.OutW()
-	buf := colsPool.Get().(*[]float64)
 	if cap(*buf) < ckk*pix {
 		*buf = make([]float64, ckk*pix)
 	}
@@ -391,12 +389,8 @@ func (c *Conv2D) forward(mul *gemm.Multiplier, p []float64, in, pre, act blas64.
 		}
 		mul.Gemm(blas.NoTrans, blas.NoTrans, 1, K, U, 1, blas64.General{Rows: c.F, Cols: pix, Stride: pix, Data: out})
 	}
-	colsPool.Put(buf)
 	c.Act.Apply(act.Data[:pre.Rows*pre.Stride], pre.Data[:pre.Rows*pre.Stride])
 }
-
-// colsPool holds the im2col scratch of the reference convolution.
-var colsPool = sync.Pool{New: func() any { return new([]float64) }}
 
 // im2col writes the C·K·K × OutH·OutW matrix U of one image x: U[(c,i,j),(p,q)] =
 // x[c, pS+i−P, qS+j−P], 0 in the padding.
