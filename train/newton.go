@@ -124,7 +124,7 @@ func Newton(ctx context.Context, net *nn.Network, trainSet, testSet data.Set, cf
 	res := &NewtonResult{Result: &Result{Net: net.String(), Engine: "newton-cg:" + cfg.Engine, TrainSet: trainSet.Name,
 		TestSet: testSet.Name, TrainSize: trainSet.Len(), TestSize: testSet.Len(), BatchSize: trainSet.Len(),
 		Cost: cfg.Cost.String(), Seed: cfg.Seed, Params: t.A}}
-	sgd := &SGD{cfg: Config{Cost: cfg.Cost}, A: t.A, trainSet: trainSet} // for evaluate
+	sgd := &SGD{net: net, cfg: Config{Cost: cfg.Cost}, A: t.A, trainSet: trainSet} // for evaluate
 	res.Initial = sgd.evaluate(t.ev, testSet, 0)
 	if cfg.OnEpoch != nil {
 		cfg.OnEpoch(res.Initial)
