@@ -17,14 +17,32 @@ import (
 	"gonum.org/v1/plot/vg"
 	"gonum.org/v1/plot/vg/draw"
 
+	"nabla/nn"
 	"nabla/train"
 )
+
+// trainCost names a run's cost: its convention ("mean", "sum") and, unless it is the notes'
+// quadratic cost, its kind ("mean xent").
+func trainCost(r *train.Result) string {
+	if r.Cost == "" || r.Cost == nn.Quadratic.String() {
+		return r.Convention
+	}
+	return r.Convention + " " + r.Cost
+}
+
+// decayNote names the weight decay λ of a run that has one (", λ = 5").
+func decayNote(lambda float64) string {
+	if lambda == 0 {
+		return ""
+	}
+	return fmt.Sprintf(", λ = %g", lambda)
+}
 
 // TrainTable writes the per-epoch table of a training run (epoch 0 is the initial state) and
 // a closing line with the final accuracy, boxed for the terminal or, with md, as Markdown.
 func TrainTable(w io.Writer, r *train.Result, md bool) error {
-	fmt.Fprintf(w, "%s on %s (%d pairs; test %s, %d pairs), engine %s, batch %d, η = %g on the %s cost (η_sum = %g), seed %d\n\n",
-		r.Net, r.TrainSet, r.TrainSize, r.TestSet, r.TestSize, r.Engine, r.BatchSize, r.Eta, r.Cost, r.EtaSum, r.Seed)
+	fmt.Fprintf(w, "%s on %s (%d pairs; test %s, %d pairs), engine %s, batch %d, η = %g on the %s cost (η_sum = %g)%s, seed %d\n\n",
+		r.Net, r.TrainSet, r.TrainSize, r.TestSet, r.TestSize, r.Engine, r.BatchSize, r.Eta, trainCost(r), r.EtaSum, decayNote(r.WeightDecay), r.Seed)
 	header := []string{"epoch", "train cost", "test cost", "test accuracy", "seconds", "CPU seconds", "eval seconds"}
 	rows := [][]string{epochRow(r.Initial)}
 	for _, e := range r.Epochs {
@@ -101,7 +119,7 @@ func TrainJSON(w io.Writer, r *train.Result) error {
 // are not positive cannot be shown on it and are left out.
 func TrainCurve(path string, r *train.Result, widthCm, heightCm float64) error {
 	p := plot.New()
-	p.Title.Text = fmt.Sprintf("%s, %s, batch %d, η = %g (%s cost)", r.Net, r.Engine, r.BatchSize, r.Eta, r.Cost)
+	p.Title.Text = fmt.Sprintf("%s, %s, batch %d, η = %g (%s cost)%s", r.Net, r.Engine, r.BatchSize, r.Eta, trainCost(r), decayNote(r.WeightDecay))
 	p.X.Label.Text = "epoch"
 	p.Y.Label.Text = "cost / test error rate"
 	p.Y.Scale = plot.LogScale{}

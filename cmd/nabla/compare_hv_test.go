@@ -48,3 +48,14 @@ func TestCompareOrder2Usage(t *testing.T) {
 		})
 	}
 }
+
+func TestMutateOrder2(t *testing.T) {
+	code, out, errOut := runCLI(t, "mutate", "--order", "2")
+	require.Equal(t, 0, code, errOut)
+	for _, f := range []string{"sigmoid-second-deriv-typo", "missing-cross-term", "missing-curvature"} {
+		assert.Contains(t, out, f)
+	}
+	assert.Contains(t, out, "no false alarm on the control")
+	code, _, errOut = runCLI(t, "mutate", "--order", "2", "--engines", "backprop,numeric-central")
+	assert.Equal(t, 2, code, errOut)
+}

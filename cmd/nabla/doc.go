@@ -119,6 +119,13 @@ eigenvalues (gonum's mat.EigenSym on the symmetric part), the condition number m
 and the same for each diagonal block (W1, b1, …); --plot writes |λ| of H and of each block,
 sorted, on a logarithmic axis.
 
+	nabla mutate --order 2 [--net 4-6-6-3:tanh,sigmoid,sigmoid] [--engines …] [--directions 3]
+
+holds the second-order mutants (mutants.SecondCatalogue: σ” of the sigmoid as σ'(1 − σ), σ”
+of tanh without its 1 − tanh², the σ” term left out, the cross term δ(Ry)ᵀ between layers
+left out, the direction's term Vᵀδ' left out) and their clean control against every engine's
+H·v; exit status 1 when an engine misses a fault or flags the control.
+
 # Report
 
 	nabla report [--out report-out] [--quick] [--nets 2-3-1@16,784-30-10@100] [--engines …] [--seed 1] [--budget 1s]
