@@ -13,7 +13,7 @@ func init() {
 	register(&command{
 		name:    "bench",
 		summary: "time every engine's gradient on the built-in networks and print the timing table",
-		usage:   "[--quick] [--nets LIST] [--engines LIST] [--seed N] [--budget 1s] [--format table|markdown]",
+		usage:   "[--quick] [--nets LIST] [--engines LIST] [--cost quadratic|xent] [--seed N] [--budget 1s] [--format table|markdown]",
 		setup:   setupBench,
 	})
 }

@@ -22,7 +22,7 @@ func init() {
 	register(&command{
 		name:    "report",
 		summary: "the main job: cross-check, benchmark and scaling study of every engine, written as REPORT.md, results.json and SVG plots",
-		usage:   "[--out DIR] [--quick] [--nets LIST] [--engines LIST] [--seed N] [--budget D] | --from results.json [--out DIR]",
+		usage:   "[--out DIR] [--quick] [--nets LIST] [--engines LIST] [--cost quadratic|xent] [--seed N] [--budget D] | --from results.json [--out DIR]",
 		setup:   setupReport,
 	})
 }
@@ -35,6 +35,7 @@ type labFlags struct {
 	seed    uint64
 	budget  time.Duration
 	batch   int
+	cost    *nn.CostKind
 }
 
 func (f *labFlags) declare(fs *flag.FlagSet) {
@@ -45,6 +46,7 @@ func (f *labFlags) declare(fs *flag.FlagSet) {
 	f.batch = 16
 	fs.Var(&intValue{&f.batch, 1, maxBatch}, "batch", fmt.Sprintf("batch size of --nets items without @BATCH (1…%s)", groupDigits(maxBatch)))
 	fs.Uint64Var(&f.seed, "seed", 1, "seed of the parameters and batches")
+	f.cost = costFlag(fs)
 }
 
 // resolve turns the flags into engines, cases and runner options.
@@ -79,7 +81,7 @@ func (f *labFlags) resolve(progress io.Writer) ([]gradients.Info, []bench.Case, 
 			return nil, nil, o, usageErr("--nets: %v", err)
 		}
 	}
-	return infos, cases, o, nil
+	return infos, bench.WithCost(cases, *f.cost), o, nil
 }
 
 func setupReport(fs *flag.FlagSet) func(args []string, stdout, stderr io.Writer) error {
@@ -169,9 +171,12 @@ func measureReport(lf *labFlags, scaling, extras bool, widths []int, progress io
 		}
 		cmd += " --widths " + strings.Join(ws, ",")
 	}
+	if *lf.cost != nn.Quadratic {
+		cmd += " --cost " + lf.cost.String()
+	}
 	cmd += fmt.Sprintf(" --seed %d", lf.seed)
 	r := &reports.Results{
-		Version: reports.FormatVersion, Date: start.UTC().Format(time.RFC3339), Seed: lf.seed, Quick: lf.quick,
+		Version: reports.FormatVersion, Date: start.UTC().Format(time.RFC3339), Seed: lf.seed, Quick: lf.quick, Cost: *lf.cost,
 		Command: cmd, Machine: reports.ThisMachine(), BudgetNs: float64(o.Budget), Engines: reports.EnginesOf(infos),
 	}
 	fmt.Fprintf(progress, "report: %d engines, %d cases, budget %s per gradient\n", len(infos), len(cases), o.Budget)
