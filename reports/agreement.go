@@ -32,6 +32,9 @@ type Agreement struct {
 	// ExactPairs counts them (gradients.Report).
 	ExactAgree bool `json:"exact_agree"`
 	ExactPairs int  `json:"exact_pairs"`
+	// Quantity names what was compared when it is not the gradient, e.g. "H·v along 4 random
+	// directions" for nabla compare --order 2; empty means the gradient.
+	Quantity string `json:"quantity,omitempty"`
 }
 
 // EngineRun is one engine's part in an Agreement.
@@ -138,7 +141,11 @@ func (a Agreement) Markdown(w io.Writer) error {
 }
 
 func (a Agreement) heading() string {
-	return fmt.Sprintf("gradient agreement on %s (%d parameters)%s, batch %d, seed %d", a.Net, a.Params, costNote(a.Cost), a.Batch, a.Seed)
+	what := "gradient"
+	if a.Quantity != "" {
+		what = a.Quantity
+	}
+	return fmt.Sprintf("%s agreement on %s (%d parameters)%s, batch %d, seed %d", what, a.Net, a.Params, costNote(a.Cost), a.Batch, a.Seed)
 }
 
 // costNote names a cost other than the notes' quadratic one for a heading (", cost xent"),
@@ -330,6 +337,8 @@ type agreementJSON struct {
 	// ExactAgree and ExactPairs: see Agreement.
 	ExactAgree bool `json:"exact_agree"`
 	ExactPairs int  `json:"exact_pairs"`
+	// Quantity is Agreement.Quantity: empty for gradients.
+	Quantity string `json:"quantity,omitempty"`
 }
 
 type engineJSON struct {
@@ -371,7 +380,7 @@ type blockJSON struct {
 
 func toJSON(a Agreement) agreementJSON {
 	j := agreementJSON{Net: a.Net, Cost: a.Cost, Params: a.Params, Batch: a.Batch, Seed: a.Seed, Skipped: a.Skipped,
-		Agree: a.Agree, ExactAgree: a.ExactAgree, ExactPairs: a.ExactPairs, Engines: []engineJSON{}, Pairs: []pairJSON{}}
+		Agree: a.Agree, ExactAgree: a.ExactAgree, ExactPairs: a.ExactPairs, Engines: []engineJSON{}, Pairs: []pairJSON{}, Quantity: a.Quantity}
 	for _, e := range a.Engines {
 		j.Engines = append(j.Engines, engineJSON{e.Name, jsonFloat(e.Tolerance), jsonFloat(e.K)})
 	}
@@ -392,7 +401,7 @@ func toJSON(a Agreement) agreementJSON {
 
 func fromJSON(j agreementJSON) Agreement {
 	a := Agreement{Net: j.Net, Cost: j.Cost, Params: j.Params, Batch: j.Batch, Seed: j.Seed, Skipped: j.Skipped, Agree: j.Agree,
-		ExactAgree: j.ExactAgree, ExactPairs: j.ExactPairs}
+		ExactAgree: j.ExactAgree, ExactPairs: j.ExactPairs, Quantity: j.Quantity}
 	for _, e := range j.Engines {
 		a.Engines = append(a.Engines, EngineRun{e.Name, float64(e.Tolerance), float64(e.K)})
 	}

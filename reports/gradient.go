@@ -54,7 +54,8 @@ func NewGradientResult(net *nn.Network, engine string, batch int, k float64, gra
 //	  "blocks": {"W1": [[...], [...]], "b1": [...], ...}
 //	}
 //
-// Weight blocks are arrays of rows (outputs × inputs, as in A), bias blocks flat arrays; the
+// Each block is nested one array level per dimension, row-major as in A: a weight matrix an
+// array of rows (outputs × inputs), a bias a flat array, a rank-4 kernel four levels deep; the
 // keys of "blocks" follow the layout of A. Numbers are written exactly (shortest round-trip
 // form); a non-finite value (an overflow) is written as the string "+Inf", "-Inf" or "NaN".
 func (g GradientResult) JSON(w io.Writer) error {

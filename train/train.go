@@ -6,6 +6,7 @@ import (
 	"io"
 	"math"
 	"math/rand/v2"
+	"nabla/internal/rng"
 	"strings"
 	"time"
 
@@ -307,7 +308,7 @@ func NewSGD(net *nn.Network, trainSet data.Set, cfg Config) (*SGD, error) {
 		m = n
 	}
 	return &SGD{net: net, eng: eng, cfg: cfg, A: A, grad: make([]float64, len(A)), trainSet: trainSet, m: m,
-		rng: nn.NewRand(cfg.Seed ^ 0x5eedf1e)}, nil
+		rng: rng.New(cfg.Seed ^ 0x5eedf1e)}, nil
 }
 
 // Params returns the current parameters; the slice is owned by the SGD and changes with

@@ -3,6 +3,7 @@ package verify
 import (
 	"math"
 	"math/rand/v2"
+	"nabla/internal/rng"
 	"strconv"
 	"strings"
 
@@ -15,6 +16,9 @@ type Space struct {
 	MaxDepth int // layers; zero means 4
 	MaxWidth int // units per layer, inputs included; zero means 32
 	MaxBatch int // training pairs; zero means 64
+	// Inputs, when positive, is the input width of every network (784 for MNIST-sized
+	// networks); zero draws it like the other widths.
+	Inputs int
 }
 
 func (s Space) defaults() Space {
@@ -51,11 +55,15 @@ func logUniform(rng *rand.Rand, n int) int {
 // Network.RandomBatch with the case's own seed.
 func RandomCase(s Space, seed uint64, i int) Case {
 	s = s.defaults()
-	rng := nn.NewRand(seed*1_000_003 + uint64(i))
+	rng := rng.New(seed*1_000_003 + uint64(i))
 	depth := 1 + rng.IntN(s.MaxDepth)
 	acts := nn.Activations()
 	var b strings.Builder
-	b.WriteString(strconv.Itoa(logUniform(rng, s.MaxWidth)))
+	in := logUniform(rng, s.MaxWidth)
+	if s.Inputs > 0 {
+		in = s.Inputs
+	}
+	b.WriteString(strconv.Itoa(in))
 	for range depth {
 		b.WriteByte('-')
 		b.WriteString(strconv.Itoa(logUniform(rng, s.MaxWidth)))

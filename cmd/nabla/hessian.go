@@ -1,16 +1,15 @@
 package main
 
 import (
+	"errors"
 	"flag"
 	"fmt"
 	"io"
 	"os"
-	"path/filepath"
 	"slices"
 	"strings"
 
 	"nabla/gradients"
-	"nabla/nn"
 	"nabla/reports"
 )
 
@@ -26,40 +25,26 @@ func init() {
 func setupHessian(fs *flag.FlagSet) func(args []string, stdout, stderr io.Writer) error {
 	arch := fs.String("net", "", "architecture, e.g. 2-3-1 or 16-32-10:tanh,sigmoid (required; at most "+fmt.Sprint(gradients.MaxHessianParams)+" parameters)")
 	act := fs.String("act", "", "activation for every layer, overriding the one in --net: "+activationNames())
-	batch := fs.Int("batch", 16, "number of random training pairs")
-	seed := fs.Uint64("seed", 1, "seed of the random parameters and data")
+	batch := countFlag(fs, "batch", 16, 1, maxBatch, "number of random training pairs")
+	seed := seedFlag(fs, 1, "the random parameters and data")
 	engine := fs.String("engine", "backprop", "engine whose Hessian-vector products form H")
-	format := fs.String("format", "table", "output format: table or markdown")
-	var cost nn.CostKind
-	fs.Var(&cost, "cost", "cost K: quadratic (the notes' Σ‖z − z̄‖²) or xent (softmax + cross-entropy)")
-	plotPath := fs.String("plot", "", "write the spectrum plot (|λ| of H and of each diagonal block) to this .svg file")
+	format := formatFlag(fs, fmtTable, fmtTable, fmtMarkdown)
+	cost := costFlag(fs)
+	plotPath := outFileFlag(fs, "plot", "write the spectrum plot (|λ| of H and of each diagonal block) to this file", ".svg")
 	return func(args []string, stdout, stderr io.Writer) error {
-		if len(args) > 0 {
-			return usageErr("unexpected arguments %q; every input is a flag", args)
+		if err := noArgs("hessian", args); err != nil {
+			return err
 		}
 		f := reports.Terminal
-		switch *format {
-		case "table":
-		case "markdown":
+		if *format == fmtMarkdown {
 			f = reports.Markdown
-		default:
-			return usageErr("unknown --format %q; want table or markdown", *format)
 		}
-		if *plotPath != "" {
-			if strings.ToLower(filepath.Ext(*plotPath)) != ".svg" {
-				return usageErr("--plot %s: want a file name ending in .svg", *plotPath)
-			}
-			if st, err := os.Stat(filepath.Dir(*plotPath)); err != nil || !st.IsDir() {
-				return usageErr("--plot %s: directory %s does not exist", *plotPath, filepath.Dir(*plotPath))
-			}
-		}
-		net, err := parseNet(*arch, *act, nn.Quadratic)
+		net, err := parseNet(*arch, *act, *cost)
 		if err != nil {
 			return err
 		}
-		net = net.WithCost(cost)
-		if *batch < 1 || int64(*batch)*int64(net.Inputs()+net.Outputs()) > maxBatchValues {
-			return usageErr("--batch %d: want 1 to %d training pairs on %s", *batch, maxBatchValues/(net.Inputs()+net.Outputs()), net)
+		if int64(*batch)*int64(net.Inputs()+net.Outputs()) > maxBatchValues {
+			return usageErr("--batch %d on %s: more than %d random values; use a smaller batch", *batch, net, maxBatchValues)
 		}
 		if net.NumParams() > gradients.MaxHessianParams {
 			return usageErr("--net %s has %d parameters; the full Hessian is formed for at most %d", net, net.NumParams(), gradients.MaxHessianParams)
@@ -68,6 +53,9 @@ func setupHessian(fs *flag.FlagSet) func(args []string, stdout, stderr io.Writer
 			return usageErr("--engine: %v", err)
 		}
 		h, err := gradients.NewHv(*engine, net)
+		if errors.Is(err, gradients.ErrUnsupported) {
+			return usageErr("--engine %s: %v (engines with Hessian-vector products on %s: %s)", *engine, err, net, strings.Join(gradients.HvNames(net), ", "))
+		}
 		if err != nil {
 			return err
 		}
