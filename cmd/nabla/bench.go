@@ -6,6 +6,7 @@ import (
 	"io"
 
 	"nabla/bench"
+	"nabla/nn"
 	"nabla/reports"
 )
 
@@ -38,7 +39,11 @@ func setupBench(fs *flag.FlagSet) func(args []string, stdout, stderr io.Writer) 
 		if *format == fmtMarkdown {
 			f = reports.Markdown
 		}
-		fmt.Fprintf(stdout, "Timed on %s.\n\n", reports.ThisMachine())
+		on := ""
+		if *lf.cost != nn.Quadratic {
+			on = ", on the " + lf.cost.String() + " cost"
+		}
+		fmt.Fprintf(stdout, "Timed on %s%s.\n\n", reports.ThisMachine(), on)
 		return reports.TimingTable(stdout, f, suite.Gradient)
 	}
 }
