@@ -5,10 +5,9 @@ import (
 	"flag"
 	"fmt"
 	"io"
-	"strconv"
 	"strings"
-	"text/tabwriter"
 
+	"nabla/lab"
 	"nabla/nn"
 	"nabla/symbolic"
 )
@@ -116,7 +115,7 @@ func setupDerive(fs *flag.FlagSet) func(args []string, stdout, stderr io.Writer)
 			enc.SetIndent("", "  ")
 			return enc.Encode(out)
 		case "markdown":
-			return writeSwellMarkdown(stdout, out.Rows)
+			return lab.SwellMarkdown(stdout, out.Rows)
 		}
 		return writeDerive(stdout, net, out, *latex)
 	}
@@ -150,60 +149,5 @@ func writeDerive(w io.Writer, net *nn.Network, out deriveOutput, latex bool) err
 	}
 	fmt.Fprintf(w, "derived and compiled %s in %.3f ms (%d parameters: %d instructions for K and ∇K, %d for K alone, ratio %.2f)\n\n",
 		net, out.DeriveMS, out.Params, out.Instructions, out.CostInstructions, out.Ratio)
-	return writeSwellTable(w, out.Rows)
-}
-
-// swellColumns are the headers of the swell table and the cells of a row.
-var swellHeader = []string{"function", "vars", "cost DAG", "gradient tree", "gradient DAG", "instructions", "cost instr.", "ratio", "derive+compile", "naive tree", "naive time"}
-
-func swellCells(r symbolic.Swell) []string {
-	naive := strconv.Itoa(r.NaiveNodes)
-	if r.NaiveErr != "" {
-		naive = "> " + strconv.Itoa(r.NaiveNodes-1) + " (budget)"
-	}
-	if r.NaiveNodes == 0 && r.NaiveErr == "" {
-		naive = "-"
-	}
-	return []string{r.Name, strconv.Itoa(r.Params), strconv.Itoa(r.CostNodes), formatCount(r.TreeNodes),
-		strconv.Itoa(r.DAGNodes), strconv.Itoa(r.Instructions), strconv.Itoa(r.CostInstructions),
-		fmt.Sprintf("%.2f", r.Ratio), formatMS(r.DeriveMS), naive, formatMS(r.NaiveMS)}
-}
-
-// formatCount prints a count exactly when it is small and as 4.8e+60 when it is not.
-func formatCount(v float64) string {
-	if v < 1e9 {
-		return strconv.FormatFloat(v, 'f', 0, 64)
-	}
-	return strconv.FormatFloat(v, 'e', 2, 64)
-}
-
-func formatMS(ms float64) string {
-	switch {
-	case ms == 0:
-		return "-"
-	case ms < 1:
-		return fmt.Sprintf("%.0f µs", ms*1000)
-	case ms < 1000:
-		return fmt.Sprintf("%.1f ms", ms)
-	}
-	return fmt.Sprintf("%.2f s", ms/1000)
-}
-
-func writeSwellTable(w io.Writer, rows []symbolic.Swell) error {
-	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
-	fmt.Fprintln(tw, strings.Join(swellHeader, "\t")+"\t")
-	for _, r := range rows {
-		fmt.Fprintln(tw, strings.Join(swellCells(r), "\t")+"\t")
-	}
-	return tw.Flush()
-}
-
-func writeSwellMarkdown(w io.Writer, rows []symbolic.Swell) error {
-	fmt.Fprintf(w, "| %s |\n|%s\n", strings.Join(swellHeader, " | "), strings.Repeat(" ---: |", len(swellHeader)))
-	for _, r := range rows {
-		if _, err := fmt.Fprintf(w, "| %s |\n", strings.Join(swellCells(r), " | ")); err != nil {
-			return err
-		}
-	}
-	return nil
+	return lab.SwellTable(w, out.Rows)
 }
