@@ -119,6 +119,22 @@ func BenchmarkGradient(b *testing.B) {
 	}
 }
 
+// BenchmarkCNN times every engine that handles convolutions on lenet1 and lenet2 (CNNCases),
+// the networks ../shared/peers/torch_cnn.py times in PyTorch, named
+// engine=…/net=lenet1/batch=…/threads=… with grad/fwd as in BenchmarkGradient. Engines
+// estimated above -budget (the difference engines, with a cost pass per parameter) are skipped.
+func BenchmarkCNN(b *testing.B) {
+	for _, info := range gradients.All() {
+		b.Run("engine="+info.Name, func(b *testing.B) {
+			for _, c := range CNNCases {
+				b.Run(c.String(), func(b *testing.B) {
+					withThreads(b, func(b *testing.B, _ int) { benchGradient(b, info, c) })
+				})
+			}
+		})
+	}
+}
+
 func benchGradient(b *testing.B, info gradients.Info, c Case) {
 	s := mustSetup(b, c)
 	f := forward(s)

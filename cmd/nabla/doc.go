@@ -14,6 +14,7 @@ The commands:
 	nabla compare   cross-check gradient engines on seeded random parameters and data
 	                (--order 2: Hessian-vector products)
 	nabla derive    symbolic derivatives of a network's cost, and the expression-swell table
+	nabla newton    Newton–CG against gradient descent on a small set: learning curves
 	nabla hessian   the full Hessian of a small network by H·v products: spectrum, symmetry
 	nabla grad      compute K and ∇K for given parameters and data (JSON in, JSON or a table out)
 	nabla mutate    mutation testing: hold faulty hand-coded gradients against every engine
@@ -41,10 +42,19 @@ checked before any work starts.
 	nabla compare --net 3-5-4-2 [--act tanh] [--batch 16] [--seed 1] [--engines backprop,numeric-central] [--format table|markdown|json]
 
 draws parameters (nn.Network.Init) and a batch (nn.Network.RandomBatch) from the seed,
-computes ∇K with each engine, and holds every pair of engines against each other
-(gradients.CompareAt): largest absolute and relative error, the worst parameter by name, and a
-verdict from the pair's tolerance; parameters at a ReLU kink within a pair's difference step
-are listed as non-differentiable points ("non_differentiable" in JSON) instead of failing it. Without --engines it takes every registered engine that
+computes ∇K with each engine, and holds every pair of engines against each other element by
+element (gradients.CompareAt): an element agrees within the pair's tolerance (a floor) or within
+4× the sum of the two engines' expected errors (finite-difference engines estimate theirs per
+element from the measured noise of K and their step; exact engines state a rounding bound
+that grows with K); "obs/exp" is the worst ratio of observed to expected. Elements whose
+difference stencil crossed a ReLU kink are not comparable ("non_differentiable" in JSON),
+exact engines apart at a pre-activation of 0 differ by convention ("convention"); neither
+fails the pair. The summary says first whether the exact engines agree among themselves.
+gradcheck's knobs: --atol A and --rtol R judge each element by |a − b| ≤ A + R·|b| instead;
+--step H sets every finite-difference engine's step; --detail all|K lists every element
+beyond its allowance, or the K closest to it, by name in the table and the JSON ("detail");
+--directional N is the fast check: each engine's ∇K·v against numeric-richardson's
+difference along N random directions. Without --engines it takes every registered engine that
 supports the network, leaving out those whose estimated time per gradient (from their cost
 evaluations or cost model) exceeds --budget (default 30s); what it leaves out, and why, goes to stderr
 and into the report. Engines named in --engines always run. Progress of slow engines goes to
@@ -109,6 +119,15 @@ autodiff-reverse, symbolic or numeric-complex), and prints its symmetry error, t
 eigenvalues (gonum's mat.EigenSym on the symmetric part), the condition number max|λ|/min|λ|
 and the same for each diagonal block (W1, b1, …); --plot writes |λ| of H and of each block,
 sorted, on a logarithmic axis.
+
+	nabla newton [--set blobs] [--net 2-8-4] [--steps 20] [--eta 0.01] [--engine backprop] [--plot curve.svg]
+
+trains the same network from the same parameters on a built-in set twice, full batch: by
+gradient descent with step η, and by Newton–CG (train.Newton: each step solves
+(H + λI) p = −∇K by conjugate gradients with the engine's H·v, then a backtracking line
+search; λ adapts to how well the quadratic model predicted the decrease). It prints both
+training costs and test accuracies per step with the H·v products used, and --plot writes
+the two learning curves.
 
 	nabla mutate --order 2 [--net 4-6-6-3:tanh,sigmoid,sigmoid] [--engines …] [--directions 3]
 
