@@ -20,6 +20,13 @@ type HessianVector interface {
 	Hv(dst, A, v []float64, b nn.Batch) ([]float64, float64, error)
 }
 
+// HvChecker is implemented by engines whose HessianVector covers only some of the networks
+// their gradient does: CheckHv returns an error wrapping ErrUnsupported when Hv cannot run on
+// the network the engine was prepared for. NewHv and HvNames ask it.
+type HvChecker interface {
+	CheckHv() error
+}
+
 // DefaultHvTolerance is the relative error (RelErr) within which an exact engine's H·v is
 // expected to match the true one when Info.HvTolerance is zero.
 const DefaultHvTolerance = 1e-11
@@ -43,6 +50,11 @@ func NewHv(name string, net *nn.Network) (HessianVector, error) {
 	if !ok {
 		return nil, fmt.Errorf("engine %s: %w: no Hessian-vector products", name, ErrUnsupported)
 	}
+	if c, ok := e.(HvChecker); ok {
+		if err := c.CheckHv(); err != nil {
+			return nil, fmt.Errorf("engine %s: %w", name, err)
+		}
+	}
 	return h, nil
 }
 
@@ -55,9 +67,13 @@ func HvNames(net *nn.Network) []string {
 		if err != nil {
 			continue
 		}
-		if _, ok := e.(HessianVector); ok {
-			names = append(names, info.Name)
+		if _, ok := e.(HessianVector); !ok {
+			continue
 		}
+		if c, ok := e.(HvChecker); ok && c.CheckHv() != nil {
+			continue
+		}
+		names = append(names, info.Name)
 	}
 	return names
 }
