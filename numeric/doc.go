@@ -23,6 +23,11 @@
 // arithmetic: no difference of nearly equal numbers is formed, so h = 1e-20 gives the
 // gradient to rounding.
 //
+// Every cost kind of package nn is evaluated, never differentiated: the float64 engines use the
+// reference cost, the float32 and complex128 passes their own version of it (one switch over
+// cost kinds, costsFor); the cross-entropy's log-sum-exp is shifted by the largest (real part
+// of the) output, and in complex arithmetic uses the principal exp and log, analytic there.
+//
 // # Why finite differences "give random values"
 //
 // A difference quotient has two errors: truncation, which shrinks with h like h^p (p = 1 for
