@@ -119,7 +119,10 @@ func (a Agreement) pairSummary() string {
 	if w.WorstRatio > 1 {
 		s += fmt.Sprintf(", %d elements beyond %g× their expected errors (worst %.3g× at %s)", w.Disagreeing, w.Safety, w.WorstRatio, w.WorstRatioAt)
 	}
-	if w.MaxRelErr <= w.Tolerance { // only the costs differ
+	if w.Disagreeing > 0 && w.MaxRelErr <= w.Tolerance { // judged by --atol/--rtol
+		s = fmt.Sprintf("%s%s vs %s: %d elements beyond their allowance", prefix, w.A, w.B, w.Disagreeing)
+	}
+	if w.Disagreeing == 0 && w.MaxRelErr <= w.Tolerance { // only the costs differ
 		s = fmt.Sprintf("%s%s vs %s: cost rel err %s > tolerance %s", prefix, w.A, w.B, fmtErr(w.CostErr), fmtErr(w.Tolerance))
 	}
 	if w.FirstBad != "" {
@@ -210,6 +213,36 @@ func (a Agreement) render(w io.Writer, md bool) error {
 			}
 		}
 	}
+	if err := a.writeDetail(&b, md); err != nil {
+		return err
+	}
+	a.writeNotes(&b, md)
+	fmt.Fprintf(&b, "\n%s\n", a.Summary())
+	_, err := io.WriteString(w, b.String())
+	return err
+}
+
+// writeDetail writes the elements the pairs name in detail (gradients.Criteria.Detail), one
+// table over all pairs; nothing when none does.
+func (a Agreement) writeDetail(b *strings.Builder, md bool) error {
+	var rows [][]string
+	for _, p := range a.Pairs {
+		for _, e := range p.Detail {
+			rows = append(rows, []string{p.A + " vs " + p.B, e.Name, fmtK(e.A), fmtK(e.B), fmtErr(e.AbsErr), fmtErr(e.Allowed),
+				strconv.FormatFloat(e.Ratio, 'g', 3, 64), e.Category})
+		}
+	}
+	if len(rows) == 0 {
+		return nil
+	}
+	b.WriteString("\n")
+	return writeTable(b, md, []string{"pair", "element", "a", "b", "abs err", "allowed", "ratio", "category"},
+		tw.Alignment{tw.AlignLeft, tw.AlignLeft, tw.AlignRight, tw.AlignRight, tw.AlignRight, tw.AlignRight, tw.AlignRight, tw.AlignLeft}, rows)
+}
+
+// writeNotes writes the elements not comparable or differing by convention, per pair, and
+// what obs/exp means.
+func (a Agreement) writeNotes(b *strings.Builder, md bool) {
 	var notes []string
 	for _, p := range a.Pairs {
 		if len(p.NonDifferentiable) > 0 {
@@ -223,9 +256,9 @@ func (a Agreement) render(w io.Writer, md bool) error {
 	}
 	for _, line := range notes {
 		if md {
-			fmt.Fprintf(&b, "\n- %s\n", mdEscape(line))
+			fmt.Fprintf(b, "\n- %s\n", mdEscape(line))
 		} else {
-			fmt.Fprintf(&b, "\n%s\n", line)
+			fmt.Fprintf(b, "\n%s\n", line)
 		}
 	}
 	if len(a.Pairs) > 0 {
@@ -234,11 +267,8 @@ func (a Agreement) render(w io.Writer, md bool) error {
 		if md {
 			line = mdEscape(line)
 		}
-		fmt.Fprintf(&b, "\n%s\n", line)
+		fmt.Fprintf(b, "\n%s\n", line)
 	}
-	fmt.Fprintf(&b, "\n%s\n", a.Summary())
-	_, err := io.WriteString(w, b.String())
-	return err
 }
 
 // writeTable renders one table, boxed for the terminal or as Markdown (see labTable).
@@ -363,13 +393,26 @@ type pairJSON struct {
 	FirstBad  string      `json:"first_bad_block,omitempty"`
 	// NonDifferentiable names the parameters not comparable at ReLU kinks, Convention those
 	// that differ by the convention for ReLU'(0) (gradients.Pair).
-	NonDifferentiable []string  `json:"non_differentiable,omitempty"`
-	Convention        []string  `json:"convention,omitempty"`
-	Agreeing          int       `json:"agreeing"`
-	Disagreeing       int       `json:"disagreeing"`
-	WorstRatio        jsonFloat `json:"worst_ratio"`
-	WorstRatioAt      string    `json:"worst_ratio_at,omitempty"`
-	Safety            jsonFloat `json:"safety_factor"`
+	NonDifferentiable []string      `json:"non_differentiable,omitempty"`
+	Convention        []string      `json:"convention,omitempty"`
+	Agreeing          int           `json:"agreeing"`
+	Disagreeing       int           `json:"disagreeing"`
+	WorstRatio        jsonFloat     `json:"worst_ratio"`
+	WorstRatioAt      string        `json:"worst_ratio_at,omitempty"`
+	Safety            jsonFloat     `json:"safety_factor"`
+	Detail            []elementJSON `json:"detail,omitempty"`
+}
+
+// elementJSON mirrors gradients.Element.
+type elementJSON struct {
+	Name     string    `json:"name"`
+	Index    int       `json:"index"`
+	A        jsonFloat `json:"a"`
+	B        jsonFloat `json:"b"`
+	AbsErr   jsonFloat `json:"abs_err"`
+	Allowed  jsonFloat `json:"allowed"`
+	Ratio    jsonFloat `json:"ratio"`
+	Category string    `json:"category"`
 }
 
 type blockJSON struct {
@@ -391,6 +434,10 @@ func toJSON(a Agreement) agreementJSON {
 			Blocks: []blockJSON{}, FirstBad: p.FirstBad, NonDifferentiable: p.NonDifferentiable, Convention: p.Convention,
 			Agreeing: p.Agreeing, Disagreeing: p.Disagreeing, WorstRatio: jsonFloat(p.WorstRatio), WorstRatioAt: p.WorstRatioAt,
 			Safety: jsonFloat(p.Safety)}
+		for _, e := range p.Detail {
+			pj.Detail = append(pj.Detail, elementJSON{e.Name, e.Index, jsonFloat(e.A), jsonFloat(e.B), jsonFloat(e.AbsErr),
+				jsonFloat(e.Allowed), jsonFloat(e.Ratio), e.Category})
+		}
 		for _, b := range p.Blocks {
 			pj.Blocks = append(pj.Blocks, blockJSON{b.Block, jsonFloat(b.MaxAbsErr), jsonFloat(b.MaxRelErr)})
 		}
@@ -411,6 +458,10 @@ func fromJSON(j agreementJSON) Agreement {
 			CostErr: float64(pj.CostErr), Tolerance: float64(pj.Tolerance), Agree: pj.Agree, FirstBad: pj.FirstBad,
 			NonDifferentiable: pj.NonDifferentiable, Convention: pj.Convention, Agreeing: pj.Agreeing,
 			Disagreeing: pj.Disagreeing, WorstRatio: float64(pj.WorstRatio), WorstRatioAt: pj.WorstRatioAt, Safety: float64(pj.Safety)}
+		for _, e := range pj.Detail {
+			p.Detail = append(p.Detail, gradients.Element{Name: e.Name, Index: e.Index, A: float64(e.A), B: float64(e.B),
+				AbsErr: float64(e.AbsErr), Allowed: float64(e.Allowed), Ratio: float64(e.Ratio), Category: e.Category})
+		}
 		for _, b := range pj.Blocks {
 			p.Blocks = append(p.Blocks, gradients.BlockErr{Block: b.Block, MaxAbsErr: float64(b.MaxAbsErr), MaxRelErr: float64(b.MaxRelErr)})
 		}
