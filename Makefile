@@ -3,13 +3,17 @@ GO      ?= go
 ENGINES := numeric backprop symbolic autodiff
 OUT     ?= report-out
 
-.PHONY: all test test-short bench report lint deps ci
+.PHONY: all test test-short test-openblas bench report lint deps ci
 
 all: lint deps test
 
 ## test: the whole test suite, as CI runs it
 test:
 	$(GO) test ./...
+
+## test-openblas: the whole suite on OpenBLAS (cgo; needs Debian's libopenblas-dev)
+test-openblas:
+	CGO_ENABLED=1 CGO_LDFLAGS=-lopenblas $(GO) test -tags openblas ./...
 
 ## test-short: the quick subset
 test-short:
@@ -23,14 +27,19 @@ bench:
 report:
 	$(GO) run ./cmd/nabla report --out $(OUT)
 
-## lint: gofmt and go vet
+## lint: gofmt, go vet, and no non-test function over 150 lines
 lint:
 	@out=$$(gofmt -l . | grep -v '/testdata/'); if [ -n "$$out" ]; then echo "gofmt would change:"; echo "$$out"; exit 1; fi
 	$(GO) vet ./...
+	$(GO) run ./internal/tools/funclen -max 150
 
-## deps: fails when an engine (or its tests) imports another engine
+## deps: fails when an engine (or its tests) imports another engine, or reports imports one
 deps:
-	@fail=0; for e in $(ENGINES); do \
+	@fail=0; \
+	if $(GO) list -deps ./reports | grep -Eq "^nabla/($$(echo $(ENGINES) | tr ' ' '|'))$$"; then \
+	  echo "reports imports an engine: it renders package results' types only"; fail=1; \
+	fi; \
+	for e in $(ENGINES); do \
 	  ls $$e/*.go >/dev/null 2>&1 || continue; \
 	  for o in $(ENGINES); do \
 	    [ $$e = $$o ] && continue; \

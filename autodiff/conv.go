@@ -61,7 +61,7 @@ func (t *Tape) Conv2D(x, k *Tensor, g Conv) *Tensor {
 	for n := 0; n < x.rows; n++ {
 		U := cols[n*ckk*pix : (n+1)*ckk*pix]
 		im2col(g, U, x.value[n*x.cols:(n+1)*x.cols])
-		gemm(false, false, k.value, g.F, ckk, U, ckk, pix, 0, z.value[n*z.cols:(n+1)*z.cols])
+		t.gemm(false, false, k.value, g.F, ckk, U, ckk, pix, 0, z.value[n*z.cols:(n+1)*z.cols])
 	}
 	return t.record(z)
 }
@@ -77,12 +77,12 @@ func conv2DJVP(z *Tensor) {
 		dz := z.tangent[n*z.cols : (n+1)*z.cols]
 		beta := 0.0
 		if k.hasTangent { // k̇·U
-			gemm(false, false, k.tangent, g.F, ckk, z.aux[n*ckk*pix:(n+1)*ckk*pix], ckk, pix, 0, dz)
+			z.tape.gemm(false, false, k.tangent, g.F, ckk, z.aux[n*ckk*pix:(n+1)*ckk*pix], ckk, pix, 0, dz)
 			beta = 1
 		}
 		if x.hasTangent { // + k·im2col(ẋ)
 			im2col(g, dU, x.tangent[n*x.cols:(n+1)*x.cols])
-			gemm(false, false, k.value, g.F, ckk, dU, ckk, pix, beta, dz)
+			z.tape.gemm(false, false, k.value, g.F, ckk, dU, ckk, pix, beta, dz)
 		}
 	}
 }
@@ -97,10 +97,10 @@ func conv2DVJP(z *Tensor) {
 	for n := 0; n < x.rows; n++ {
 		gz := z.grad[n*z.cols : (n+1)*z.cols]
 		if k.needGrad { // k̄ += z̄·Uᵀ
-			gemm(false, true, gz, g.F, pix, z.aux[n*ckk*pix:(n+1)*ckk*pix], ckk, pix, 1, k.grad)
+			z.tape.gemm(false, true, gz, g.F, pix, z.aux[n*ckk*pix:(n+1)*ckk*pix], ckk, pix, 1, k.grad)
 		}
 		if x.needGrad { // x̄ += col2im(kᵀ·z̄)
-			gemm(true, false, k.value, g.F, ckk, gz, g.F, pix, 0, dU)
+			z.tape.gemm(true, false, k.value, g.F, ckk, gz, g.F, pix, 0, dU)
 			col2im(g, x.grad[n*x.cols:(n+1)*x.cols], dU)
 		}
 	}

@@ -10,28 +10,28 @@ import (
 
 func init() {
 	gradients.Register(gradients.Info{
-		Name:        "autodiff-reverse",
-		Description: "reverse-mode automatic differentiation: a tape of tensor operations, one backward sweep",
-		Exact:       true,
-		Tolerance:   1e-12,
-		New:         func(net *nn.Network) (gradients.Engine, error) { return NewReverse(net) },
+		Name:          "autodiff-reverse",
+		Description:   "reverse-mode automatic differentiation: a tape of tensor operations, one backward sweep",
+		Exact:         true,
+		Tolerance:     1e-12,
+		SupportsLayer: supportsLayer,
+		New:           func(net *nn.Network) (gradients.Engine, error) { return NewReverse(net) },
 	})
 	gradients.Register(gradients.Info{
-		Name:        "autodiff-forward",
-		Description: "forward-mode automatic differentiation: dual-number tensors, one pass per parameter",
-		Exact:       true,
-		Tolerance:   1e-12,
-		New:         func(net *nn.Network) (gradients.Engine, error) { return NewForward(net) },
+		Name:          "autodiff-forward",
+		Description:   "forward-mode automatic differentiation: dual-number tensors, one pass per parameter",
+		Exact:         true,
+		Tolerance:     1e-12,
+		SupportsLayer: supportsLayer,
+		New:           func(net *nn.Network) (gradients.Engine, error) { return NewForward(net) },
 	})
 }
 
 var (
-	_ gradients.Engine         = (*Reverse)(nil)
-	_ gradients.Engine         = (*Forward)(nil)
-	_ gradients.Directional    = (*Forward)(nil)
-	_ gradients.CostCounter    = (*Forward)(nil)
-	_ gradients.LayerSupporter = (*Reverse)(nil)
-	_ gradients.LayerSupporter = (*Forward)(nil)
+	_ gradients.Engine      = (*Reverse)(nil)
+	_ gradients.Engine      = (*Forward)(nil)
+	_ gradients.Directional = (*Forward)(nil)
+	_ gradients.CostCounter = (*Forward)(nil)
 )
 
 // Reverse is the engine "autodiff-reverse": it records the cost on a tape and computes ∇K in
@@ -55,15 +55,12 @@ func NewReverse(net *nn.Network) (*Reverse, error) {
 // Name returns "autodiff-reverse".
 func (*Reverse) Name() string { return "autodiff-reverse" }
 
-// Supports reports whether the engine handles the layer kind.
-func (*Reverse) Supports(l nn.Layer) bool { return Supports(l) }
-
 // Gradient writes ∇K(A) on the batch into dst (allocated when nil) and returns it with K.
 func (e *Reverse) Gradient(dst, A []float64, b nn.Batch) ([]float64, float64, error) {
 	net := e.cost.net
 	dst = gradients.CheckDst("autodiff", dst, net.NumParams())
 	if err := net.Check(A, b); err != nil {
-		return dst, 0, fmt.Errorf("autodiff-reverse: %w", err)
+		return nil, 0, fmt.Errorf("autodiff-reverse: %w", err)
 	}
 	k := e.cost.record(A, b, nil)
 	for i, blk := range net.Blocks() { // the adjoints of W and b land in dst directly
@@ -94,9 +91,6 @@ func NewForward(net *nn.Network) (*Forward, error) {
 
 // Name returns "autodiff-forward".
 func (*Forward) Name() string { return "autodiff-forward" }
-
-// Supports reports whether the engine handles the layer kind.
-func (*Forward) Supports(l nn.Layer) bool { return Supports(l) }
 
 // Directional returns K and ∇K(A)·v in one forward pass with dual numbers. v must have length
 // NumParams and be finite; otherwise the error wraps nn.ErrShape or nn.ErrNonFinite.
@@ -130,7 +124,7 @@ func (e *Forward) Gradient(dst, A []float64, b nn.Batch) ([]float64, float64, er
 	net := e.cost.net
 	dst = gradients.CheckDst("autodiff", dst, net.NumParams())
 	if err := net.Check(A, b); err != nil {
-		return dst, 0, fmt.Errorf("autodiff-forward: %w", err)
+		return nil, 0, fmt.Errorf("autodiff-forward: %w", err)
 	}
 	K := e.cost.record(A, b, nil)
 	t := &e.cost.tape

@@ -19,6 +19,7 @@ import (
 //	z = x ⊙ y      x̄ += z̄ ⊙ y          ⇒  x̄̇ += z̄̇ ⊙ y + z̄ ⊙ ẏ (and the same for y)
 //	z = x ± y, s·x, Σx, slices, xᵀ: linear, so x̄̇ follows z̄̇ by the same rule as x̄ follows z̄
 //	z = f(x)       x̄ += z̄ · f'(x)      ⇒  x̄̇ += z̄̇ · f'(x) + z̄ · f''(x) · ẋ
+//	z = LSE(x)     x̄ += z̄ · p          ⇒  x̄̇ += z̄̇ · p + z̄ · p ⊙ (ẋ − ż)   (row-wise, p = softmax)
 //
 // For out = K and the Vars A, the adjoint tangents of the Vars are ∇²K·v: a Hessian-vector
 // product for about twice the work of a gradient. This is forward-over-reverse; the tape does
@@ -105,28 +106,28 @@ func vjpTangent(z *Tensor) {
 	switch z.op {
 	case opMatMul:
 		if x.needGrad {
-			gemm(false, true, dg, z.rows, z.cols, y.value, y.rows, y.cols, 1, x.gtan)
+			z.tape.gemm(false, true, dg, z.rows, z.cols, y.value, y.rows, y.cols, 1, x.gtan)
 			if dy != nil {
-				gemm(false, true, g, z.rows, z.cols, dy, y.rows, y.cols, 1, x.gtan)
+				z.tape.gemm(false, true, g, z.rows, z.cols, dy, y.rows, y.cols, 1, x.gtan)
 			}
 		}
 		if y.needGrad {
-			gemm(true, false, x.value, x.rows, x.cols, dg, z.rows, z.cols, 1, y.gtan)
+			z.tape.gemm(true, false, x.value, x.rows, x.cols, dg, z.rows, z.cols, 1, y.gtan)
 			if dx != nil {
-				gemm(true, false, dx, x.rows, x.cols, g, z.rows, z.cols, 1, y.gtan)
+				z.tape.gemm(true, false, dx, x.rows, x.cols, g, z.rows, z.cols, 1, y.gtan)
 			}
 		}
 	case opMatMulT:
 		if x.needGrad {
-			gemm(false, false, dg, z.rows, z.cols, y.value, y.rows, y.cols, 1, x.gtan)
+			z.tape.gemm(false, false, dg, z.rows, z.cols, y.value, y.rows, y.cols, 1, x.gtan)
 			if dy != nil {
-				gemm(false, false, g, z.rows, z.cols, dy, y.rows, y.cols, 1, x.gtan)
+				z.tape.gemm(false, false, g, z.rows, z.cols, dy, y.rows, y.cols, 1, x.gtan)
 			}
 		}
 		if y.needGrad {
-			gemm(true, false, dg, z.rows, z.cols, x.value, x.rows, x.cols, 1, y.gtan)
+			z.tape.gemm(true, false, dg, z.rows, z.cols, x.value, x.rows, x.cols, 1, y.gtan)
 			if dx != nil {
-				gemm(true, false, g, z.rows, z.cols, dx, x.rows, x.cols, 1, y.gtan)
+				z.tape.gemm(true, false, g, z.rows, z.cols, dx, x.rows, x.cols, 1, y.gtan)
 			}
 		}
 	case opTranspose:
@@ -153,8 +154,27 @@ func vjpTangent(z *Tensor) {
 		for i, v := range dg {
 			gx[i] += v
 		}
+	case opLogSumExp:
+		logSumExpTangentVJP(z, dx)
 	default:
 		panic("autodiff: vjpTangent of " + z.op.String())
+	}
+}
+
+// logSumExpTangentVJP is the tangent of LogSumExp's rule x̄ᵢⱼ += z̄ᵢ pᵢⱼ, pᵢⱼ = exp(xᵢⱼ − zᵢ):
+// since ṗᵢⱼ = pᵢⱼ (ẋᵢⱼ − żᵢ), x̄̇ᵢⱼ += z̄̇ᵢ pᵢⱼ + z̄ᵢ pᵢⱼ (ẋᵢⱼ − żᵢ).
+func logSumExpTangentVJP(z *Tensor, dx []float64) {
+	x, g, dg := z.x, z.grad, z.gtan
+	for i, zi := range z.value {
+		row := x.value[i*x.cols : (i+1)*x.cols]
+		gx := x.gtan[i*x.cols : (i+1)*x.cols]
+		for j, v := range row {
+			p := math.Exp(v - zi)
+			gx[j] += dg[i] * p
+			if dx != nil {
+				gx[j] += g[i] * p * (dx[i*x.cols+j] - z.tangent[i])
+			}
+		}
 	}
 }
 
@@ -207,10 +227,10 @@ func (e *Reverse) Hv(dst, A, v []float64, b nn.Batch) ([]float64, float64, error
 	net := e.cost.net
 	dst = gradients.CheckDst("autodiff", dst, net.NumParams())
 	if err := net.Check(A, b); err != nil {
-		return dst, 0, fmt.Errorf("autodiff-reverse: %w", err)
+		return nil, 0, fmt.Errorf("autodiff-reverse: %w", err)
 	}
 	if err := gradients.CheckDirection("autodiff-reverse", net, v); err != nil {
-		return dst, 0, err
+		return nil, 0, err
 	}
 	k := e.cost.record(A, b, v)
 	for i, blk := range net.Blocks() {

@@ -35,6 +35,10 @@ func TestBackwardTangentsOps(t *testing.T) {
 		{"matmul", func(t *autodiff.Tape, x, y *autodiff.Tensor) *autodiff.Tensor {
 			return t.Sum(t.MatMul(t.Transpose(t.Scale(2, x)), t.MatMulT(x, y)))
 		}, [2][2]float64{{4 * y0, 4 * x0}, {4 * x0, 0}}},
+		{"logsumexp(x,y)", func(t *autodiff.Tape, x, y *autodiff.Tensor) *autodiff.Tensor {
+			row := t.Add(t.Mul(x, t.Const(1, 2, []float64{1, 0})), t.Mul(y, t.Const(1, 2, []float64{0, 1})))
+			return t.LogSumExp(row)
+		}, logSumExpHess(x0, y0)},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			for j, dir := range [2][2]float64{{1, 0}, {0, 1}} {
@@ -65,6 +69,14 @@ func tanhSqHess(x, y float64) [2][2]float64 {
 	t := math.Tanh(x - y)
 	g := 2 * (1 - t*t) * (1 - 3*t*t)
 	return [2][2]float64{{g, -g}, {-g, g}}
+}
+
+// logSumExpHess is the Hessian of log(eˣ + eʸ): diag(p) − ppᵀ = p₁p₂·[1 −1; −1 1] with
+// p = softmax(x, y).
+func logSumExpHess(x, y float64) [2][2]float64 {
+	p1 := 1 / (1 + math.Exp(y-x))
+	h := p1 * (1 - p1)
+	return [2][2]float64{{h, -h}, {-h, h}}
 }
 
 // expSinHess is the Hessian of eˣ sin y + log x cos y.

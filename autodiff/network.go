@@ -9,33 +9,92 @@ import (
 	"nabla/nn"
 )
 
-// This file is the adapter between the network model and the tape: it writes the cost
-// K = Σᵢ ‖z⁽ⁱ⁾ − z̄⁽ⁱ⁾‖² with the tape's operations, layer by layer from the nn layer list. It holds
+// This file is the adapter between the network model and the tape: it writes the cost K of
+// the network's cost kind (see costOf) with the tape's operations, layer by layer from the nn layer list. It holds
 // no derivative of its own: adjoints and tangents come from the operations' rules.
 
-// Supports reports whether the autodiff engines can write the layer's forward pass (dense
-// layers with any nn activation).
-func Supports(l nn.Layer) bool {
-	_, ok := l.(*nn.Dense)
-	return ok
+// layerStep records one layer's forward pass on the tape: in is the layer's input (one
+// training pair a row), p the layer's part of A and v its part of the tangent direction (nil
+// for none). It appends the layer's parameter Vars, in block order, to params and returns the
+// layer's output with the extended params.
+type layerStep func(t *Tape, in *Tensor, p, v []float64, params []*Tensor) (*Tensor, []*Tensor)
+
+// stepOf is autodiff's one switch over layer kinds: it returns the step that records a layer,
+// or an error wrapping gradients.ErrUnsupported for a kind the engines cannot write.
+func stepOf(layer nn.Layer) (layerStep, error) {
+	switch l := layer.(type) {
+	case *nn.Dense:
+		return dense{In: l.In, Out: l.Out, Act: l.Act}.record, nil
+	default:
+		return nil, gradients.Unsupported("autodiff", layer)
+	}
+}
+
+// supportsLayer is the registry's pre-flight (gradients.Info.SupportsLayer).
+func supportsLayer(l nn.Layer) error {
+	_, err := stepOf(l)
+	return err
+}
+
+// dense is a dense layer y = σ(W x + b), W of size Out × In.
+type dense struct {
+	In, Out int
+	Act     nn.Activation
+}
+
+// record writes h·Wᵀ + 1·bᵀ and the activation (one example per row).
+func (d dense) record(t *Tape, in *Tensor, p, v []float64, params []*Tensor) (*Tensor, []*Tensor) {
+	nw := d.Out * d.In
+	W := t.Var(d.Out, d.In, p[:nw:nw])
+	B := t.Var(1, d.Out, p[nw:])
+	if v != nil {
+		W.SetTangent(v[:nw:nw])
+		B.SetTangent(v[nw:])
+	}
+	return activate(t, t.Add(t.MatMulT(in, W), B), d.Act), append(params, W, B)
+}
+
+// activate applies the activation σ to every entry of h.
+func activate(t *Tape, h *Tensor, a nn.Activation) *Tensor {
+	switch a {
+	case nn.Sigmoid:
+		return t.Sigmoid(h)
+	case nn.Tanh:
+		return t.Tanh(h)
+	case nn.ReLU:
+		return t.ReLU(h)
+	case nn.Identity:
+		return h
+	}
+	panic("autodiff: unknown activation " + a.String())
 }
 
 // netCost records a network's cost on a tape, again and again on the same tape.
 type netCost struct {
 	net    *nn.Network
+	steps  []layerStep // one per layer, from stepOf
 	tape   Tape
 	params []*Tensor // the Vars of the last recording, in block order: W1, b1, W2, b2, …
 	xbuf   []float64 // contiguous copies of batches whose rows are not contiguous
 	zbuf   []float64
+	cost   func(t *Tape, h, zbar *Tensor) *Tensor // K of outputs h and targets z̄ (costOf)
 }
 
 func newNetCost(net *nn.Network) (*netCost, error) {
+	c := &netCost{net: net, params: make([]*Tensor, 0, len(net.Blocks()))}
 	for l, layer := range net.Layers() {
-		if !Supports(layer) {
-			return nil, fmt.Errorf("%w: layer %d (%s) is not a dense layer", gradients.ErrUnsupported, l+1, layer)
+		step, err := stepOf(layer)
+		if err != nil {
+			return nil, fmt.Errorf("layer %d: %w", l+1, err)
 		}
+		c.steps = append(c.steps, step)
 	}
-	return &netCost{net: net, params: make([]*Tensor, len(net.Blocks()))}, nil
+	cost, err := costOf(net.CostKind())
+	if err != nil {
+		return nil, err
+	}
+	c.cost = cost
+	return c, nil
 }
 
 // contiguous returns m's entries in row-major order without copying when its rows are
@@ -60,32 +119,31 @@ func (c *netCost) record(A []float64, b nn.Batch, v []float64) *Tensor {
 	t.Reset()
 	n := b.Len()
 	h := t.Const(n, c.net.Inputs(), contiguous(b.X, &c.xbuf))
-	blocks := c.net.Blocks()
-	for l, layer := range c.net.Layers() {
-		d := layer.(*nn.Dense)
-		w, bias := d.Split(c.net.LayerParams(A, l))
-		W := t.Var(d.Out, d.In, w)
-		B := t.Var(1, d.Out, bias)
+	c.params = c.params[:0]
+	for l, step := range c.steps {
+		var vl []float64
 		if v != nil {
-			for i, p := range [2]*Tensor{W, B} {
-				blk := blocks[2*l+i]
-				p.SetTangent(v[blk.Offset : blk.Offset+blk.Len()])
-			}
+			vl = c.net.LayerParams(v, l)
 		}
-		c.params[2*l], c.params[2*l+1] = W, B
-		h = t.Add(t.MatMulT(h, W), B) // one example per row: h·Wᵀ + 1·bᵀ
-		switch d.Act {
-		case nn.Sigmoid:
-			h = t.Sigmoid(h)
-		case nn.Tanh:
-			h = t.Tanh(h)
-		case nn.ReLU:
-			h = t.ReLU(h)
-		case nn.Identity:
-		default:
-			panic("autodiff: unknown activation " + d.Act.String())
-		}
+		h, c.params = step(t, h, c.net.LayerParams(A, l), vl, c.params)
 	}
 	zbar := t.Const(n, c.net.Outputs(), contiguous(b.Z, &c.zbuf))
-	return t.Sum(t.Square(t.Sub(h, zbar)))
+	return c.cost(t, h, zbar)
+}
+
+// costOf is the adapter's one switch over cost kinds: each kind written with the tape's
+// operations, which hold every derivative.
+//
+//	quadratic: K = Sum((h − z̄)²)
+//	xent:      K = Sum(z̄ ⊙ (LogSumExp(h) − h)) = −Σ z̄ₖ log softmax(h)ₖ, the column of row-wise
+//	           log-sum-exps broadcast across the row, stable for large outputs
+func costOf(k nn.CostKind) (func(t *Tape, h, zbar *Tensor) *Tensor, error) {
+	switch k {
+	case nn.Quadratic:
+		return func(t *Tape, h, zbar *Tensor) *Tensor { return t.Sum(t.Square(t.Sub(h, zbar))) }, nil
+	case nn.CrossEntropy:
+		return func(t *Tape, h, zbar *Tensor) *Tensor { return t.Sum(t.Mul(zbar, t.Sub(t.LogSumExp(h), h))) }, nil
+	default:
+		return nil, fmt.Errorf("%w: cost %v", gradients.ErrUnsupported, k)
+	}
 }

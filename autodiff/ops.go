@@ -5,6 +5,9 @@ import (
 	"math"
 
 	"gonum.org/v1/gonum/blas"
+	"gonum.org/v1/gonum/blas/blas64"
+
+	"nabla/nn"
 )
 
 // This file holds the operations. Each records one tensor and states three rules next to each
@@ -21,7 +24,7 @@ func (t *Tape) MatMul(a, b *Tensor) *Tensor {
 	z := t.node(opMatMul, a.rows, b.cols)
 	z.x, z.y = a, b
 	z.value = grow(&z.vbuf, z.Len())
-	gemm(false, false, a.value, a.rows, a.cols, b.value, b.rows, b.cols, 0, z.value)
+	t.gemm(false, false, a.value, a.rows, a.cols, b.value, b.rows, b.cols, 0, z.value)
 	return t.record(z)
 }
 
@@ -37,7 +40,7 @@ func (t *Tape) MatMulT(a, b *Tensor) *Tensor {
 	z := t.node(opMatMulT, a.rows, b.rows)
 	z.x, z.y = a, b
 	z.value = grow(&z.vbuf, z.Len())
-	gemm(false, true, a.value, a.rows, a.cols, b.value, b.rows, b.cols, 0, z.value)
+	t.gemm(false, true, a.value, a.rows, a.cols, b.value, b.rows, b.cols, 0, z.value)
 	return t.record(z)
 }
 
@@ -256,6 +259,23 @@ func (t *Tape) Sum(x *Tensor) *Tensor {
 	return t.record(z)
 }
 
+// LogSumExp records the log-sum-exp of each row of x, an r×1 column:
+// zᵢ = log Σⱼ exp(xᵢⱼ) = mᵢ + log Σⱼ exp(xᵢⱼ − mᵢ) with mᵢ = maxⱼ xᵢⱼ, so that no exponential
+// overflows and the largest term is never lost (the value is nn.LogSumExp, a function value
+// shared with the reference, not a derivative). Its local derivative is the softmax of the
+// row, ∂zᵢ/∂xᵢⱼ = exp(xᵢⱼ − zᵢ) ∈ (0, 1], which the tangent and adjoint rules evaluate from the
+// recorded value.
+func (t *Tape) LogSumExp(x *Tensor) *Tensor {
+	t.owns(x)
+	z := t.node(opLogSumExp, x.rows, 1)
+	z.x = x
+	z.value = grow(&z.vbuf, x.rows)
+	for i := range x.rows {
+		z.value[i] = nn.LogSumExp(x.value[i*x.cols : (i+1)*x.cols])
+	}
+	return t.record(z)
+}
+
 // Slice records rows i to j−1 of x, a (j−i) × Cols tensor. For a column vector these are its
 // entries i to j−1.
 func (t *Tape) Slice(x *Tensor, i, j int) *Tensor {
@@ -320,11 +340,11 @@ func jvp(z *Tensor) {
 		trans := z.op == opMatMulT
 		beta := 0.0
 		if x.hasTangent {
-			gemm(false, trans, x.tangent, x.rows, x.cols, y.value, y.rows, y.cols, 0, dz)
+			z.tape.gemm(false, trans, x.tangent, x.rows, x.cols, y.value, y.rows, y.cols, 0, dz)
 			beta = 1
 		}
 		if y.hasTangent {
-			gemm(false, trans, x.value, x.rows, x.cols, y.tangent, y.rows, y.cols, beta, dz)
+			z.tape.gemm(false, trans, x.value, x.rows, x.cols, y.tangent, y.rows, y.cols, beta, dz)
 		}
 	case opTranspose:
 		transpose(dz, x.tangent, x.rows, x.cols, false)
@@ -349,6 +369,15 @@ func jvp(z *Tensor) {
 		dz[0] = s
 	case opSlice:
 		copy(dz, x.tangent[z.off:])
+	case opLogSumExp:
+		// żᵢ = Σⱼ softmax(xᵢ)ⱼ ẋᵢⱼ with softmax(xᵢ)ⱼ = exp(xᵢⱼ − zᵢ).
+		for i, zi := range z.value {
+			var s float64
+			for j, v := range x.value[i*x.cols : (i+1)*x.cols] {
+				s += math.Exp(v-zi) * x.tangent[i*x.cols+j]
+			}
+			dz[i] = s
+		}
 	case opConv2D:
 		conv2DJVP(z)
 	case opChannelBias:
@@ -411,18 +440,18 @@ func vjp(z *Tensor) {
 	case opMatMul:
 		// z = a·b: ā += z̄·bᵀ, b̄ += aᵀ·z̄.
 		if x.needGrad {
-			gemm(false, true, g, z.rows, z.cols, y.value, y.rows, y.cols, 1, x.grad)
+			z.tape.gemm(false, true, g, z.rows, z.cols, y.value, y.rows, y.cols, 1, x.grad)
 		}
 		if y.needGrad {
-			gemm(true, false, x.value, x.rows, x.cols, g, z.rows, z.cols, 1, y.grad)
+			z.tape.gemm(true, false, x.value, x.rows, x.cols, g, z.rows, z.cols, 1, y.grad)
 		}
 	case opMatMulT:
 		// z = a·bᵀ: ā += z̄·b, b̄ += z̄ᵀ·a.
 		if x.needGrad {
-			gemm(false, false, g, z.rows, z.cols, y.value, y.rows, y.cols, 1, x.grad)
+			z.tape.gemm(false, false, g, z.rows, z.cols, y.value, y.rows, y.cols, 1, x.grad)
 		}
 		if y.needGrad {
-			gemm(true, false, g, z.rows, z.cols, x.value, x.rows, x.cols, 1, y.grad)
+			z.tape.gemm(true, false, g, z.rows, z.cols, x.value, x.rows, x.cols, 1, y.grad)
 		}
 	case opTranspose:
 		transpose(x.grad, g, z.rows, z.cols, true)
@@ -462,6 +491,14 @@ func vjp(z *Tensor) {
 		gx := x.grad[z.off : z.off+len(g)]
 		for i, v := range g {
 			gx[i] += v
+		}
+	case opLogSumExp:
+		// x̄ᵢⱼ += z̄ᵢ · softmax(xᵢ)ⱼ.
+		for i, zi := range z.value {
+			gx := x.grad[i*x.cols : (i+1)*x.cols]
+			for j, v := range x.value[i*x.cols : (i+1)*x.cols] {
+				gx[j] += g[i] * math.Exp(v-zi)
+			}
 		}
 	case opConv2D:
 		conv2DVJP(z)
@@ -539,17 +576,19 @@ func binaryPush(z *Tensor, g, gx, gy, xv, yv []float64) {
 }
 
 // gemm sets c = op(a)·op(b) + beta·c for row-major a (ar×ac) and b (br×bc) as stored, where op
-// transposes when ta or tb is set.
-func gemm(ta, tb bool, a []float64, ar, ac int, b []float64, br, bc int, beta float64, c []float64) {
-	m, k := ar, ac
+// transposes when ta or tb is set, on the tape's threads.
+func (t *Tape) gemm(ta, tb bool, a []float64, ar, ac int, b []float64, br, bc int, beta float64, c []float64) {
+	m, n := ar, bc
 	if ta {
-		m, k = ac, ar
+		m = ac
 	}
-	n := bc
 	if tb {
 		n = br
 	}
-	matmul(trans(ta), trans(tb), m, n, k, a, ac, b, bc, beta, c)
+	A := blas64.General{Rows: ar, Cols: ac, Stride: max(1, ac), Data: a}
+	B := blas64.General{Rows: br, Cols: bc, Stride: max(1, bc), Data: b}
+	C := blas64.General{Rows: m, Cols: n, Stride: max(1, n), Data: c}
+	t.mul.Gemm(trans(ta), trans(tb), 1, A, B, beta, C)
 }
 
 func trans(t bool) blas.Transpose {

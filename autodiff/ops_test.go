@@ -88,6 +88,14 @@ var opCases = []opCase{
 		func(t *autodiff.Tape, in []*autodiff.Tensor) *autodiff.Tensor { return t.Cos(in[0]) }},
 	{"Sum", mk, nil,
 		func(t *autodiff.Tape, in []*autodiff.Tensor) *autodiff.Tensor { return t.Sum(in[0]) }},
+	{"LogSumExp", mk, nil,
+		func(t *autodiff.Tape, in []*autodiff.Tensor) *autodiff.Tensor { return t.LogSumExp(in[0]) }},
+	{"LogSumExp/large", mk, func(r *rand.Rand) float64 { return 800 + 4*r.Float64() },
+		func(t *autodiff.Tape, in []*autodiff.Tensor) *autodiff.Tensor { return t.LogSumExp(in[0]) }},
+	{"composite/xent", func(m, k, n int) [][2]int { return [][2]int{{m, k}, {m, k}} }, nil,
+		func(t *autodiff.Tape, in []*autodiff.Tensor) *autodiff.Tensor {
+			return t.Sum(t.Mul(in[1], t.Sub(t.LogSumExp(in[0]), in[0])))
+		}},
 	{"Slice", func(m, k, n int) [][2]int { return [][2]int{{m + 2, k}} }, nil,
 		func(t *autodiff.Tape, in []*autodiff.Tensor) *autodiff.Tensor {
 			r, _ := in[0].Shape()

@@ -1,6 +1,10 @@
 package autodiff
 
-import "fmt"
+import (
+	"fmt"
+
+	"nabla/internal/gemm"
+)
 
 // opKind names the operation that produced a tensor. The value, tangent (forward-mode) and
 // adjoint (reverse-mode) rules of every kind live in ops.go, side by side.
@@ -25,6 +29,7 @@ const (
 	opCos
 	opSum
 	opSlice
+	opLogSumExp
 	opConv2D
 	opChannelBias
 	opMaxPool
@@ -35,8 +40,8 @@ var opNames = [...]string{
 	opLeaf: "leaf", opMatMul: "MatMul", opMatMulT: "MatMulT", opTranspose: "Transpose",
 	opAdd: "Add", opSub: "Sub", opMul: "Mul", opScale: "Scale", opSigmoid: "Sigmoid",
 	opTanh: "Tanh", opReLU: "ReLU", opExp: "Exp", opLog: "Log", opSquare: "Square",
-	opSin: "Sin", opCos: "Cos", opSum: "Sum", opSlice: "Slice", opConv2D: "Conv2D",
-	opChannelBias: "ChannelBias", opMaxPool: "MaxPool", opAvgPool: "AvgPool",
+	opSin: "Sin", opCos: "Cos", opSum: "Sum", opSlice: "Slice", opLogSumExp: "LogSumExp",
+	opConv2D: "Conv2D", opChannelBias: "ChannelBias", opMaxPool: "MaxPool", opAvgPool: "AvgPool",
 }
 
 func (o opKind) String() string { return opNames[o] }
@@ -143,10 +148,12 @@ func (x *Tensor) SetGradBuffer(g []float64) {
 type Tape struct {
 	nodes []*Tensor // recorded tensors; nodes[:n] are live, the rest wait for reuse
 	n     int
+	mul   *gemm.Multiplier // the matrix products; nil: on the caller's goroutine
 }
 
-// NewTape returns an empty tape.
-func NewTape() *Tape { return &Tape{} }
+// NewTape returns an empty tape whose matrix products run on par.Threads() threads (all
+// cores, or nabla's --threads), with the same result for any number of threads.
+func NewTape() *Tape { return &Tape{mul: gemm.New(0)} }
 
 // Reset forgets every recorded tensor, keeping their storage for the next recording.
 // Tensors obtained before Reset must not be used afterwards.

@@ -8,6 +8,7 @@ import (
 	"gonum.org/v1/gonum/blas/blas64"
 
 	"nabla/gradients"
+	"nabla/internal/gemm"
 	"nabla/nn"
 )
 
@@ -16,59 +17,86 @@ const Name = "backprop"
 
 func init() {
 	gradients.Register(gradients.Info{
-		Name:        Name,
-		Description: "hand-coded backpropagation: the notes' δ/γ formulas for L dense layers, batched",
-		Exact:       true,
-		Tolerance:   1e-12,
-		HvTolerance: 1e-11,
-		New:         func(net *nn.Network) (gradients.Engine, error) { return New(net) },
+		Name:          Name,
+		Description:   "hand-coded backpropagation: the notes' δ/γ formulas for L dense layers, batched",
+		Exact:         true,
+		Tolerance:     1e-12,
+		HvTolerance:   1e-11,
+		SupportsLayer: func(l nn.Layer) error { _, err := layerOf(l); return err },
+		New:           func(net *nn.Network) (gradients.Engine, error) { return New(net) },
 	})
 }
 
 var (
-	_ gradients.Engine         = (*Engine)(nil)
-	_ gradients.Directional    = (*Engine)(nil)
-	_ gradients.LayerSupporter = (*Engine)(nil)
+	_ gradients.Engine      = (*Engine)(nil)
+	_ gradients.Directional = (*Engine)(nil)
 )
 
 // Engine computes K and ∇K of one network by backpropagation. It keeps its buffers between
 // calls: after the first call on a batch size it allocates nothing, and it re-sizes them when
-// the batch size changes. An Engine is not safe for concurrent use; make one per goroutine.
+// the batch size changes. Its matrix products run on par.Threads() threads (all cores, or
+// nabla's --threads), through package internal/gemm, with the same result for any number of
+// threads. An Engine is not safe for concurrent use; make one per goroutine.
 type Engine struct {
-	net    *nn.Network
-	layers []*nn.Dense
-	act    []blas64.General // act[l]: N × Outputs of layer l, the activations σ(ŷ)
-	delta  []blas64.General // delta[l]: N × Outputs of layer l, ∂K/∂ŷ (δ, γ, … of the notes)
-	buf    []float64        // backing store of act and delta
-	n      int              // batch size the buffers are laid out for; 0 before the first call
-	grad   []float64        // ∇K for Directional, allocated on its first call
-	r      *rpass           // buffers of Hv, allocated on its first call
+	net     *nn.Network
+	layers  []dense
+	act     []blas64.General // act[l]: N × Outputs of layer l, the activations σ(ŷ)
+	delta   []blas64.General // delta[l]: N × Outputs of layer l, ∂K/∂ŷ (δ, γ, … of the notes)
+	buf     []float64        // backing store of act and delta
+	n       int              // batch size the buffers are laid out for; 0 before the first call
+	grad    []float64        // ∇K for Directional, allocated on its first call
+	output  outputFunc       // the cost of one pair and ∂K/∂z (see outputFor)
+	rOutput rOutputFunc      // R{∂K/∂z} of one pair, for Hv
+	r       *rpass           // buffers of Hv, allocated on its first call
+	mul     *gemm.Multiplier // the products, on par.Threads() threads
+}
+
+// dense is a dense layer as backprop works with it: y = σ(W x + b), W of size Out × In.
+type dense struct {
+	In, Out int
+	Act     nn.Activation
+}
+
+// layerOf is backprop's one switch over layer kinds: it returns the engine's view of a layer,
+// or an error wrapping gradients.ErrUnsupported for a kind the engine does not handle.
+func layerOf(layer nn.Layer) (dense, error) {
+	switch l := layer.(type) {
+	case *nn.Dense:
+		return dense{In: l.In, Out: l.Out, Act: l.Act}, nil
+	default:
+		return dense{}, gradients.Unsupported(Name, layer)
+	}
+}
+
+// Split cuts the layer's part of A (or of a vector in its layout) into W and b, as views.
+func (d dense) Split(p []float64) (w, b []float64) {
+	nw := d.Out * d.In
+	return p[:nw:nw], p[nw : nw+d.Out : nw+d.Out]
 }
 
 // New prepares an engine for the network. It returns an error wrapping
-// gradients.ErrUnsupported if the network has a layer that is not dense.
+// gradients.ErrUnsupported if the network has a layer kind backprop does not handle (dense
+// layers with any activation of package nn are handled) or a cost kind it does not know.
 func New(net *nn.Network) (*Engine, error) {
 	e := &Engine{
 		net:    net,
-		layers: make([]*nn.Dense, net.NumLayers()),
+		layers: make([]dense, net.NumLayers()),
 		act:    make([]blas64.General, net.NumLayers()),
 		delta:  make([]blas64.General, net.NumLayers()),
+		mul:    gemm.New(0),
+	}
+	var err error
+	if e.output, e.rOutput, err = outputFor(net.CostKind()); err != nil {
+		return nil, err
 	}
 	for l, layer := range net.Layers() {
-		d, ok := layer.(*nn.Dense)
-		if !ok || d == nil {
-			return nil, fmt.Errorf("backprop: %w: layer %d is %v; backprop handles dense layers only", gradients.ErrUnsupported, l+1, layer)
+		d, err := layerOf(layer)
+		if err != nil {
+			return nil, fmt.Errorf("layer %d: %w", l+1, err)
 		}
 		e.layers[l] = d
 	}
 	return e, nil
-}
-
-// Supports reports whether the engine handles the layer kind: dense layers, with any
-// activation of package nn.
-func (*Engine) Supports(l nn.Layer) bool {
-	_, ok := l.(*nn.Dense)
-	return ok
 }
 
 // Name returns "backprop".
@@ -148,23 +176,18 @@ func (e *Engine) gradient(dst, A []float64, b nn.Batch) float64 {
 			copy(act.Data[i*act.Stride:i*act.Stride+d.Out], bias)
 		}
 		W := blas64.General{Rows: d.Out, Cols: d.In, Stride: d.In, Data: w}
-		gemm(blas.NoTrans, blas.Trans, 1, in, W, 1, act)
+		e.mul.Gemm(blas.NoTrans, blas.Trans, 1, in, W, 1, act)
 		d.Act.Apply(act.Data, act.Data)
 		in = act
 	}
 
-	// Cost and the output layer's δ = ∂K/∂z · σ'(ẑ) with ∂K/∂z = 2(z − z̄)   [1]
+	// Cost and the output layer's δ = ∂K/∂z · σ'(ẑ), ∂K/∂z from the cost kind   [1]
 	z, zbar, delta := e.act[L-1], b.Z.RawMatrix(), e.delta[L-1]
 	var k float64
 	for i := 0; i < n; i++ {
 		zi := z.Data[i*z.Stride : i*z.Stride+z.Cols]
 		ti := zbar.Data[i*zbar.Stride : i*zbar.Stride+zbar.Cols]
-		di := delta.Data[i*delta.Stride : i*delta.Stride+delta.Cols]
-		for j, v := range zi {
-			r := v - ti[j]
-			k += r * r
-			di[j] = 2 * r
-		}
+		k = e.output(k, zi, ti, delta.Data[i*delta.Stride:i*delta.Stride+delta.Cols])
 	}
 	mulDeriv(e.layers[L-1].Act, delta.Data, z.Data)
 
@@ -192,7 +215,7 @@ func (e *Engine) gradient(dst, A []float64, b nn.Batch) float64 {
 		}
 		copy(gb, d0)
 		if n > 1 {
-			gemm(blas.Trans, blas.NoTrans, 1, rowsFrom(delta, 1), rowsFrom(in, 1), 1, blas64.General{Rows: d.Out, Cols: d.In, Stride: d.In, Data: gw})
+			e.mul.Gemm(blas.Trans, blas.NoTrans, 1, rowsFrom(delta, 1), rowsFrom(in, 1), 1, blas64.General{Rows: d.Out, Cols: d.In, Stride: d.In, Data: gw})
 			for i := 1; i < n; i++ {
 				for j, v := range delta.Data[i*delta.Stride : i*delta.Stride+d.Out] {
 					gb[j] += v
@@ -204,7 +227,7 @@ func (e *Engine) gradient(dst, A []float64, b nn.Batch) float64 {
 		}
 		w, _ := d.Split(e.net.LayerParams(A, l))
 		below := e.delta[l-1]
-		gemm(blas.NoTrans, blas.NoTrans, 1, delta, blas64.General{Rows: d.Out, Cols: d.In, Stride: d.In, Data: w}, 0, below)
+		e.mul.Gemm(blas.NoTrans, blas.NoTrans, 1, delta, blas64.General{Rows: d.Out, Cols: d.In, Stride: d.In, Data: w}, 0, below)
 		mulDeriv(e.layers[l-1].Act, below.Data, e.act[l-1].Data)
 	}
 	return k
@@ -242,37 +265,4 @@ func rowsFrom(m blas64.General, i int) blas64.General {
 	m.Rows -= i
 	m.Data = m.Data[i*m.Stride:]
 	return m
-}
-
-// Tile sizes for gemm: gonum's Gemm computes a product serially when C spans fewer than four
-// 64×64 blocks and otherwise starts goroutines, which allocates. A 64×192 tile is three blocks.
-const (
-	tileRows = 64
-	tileCols = 192
-)
-
-// gemm computes C = alpha·op(A)·op(B) + beta·C like blas64.Gemm, but tile by tile over C so
-// that every underlying call runs serially and allocates nothing.
-func gemm(tA, tB blas.Transpose, alpha float64, a, b blas64.General, beta float64, c blas64.General) {
-	m, n := c.Rows, c.Cols
-	for i := 0; i < m; i += tileRows {
-		r := min(tileRows, m-i)
-		as := a
-		if tA == blas.NoTrans {
-			as.Rows, as.Data = r, a.Data[i*a.Stride:]
-		} else {
-			as.Cols, as.Data = r, a.Data[i:]
-		}
-		for j := 0; j < n; j += tileCols {
-			s := min(tileCols, n-j)
-			bs := b
-			if tB == blas.NoTrans {
-				bs.Cols, bs.Data = s, b.Data[j:]
-			} else {
-				bs.Rows, bs.Data = s, b.Data[j*b.Stride:]
-			}
-			cs := blas64.General{Rows: r, Cols: s, Stride: c.Stride, Data: c.Data[i*c.Stride+j:]}
-			blas64.Gemm(tA, tB, alpha, as, bs, beta, cs)
-		}
-	}
 }

@@ -42,11 +42,12 @@ func TestUnsupportedLayer(t *testing.T) {
 	require.NoError(t, err)
 	_, err = backprop.New(net)
 	assert.ErrorIs(t, err, gradients.ErrUnsupported)
-	e, err := backprop.New(nn.MustParse("2-2"))
+	assert.Contains(t, err.Error(), "layer 2")
+	info, err := gradients.Lookup(backprop.Name)
 	require.NoError(t, err)
-	assert.False(t, e.Supports(nil))
-	assert.False(t, e.Supports(otherLayer{&nn.Dense{In: 2, Out: 1}}))
-	assert.True(t, e.Supports(&nn.Dense{In: 2, Out: 3, Act: nn.Tanh}))
+	assert.ErrorIs(t, info.SupportsLayer(otherLayer{&nn.Dense{In: 2, Out: 1}}), gradients.ErrUnsupported)
+	assert.NoError(t, info.SupportsLayer(&nn.Dense{In: 2, Out: 3, Act: nn.Tanh}))
+	assert.ErrorIs(t, info.Supports(net), gradients.ErrUnsupported)
 }
 
 // notesGradient is the notes' two-layer backpropagation written out entry by entry, one pair
@@ -55,13 +56,13 @@ func TestUnsupportedLayer(t *testing.T) {
 // [4] ∂K/∂wₖⱼ = δₖ yⱼ, ∂K/∂vⱼᵢ = γⱼ xᵢ. It shares no code with the engine beyond
 // nn.Activation's F and Deriv.
 func notesGradient(net *nn.Network, A []float64, b nn.Batch) ([]float64, float64) {
-	l1, l2 := net.Layer(0).(*nn.Dense), net.Layer(1).(*nn.Dense)
-	V, bv := net.Layer(0).(*nn.Dense).Split(net.LayerParams(A, 0))
-	W, c := net.Layer(1).(*nn.Dense).Split(net.LayerParams(A, 1))
+	l1, l2 := net.Layer(0), net.Layer(1)
+	act1, act2 := l1.Activation(), l2.Activation()
+	blocks := net.Blocks() // V, b, W, c
+	V, bv, W, c := blocks[0].View(A), blocks[1].View(A), blocks[2].View(A), blocks[3].View(A)
 	grad := make([]float64, net.NumParams())
-	gV, gb := net.Layer(0).(*nn.Dense).Split(net.LayerParams(grad, 0))
-	gW, gc := net.Layer(1).(*nn.Dense).Split(net.LayerParams(grad, 1))
-	nI, nJ, nK := l1.In, l1.Out, l2.Out
+	gV, gb, gW, gc := blocks[0].View(grad), blocks[1].View(grad), blocks[2].View(grad), blocks[3].View(grad)
+	nI, nJ, nK := l1.Inputs(), l1.Outputs(), l2.Outputs()
 	var K float64
 	for p := range b.Len() {
 		x, zbar := b.X.RawRowView(p), b.Z.RawRowView(p)
@@ -71,7 +72,7 @@ func notesGradient(net *nn.Network, A []float64, b nn.Batch) ([]float64, float64
 			for i := range nI {
 				yhat[j] += V[j*nI+i] * x[i]
 			}
-			y[j] = l1.Act.F(yhat[j])
+			y[j] = act1.F(yhat[j])
 		}
 		delta := make([]float64, nK)
 		for k := range nK {
@@ -79,17 +80,17 @@ func notesGradient(net *nn.Network, A []float64, b nn.Batch) ([]float64, float64
 			for j := range nJ {
 				zhat += W[k*nJ+j] * y[j]
 			}
-			z := l2.Act.F(zhat)
+			z := act2.F(zhat)
 			K += (z - zbar[k]) * (z - zbar[k])
-			delta[k] = 2 * (z - zbar[k]) * l2.Act.Deriv(zhat) // [1]
+			delta[k] = 2 * (z - zbar[k]) * act2.Deriv(zhat) // [1]
 		}
 		for j := range nJ {
 			var wtd float64
 			for k := range nK {
 				wtd += W[k*nJ+j] * delta[k]
 			}
-			gamma := wtd * l1.Act.Deriv(yhat[j]) // [2]
-			gb[j] += gamma                       // [3]
+			gamma := wtd * act1.Deriv(yhat[j]) // [2]
+			gb[j] += gamma                     // [3]
 			for i := range nI {
 				gV[j*nI+i] += gamma * x[i] // [4]
 			}
@@ -134,9 +135,8 @@ func TestNotesSlip(t *testing.T) {
 	require.NoError(t, err)
 	// The slip's value for W2[1,1]: γ₁ δ₁, with γ and δ taken from the correct gradient
 	// (∂K/∂b1 = γ and ∂K/∂b2 = δ on a single pair).
-	_, gb := c.Net.Layer(0).(*nn.Dense).Split(c.Net.LayerParams(want, 0))
-	_, gc := c.Net.Layer(1).(*nn.Dense).Split(c.Net.LayerParams(want, 1))
-	gW, _ := c.Net.Layer(1).(*nn.Dense).Split(c.Net.LayerParams(got, 1))
+	blocks := c.Net.Blocks() // W1, b1, W2, b2
+	gb, gc, gW := blocks[1].View(want), blocks[3].View(want), blocks[2].View(got)
 	slip := gb[0] * gc[0]
 	assert.Greater(t, gradients.RelErr(slip, gW[0]), 1e-3, "γ₁δ₁ = %v should differ from ∂K/∂w₁₁ = %v", slip, gW[0])
 }

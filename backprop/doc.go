@@ -32,6 +32,17 @@
 // ReLU, 1 for the identity), which are the same floating-point operations as
 // nn.Activation.Deriv(ŷ) without a second exponential.
 //
+// # Cost kinds
+//
+// [1] holds for any cost with 2(z − z̄) replaced by that cost's ∂K/∂z. For the softmax with
+// cross-entropy (nn.CrossEntropy), K = −Σₖ z̄ₖ log pₖ with p = softmax(z) = Σₖ z̄ₖ (LSE(z) − zₖ),
+// and ∂LSE/∂zₖ = pₖ, so
+//
+//	∂K/∂zₖ = pₖ·Σⱼ z̄ⱼ − z̄ₖ        (p − z̄ for a one-hot target)
+//
+// and δᴸ = (p·Σz̄ − z̄) ⊙ σ'(ŷᴸ); with the identity on the last layer δᴸ is p − z̄ itself. p is
+// computed as exp(zₖ − m)/Σⱼ exp(zⱼ − m) with m = max z, so no exponential overflows.
+//
 // # Batched
 //
 // With the N pairs of a batch as the rows of matrices (X is N × inputs, Yˡ and Δˡ are
@@ -54,8 +65,10 @@
 //
 //	import _ "nabla/backprop"
 //
-// The engine implements gradients.LayerSupporter (dense layers only; New returns an error
-// wrapping gradients.ErrUnsupported for any other kind). It also offers
+// Layer kinds are decided in one place, layerOf, a switch with one case per kind the engine
+// handles (dense layers) whose default is an error wrapping gradients.ErrUnsupported; the
+// registry's pre-flight (gradients.Info.Supports) asks it before New builds anything. The
+// engine also offers
 // gradients.Directional, but only as a convenience: ∇K·v is the dot product of
 // the full backpropagated gradient with v, not a forward-mode derivative.
 package backprop

@@ -19,7 +19,9 @@ import (
 //	  Rŷ = V y + W Ry + Rb                                                   [R1]
 //	  Ry = σ'(ŷ) ⊙ Rŷ                                                        [R2]
 //	R-backward, layer L … 1, with δ the notes' δ, γ, … (∂K/∂ŷ):
-//	  output layer:  Rδ = 2 Rz ⊙ σ'(ẑ) + δ ⊙ ρ ⊙ Rẑ     (R of [1])           [R3]
+//	  output layer:  Rδ = R{∂K/∂z} ⊙ σ'(ẑ) + δ ⊙ ρ ⊙ Rẑ  (R of [1])          [R3]
+//	                 R{∂K/∂z} = 2 Rz (quadratic), Σz̄ · (p ⊙ Rz − p·(pᵀRz)) (softmax
+//	                 + cross-entropy, p = softmax(z); see cost.go)
 //	  hidden layers: Rδ = (Vᵀ δ' + Wᵀ Rδ') ⊙ σ'(ŷ) + δ ⊙ ρ ⊙ Rŷ  (R of [2])   [R4]
 //	                 (δ', Rδ', W, V of the layer above)
 //	  H·v for W:  R{∂K/∂W} = Rδ yᵀ + δ (Ry)ᵀ                  (R of [4])      [R5]
@@ -106,9 +108,9 @@ func (e *Engine) rForward(r *rpass, A, v []float64, b nn.Batch) {
 		if l > 0 {
 			in = e.act[l-1]
 		}
-		gemm(blas.NoTrans, blas.Trans, 1, in, wmat(d, vw), 1, ru) // + V y
+		e.mul.Gemm(blas.NoTrans, blas.Trans, 1, in, wmat(d, vw), 1, ru) // + V y
 		if l > 0 {
-			gemm(blas.NoTrans, blas.Trans, 1, r.ry[l-1], wmat(d, w), 1, ru) // + W Ry
+			e.mul.Gemm(blas.NoTrans, blas.Trans, 1, r.ry[l-1], wmat(d, w), 1, ru) // + W Ry
 		}
 		copy(ry.Data, ru.Data) // [R2]
 		mulDeriv(d.Act, ry.Data, e.act[l].Data)
@@ -123,16 +125,18 @@ func (e *Engine) rBackward(r *rpass, dst, A, v []float64, b nn.Batch) {
 	for l := L - 1; l >= 0; l-- {
 		d := e.layers[l]
 		rd := r.rdelta[l]
-		if l == L-1 { // [R3]: 2 Rz, then as [R4]
-			for i, x := range r.ry[l].Data {
-				rd.Data[i] = 2 * x
+		if l == L-1 { // [R3]: R{∂K/∂z} from the cost kind (2 Rz for the quadratic), then as [R4]
+			z, zbar, rz := e.act[l], b.Z.RawMatrix(), r.ry[l]
+			for i := 0; i < n; i++ {
+				e.rOutput(rd.Data[i*rd.Stride:i*rd.Stride+d.Out], z.Data[i*z.Stride:i*z.Stride+d.Out],
+					zbar.Data[i*zbar.Stride:i*zbar.Stride+d.Out], rz.Data[i*rz.Stride:i*rz.Stride+d.Out])
 			}
 		} else { // [R4]: Vᵀδ' + WᵀRδ' of the layer above, row by row: Δ' V + RΔ' W
 			up := e.layers[l+1]
 			w, _ := up.Split(e.net.LayerParams(A, l+1))
 			vw, _ := up.Split(e.net.LayerParams(v, l+1))
-			gemm(blas.NoTrans, blas.NoTrans, 1, e.delta[l+1], wmat(up, vw), 0, rd)
-			gemm(blas.NoTrans, blas.NoTrans, 1, r.rdelta[l+1], wmat(up, w), 1, rd)
+			e.mul.Gemm(blas.NoTrans, blas.NoTrans, 1, e.delta[l+1], wmat(up, vw), 0, rd)
+			e.mul.Gemm(blas.NoTrans, blas.NoTrans, 1, r.rdelta[l+1], wmat(up, w), 1, rd)
 		}
 		mulDeriv(d.Act, rd.Data, e.act[l].Data)
 		addCurvature(d.Act, rd.Data, e.delta[l].Data, r.ru[l].Data, e.act[l].Data)
@@ -143,9 +147,9 @@ func (e *Engine) rBackward(r *rpass, dst, A, v []float64, b nn.Batch) {
 			in = e.act[l-1]
 		}
 		H := wmat(d, hw)
-		gemm(blas.Trans, blas.NoTrans, 1, rd, in, 0, H) // [R5]: Rδ yᵀ
+		e.mul.Gemm(blas.Trans, blas.NoTrans, 1, rd, in, 0, H) // [R5]: Rδ yᵀ
 		if l > 0 {
-			gemm(blas.Trans, blas.NoTrans, 1, e.delta[l], r.ry[l-1], 1, H) // + δ (Ry)ᵀ
+			e.mul.Gemm(blas.Trans, blas.NoTrans, 1, e.delta[l], r.ry[l-1], 1, H) // + δ (Ry)ᵀ
 		}
 		copy(hb, rd.Data[:d.Out]) // [R6]: Σ over the batch of Rδ
 		for i := 1; i < n; i++ {
@@ -157,7 +161,7 @@ func (e *Engine) rBackward(r *rpass, dst, A, v []float64, b nn.Batch) {
 }
 
 // wmat views a layer's weights (or their part of v, or of H·v) as the Out × In matrix.
-func wmat(d *nn.Dense, w []float64) blas64.General {
+func wmat(d dense, w []float64) blas64.General {
 	return blas64.General{Rows: d.Out, Cols: d.In, Stride: d.In, Data: w}
 }
 

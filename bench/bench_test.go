@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"nabla/gradients"
+	"nabla/internal/par"
 	"nabla/nn"
 )
 
@@ -19,8 +20,35 @@ var (
 
 var (
 	sink     float64
-	fwdCache sync.Map // Case → Forward
+	fwdCache sync.Map // threadedCase → Forward
 )
+
+// threadedCase keys the forward timings: a case on a number of threads.
+type threadedCase struct {
+	Case
+	threads int
+}
+
+// threadCounts are the thread counts every benchmark runs on: 1 and all cores (par.Threads()),
+// if that is more.
+func threadCounts() []int {
+	if n := par.Threads(); n > 1 {
+		return []int{1, n}
+	}
+	return []int{1}
+}
+
+// withThreads runs f once per thread count, as a sub-benchmark named threads=N, with
+// par's default set to N so that the engines built inside use N threads.
+func withThreads(b *testing.B, f func(b *testing.B, threads int)) {
+	for _, th := range threadCounts() {
+		b.Run(fmt.Sprintf("threads=%d", th), func(b *testing.B) {
+			defer par.SetThreads(par.Threads())
+			par.SetThreads(th)
+			f(b, th)
+		})
+	}
+}
 
 func mustSetup(b *testing.B, c Case) *Setup {
 	b.Helper()
@@ -31,41 +59,48 @@ func mustSetup(b *testing.B, c Case) *Setup {
 	return s
 }
 
-// forward is the reference forward timing of a case, measured once per test binary run.
+// forward is the reference forward timing of a case on the current default number of
+// threads, measured once per test binary run.
 func forward(s *Setup) Forward {
-	if v, ok := fwdCache.Load(s.Case); ok {
+	key := threadedCase{s.Case, par.Threads()}
+	if v, ok := fwdCache.Load(key); ok {
 		return v.(Forward)
 	}
 	f := MeasureForward(s, Options{MinTime: 2 * time.Millisecond, Repeats: 3})
-	fwdCache.Store(s.Case, f)
+	fwdCache.Store(key, f)
 	return f
 }
 
 // BenchmarkForward times the reference forward pass and cost, nn.Evaluator.Cost, on every
-// default case: the yardstick of the grad/fwd ratio.
+// default case, on one thread and on all cores (threads=N): the yardstick of the grad/fwd
+// ratio.
 func BenchmarkForward(b *testing.B) {
 	for _, c := range DefaultCases {
 		b.Run(c.String(), func(b *testing.B) {
-			s := mustSetup(b, c)
-			ev := nn.NewEvaluator(s.Network)
-			sink = ev.Cost(s.A, s.B)
-			b.ReportAllocs()
-			for b.Loop() {
+			withThreads(b, func(b *testing.B, _ int) {
+				s := mustSetup(b, c)
+				ev := nn.NewEvaluator(s.Network)
 				sink = ev.Cost(s.A, s.B)
-			}
-			b.ReportMetric(ForwardFLOPs(s.Network, s.Batch)*float64(b.N)/float64(b.Elapsed().Nanoseconds()), "GFLOP/s")
+				b.ReportAllocs()
+				for b.Loop() {
+					sink = ev.Cost(s.A, s.B)
+				}
+				b.ReportMetric(ForwardFLOPs(s.Network, s.Batch)*float64(b.N)/float64(b.Elapsed().Nanoseconds()), "GFLOP/s")
+			})
 		})
 	}
 }
 
-// BenchmarkGradient times every registered engine on every default case, named
-// engine=…/net=…/batch=… for benchstat (-col /engine). Engines estimated to take longer than
+// BenchmarkGradient times every registered engine on every default case, on one thread and
+// on all cores, named engine=…/net=…/batch=…/threads=… for benchstat (-col /engine). Engines estimated to take longer than
 // -budget per gradient are skipped with the estimate in the skip message.
 func BenchmarkGradient(b *testing.B) {
 	for _, info := range gradients.All() {
 		b.Run("engine="+info.Name, func(b *testing.B) {
 			for _, c := range DefaultCases {
-				b.Run(c.String(), func(b *testing.B) { benchGradient(b, info, c) })
+				b.Run(c.String(), func(b *testing.B) {
+					withThreads(b, func(b *testing.B, _ int) { benchGradient(b, info, c) })
+				})
 			}
 		})
 	}

@@ -20,20 +20,20 @@ func (c Case) String() string { return fmt.Sprintf("net=%s/batch=%d", c.Net, c.B
 // DefaultCases are the networks of the suite, from the smallest the notes draw (2-3-1) to the
 // MNIST network with 100 hidden units, each at a single pair and at a batch.
 var DefaultCases = []Case{
-	{"2-3-1", 1}, {"2-3-1", 16},
-	{"4-8-3:tanh,sigmoid", 16},
-	{"16-32-10", 1}, {"16-32-10", 32},
-	{"784-30-10", 1}, {"784-30-10", 100},
-	{"784-100-10", 1}, {"784-100-10", 100},
+	{Net: "2-3-1", Batch: 1}, {Net: "2-3-1", Batch: 16},
+	{Net: "4-8-3:tanh,sigmoid", Batch: 16},
+	{Net: "16-32-10", Batch: 1}, {Net: "16-32-10", Batch: 32},
+	{Net: "784-30-10", Batch: 1}, {Net: "784-30-10", Batch: 100},
+	{Net: "784-100-10", Batch: 1}, {Net: "784-100-10", Batch: 100},
 }
 
 // QuickCases is the smaller set nabla report --quick measures.
 var QuickCases = []Case{
-	{"2-3-1", 16},
-	{"4-8-3:tanh,sigmoid", 16},
-	{"16-32-10", 32},
-	{"784-30-10", 10},
-	{"784-100-10", 10},
+	{Net: "2-3-1", Batch: 16},
+	{Net: "4-8-3:tanh,sigmoid", Batch: 16},
+	{Net: "16-32-10", Batch: 32},
+	{Net: "784-30-10", Batch: 10},
+	{Net: "784-100-10", Batch: 10},
 }
 
 // ParseCases reads a list of cases: architectures, each optionally followed by "@batch"

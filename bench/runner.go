@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"io"
 	"nabla/internal/units"
+	"nabla/results"
 	"runtime"
 	"slices"
 	"time"
@@ -57,57 +58,12 @@ func (o Options) progress(format string, args ...any) {
 	}
 }
 
-// Forward is the timing of the reference forward pass and cost (nn.Evaluator.Cost) on a case.
-type Forward struct {
-	Net    string  `json:"net"`
-	Params int     `json:"params"`
-	Batch  int     `json:"batch"`
-	Ns     float64 `json:"forward_ns"`              // median ns per call
-	CPUNs  float64 `json:"forward_cpu_ns,omitzero"` // median process CPU ns per call (0: unknown)
-	// CheckNs is the median time of the validation every engine runs first (nn.Network.Check:
-	// a scan of A and the batch for NaN and ±Inf), which at one pair costs about as much as
-	// the forward pass itself.
-	CheckNs float64 `json:"check_ns,omitzero"`
-	Allocs  float64 `json:"allocs"`          // allocations per call
-	Bytes   float64 `json:"bytes"`           // bytes allocated per call
-	GFLOPS  float64 `json:"gflops"`          // ForwardFLOPs / time
-	Repeats int     `json:"repeats"`         // timed repeats behind the median
-	Calls   int     `json:"calls_per_rep"`   // calls per timed repeat
-	Spread  float64 `json:"spread,omitzero"` // (max − min)/median of the repeats
-}
+// Forward is the timing of the reference forward pass and cost on a case (results.Forward).
+type Forward = results.Forward
 
-// Result is the timing of one engine's gradient on a case. A skipped engine has Skipped set
-// and Reason saying why (with the estimate that made it too slow, or the engine's error).
-type Result struct {
-	Engine     string  `json:"engine"`
-	Net        string  `json:"net"`
-	Params     int     `json:"params"`
-	Batch      int     `json:"batch"`
-	GradientNs float64 `json:"gradient_ns"` // median ns per gradient
-	ForwardNs  float64 `json:"forward_ns"`  // median ns per reference forward pass on the case
-	Ratio      float64 `json:"ratio"`       // GradientNs / ForwardNs
-	// GradientCPUNs and ForwardCPUNs are the median process CPU time (user and system, all
-	// threads) per call, and CPURatio their quotient: less disturbed than wall time when other
-	// processes share the machine. Zero where the platform does not report CPU time.
-	GradientCPUNs float64 `json:"gradient_cpu_ns,omitzero"`
-	ForwardCPUNs  float64 `json:"forward_cpu_ns,omitzero"`
-	CPURatio      float64 `json:"cpu_ratio,omitzero"`
-	Allocs        float64 `json:"allocs"` // allocations per gradient after warm-up
-	Bytes         float64 `json:"bytes"`  // bytes allocated per gradient after warm-up
-	GFLOPS        float64 `json:"gflops,omitzero"`
-	CostEvals     int     `json:"cost_evals,omitzero"` // cost evaluations per gradient (finite differences)
-	PrepareNs     float64 `json:"prepare_ns"`          // time of Info.New (compiling, sizing tapes)
-	FirstNs       float64 `json:"first_ns,omitzero"`   // time of the first (warm-up) call
-	Repeats       int     `json:"repeats,omitzero"`
-	Calls         int     `json:"calls_per_rep,omitzero"`
-	Spread        float64 `json:"spread,omitzero"`
-	Skipped       bool    `json:"skipped,omitzero"`
-	// Failed marks a skip because the engine returned an error (not ErrUnsupported) on the
-	// case; Reason holds the error.
-	Failed     bool    `json:"failed,omitzero"`
-	Reason     string  `json:"skip_reason,omitempty"`
-	EstimateNs float64 `json:"estimate_ns,omitzero"` // the estimate behind a skip
-}
+// Result is the timing of one engine's gradient on a case, or the reason it was skipped
+// (results.Timing).
+type Result = results.Timing
 
 // Suite is the outcome of Run: the forward timings and every engine × case.
 type Suite struct {

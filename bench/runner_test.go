@@ -60,7 +60,7 @@ func TestRunMeasuresAndSkips(t *testing.T) {
 	unsupported := gradients.Info{Name: "test-unsupported", New: func(net *nn.Network) (gradients.Engine, error) {
 		return nil, fmt.Errorf("%w: only tiny nets", gradients.ErrUnsupported)
 	}}
-	cases := []Case{{"2-3-1", 4}, {"16-32-10", 8}}
+	cases := []Case{{Net: "2-3-1", Batch: 4}, {Net: "16-32-10", Batch: 8}}
 	s, err := Run([]gradients.Info{fdInfo, unsupported}, cases, fast)
 	require.NoError(t, err)
 	require.Len(t, s.Forward, 2)
@@ -92,11 +92,11 @@ func TestRunMeasuresAndSkips(t *testing.T) {
 	assert.Contains(t, u.Reason, "only tiny nets")
 	assert.Equal(t, "16-32-10", s.Gradient[2].Net)
 	assert.Equal(t, map[string]string{"test-unsupported": u.Reason}, s.Skips(cases[0]))
-	assert.Empty(t, s.Skips(Case{"2-3-1", 5}))
+	assert.Empty(t, s.Skips(Case{Net: "2-3-1", Batch: 5}))
 }
 
 func TestPrepareSkipsByEstimate(t *testing.T) {
-	s, err := NewSetup(Case{"16-32-10", 8}, 1)
+	s, err := NewSetup(Case{Net: "16-32-10", Batch: 8}, 1)
 	require.NoError(t, err)
 	t.Run("cost evaluations", func(t *testing.T) {
 		p, err := Prepare(fdInfo, s, 1000, time.Microsecond, nil)
@@ -122,7 +122,7 @@ func TestPrepareSkipsByEstimate(t *testing.T) {
 
 func TestRunAndCrossCheckRecordFailures(t *testing.T) {
 	boom := gradients.Info{Name: "test-boom", New: func(*nn.Network) (gradients.Engine, error) { return nil, errors.New("boom") }}
-	s, err := Run([]gradients.Info{fdInfo, boom}, []Case{{"2-3-1", 2}}, fast)
+	s, err := Run([]gradients.Info{fdInfo, boom}, []Case{{Net: "2-3-1", Batch: 2}}, fast)
 	require.NoError(t, err, "a failing engine does not stop the run")
 	require.Len(t, s.Gradient, 2)
 	assert.False(t, s.Gradient[0].Failed)
@@ -130,7 +130,7 @@ func TestRunAndCrossCheckRecordFailures(t *testing.T) {
 	assert.True(t, s.Gradient[1].Skipped)
 	assert.Contains(t, s.Gradient[1].Reason, "boom")
 
-	a, err := CrossCheck([]gradients.Info{fdInfo, boom}, Case{"2-3-1", 2}, nil, 1, time.Second, nil)
+	a, err := CrossCheck([]gradients.Info{fdInfo, boom}, Case{Net: "2-3-1", Batch: 2}, nil, 1, time.Second, nil)
 	require.NoError(t, err)
 	assert.Equal(t, []string{"test-fd"}, a.Engines)
 	require.Len(t, a.Excluded, 1)
@@ -139,7 +139,7 @@ func TestRunAndCrossCheckRecordFailures(t *testing.T) {
 }
 
 func TestPrepareReturnsEngineErrors(t *testing.T) {
-	s, err := NewSetup(Case{"2-3-1", 2}, 1)
+	s, err := NewSetup(Case{Net: "2-3-1", Batch: 2}, 1)
 	require.NoError(t, err)
 	boom := errors.New("boom")
 	bad := gradients.Info{Name: "test-bad", New: func(*nn.Network) (gradients.Engine, error) { return nil, boom }}
@@ -174,10 +174,10 @@ func TestMedianAndFormat(t *testing.T) {
 func TestParseCases(t *testing.T) {
 	cs, err := ParseCases("2-3-1@4; 784-30-10 4-8-3:tanh,sigmoid@2", 10)
 	require.NoError(t, err)
-	assert.Equal(t, []Case{{"2-3-1", 4}, {"784-30-10", 10}, {"4-8-3:tanh,sigmoid", 2}}, cs)
+	assert.Equal(t, []Case{{Net: "2-3-1", Batch: 4}, {Net: "784-30-10", Batch: 10}, {Net: "4-8-3:tanh,sigmoid", Batch: 2}}, cs)
 	cs, err = ParseCases("4-8-3:tanh,sigmoid,2-3-1@3,5-2:relu", 10)
 	require.NoError(t, err)
-	assert.Equal(t, []Case{{"4-8-3:tanh,sigmoid", 10}, {"2-3-1", 3}, {"5-2:relu", 10}}, cs)
+	assert.Equal(t, []Case{{Net: "4-8-3:tanh,sigmoid", Batch: 10}, {Net: "2-3-1", Batch: 3}, {Net: "5-2:relu", Batch: 10}}, cs)
 	for _, bad := range []string{"", ",", "2-3-1@0", "2-3-1@x", "2-x-1", "tanh,2-3-1"} {
 		_, err := ParseCases(bad, 10)
 		assert.Error(t, err, bad)
@@ -204,7 +204,7 @@ func TestForwardDifferenceEngineIsRight(t *testing.T) {
 }
 
 func TestPrepareSkipsByModel(t *testing.T) {
-	s, err := NewSetup(Case{"16-32-10", 8}, 1)
+	s, err := NewSetup(Case{Net: "16-32-10", Batch: 8}, 1)
 	require.NoError(t, err)
 	m := &gradients.CostModel{}
 	m.Add(10, 8, 100) // ratio ∝ params: 100·862/10 at this net
@@ -244,7 +244,7 @@ func TestCrossCheck(t *testing.T) {
 	central := gradients.Info{Name: "test-central", Tolerance: 1e-5, New: func(net *nn.Network) (gradients.Engine, error) {
 		return centralEngine{net: net, ev: nn.NewEvaluator(net)}, nil
 	}}
-	a, err := CrossCheck([]gradients.Info{fdInfo, central, plainInfo}, Case{"2-3-1", 4},
+	a, err := CrossCheck([]gradients.Info{fdInfo, central, plainInfo}, Case{Net: "2-3-1", Batch: 4},
 		map[string]string{"test-plain": "too slow"}, 1, time.Second, nil)
 	require.NoError(t, err)
 	assert.Equal(t, []string{"test-fd", "test-central"}, a.Engines)

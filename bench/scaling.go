@@ -3,6 +3,7 @@ package bench
 import (
 	"fmt"
 	"nabla/internal/stats"
+	"nabla/results"
 
 	"nabla/gradients"
 )
@@ -21,30 +22,11 @@ const ScalingBatch = 16
 // sigmoid units and w outputs, so that the parameter count grows as 2w² + 2w.
 func ScalingCase(w, batch int) Case { return Case{Net: fmt.Sprintf("%d-%d-%d", w, w, w), Batch: batch} }
 
-// Fit is the power law time ∝ params^Exponent fitted by least squares on log–log axes to one
-// engine's scaling points (the forward pass is the engine "forward").
-type Fit struct {
-	Engine string `json:"engine"`
-	// Exponent of the gradient time in the parameter count: about 1 for engines that cost a
-	// constant number of forward passes, about 2 for finite differences (one forward pass,
-	// itself O(n), per parameter).
-	Exponent float64 `json:"exponent"`
-	// RatioExponent is the exponent of the gradient/forward ratio: about 0 for a constant
-	// factor, about 1 for finite differences.
-	RatioExponent float64 `json:"ratio_exponent"`
-	Points        int     `json:"points"` // points fitted (engines skipped at large sizes have fewer)
-	MinParams     int     `json:"min_params"`
-	MaxParams     int     `json:"max_params"`
-}
+// Fit is a power law fitted to one engine's scaling points (results.Fit).
+type Fit = results.Fit
 
-// Scaling is the outcome of the scaling study.
-type Scaling struct {
-	Batch    int       `json:"batch"`
-	Widths   []int     `json:"widths"`
-	Forward  []Forward `json:"forward"`
-	Gradient []Result  `json:"gradient"`
-	Fits     []Fit     `json:"fits"`
-}
+// Scaling is the outcome of the scaling study (results.Scaling).
+type Scaling = results.Scaling
 
 // RunScaling times the forward pass and every engine on the scaling networks of the given
 // widths at the given batch size, and fits each engine's exponent.

@@ -42,13 +42,24 @@
 // At a ReLU kink the cost is not differentiable and a difference quotient is no reference:
 // ComparePairAt, CompareAt and CrossCheck look at every parameter on which a pair disagrees,
 // move it by the pair's difference step (Info.Step), and name it in Pair.NonDifferentiable
-// instead of failing the pair when that moves a ReLU pre-activation across 0 (Kinks).
+// instead of failing the pair when that moves K onto another smooth piece (Kinks, which asks
+// nn.KinkProbe: the one place that knows where K is not smooth).
+//
+// # Layer kinds
+//
+// Each engine decides what it does with a layer in one place, a switch over the concrete
+// layer kinds of package nn whose default case returns an error wrapping ErrUnsupported
+// (made by Unsupported). The same switch answers Info.SupportsLayer, and Info.Supports asks
+// it for every layer of a network: the pre-flight the registry runs before an engine's New,
+// so that an unsupported network is refused before anything is built (for symbolic, before
+// a program is derived and compiled). Callers that only want to know ask Supports.
 //
 // # Invariants
 //
 // Every engine, and the conformance kit in gradtest checks each of them:
-//   - validates A and the batch with Network.Check before computing, returning its errors
-//     (ErrShape, ErrEmptyBatch, ErrNonFinite from package nn) unchanged or wrapped;
+//   - validates A and the batch with Network.Check before computing, and returns its errors
+//     (ErrShape, ErrEmptyBatch, ErrNonFinite from package nn) wrapped as "<engine name>: …",
+//     with a nil gradient;
 //   - never modifies A, the network or the batch;
 //   - writes ∇K into dst, which it allocates when nil and otherwise requires to have length
 //     NumParams (a wrong length is a programmer error and panics), and returns it with K;
@@ -56,7 +67,7 @@
 //   - is not safe for concurrent use: make one engine per goroutine.
 //
 // Optional capabilities are small interfaces found by type assertion (Directional,
-// CostCounter, LayerSupporter, HessianVector), never methods every engine must fake.
+// CostCounter, HessianVector), never methods every engine must fake.
 //
 // # Second order
 //

@@ -32,12 +32,6 @@ type CostCounter interface {
 	CostEvaluations() int
 }
 
-// LayerSupporter is implemented by engine packages that can say in advance whether they
-// support a layer kind; Info.Supports uses it.
-type LayerSupporter interface {
-	Supports(l nn.Layer) bool
-}
-
 // Errors shared by engines and the registry.
 var (
 	// ErrUnknownEngine reports an engine name that is not registered.
@@ -73,9 +67,39 @@ type Info struct {
 	// the second-order cross-check judges a pair with the sum of the two. Zero means
 	// DefaultHvTolerance. Engines without HessianVector leave it zero.
 	HvTolerance float64
+	// SupportsLayer says, without building anything, whether the engine handles a layer: nil
+	// if it does, otherwise an error wrapping ErrUnsupported that says why (a layer kind it
+	// does not know). Engines answer it from the same switch over layer kinds their New uses.
+	// Nil means the engine does not say, and Supports accepts every network.
+	SupportsLayer func(l nn.Layer) error
 	// New prepares an engine for a network. It returns an error wrapping ErrUnsupported for
-	// networks the engine cannot handle.
+	// networks the engine cannot handle. The registry runs Supports before it, so New is
+	// never asked to build an engine for a layer SupportsLayer refuses.
 	New func(net *nn.Network) (Engine, error)
+}
+
+// Supports is the pre-flight check, asked before anything is built: it returns nil if the
+// engine handles every layer of the network (see SupportsLayer), and otherwise an error
+// wrapping ErrUnsupported that names the first layer it does not handle.
+func (i Info) Supports(net *nn.Network) error {
+	if i.SupportsLayer == nil {
+		return nil
+	}
+	for l, layer := range net.Layers() {
+		if err := i.SupportsLayer(layer); err != nil {
+			if !errors.Is(err, ErrUnsupported) {
+				err = fmt.Errorf("%w: %w", ErrUnsupported, err)
+			}
+			return fmt.Errorf("layer %d (%v): %w", l+1, layer, err)
+		}
+	}
+	return nil
+}
+
+// Unsupported returns the error an engine's switch over layer kinds gives in its default
+// case: it wraps ErrUnsupported and names the engine and the layer.
+func Unsupported(engine string, l nn.Layer) error {
+	return fmt.Errorf("%s: %w: layer kind %T (%v)", engine, ErrUnsupported, l, l)
 }
 
 // Tol returns the engine's tolerance, applying the default for zero.
@@ -113,6 +137,13 @@ func Register(info Info) {
 	defer mu.Unlock()
 	if _, dup := registry[info.Name]; dup {
 		panic("gradients: engine " + info.Name + " registered twice")
+	}
+	build := info.New
+	info.New = func(net *nn.Network) (Engine, error) { // the pre-flight, before anything is built
+		if err := info.Supports(net); err != nil {
+			return nil, err
+		}
+		return build(net)
 	}
 	registry[info.Name] = info
 }

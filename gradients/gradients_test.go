@@ -114,3 +114,34 @@ func TestCheckDst(t *testing.T) {
 	assert.Same(t, &d[0], &CheckDst("x", d, 4)[0])
 	assert.PanicsWithValue(t, "x: len(dst) = 4, want 5", func() { CheckDst("x", d, 5) })
 }
+
+// wideOnly is a SupportsLayer that refuses layers with more than 3 outputs.
+func wideOnly(l nn.Layer) error {
+	if l.Outputs() > 3 {
+		return Unsupported("test-narrow", l)
+	}
+	return nil
+}
+
+func TestSupportsPreflight(t *testing.T) {
+	built := 0
+	Register(Info{Name: "test-narrow", SupportsLayer: wideOnly, New: func(*nn.Network) (Engine, error) {
+		built++
+		return &fake{[]float64{1, 2, 3}}, nil
+	}})
+	defer unregister("test-narrow")
+	info, err := Lookup("test-narrow")
+	require.NoError(t, err)
+	assert.NoError(t, info.Supports(nn.MustParse("2-3-1")))
+	err = info.Supports(nn.MustParse("2-3-4-1"))
+	assert.ErrorIs(t, err, ErrUnsupported)
+	assert.Contains(t, err.Error(), "layer 2 (dense 3→4 sigmoid)")
+	assert.Zero(t, built, "Supports builds nothing")
+	_, err = New("test-narrow", nn.MustParse("2-3-4-1"))
+	assert.ErrorIs(t, err, ErrUnsupported)
+	assert.Zero(t, built, "New refuses before the engine's New is called")
+	_, err = New("test-narrow", nn.MustParse("2-1"))
+	require.NoError(t, err)
+	assert.Equal(t, 1, built)
+	assert.NoError(t, Info{}.Supports(nn.MustParse("2-9-1")), "no SupportsLayer: every network")
+}

@@ -213,3 +213,59 @@ func CrossCheckHv(names []string, net *nn.Network, A []float64, b nn.Batch, dire
 	}
 	return rep, results, nil
 }
+
+// BlockEigen is the spectrum of one diagonal block of the Hessian: the curvature of K along
+// the parameters of one block of A (W1, b1, …) with the others held fixed.
+type BlockEigen struct {
+	Block  string    // "W1", "b1", …
+	Values []float64 // eigenvalues of H restricted to the block, ascending
+}
+
+// Eigen returns the eigenvalues (ascending) of the symmetric part of a Hessian formed by
+// Hessian, and those of each of its diagonal blocks, by gonum's mat.EigenSym.
+func Eigen(net *nn.Network, h mat.Matrix) ([]float64, []BlockEigen, error) {
+	s := Symmetrize(h)
+	values, err := eigenvalues(s)
+	if err != nil {
+		return nil, nil, err
+	}
+	var blocks []BlockEigen
+	for _, blk := range net.Blocks() {
+		sub := mat.NewSymDense(blk.Len(), nil)
+		for i := range blk.Len() {
+			for j := i; j < blk.Len(); j++ {
+				sub.SetSym(i, j, s.At(blk.Offset+i, blk.Offset+j))
+			}
+		}
+		v, err := eigenvalues(sub)
+		if err != nil {
+			return nil, nil, fmt.Errorf("block %s: %w", blk.Name, err)
+		}
+		blocks = append(blocks, BlockEigen{Block: blk.Name, Values: v})
+	}
+	return values, blocks, nil
+}
+
+func eigenvalues(s *mat.SymDense) ([]float64, error) {
+	var eig mat.EigenSym
+	if !eig.Factorize(s, false) {
+		return nil, fmt.Errorf("gradients: the eigen-decomposition of the %d×%d Hessian did not converge", s.SymmetricDim(), s.SymmetricDim())
+	}
+	return eig.Values(nil), nil
+}
+
+// Condition returns the condition number max |λ| / min |λ| of a spectrum (+Inf when an
+// eigenvalue is 0, NaN for an empty one).
+func Condition(values []float64) float64 {
+	if len(values) == 0 {
+		return math.NaN()
+	}
+	lo, hi := math.Inf(1), 0.0
+	for _, v := range values {
+		lo, hi = min(lo, math.Abs(v)), max(hi, math.Abs(v))
+	}
+	if lo == 0 {
+		return math.Inf(1)
+	}
+	return hi / lo
+}

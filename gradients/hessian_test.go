@@ -73,3 +73,21 @@ func TestNewHv(t *testing.T) {
 	assert.Equal(t, DefaultHvTolerance, Info{}.HvTol())
 	assert.Equal(t, 1e-6, Info{HvTolerance: 1e-6}.HvTol())
 }
+
+func TestEigen(t *testing.T) {
+	net := nn.MustParse("1-1") // blocks W1 (1 entry) and b1 (1 entry)
+	h := mat.NewDense(2, 2, []float64{10, 2, 2, 4})
+	values, blocks, err := Eigen(net, h)
+	require.NoError(t, err)
+	require.Len(t, values, 2)
+	assert.InDelta(t, 7-math.Sqrt(13), values[0], 1e-12)
+	assert.InDelta(t, 7+math.Sqrt(13), values[1], 1e-12)
+	require.Len(t, blocks, 2)
+	assert.Equal(t, "W1", blocks[0].Block)
+	assert.Equal(t, []float64{10}, blocks[0].Values)
+	assert.Equal(t, []float64{4}, blocks[1].Values)
+	assert.InDelta(t, (7+math.Sqrt(13))/(7-math.Sqrt(13)), Condition(values), 1e-12)
+	assert.Equal(t, math.Inf(1), Condition([]float64{-1, 0, 2}))
+	assert.Equal(t, 2.0, Condition([]float64{-2, 1}))
+	assert.True(t, math.IsNaN(Condition(nil)))
+}

@@ -43,6 +43,10 @@ type Runner struct {
 	Models map[string]*CostModel
 	// NoProbe leaves engines without a cost model unestimated (they always run).
 	NoProbe bool
+	// Forward is the time of the reference forward pass that estimates are multiples of;
+	// zero means measured on the case (ForwardTime). A nominal figure (say 1ns per
+	// multiply-add) makes the choice of engines independent of the machine and its load.
+	Forward time.Duration
 	// Seed draws the probe networks' parameters and batches.
 	Seed uint64
 	// Progress, when not nil, receives progress lines: each skip with its reason; an engine
@@ -127,8 +131,8 @@ func (r *Runner) Run(infos []Info, net *nn.Network, A []float64, b nn.Batch) (Ou
 	if err := net.Check(A, b); err != nil {
 		return out, err
 	}
-	var fwd time.Duration
-	if r.Budget > 0 || r.Progress != nil {
+	fwd := r.Forward
+	if fwd == 0 && (r.Budget > 0 || r.Progress != nil) {
 		fwd = ForwardTime(net, A, b)
 	}
 	for _, info := range infos {

@@ -30,8 +30,9 @@ type Fault struct {
 // fault sets the one or two fields its mistake changes. Adding a fault is one catalogue
 // entry; a new point of failure is one field here and one call in mutant.go.
 type hooks struct {
-	// costDeriv is ∂K/∂z for one output z with target z̄ (correct: 2(z − z̄)).
-	costDeriv func(z, zbar float64) float64
+	// costDeriv is ∂K/∂z for one output, given the correct value dz (2(z − z̄) for the
+	// quadratic cost; correct: dz).
+	costDeriv func(dz float64) float64
 	// deriv is σ'(ŷ) for an activation at pre-activation p with activation y = σ(p), wherever
 	// the pass needs it (correct: act.Deriv(p)).
 	deriv func(act nn.Activation, p, y float64) float64
@@ -123,10 +124,10 @@ var catalogue = []Fault{
 		hooks:   &hooks{biasAdd: func(db []float64, k, _ int, _ bool, dk float64) { db[k] = dk }}},
 	{Name: "half-gradient",
 		Mistake: "∂K/∂z = z − z̄: the factor 2 of the square dropped, the gradient scaled by ½",
-		hooks:   &hooks{costDeriv: func(z, zbar float64) float64 { return z - zbar }}},
+		hooks:   &hooks{costDeriv: func(dz float64) float64 { return dz / 2 }}},
 	{Name: "sign-flip",
 		Mistake: "∂K/∂z = 2(z̄ − z): residual taken the wrong way round, every sign flipped",
-		hooks:   &hooks{costDeriv: func(z, zbar float64) float64 { return 2 * (zbar - z) }}},
+		hooks:   &hooks{costDeriv: func(dz float64) float64 { return -dz }}},
 	{Name: "notes-rule",
 		Mistake: "the notes' transcribed rule ∂K/∂wₖⱼ = γⱼδₖ in place of δₖyⱼ",
 		Needs:   "two or more layers",

@@ -2,6 +2,8 @@ package mutants
 
 import (
 	"fmt"
+	"math"
+	"slices"
 
 	"nabla/gradients"
 	"nabla/nn"
@@ -18,6 +20,8 @@ type Engine struct {
 	pre   [][]float64 // pre[l]: N × Out_l, ŷ = W x + b
 	act   [][]float64 // act[l]: N × Out_l, y = σ(ŷ)
 	delta [][]float64 // delta[l]: N × Out_l, ∂K/∂ŷ of layer l
+	dz    []float64   // ∂K/∂z of one pair
+	cost  rowCost     // the network's cost kind (costOf)
 }
 
 var _ gradients.Engine = (*Engine)(nil)
@@ -27,6 +31,10 @@ func New(net *nn.Network, f Fault) (*Engine, error) {
 	e := &Engine{net: net, fault: f, h: f.hooks}
 	if e.h == nil {
 		e.h = none
+	}
+	var err error
+	if e.cost, err = costOf(net.CostKind()); err != nil {
+		return nil, err
 	}
 	for l, layer := range net.Layers() {
 		d, ok := layer.(*nn.Dense)
@@ -73,7 +81,7 @@ func (e *Engine) deriv(act nn.Activation, p, y float64) float64 {
 func (e *Engine) Gradient(dst, A []float64, b nn.Batch) ([]float64, float64, error) {
 	dst = gradients.CheckDst("mutants", dst, e.net.NumParams())
 	if err := e.net.Check(A, b); err != nil {
-		return dst, 0, err
+		return nil, 0, fmt.Errorf("%s: %w", e.Name(), err)
 	}
 	N := b.Len()
 	e.size(N)
@@ -118,23 +126,24 @@ func (e *Engine) forward(A []float64, b nn.Batch) {
 	}
 }
 
-// outputDelta returns K and fills δ of the output layer: ∂K/∂z = 2(z − z̄),
-// δ = ∂K/∂z · σ'(ẑ) (rule [1]).
+// outputDelta returns K and fills δ of the output layer: ∂K/∂z of the cost kind (2(z − z̄)
+// for the quadratic cost), δ = ∂K/∂z · σ'(ẑ) (rule [1]).
 func (e *Engine) outputDelta(b nn.Batch) float64 {
 	Z := b.Z.RawMatrix()
 	L := len(e.dense) - 1
 	out := e.dense[L]
+	if len(e.dz) != out.Out {
+		e.dz = make([]float64, out.Out)
+	}
 	var K float64
 	for i := 0; i < b.Len(); i++ {
-		for k := 0; k < out.Out; k++ {
+		K = e.cost(K, e.act[L][i*out.Out:(i+1)*out.Out], Z.Data[i*Z.Stride:i*Z.Stride+out.Out], e.dz)
+		for k, dz := range e.dz {
 			at := i*out.Out + k
-			z, zbar := e.act[L][at], Z.Data[i*Z.Stride+k]
-			K += (z - zbar) * (z - zbar)
-			dz := 2 * (z - zbar)
 			if e.h.costDeriv != nil {
-				dz = e.h.costDeriv(z, zbar)
+				dz = e.h.costDeriv(dz)
 			}
-			s := e.deriv(out.Act, e.pre[L][at], z)
+			s := e.deriv(out.Act, e.pre[L][at], e.act[L][at])
 			if e.h.noDerivLayer == L+1 {
 				s = 1
 			}
@@ -146,6 +155,42 @@ func (e *Engine) outputDelta(b nn.Batch) float64 {
 		}
 	}
 	return K
+}
+
+// rowCost adds one pair's cost term to k, writes the correct ∂K/∂z into dz and returns the sum.
+type rowCost func(k float64, z, zbar, dz []float64) float64
+
+// costOf is the mutants' one switch over cost kinds, written here from scratch like the rest
+// of the mutant: K = Σ (z − z̄)² with ∂K/∂z = 2(z − z̄), or the softmax cross-entropy
+// K = Σₖ z̄ₖ (log Σⱼ e^(zⱼ) − zₖ) with ∂K/∂zₖ = softmax(z)ₖ · Σⱼ z̄ⱼ − z̄ₖ.
+func costOf(c nn.CostKind) (rowCost, error) {
+	switch c {
+	case nn.Quadratic:
+		return func(k float64, z, zbar, dz []float64) float64 {
+			for j := range z {
+				k += (z[j] - zbar[j]) * (z[j] - zbar[j])
+				dz[j] = 2 * (z[j] - zbar[j])
+			}
+			return k
+		}, nil
+	case nn.CrossEntropy:
+		return func(k float64, z, zbar, dz []float64) float64 {
+			top := slices.Max(z)
+			var sum, mass float64
+			for j := range z {
+				sum += math.Exp(z[j] - top)
+				mass += zbar[j]
+			}
+			logSum := top + math.Log(sum)
+			for j := range z {
+				k += zbar[j] * (logSum - z[j])
+				dz[j] = math.Exp(z[j]-logSum)*mass - zbar[j]
+			}
+			return k
+		}, nil
+	default:
+		return nil, fmt.Errorf("mutants: cost %v: %w", c, gradients.ErrUnsupported)
+	}
 }
 
 // propagate fills δ of layer l−1 from δ of layer l (rule [2]): γ = Wᵀδ, δ = γ · σ'(ŷ). The

@@ -2,11 +2,19 @@
 // now, room for convolution and pooling), the activations σ, tanh, ReLU and the identity with
 // their derivatives, the flat parameter vector A with its named blocks, seeded
 // initialisation, architecture strings such as "784-30-10" or "4-8-8-3:tanh,relu,sigmoid",
-// batches of training pairs, the reference forward pass with the quadratic cost
+// batches of training pairs, the cost kinds, the reference forward pass with the cost, and the
+// places where K is not differentiable. A network carries its cost kind (Network.CostKind, set with Network.WithCost, parsed from the
+// --cost flag by ParseCost): the notes' quadratic cost, the default,
 //
 //	K = Σᵢ ‖z⁽ⁱ⁾ − z̄⁽ⁱ⁾‖²,
 //
-// and the places where K is not differentiable.
+// or a softmax on the last layer's output followed by the cross-entropy ("xent"),
+//
+//	K = −Σᵢ Σₖ z̄ₖ⁽ⁱ⁾ log softmax(z⁽ⁱ⁾)ₖ = Σᵢ [ (Σₖ z̄ₖ⁽ⁱ⁾)·LSE(z⁽ⁱ⁾) − Σₖ z̄ₖ⁽ⁱ⁾ zₖ⁽ⁱ⁾ ],
+//
+// evaluated through the log-sum-exp LSE(z) = m + log Σₖ exp(zₖ − m), m = maxₖ zₖ, so that large
+// outputs neither overflow nor lose precision. Give the last layer the identity activation
+// for the usual logits.
 //
 // It is the only ground the four gradient engines share: each of them reads the network
 // definition from here and may evaluate the cost with the reference forward pass, but none

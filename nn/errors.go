@@ -13,6 +13,8 @@ var (
 	ErrArchitecture = errors.New("nn: bad architecture")
 	// ErrUnknownActivation reports an activation name that is not known.
 	ErrUnknownActivation = errors.New("nn: unknown activation")
+	// ErrUnknownCost reports a cost name that is not known.
+	ErrUnknownCost = errors.New("nn: unknown cost")
 	// ErrTooLarge reports a network with more parameters than MaxParams.
 	ErrTooLarge = errors.New("nn: network too large")
 	// ErrShape reports a parameter vector or batch whose size does not fit the network.

@@ -39,6 +39,24 @@ func ExampleEvaluator_Cost() {
 	// K = 3.446003
 }
 
+func ExampleParseCost() {
+	cost, err := nn.ParseCost("xent")
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	net := nn.MustParse("3-5-2:tanh,identity").WithCost(cost)
+	A := net.Init(nil, 1)
+	batch := net.RandomBatch(10, 1)
+	k, _ := net.Cost(A, batch)
+	fmt.Printf("%s (%s): K = %.6f\n", net.CostKind(), net.CostKind().Formula(), k)
+	_, err = nn.ParseCost("hinge")
+	fmt.Println(err)
+	// Output:
+	// xent (K = −Σ z̄·log softmax(z)): K = 7.547773
+	// nn: unknown cost "hinge" (want quadratic or xent)
+}
+
 // A KinkProbe tells whether a difference step crosses a point where K is not smooth: here the
 // bias of the first ReLU unit, whose pre-activations on the two pairs are −1 and −4.
 func ExampleKinkProbe() {

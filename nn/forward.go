@@ -6,6 +6,9 @@ import (
 	"gonum.org/v1/gonum/blas"
 	"gonum.org/v1/gonum/blas/blas64"
 	"gonum.org/v1/gonum/mat"
+
+	"nabla/internal/gemm"
+	"nabla/internal/par"
 )
 
 // Evaluator runs the reference forward pass and the cost on whole batches. It keeps its
@@ -22,11 +25,21 @@ type Evaluator struct {
 	n   int
 	x   blas64.General // the inputs of the last Forward
 	cur Piece          // scratch for OnPiece
+	mul *gemm.Multiplier
 }
 
-// NewEvaluator returns an Evaluator for the network.
-func NewEvaluator(net *Network) *Evaluator {
-	return &Evaluator{net: net, pre: make([]blas64.General, len(net.layers)), act: make([]blas64.General, len(net.layers))}
+// NewEvaluator returns an Evaluator for the network whose products run on par.Threads()
+// threads (all cores, or nabla's --threads).
+func NewEvaluator(net *Network) *Evaluator { return NewEvaluatorThreads(net, 0) }
+
+// NewEvaluatorThreads returns an Evaluator whose products run on the given number of threads
+// (0: par.Threads(); 1: on the caller's goroutine alone).
+func NewEvaluatorThreads(net *Network, threads int) *Evaluator {
+	e := &Evaluator{net: net, pre: make([]blas64.General, len(net.layers)), act: make([]blas64.General, len(net.layers))}
+	if par.Resolve(threads) > 1 {
+		e.mul = gemm.New(threads)
+	}
+	return e
 }
 
 func (e *Evaluator) size(n int) {
@@ -65,49 +78,31 @@ func (e *Evaluator) Forward(A []float64, X *mat.Dense) blas64.General {
 	in := X.RawMatrix()
 	e.x = in
 	for l, layer := range e.net.layers {
-		layer.forward(e.net.LayerParams(A, l), in, e.pre[l], e.act[l])
+		layer.forward(e.mul, e.net.LayerParams(A, l), in, e.pre[l], e.act[l])
 		in = e.act[l]
 	}
 	return in
 }
 
-// forward computes pre = X Wᵀ + 1 bᵀ and act = σ(pre) for the batch in (one pair a row).
-func (d *Dense) forward(p []float64, in, pre, act blas64.General) {
+// forward computes pre = X Wᵀ + 1 bᵀ and act = σ(pre) for the batch in (one pair a row),
+// the product on mul's threads.
+func (d *Dense) forward(mul *gemm.Multiplier, p []float64, in, pre, act blas64.General) {
 	w, b := d.Split(p)
 	for i := 0; i < pre.Rows; i++ {
 		copy(pre.Data[i*pre.Stride:i*pre.Stride+d.Out], b)
 	}
 	W := blas64.General{Rows: d.Out, Cols: d.In, Stride: d.In, Data: w}
-	gemmNT(in, W, pre)
+	mul.Gemm(blas.NoTrans, blas.Trans, 1, in, W, 1, pre)
 	d.Act.Apply(act.Data, pre.Data)
-}
-
-// tile bounds the size of one Gemm call: gonum's Dgemm starts goroutines (and allocates)
-// once a product spans four or more 64×64 blocks of its output, so the forward pass multiplies
-// tile × tile pieces of the output, serially. Every engine is timed against this pass, so it
-// stays single-threaded and allocation-free like them.
-const tile = 64
-
-// gemmNT adds a·bᵀ to c (a: m×k, b: n×k, c: m×n), tile by tile.
-func gemmNT(a, b, c blas64.General) {
-	for i := 0; i < c.Rows; i += tile {
-		as := a
-		as.Rows, as.Data = min(tile, c.Rows-i), a.Data[i*a.Stride:]
-		for j := 0; j < c.Cols; j += tile {
-			bs := b
-			bs.Rows, bs.Data = min(tile, c.Cols-j), b.Data[j*b.Stride:]
-			cs := blas64.General{Rows: as.Rows, Cols: bs.Rows, Stride: c.Stride, Data: c.Data[i*c.Stride+j:]}
-			blas64.Gemm(blas.NoTrans, blas.Trans, 1, as, bs, 1, cs)
-		}
-	}
 }
 
 // PreActivation returns layer l's (0-based) pre-activations ŷ = W x + b from the last Forward
 // or Cost call, N × Outputs, row-major. The matrix is owned by the Evaluator.
 func (e *Evaluator) PreActivation(l int) blas64.General { return e.pre[l] }
 
-// Cost returns K = Σᵢ ‖z⁽ⁱ⁾ − z̄⁽ⁱ⁾‖² over the batch, the notes' quadratic cost (a plain sum, not
-// a mean).
+// Cost returns K over the batch for the network's cost kind (a plain sum over the pairs, not a
+// mean): the notes' K = Σᵢ ‖z⁽ⁱ⁾ − z̄⁽ⁱ⁾‖² for Quadratic, −Σᵢ Σₖ z̄ₖ⁽ⁱ⁾ log softmax(z⁽ⁱ⁾)ₖ for
+// CrossEntropy (see CostKind.RowCost).
 func (e *Evaluator) Cost(A []float64, b Batch) float64 {
 	z := e.Forward(A, b.X)
 	zbar := b.Z.RawMatrix()
@@ -116,12 +111,7 @@ func (e *Evaluator) Cost(A []float64, b Batch) float64 {
 	}
 	var k float64
 	for i := 0; i < z.Rows; i++ {
-		zi := z.Data[i*z.Stride : i*z.Stride+z.Cols]
-		ti := zbar.Data[i*zbar.Stride : i*zbar.Stride+zbar.Cols]
-		for j, v := range zi {
-			d := v - ti[j]
-			k += d * d
-		}
+		k = e.net.cost.accumulate(k, z.Data[i*z.Stride:i*z.Stride+z.Cols], zbar.Data[i*zbar.Stride:i*zbar.Stride+zbar.Cols])
 	}
 	return k
 }
@@ -132,7 +122,7 @@ func (n *Network) Cost(A []float64, b Batch) (float64, error) {
 	if err := n.Check(A, b); err != nil {
 		return 0, err
 	}
-	return NewEvaluator(n).Cost(A, b), nil
+	return NewEvaluatorThreads(n, 1).Cost(A, b), nil
 }
 
 // Predict returns the network's output z for one input vector x. It allocates; use an
@@ -144,6 +134,6 @@ func (n *Network) Predict(A, x []float64) ([]float64, error) {
 	if len(x) != n.Inputs() {
 		return nil, fmt.Errorf("%w: network %s takes inputs of length %d, got %d", ErrShape, n, n.Inputs(), len(x))
 	}
-	z := NewEvaluator(n).Forward(A, mat.NewDense(1, len(x), append([]float64(nil), x...)))
+	z := NewEvaluatorThreads(n, 1).Forward(A, mat.NewDense(1, len(x), append([]float64(nil), x...)))
 	return append([]float64(nil), z.Data[:z.Cols]...), nil
 }

@@ -6,6 +6,8 @@ import (
 	"strconv"
 
 	"gonum.org/v1/gonum/blas/blas64"
+
+	"nabla/internal/gemm"
 )
 
 // Shape is the shape of the data a layer takes or gives for one training pair: C channels of
@@ -111,7 +113,7 @@ type Layer interface {
 	String() string
 	// forward computes the layer's pre-activations and activations for a batch (one training
 	// pair a row) from its parameters p (its view of A) and its input: the reference pass.
-	forward(p []float64, in, pre, act blas64.General)
+	forward(mul *gemm.Multiplier, p []float64, in, pre, act blas64.General)
 	// check reports what is wrong with the layer on its own (sizes, activation, its own
 	// overflow bounds), or nil.
 	check() error

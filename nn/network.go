@@ -84,14 +84,16 @@ func (b Block) index(idx []int) (int, error) {
 	return k, nil
 }
 
-// Network is a feed-forward network: a list of layers applied in order. Build one with New or
-// Parse; it cannot be changed afterwards.
+// Network is a feed-forward network: a list of layers applied in order, and the cost kind K
+// applies to its output (Quadratic unless set with WithCost). Build one with New or Parse; it
+// cannot be changed afterwards (WithCost returns another network).
 type Network struct {
 	layers  []Layer
 	blocks  []Block
 	first   []int // first[l]: index in blocks of layer l's first block; first[L] = len(blocks)
 	offsets []int // offsets[l]: index in A of layer l's first parameter; offsets[L] = NumParams
 	nparams int
+	cost    CostKind // Quadratic unless set with WithCost
 }
 
 // New checks a layer list (each layer valid on its own, each layer's input shape equal to the

@@ -193,8 +193,8 @@ func TestEvaluatorNoAllocsLarge(t *testing.T) {
 	assert.Zero(t, testing.AllocsPerRun(3, func() { ev.Cost(A, b) }))
 	// The tiled product against a plain triple loop.
 	var want float64
-	w1, b1 := net.Layer(0).(*nn.Dense).Split(net.LayerParams(A, 0))
-	w2, b2 := net.Layer(1).(*nn.Dense).Split(net.LayerParams(A, 1))
+	blocks := net.Blocks()
+	w1, b1, w2, b2 := blocks[0].View(A), blocks[1].View(A), blocks[2].View(A), blocks[3].View(A)
 	for i := range 100 {
 		y := make([]float64, 100)
 		for j := range y {

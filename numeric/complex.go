@@ -22,8 +22,9 @@ const DefaultComplexStep = 1e-20
 // numbers is formed, so the step can be tiny (1e-20, 1e-200) and the result is accurate to
 // rounding. The forward pass in complex arithmetic is Complex's own: each activation's
 // analytic continuation (σ(z) = (1 + tanh(z/2))/2, tanh(x+iy) = (tanh x + i tan y)/
-// (1 + i tanh x tan y), ReLU(z) = z if Re z > 0 else 0) and the cost Σ (z − z̄)², squared
-// without conjugation so that it stays analytic.
+// (1 + i tanh x tan y), ReLU(z) = z if Re z > 0 else 0) and the cost: Σ (z − z̄)², squared
+// without conjugation so that it stays analytic, or the cross-entropy through a complex
+// log-sum-exp shifted by the largest real part.
 //
 // For Gradient, Complex runs the unperturbed pass once and, for a parameter of layer l, adds
 // the imaginary step to the one affected column of layer l's pre-activations (W x + b is
@@ -35,20 +36,22 @@ const DefaultComplexStep = 1e-20
 // their number. It allocates nothing after its first call on a batch size and is not safe for
 // concurrent use.
 type Complex struct {
-	net  *nn.Network
-	step float64
-	a    []complex128 // parameters (with the direction's step for Directional)
-	x    []complex128 // the batch's inputs
-	z    []float64    // the batch's targets, densely packed
-	n    int
-	base []layerBuf // the unperturbed pass
-	buf  []complex128
+	net    *nn.Network
+	layers []dense // numeric's view of the layers (layersOf)
+	step   float64
+	a      []complex128 // parameters (with the direction's step for Directional)
+	x      []complex128 // the batch's inputs
+	z      []float64    // the batch's targets, densely packed
+	n      int
+	base   []layerBuf // the unperturbed pass
+	buf    []complex128
 	// workers[i] holds thread i's perturbed pass; workers[0] also serves Partial and
 	// Directional.
 	workers []*complexWorker
 	pool    *par.Pool
 	dst     []float64 // the gradient of the Gradient call in progress
 	hv      hvBufs    // Hv's buffers, allocated on its first call
+	costs   costFuncs // the cost kind in complex arithmetic (costsFor)
 }
 
 // complexWorker is one thread's buffers for the perturbed pass and its count of evaluations.
@@ -81,12 +84,15 @@ func newComplex(net *nn.Network, step float64, threads int) (*Complex, error) {
 	if step == 0 {
 		step = DefaultComplexStep
 	}
-	for l, layer := range net.Layers() {
-		if _, ok := layer.(*nn.Dense); !ok {
-			return nil, fmt.Errorf("%w: numeric: layer %d is %T", gradients.ErrUnsupported, l+1, layer)
-		}
+	layers, err := layersOf(net)
+	if err != nil {
+		return nil, err
 	}
-	c := &Complex{net: net, step: step, a: make([]complex128, net.NumParams()), base: make([]layerBuf, net.NumLayers())}
+	costs, err := costsFor(net.CostKind())
+	if err != nil {
+		return nil, err
+	}
+	c := &Complex{net: net, layers: layers, step: step, costs: costs, a: make([]complex128, net.NumParams()), base: make([]layerBuf, net.NumLayers())}
 	threads = min(par.Resolve(threads), max(1, net.NumParams()))
 	c.pool = par.NewPool(threads)
 	c.workers = make([]*complexWorker, threads)
@@ -111,7 +117,7 @@ func (c *Complex) CostEvaluations() int { return c.net.NumParams() + 1 }
 func (c *Complex) Gradient(dst, A []float64, b nn.Batch) ([]float64, float64, error) {
 	dst = gradients.CheckDst("numeric", dst, c.net.NumParams())
 	if err := c.net.Check(A, b); err != nil {
-		return nil, 0, fmt.Errorf("numeric: %w", err)
+		return nil, 0, fmt.Errorf("%s: %w", c.Name(), err)
 	}
 	k := c.begin(A, b)
 	c.dst = dst
@@ -142,7 +148,7 @@ func (c *Complex) calls() int {
 // A or batch and for j out of range.
 func (c *Complex) Partial(A []float64, b nn.Batch, j int) (float64, error) {
 	if err := c.net.Check(A, b); err != nil {
-		return 0, fmt.Errorf("numeric: %w", err)
+		return 0, fmt.Errorf("%s: %w", c.Name(), err)
 	}
 	if j < 0 || j >= len(A) {
 		return 0, fmt.Errorf("numeric: %w: parameter index %d out of range [0,%d)", nn.ErrShape, j, len(A))
@@ -155,7 +161,7 @@ func (c *Complex) Partial(A []float64, b nn.Batch, j int) (float64, error) {
 // evaluation of K besides the real one. v must have length NumParams and be finite.
 func (c *Complex) Directional(A, v []float64, b nn.Batch) (k, dk float64, err error) {
 	if err := c.net.Check(A, b); err != nil {
-		return 0, 0, fmt.Errorf("numeric: %w", err)
+		return 0, 0, fmt.Errorf("%s: %w", c.Name(), err)
 	}
 	vmax, err := checkDirection(v, len(A))
 	if err != nil {
@@ -250,10 +256,8 @@ func layerBufs(bufs []layerBuf, storage []complex128, net *nn.Network, n int) []
 
 // affine sets pre = in·Wᵀ + 1·bᵀ with layer l's complex parameters.
 func (c *Complex) affine(pre, in cblas128.General, l int) {
-	d := c.net.Layer(l).(*nn.Dense)
-	off := c.net.Blocks()[2*l].Offset
-	w := c.a[off : off+d.Out*d.In]
-	bias := c.a[off+d.Out*d.In : off+d.NumParams()]
+	d := c.layers[l]
+	w, bias := weights(d, c.a)
 	for i := 0; i < pre.Rows; i++ {
 		copy(pre.Data[i*pre.Stride:i*pre.Stride+d.Out], bias)
 	}
@@ -263,7 +267,7 @@ func (c *Complex) affine(pre, in cblas128.General, l int) {
 
 // activate sets bufs[l].act = σ(bufs[l].pre).
 func (c *Complex) activate(l int, bufs []layerBuf) {
-	act := c.net.Layer(l).(*nn.Dense).Act
+	act := c.layers[l].Act
 	dst := bufs[l].act.Data
 	for i, z := range bufs[l].pre.Data {
 		dst[i] = complexAct(act, z)
@@ -320,14 +324,15 @@ func complexSigmoid(z complex128) complex128 {
 	return complex(sx*(1+t*u*u)/d, u*s*s/(2*d))
 }
 
-// cost returns Σ (z − z̄)² over the output, without conjugation.
+// cost returns K over the output in complex arithmetic: Σ (z − z̄)² without conjugation, or
+// the cross-entropy through a complex log-sum-exp (see costsFor).
 func (w *complexWorker) cost(out cblas128.General) complex128 {
 	c := w.c
 	w.count++
 	var k complex128
-	for i, v := range out.Data {
-		r := v - complex(c.z[i], 0)
-		k += r * r
+	m := out.Cols
+	for i := range out.Rows {
+		k = c.costs.c128(k, out.Data[i*out.Stride:i*out.Stride+m], c.z[i*m:(i+1)*m])
 	}
 	return k
 }
@@ -337,8 +342,8 @@ func (w *complexWorker) partial(j int) float64 {
 	c := w.c
 	blk, k := c.net.BlockOf(j)
 	l := blk.Layer
-	d := c.net.Layer(l).(*nn.Dense)
-	act := c.net.Layer(l).(*nn.Dense).Act
+	d := c.layers[l]
+	act := d.Act
 	// Layer l: only pre-activation column r moves, by ih (bias b[r]) or ih·in[s] (weight
 	// W[r,s]); so only activation column r changes.
 	r, s := k, -1
@@ -365,9 +370,8 @@ func (w *complexWorker) partial(j int) float64 {
 	m := l + 1
 	if m < c.net.NumLayers() {
 		// Layer l+1: a rank-one change, pre = base pre + (act[:,r] − base act[:,r]) W[:,r]ᵀ.
-		next := c.net.Layer(m).(*nn.Dense)
-		off := c.net.Blocks()[2*m].Offset
-		wm := c.a[off : off+next.Out*next.In]
+		next := c.layers[m]
+		wm, _ := weights(next, c.a)
 		npre, base := w.work[m].pre, c.base[l].act
 		copy(npre.Data, c.base[m].pre.Data)
 		for i := 0; i < c.n; i++ {

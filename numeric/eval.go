@@ -39,7 +39,7 @@ type eval64 struct {
 }
 
 func newEval64(net *nn.Network) *eval64 {
-	return &eval64{ev: nn.NewEvaluator(net), a: make([]float64, net.NumParams()), smooth: net.Smooth()}
+	return &eval64{ev: nn.NewEvaluatorThreads(net, 1), a: make([]float64, net.NumParams()), smooth: net.Smooth()}
 }
 
 func (e *eval64) begin(A []float64, b nn.Batch) {
@@ -75,9 +75,11 @@ func (e *eval64) calls() int { return e.count }
 // would run it. Parameters, inputs and targets are rounded to float32, the perturbation is
 // added in float32 (so the step actually taken is the float32 difference), the layer products
 // accumulate in float32 (gonum's blas32) and so does the cost. Activations are evaluated in
-// float64 and rounded, which is what a correctly rounded float32 library gives.
+// float64 and rounded, which is what a correctly rounded float32 library gives; so are the exp and
+// log of the cross-entropy's log-sum-exp.
 type eval32 struct {
 	net      *nn.Network
+	layers   []dense
 	a, orig  []float32
 	x, z     []float32
 	n        int
@@ -88,11 +90,12 @@ type eval32 struct {
 	cur      nn.Piece  // the piece of the last cost evaluation
 	wide     []float64 // a layer's input and pre-activations widened to float64 for Layer.Sides
 	count    int
+	costs    costFuncs
 }
 
-func newEval32(net *nn.Network) *eval32 {
+func newEval32(net *nn.Network, layers []dense, costs costFuncs) *eval32 {
 	n := net.NumParams()
-	return &eval32{net: net, a: make([]float32, n), orig: make([]float32, n), smooth: net.Smooth(),
+	return &eval32{net: net, layers: layers, costs: costs, a: make([]float32, n), orig: make([]float32, n), smooth: net.Smooth(),
 		pre: make([]blas32.General, net.NumLayers()), act: make([]blas32.General, net.NumLayers())}
 }
 
@@ -193,12 +196,8 @@ func (e *eval32) restoreAll() { copy(e.a, e.orig) }
 func (e *eval32) cost() float64 {
 	e.count++
 	in := blas32.General{Rows: e.n, Cols: e.net.Inputs(), Stride: e.net.Inputs(), Data: e.x}
-	off := 0
-	for l, layer := range e.net.Layers() {
-		d := layer.(*nn.Dense)
-		w := e.a[off : off+d.Out*d.In]
-		bias := e.a[off+d.Out*d.In : off+d.NumParams()]
-		off += d.NumParams()
+	for l, d := range e.layers {
+		w, bias := weights(d, e.a)
 		pre, act := e.pre[l], e.act[l]
 		for i := 0; i < e.n; i++ {
 			copy(pre.Data[i*pre.Stride:i*pre.Stride+d.Out], bias)
@@ -211,9 +210,9 @@ func (e *eval32) cost() float64 {
 		in = act
 	}
 	var k float32
-	for i, v := range in.Data {
-		r := v - e.z[i]
-		k += r * r
+	m := in.Cols
+	for i := range e.n {
+		k = e.costs.f32(k, in.Data[i*m:(i+1)*m], e.z[i*m:(i+1)*m])
 	}
 	return float64(k)
 }

@@ -36,7 +36,7 @@ func (c *Complex) Hv(dst, A, v []float64, b nn.Batch) ([]float64, float64, error
 	n := c.net.NumParams()
 	dst = gradients.CheckDst("numeric", dst, n)
 	if err := c.net.Check(A, b); err != nil {
-		return nil, 0, fmt.Errorf("numeric: %w", err)
+		return nil, 0, fmt.Errorf("%s: %w", c.Name(), err)
 	}
 	if err := gradients.CheckDirection("numeric", c.net, v); err != nil {
 		return nil, 0, err

@@ -128,7 +128,8 @@ var (
 // Settings. It returns an error wrapping ErrFormula for a formula that does not approximate a
 // first derivative, a step that is negative or not finite, an unknown precision or a
 // Richardson count outside [0, MaxRichardson], and one wrapping gradients.ErrUnsupported for
-// layers other than nn.Dense.
+// an unknown cost kind or, in Float32 (which has its own forward pass), a layer kind that
+// pass does not handle.
 func New(net *nn.Network, s *Settings) (*Engine, error) {
 	var set Settings
 	if s != nil {
@@ -140,10 +141,16 @@ func New(net *nn.Network, s *Settings) (*Engine, error) {
 	if err := checkFormula(set.Formula, set.Step); err != nil {
 		return nil, err
 	}
-	for l, layer := range net.Layers() {
-		if _, ok := layer.(*nn.Dense); !ok {
-			return nil, fmt.Errorf("%w: numeric: layer %d is %T", gradients.ErrUnsupported, l+1, layer)
+	var layers []dense // numeric's own view of the layers, for its float32 pass
+	if set.Precision == Float32 {
+		var err error
+		if layers, err = layersOf(net); err != nil {
+			return nil, err
 		}
+	}
+	costs, err := costsFor(net.CostKind())
+	if err != nil {
+		return nil, err
 	}
 	if set.Precision != Float64 && set.Precision != Float32 {
 		return nil, fmt.Errorf("%w: unknown precision %v", ErrFormula, set.Precision)
@@ -197,7 +204,7 @@ func New(net *nn.Network, s *Settings) (*Engine, error) {
 	for i := range e.workers {
 		w := &worker{e: e, tab: make([]float64, e.levels*e.levels)}
 		if e.prec == Float32 {
-			w.eval = newEval32(net)
+			w.eval = newEval32(net, layers, costs)
 		} else {
 			w.eval = newEval64(net)
 		}
@@ -250,7 +257,7 @@ func (e *Engine) CostEvaluations() int { return 1 + e.levels*e.points*e.net.NumP
 func (e *Engine) Gradient(dst, A []float64, b nn.Batch) ([]float64, float64, error) {
 	dst = gradients.CheckDst("numeric", dst, e.net.NumParams())
 	if err := e.net.Check(A, b); err != nil {
-		return nil, 0, fmt.Errorf("numeric: %w", err)
+		return nil, 0, fmt.Errorf("%s: %w", e.Name(), err)
 	}
 	w0 := e.workers[0]
 	w0.eval.begin(A, b)
@@ -278,7 +285,7 @@ func (e *Engine) Run(i int) {
 // It returns an error for invalid A or batch and for j out of range.
 func (e *Engine) Partial(A []float64, b nn.Batch, j int) (float64, error) {
 	if err := e.net.Check(A, b); err != nil {
-		return 0, fmt.Errorf("numeric: %w", err)
+		return 0, fmt.Errorf("%s: %w", e.Name(), err)
 	}
 	if j < 0 || j >= len(A) {
 		return 0, fmt.Errorf("numeric: %w: parameter index %d out of range [0,%d)", nn.ErrShape, j, len(A))
@@ -394,7 +401,7 @@ func (e *Engine) Threads() int { return len(e.workers) }
 // length NumParams and be finite.
 func (e *Engine) Directional(A, v []float64, b nn.Batch) (k, dk float64, err error) {
 	if err := e.net.Check(A, b); err != nil {
-		return 0, 0, fmt.Errorf("numeric: %w", err)
+		return 0, 0, fmt.Errorf("%s: %w", e.Name(), err)
 	}
 	vmax, err := checkDirection(v, len(A))
 	if err != nil {

@@ -62,6 +62,8 @@ func init() {
 			// still be inside a quotient it returns: that is the reach the cross-check's kink
 			// detector should assume (gradients.Info.Step).
 			Step: r.reach / math.Pow(4, MaxKinkRetries),
+			// They evaluate K with nn's reference forward pass, so they handle every layer
+			// kind of package nn: no SupportsLayer.
 			New: func(net *nn.Network) (gradients.Engine, error) {
 				e, err := New(net, &s)
 				if err != nil {
@@ -72,11 +74,12 @@ func init() {
 		})
 	}
 	gradients.Register(gradients.Info{
-		Name:        "numeric-complex",
-		Description: "complex step Im K(A+ih·eⱼ)/h, h = 1e-20, forward pass in complex128: n+1 cost evaluations",
-		Tolerance:   ComplexTolerance,
-		HvTolerance: HvComplexTolerance,
-		Step:        DefaultComplexStep,
+		Name:          "numeric-complex",
+		Description:   "complex step Im K(A+ih·eⱼ)/h, h = 1e-20, forward pass in complex128: n+1 cost evaluations",
+		Tolerance:     ComplexTolerance,
+		HvTolerance:   HvComplexTolerance,
+		Step:          DefaultComplexStep,
+		SupportsLayer: supportsLayer,
 		New: func(net *nn.Network) (gradients.Engine, error) {
 			e, err := NewComplex(net, 0)
 			if err != nil {

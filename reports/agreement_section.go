@@ -9,7 +9,7 @@ import (
 
 	"gonum.org/v1/plot/plotter"
 
-	"nabla/bench"
+	"nabla/results"
 )
 
 // Agreements are the cross-checks of a report, one per network. Their JSON form is that of
@@ -39,7 +39,7 @@ func (as *Agreements) UnmarshalJSON(b []byte) error {
 }
 
 // AgreementOf turns the cross-check that package bench ran into an Agreement.
-func AgreementOf(a bench.Agreement) Agreement {
+func AgreementOf(a results.Agreement) Agreement {
 	ag := NewAgreement(a.Report, a.Results)
 	ag.Params, ag.Batch, ag.Seed = a.Params, a.Batch, a.Seed
 	for _, x := range a.Excluded {

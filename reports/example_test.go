@@ -3,14 +3,14 @@ package reports_test
 import (
 	"os"
 
-	"nabla/bench"
 	"nabla/reports"
+	"nabla/results"
 )
 
 // TimingTable is the table nabla bench prints: one row per engine and case, the skipped ones
 // listed below with the reason.
 func ExampleTimingTable() {
-	results := []bench.Result{
+	results := []results.Timing{
 		{Engine: "backprop", Net: "784-30-10", Params: 23860, Batch: 100, GradientNs: 2.42e6, ForwardNs: 0.95e6,
 			Ratio: 2.42 / 0.95, CPURatio: 2.5, GFLOPS: 3.9},
 		{Engine: "numeric-central", Net: "784-30-10", Params: 23860, Batch: 100, Skipped: true,

@@ -6,7 +6,7 @@ import (
 	"fmt"
 	"io"
 
-	"nabla/bench"
+	"nabla/results"
 	"nabla/train"
 )
 
@@ -14,7 +14,7 @@ import (
 // section ID, in the form each study's own JSON writer gives it, and is rendered by that
 // study's own renderer.
 const (
-	// SectionSteps holds a bench.StepSweep, as StepsJSON writes it.
+	// SectionSteps holds a results.StepSweep, as StepsJSON writes it.
 	SectionSteps = "steps"
 	// SectionTrajectories holds a train.Trajectories.
 	SectionTrajectories = "trajectories"
@@ -34,7 +34,7 @@ func has(id string) func(r *Results) bool {
 }
 
 // SetSteps stores a step-size sweep in the results.
-func (r *Results) SetSteps(s *bench.StepSweep) error {
+func (r *Results) SetSteps(s *results.StepSweep) error {
 	var b bytes.Buffer
 	if err := StepsJSON(&b, s); err != nil {
 		return err
@@ -55,7 +55,7 @@ func (r *Results) setRaw(id string, b []byte) {
 	r.Sections[id] = json.RawMessage(bytes.TrimSpace(b))
 }
 
-func (r *Results) steps() (*bench.StepSweep, error) {
+func (r *Results) steps() (*results.StepSweep, error) {
 	raw, _ := r.Section(SectionSteps)
 	return ReadSteps(bytes.NewReader(raw))
 }

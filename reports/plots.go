@@ -14,7 +14,7 @@ import (
 	"gonum.org/v1/plot/vg/draw"
 	"gonum.org/v1/plot/vg/vgsvg"
 
-	"nabla/bench"
+	"nabla/results"
 )
 
 // Series is one named line of a plot.
@@ -116,7 +116,7 @@ func (lp LinePlot) SVG() ([]byte, error) {
 
 // engineSeries gathers, per engine in order, the points (params, value(r)) of the measured
 // (not skipped) results.
-func engineSeries(engines []string, results []bench.Result, value func(bench.Result) float64) []Series {
+func engineSeries(engines []string, results []results.Timing, value func(results.Timing) float64) []Series {
 	var ss []Series
 	for _, e := range engines {
 		s := Series{Name: e}
@@ -136,8 +136,8 @@ func engineSeries(engines []string, results []bench.Result, value func(bench.Res
 
 // ScalingTimePlot is the scaling study's time per gradient against the parameter count, one
 // line per engine and one for the forward pass, on log–log axes.
-func ScalingTimePlot(engines []string, sc *bench.Scaling) LinePlot {
-	ss := engineSeries(engines, sc.Gradient, func(r bench.Result) float64 { return r.GradientNs / 1e3 })
+func ScalingTimePlot(engines []string, sc *results.Scaling) LinePlot {
+	ss := engineSeries(engines, sc.Gradient, func(r results.Timing) float64 { return r.GradientNs / 1e3 })
 	fwd := Series{Name: "forward pass"}
 	for _, f := range sc.Forward {
 		fwd.XY = append(fwd.XY, plotter.XY{X: float64(f.Params), Y: f.Ns / 1e3})
@@ -151,11 +151,11 @@ func ScalingTimePlot(engines []string, sc *bench.Scaling) LinePlot {
 
 // ScalingRatioPlot is the gradient/forward ratio against the parameter count, one line per
 // engine, on log–log axes.
-func ScalingRatioPlot(engines []string, sc *bench.Scaling) LinePlot {
+func ScalingRatioPlot(engines []string, sc *results.Scaling) LinePlot {
 	return LinePlot{
 		Title: fmt.Sprintf("Gradient time / forward time (w-w-w networks, batch %d)", sc.Batch),
 		X:     "parameters", Y: "gradient / forward", LogX: true, LogY: true,
-		Series: engineSeries(engines, sc.Gradient, func(r bench.Result) float64 { return r.Ratio }),
+		Series: engineSeries(engines, sc.Gradient, func(r results.Timing) float64 { return r.Ratio }),
 	}
 }
 

@@ -11,7 +11,7 @@ import (
 	"sync"
 	"time"
 
-	"nabla/bench"
+	"nabla/internal/units"
 )
 
 // A Section is one part of REPORT.md: a heading, a Markdown body and the SVG figures the body
@@ -111,7 +111,7 @@ func headlineBody(w io.Writer, r *Results) error {
 	fmt.Fprintf(w, "Median time per gradient · that time divided by the reference forward pass and cost "+
 		"(nn.Evaluator.Cost) on the same net and batch, ADBench's headline measure. A column is a "+
 		"network and batch size (×N pairs). Engines over the budget of %s per gradient are skipped; "+
-		"the reasons are under [Timings in detail](#timings).\n\n", bench.FormatNs(r.BudgetNs))
+		"the reasons are under [Timings in detail](#timings).\n\n", units.FormatNs(r.BudgetNs))
 	return RatioMatrix(w, Markdown, r.engineNames(), r.Benchmarks)
 }
 

@@ -10,8 +10,8 @@ import (
 	"runtime"
 	"strings"
 
-	"nabla/bench"
 	"nabla/gradients"
+	"nabla/results"
 )
 
 // FormatVersion is the version of the results.json layout that this package writes and reads.
@@ -31,11 +31,11 @@ type Results struct {
 	BudgetNs float64  `json:"budget_ns"`
 	Engines  []Engine `json:"engines"`
 	// Forward holds the reference forward-pass timings of the benchmark cases.
-	Forward []bench.Forward `json:"forward"`
+	Forward []results.Forward `json:"forward"`
 	// Benchmarks holds one entry per engine and case, skipped ones included with their reason.
-	Benchmarks []bench.Result `json:"benchmarks"`
+	Benchmarks []results.Timing `json:"benchmarks"`
 	// Scaling is the scaling study, if it was run.
-	Scaling *bench.Scaling `json:"scaling,omitempty"`
+	Scaling *results.Scaling `json:"scaling,omitempty"`
 	// Agreement holds the cross-check of the engines on each network.
 	Agreement Agreements `json:"agreement"`
 	// Sections holds the data of further report sections (step sweeps, expression swell,

@@ -14,19 +14,19 @@ import (
 	"gonum.org/v1/plot/plotter"
 	"gonum.org/v1/plot/vg"
 
-	"nabla/bench"
+	"nabla/results"
 )
 
 // StepsTable writes a step-size sweep (bench.Steps) as terminal tables: the guidance per
 // method and precision (the textbook and the scale-aware theoretical optimal step, the
 // measured one, best error, where signs start to flip, recommended step), the relative error at the chosen parameter for each decade of
 // h, and the spread of the errors over the sample for forward and central differences.
-func StepsTable(w io.Writer, s *bench.StepSweep) error { return renderSteps(w, s, false) }
+func StepsTable(w io.Writer, s *results.StepSweep) error { return renderSteps(w, s, false) }
 
 // StepsMarkdown writes the same tables as StepsTable in Markdown.
-func StepsMarkdown(w io.Writer, s *bench.StepSweep) error { return renderSteps(w, s, true) }
+func StepsMarkdown(w io.Writer, s *results.StepSweep) error { return renderSteps(w, s, true) }
 
-func stepsHeading(s *bench.StepSweep) string {
+func stepsHeading(s *results.StepSweep) string {
 	return fmt.Sprintf("step-size sweep on %s (%d parameters), batch %d, seed %d, K = %s: ∂K/∂%s = %s by %s (complex step agrees to %s over the sample of %d parameters)",
 		s.Net, s.Params, s.Batch, s.Seed, fmtK(s.K), s.Param, fmtK(s.Exact), s.ExactEngine, fmtErr(s.ComplexCheck), len(s.Sample))
 }
@@ -45,14 +45,14 @@ func isDecade(h float64) bool {
 	return math.Abs(e-math.Round(e)) < 1e-9
 }
 
-func curveLabel(c bench.StepCurve) string {
+func curveLabel(c results.StepCurve) string {
 	if c.Precision == "float64" {
 		return c.Method
 	}
 	return c.Method + " f32"
 }
 
-func renderSteps(w io.Writer, s *bench.StepSweep, md bool) error {
+func renderSteps(w io.Writer, s *results.StepSweep, md bool) error {
 	var b strings.Builder
 	heading := func(text string) {
 		if md {
@@ -116,7 +116,7 @@ func renderSteps(w io.Writer, s *bench.StepSweep, md bool) error {
 
 	header = []string{"h"}
 	align = tw.Alignment{tw.AlignRight}
-	var picked []bench.StepCurve
+	var picked []results.StepCurve
 	for _, c := range s.Curves {
 		if c.Method == "forward" || c.Method == "central" {
 			picked = append(picked, c)
@@ -162,7 +162,7 @@ func renderSteps(w io.Writer, s *bench.StepSweep, md bool) error {
 // StepsGuidance states, one line per method, the measured recommended step in each
 // precision against the theory, the best error, and the largest step at which a sampled
 // estimate has the wrong sign.
-func StepsGuidance(s *bench.StepSweep) []string {
+func StepsGuidance(s *results.StepSweep) []string {
 	var lines []string
 	for _, c := range s.Curves {
 		if c.Precision != "float64" {
@@ -182,7 +182,7 @@ func StepsGuidance(s *bench.StepSweep) []string {
 	return lines
 }
 
-func guidance(c bench.StepCurve) string {
+func guidance(c results.StepCurve) string {
 	g := fmt.Sprintf("%s h ≈ %s", c.Precision, fmtStep(c.Recommended))
 	if c.Theory > 0 {
 		g += fmt.Sprintf(" (theory %s, ×%.1f", fmtStep(c.Theory), c.Ratio)
@@ -220,7 +220,7 @@ func thinDeepRows(rows [][]string) [][]string {
 // one line per method (float32 dashed), from 1e-16 to 1e-1, with the theoretical optimal
 // steps √ε and ε^(1/3) of float64 and float32 marked by dotted lines. Errors of exactly 0 are
 // drawn at 1e-17.
-func StepsPlot(w io.Writer, s *bench.StepSweep, format string) error {
+func StepsPlot(w io.Writer, s *results.StepSweep, format string) error {
 	p := plot.New()
 	p.Title.Text = fmt.Sprintf("finite-difference error on %s, ∂K/∂%s, batch %d", s.Net, s.Param, s.Batch)
 	p.X.Label.Text = "step h"
@@ -237,7 +237,7 @@ func StepsPlot(w io.Writer, s *bench.StepSweep, format string) error {
 	for _, c := range s.Curves {
 		var xys plotter.XYs
 		for _, q := range c.Points {
-			if q.H < bench.MinStep || math.IsInf(q.RelErr, 0) || math.IsNaN(q.RelErr) {
+			if q.H < results.MinStep || math.IsInf(q.RelErr, 0) || math.IsNaN(q.RelErr) {
 				continue
 			}
 			xys = append(xys, plotter.XY{X: q.H, Y: max(q.RelErr, floor)})
@@ -317,7 +317,7 @@ func (d decadeTicks) Ticks(lo, hi float64) []plot.Tick {
 	return ticks
 }
 
-// stepPointJSON is a bench.StepPoint whose errors may be non-finite.
+// stepPointJSON is a results.StepPoint whose errors may be non-finite.
 type stepPointJSON struct {
 	H         jsonFloat `json:"h"`
 	Value     jsonFloat `json:"value"`
@@ -328,18 +328,18 @@ type stepPointJSON struct {
 }
 
 type stepCurveJSON struct {
-	bench.StepCurve
+	results.StepCurve
 	Points []stepPointJSON `json:"points"`
 }
 
 type stepSweepJSON struct {
-	bench.StepSweep
+	results.StepSweep
 	Curves []stepCurveJSON `json:"curves"`
 }
 
 // StepsJSON writes the sweep as indented JSON with every figure; a non-finite error is
 // written as the string "+Inf" or "NaN". ReadSteps reads it back.
-func StepsJSON(w io.Writer, s *bench.StepSweep) error {
+func StepsJSON(w io.Writer, s *results.StepSweep) error {
 	j := stepSweepJSON{StepSweep: *s}
 	j.StepSweep.Curves = nil
 	for _, c := range s.Curves {
@@ -359,7 +359,7 @@ func StepsJSON(w io.Writer, s *bench.StepSweep) error {
 }
 
 // ReadSteps reads a sweep written by StepsJSON, so that it can be rendered again.
-func ReadSteps(r io.Reader) (*bench.StepSweep, error) {
+func ReadSteps(r io.Reader) (*results.StepSweep, error) {
 	var j stepSweepJSON
 	dec := json.NewDecoder(r)
 	dec.DisallowUnknownFields()
@@ -372,7 +372,7 @@ func ReadSteps(r io.Reader) (*bench.StepSweep, error) {
 		c := cj.StepCurve
 		c.Points = nil
 		for _, q := range cj.Points {
-			c.Points = append(c.Points, bench.StepPoint{H: float64(q.H), Value: float64(q.Value), RelErr: float64(q.RelErr),
+			c.Points = append(c.Points, results.StepPoint{H: float64(q.H), Value: float64(q.Value), RelErr: float64(q.RelErr),
 				Median: float64(q.Median), Max: float64(q.Max), SignFlips: q.SignFlips})
 		}
 		s.Curves = append(s.Curves, c)

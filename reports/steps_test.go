@@ -8,17 +8,17 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
-	"nabla/bench"
+	"nabla/results"
 )
 
 // sweep is a small hand-made step sweep: errors of a forward formula e = h + 1e-16/h and of
 // a central one e = h² + 1e-16/h, the same in float32 with 1e-7, and a complex step at the
 // rounding floor.
-func sweep() *bench.StepSweep {
-	s := &bench.StepSweep{Net: "2-2-1", Params: 9, Batch: 3, Seed: 1, K: 0.75, Param: "W1[1,2]", Index: 1,
+func sweep() *results.StepSweep {
+	s := &results.StepSweep{Net: "2-2-1", Params: 9, Batch: 3, Seed: 1, K: 0.75, Param: "W1[1,2]", Index: 1,
 		Exact: -0.5, ExactEngine: "backprop", ComplexCheck: 2.2e-16, Sample: []string{"W1[1,2]", "b2[1]"}}
-	curve := func(method, prec string, order int, theory float64, noise float64) bench.StepCurve {
-		c := bench.StepCurve{Method: method, Precision: prec, Order: order, Theory: theory}
+	curve := func(method, prec string, order int, theory float64, noise float64) results.StepCurve {
+		c := results.StepCurve{Method: method, Precision: prec, Order: order, Theory: theory}
 		for e := 1; e <= 16; e++ {
 			h := math.Pow(10, -float64(e))
 			rel := math.Pow(h, float64(order)) + noise/h
@@ -26,7 +26,7 @@ func sweep() *bench.StepSweep {
 			if rel > 0.5 {
 				flips = 1
 			}
-			c.Points = append(c.Points, bench.StepPoint{H: h, Value: -0.5 * (1 + rel), RelErr: rel, Median: rel, Max: 2 * rel, SignFlips: flips})
+			c.Points = append(c.Points, results.StepPoint{H: h, Value: -0.5 * (1 + rel), RelErr: rel, Median: rel, Max: 2 * rel, SignFlips: flips})
 		}
 		return c
 	}
@@ -37,17 +37,17 @@ func sweep() *bench.StepSweep {
 	ce.Best, ce.BestErr, ce.Ratio, ce.Flat, ce.Recommended, ce.FirstFlip = 1e-5, 1.1e-10, 1.6, 1e-5, 1e-5, 1e-16
 	f32 := curve("forward", "float32", 1, 3.5e-4, 1e-7)
 	f32.Best, f32.BestErr, f32.Ratio, f32.Flat, f32.Recommended, f32.FirstFlip = 1e-4, 1.1e-3, 0.29, 1e-3, 1e-4, 1e-7
-	cx := bench.StepCurve{Method: "complex", Precision: "float64", Order: 2}
+	cx := results.StepCurve{Method: "complex", Precision: "float64", Order: 2}
 	for e := 1; e <= 40; e++ {
 		h := math.Pow(10, -float64(e))
 		rel := max(h*h, 1.1e-16)
 		if e == 30 {
 			rel = 0
 		}
-		cx.Points = append(cx.Points, bench.StepPoint{H: h, Value: -0.5, RelErr: rel, Median: rel, Max: rel})
+		cx.Points = append(cx.Points, results.StepPoint{H: h, Value: -0.5, RelErr: rel, Median: rel, Max: rel})
 	}
 	cx.Best, cx.BestErr, cx.Flat, cx.Recommended = 1e-30, 0, 1e-8, 1e-12
-	s.Curves = []bench.StepCurve{fw, ce, cx, f32}
+	s.Curves = []results.StepCurve{fw, ce, cx, f32}
 	return s
 }
 

@@ -6,7 +6,8 @@ import (
 	"slices"
 	"strings"
 
-	"nabla/bench"
+	"nabla/internal/units"
+	"nabla/results"
 )
 
 func summarySection() Section {
@@ -35,14 +36,14 @@ func summaryBody(w io.Writer, r *Results) error {
 		}
 	}
 	if c, ok := largestCase(r.Benchmarks); ok {
-		var ran []bench.Result
+		var ran []results.Timing
 		for _, b := range r.Benchmarks {
 			if b.Net == c.Net && b.Batch == c.Batch && !b.Skipped {
 				ran = append(ran, b)
 			}
 		}
 		if len(ran) > 0 {
-			slices.SortStableFunc(ran, func(a, b bench.Result) int {
+			slices.SortStableFunc(ran, func(a, b results.Timing) int {
 				switch {
 				case a.GradientNs < b.GradientNs:
 					return -1
@@ -67,7 +68,7 @@ func summaryBody(w io.Writer, r *Results) error {
 	}
 	if skipped > 0 {
 		lines = append(lines, fmt.Sprintf("**Skipped:** %d of %d engine × case timings, over the budget of %s per gradient or unsupported (each with its reason under [Timings in detail](#timings)).",
-			skipped, len(r.Benchmarks), bench.FormatNs(r.BudgetNs)))
+			skipped, len(r.Benchmarks), units.FormatNs(r.BudgetNs)))
 	}
 	if r.Scaling != nil && len(r.Scaling.Fits) > 0 {
 		var parts []string
@@ -90,13 +91,19 @@ func summaryBody(w io.Writer, r *Results) error {
 	return nil
 }
 
+// benchCase is a network and batch size of the benchmarks.
+type benchCase struct {
+	Net   string
+	Batch int
+}
+
 // largestCase returns the benchmark case with the most work (parameters × batch).
-func largestCase(results []bench.Result) (bench.Case, bool) {
-	var best bench.Case
+func largestCase(timings []results.Timing) (benchCase, bool) {
+	var best benchCase
 	work := -1
-	for _, b := range results {
+	for _, b := range timings {
 		if w := b.Params * b.Batch; w > work {
-			best, work = bench.Case{Net: b.Net, Batch: b.Batch}, w
+			best, work = benchCase{Net: b.Net, Batch: b.Batch}, w
 		}
 	}
 	return best, work >= 0

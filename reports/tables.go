@@ -11,7 +11,8 @@ import (
 	"github.com/olekukonko/tablewriter/renderer"
 	"github.com/olekukonko/tablewriter/tw"
 
-	"nabla/bench"
+	"nabla/internal/units"
+	"nabla/results"
 )
 
 // Format selects how a table is drawn.
@@ -114,10 +115,10 @@ func fmtExp(e float64) string {
 // wall times, and of process CPU times: "—" where unknown), allocations and bytes per gradient,
 // GFLOP/s and cost evaluations. Skipped engines are
 // listed below the table with their reasons.
-func TimingTable(w io.Writer, f Format, results []bench.Result) error {
+func TimingTable(w io.Writer, f Format, timings []results.Timing) error {
 	var rows [][]string
-	var skipped []bench.Result
-	for _, r := range results {
+	var skipped []results.Timing
+	for _, r := range timings {
 		if r.Skipped {
 			skipped = append(skipped, r)
 			continue
@@ -127,7 +128,7 @@ func TimingTable(w io.Writer, f Format, results []bench.Result) error {
 			evals = strconv.Itoa(r.CostEvals)
 		}
 		rows = append(rows, []string{r.Engine, r.Net, strconv.Itoa(r.Batch), strconv.Itoa(r.Params),
-			bench.FormatNs(r.GradientNs), bench.FormatNs(r.ForwardNs), fmtRatio(r.Ratio), fmtRatio(r.CPURatio),
+			units.FormatNs(r.GradientNs), units.FormatNs(r.ForwardNs), fmtRatio(r.Ratio), fmtRatio(r.CPURatio),
 			fmtCount(r.Allocs), fmtCount(r.Bytes), fmtGFLOPS(r.GFLOPS), evals})
 	}
 	if err := labTable(w, f, []string{"engine", "net", "batch", "params", "gradient", "forward", "grad/fwd", "CPU grad/fwd", "allocs/op", "B/op", "GFLOP/s", "cost evals"},
@@ -137,7 +138,7 @@ func TimingTable(w io.Writer, f Format, results []bench.Result) error {
 	return skipList(w, f, skipped)
 }
 
-func skipList(w io.Writer, f Format, skipped []bench.Result) error {
+func skipList(w io.Writer, f Format, skipped []results.Timing) error {
 	if len(skipped) == 0 {
 		return nil
 	}
@@ -161,22 +162,22 @@ func skipList(w io.Writer, f Format, skipped []bench.Result) error {
 // RatioMatrix writes the headline table: one row per engine, one column per case, each cell
 // the gradient time and its ratio to the reference forward pass ("1.23ms · 2.1×"), or
 // "skipped".
-func RatioMatrix(w io.Writer, f Format, engines []string, results []bench.Result) error {
+func RatioMatrix(w io.Writer, f Format, engines []string, timings []results.Timing) error {
 	type key struct {
 		net   string
 		batch int
 	}
 	var cases []key
 	seen := map[key]bool{}
-	cell := map[string]map[key]bench.Result{}
-	for _, r := range results {
+	cell := map[string]map[key]results.Timing{}
+	for _, r := range timings {
 		k := key{r.Net, r.Batch}
 		if !seen[k] {
 			seen[k] = true
 			cases = append(cases, k)
 		}
 		if cell[r.Engine] == nil {
-			cell[r.Engine] = map[key]bench.Result{}
+			cell[r.Engine] = map[key]results.Timing{}
 		}
 		cell[r.Engine][k] = r
 	}
@@ -198,7 +199,7 @@ func RatioMatrix(w io.Writer, f Format, engines []string, results []bench.Result
 			case r.Skipped:
 				row = append(row, "skipped")
 			default:
-				row = append(row, bench.FormatNs(r.GradientNs)+" · "+fmtRatio(r.Ratio))
+				row = append(row, units.FormatNs(r.GradientNs)+" · "+fmtRatio(r.Ratio))
 			}
 		}
 		rows = append(rows, row)
@@ -208,21 +209,21 @@ func RatioMatrix(w io.Writer, f Format, engines []string, results []bench.Result
 
 // ForwardTable writes the reference forward-pass timings, with the time of the validation
 // (nn.Network.Check) that every engine's gradient includes.
-func ForwardTable(w io.Writer, f Format, fwd []bench.Forward) error {
+func ForwardTable(w io.Writer, f Format, fwd []results.Forward) error {
 	var rows [][]string
 	for _, x := range fwd {
 		check := "—"
 		if x.CheckNs > 0 {
-			check = bench.FormatNs(x.CheckNs)
+			check = units.FormatNs(x.CheckNs)
 		}
 		rows = append(rows, []string{x.Net, strconv.Itoa(x.Batch), strconv.Itoa(x.Params),
-			bench.FormatNs(x.Ns), fmtCount(x.Allocs), fmtGFLOPS(x.GFLOPS), check})
+			units.FormatNs(x.Ns), fmtCount(x.Allocs), fmtGFLOPS(x.GFLOPS), check})
 	}
 	return labTable(w, f, []string{"net", "batch", "params", "forward", "allocs/op", "GFLOP/s", "validation (Check)"}, aligns("lrrrrrr"), rows)
 }
 
 // FitTable writes the fitted scaling exponents, one row per engine.
-func FitTable(w io.Writer, f Format, fits []bench.Fit) error {
+func FitTable(w io.Writer, f Format, fits []results.Fit) error {
 	var rows [][]string
 	for _, x := range fits {
 		re := fmtExp(x.RatioExponent)

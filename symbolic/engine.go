@@ -1,6 +1,7 @@
 package symbolic
 
 import (
+	"fmt"
 	"sync"
 
 	"nabla/gradients"
@@ -9,12 +10,13 @@ import (
 
 func init() {
 	gradients.Register(gradients.Info{
-		Name:        "symbolic",
-		Description: "symbolic differentiation: the cost as an interned expression DAG, differentiated by reverse accumulation, compiled to a straight-line program evaluated over the batch",
-		Exact:       true,
-		Tolerance:   1e-12,
-		HvTolerance: 1e-11,
-		New:         func(net *nn.Network) (gradients.Engine, error) { return New(net) },
+		Name:          "symbolic",
+		Description:   "symbolic differentiation: the cost as an interned expression DAG, differentiated by reverse accumulation, compiled to a straight-line program evaluated over the batch",
+		Exact:         true,
+		Tolerance:     1e-12,
+		HvTolerance:   1e-11,
+		SupportsLayer: supportsLayer,
+		New:           func(net *nn.Network) (gradients.Engine, error) { return New(net) },
 	})
 }
 
@@ -30,7 +32,7 @@ type Engine struct {
 
 var _ gradients.Engine = (*Engine)(nil)
 
-// progCache holds a compiled batch program per architecture, so that preparing a second
+// progCache holds a compiled batch program per architecture and cost kind, so that preparing a second
 // engine for the same architecture does not derive and compile again.
 type progCache struct {
 	sync.Mutex
@@ -44,7 +46,7 @@ const cacheSize = 16
 
 // get returns the cached program for net, building and caching it when there is none.
 func (c *progCache) get(net *nn.Network, build func() (*BatchProgram, error)) (*BatchProgram, error) {
-	key := net.String()
+	key := net.String() + " " + net.CostKind().String()
 	c.Lock()
 	tmpl := c.progs[key]
 	c.Unlock()
@@ -65,7 +67,7 @@ func (c *progCache) get(net *nn.Network, build func() (*BatchProgram, error)) (*
 }
 
 // New derives and compiles the gradient of net's cost (DeriveNetwork), once per architecture,
-// and returns an engine for it. Networks with layers other than nn.Dense are an error wrapping
+// and returns an engine for it. A layer kind symbolic does not handle is an error wrapping
 // gradients.ErrUnsupported.
 func New(net *nn.Network) (*Engine, error) {
 	tmpl, err := cache.get(net, func() (*BatchProgram, error) {
@@ -87,7 +89,7 @@ func (e *Engine) Name() string { return "symbolic" }
 // Gradient writes ∇K into dst and returns it with K (see gradients.Engine).
 func (e *Engine) Gradient(dst, A []float64, b nn.Batch) ([]float64, float64, error) {
 	if err := e.net.Check(A, b); err != nil {
-		return nil, 0, err
+		return nil, 0, fmt.Errorf("%s: %w", e.Name(), err)
 	}
 	dst = gradients.CheckDst("symbolic", dst, e.net.NumParams())
 	e.bp.Sum(e.out, A, e.batchData(b), b.Len())

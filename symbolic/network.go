@@ -33,60 +33,125 @@ func NetworkVars(net *nn.Network) (params, inputs, targets []string) {
 	return params, inputs, targets
 }
 
-// NetworkCost returns the cost of one training pair, K = Σₖ (zₖ − z̄ₖ)², as an expression in
-// the parameters, inputs and targets (see NetworkVars), built layer by layer from the
-// network's layer list: ŷⱼ = Σᵢ Wⱼᵢ yᵢ + bⱼ, then the layer's activation. Layers other than
-// nn.Dense are an error wrapping gradients.ErrUnsupported.
+// layerExprs writes one layer's outputs as expressions in its inputs y and its parameters,
+// the entries of its blocks (named as nn.Block.EntryName).
+type layerExprs func(b *Builder, y []Expr, blocks []nn.Block) []Expr
+
+// exprsOf is symbolic's one switch over layer kinds: it returns how to write a layer as
+// expressions, or an error wrapping gradients.ErrUnsupported for a kind it does not handle.
+func exprsOf(layer nn.Layer) (layerExprs, error) {
+	switch l := layer.(type) {
+	case *nn.Dense:
+		return dense{In: l.In, Out: l.Out, Act: l.Act}.exprs, nil
+	default:
+		return nil, gradients.Unsupported("symbolic", layer)
+	}
+}
+
+// supportsLayer is the registry's pre-flight (gradients.Info.SupportsLayer).
+func supportsLayer(l nn.Layer) error {
+	_, err := exprsOf(l)
+	return err
+}
+
+// dense is a dense layer y = σ(W x + b), W of size Out × In.
+type dense struct {
+	In, Out int
+	Act     nn.Activation
+}
+
+// exprs writes ŷⱼ = Σᵢ Wⱼᵢ yᵢ + bⱼ and σ(ŷⱼ) for every output j.
+func (d dense) exprs(b *Builder, y []Expr, blocks []nn.Block) []Expr {
+	wb, bb := blocks[0], blocks[1]
+	next := make([]Expr, d.Out)
+	for j := 0; j < d.Out; j++ {
+		var u Expr
+		for i := 0; i < d.In; i++ {
+			t := b.Mul(b.Var(wb.EntryName(j*d.In+i)), y[i])
+			if u == nil {
+				u = t
+			} else {
+				u = b.Add(u, t)
+			}
+		}
+		next[j] = b.activate(b.Add(u, b.Var(bb.EntryName(j))), d.Act)
+	}
+	return next
+}
+
+// activate applies the activation σ to u.
+func (b *Builder) activate(u Expr, a nn.Activation) Expr {
+	switch a {
+	case nn.Sigmoid:
+		return b.Sigmoid(u)
+	case nn.Tanh:
+		return b.Tanh(u)
+	case nn.ReLU:
+		return b.ReLU(u)
+	case nn.Identity:
+		return u
+	}
+	panic("symbolic: unknown activation " + a.String())
+}
+
+// NetworkCost returns the cost of one training pair as an expression in the parameters,
+// inputs and targets (see NetworkVars), built layer by layer from the network's layer list
+// (for a dense layer ŷⱼ = Σᵢ Wⱼᵢ yᵢ + bⱼ, then the layer's activation) and ending in the
+// network's cost kind: K = Σₖ (zₖ − z̄ₖ)² for nn.Quadratic, the stable softmax cross-entropy
+// for nn.CrossEntropy (see Builder.cost). A layer kind symbolic does not handle and an unknown
+// cost kind are errors wrapping gradients.ErrUnsupported.
 func (b *Builder) NetworkCost(net *nn.Network) (Expr, error) {
+	steps := make([]layerExprs, net.NumLayers())
+	for l, layer := range net.Layers() {
+		step, err := exprsOf(layer)
+		if err != nil {
+			return nil, fmt.Errorf("layer %d: %w", l+1, err)
+		}
+		steps[l] = step
+	}
 	b.reserve(6*net.NumParams(), net.NumParams()+net.Inputs()+net.Outputs())
 	y := make([]Expr, net.Inputs())
 	for i := range y {
 		y[i] = b.Var(InputName(i))
 	}
-	blocks := net.Blocks()
-	for l, layer := range net.Layers() {
-		d, ok := layer.(*nn.Dense)
-		if !ok {
-			return nil, fmt.Errorf("%w: symbolic: layer %d is %s", gradients.ErrUnsupported, l+1, layer)
-		}
-		wb, bb := blocks[2*l], blocks[2*l+1]
-		next := make([]Expr, d.Out)
-		for j := 0; j < d.Out; j++ {
-			var u Expr
-			for i := 0; i < d.In; i++ {
-				t := b.Mul(b.Var(wb.EntryName(j*d.In+i)), y[i])
-				if u == nil {
-					u = t
-				} else {
-					u = b.Add(u, t)
-				}
-			}
-			u = b.Add(u, b.Var(bb.EntryName(j)))
-			switch d.Act {
-			case nn.Sigmoid:
-				u = b.Sigmoid(u)
-			case nn.Tanh:
-				u = b.Tanh(u)
-			case nn.ReLU:
-				u = b.ReLU(u)
-			case nn.Identity:
-			default:
-				return nil, fmt.Errorf("%w: symbolic: activation %v", gradients.ErrUnsupported, d.Act)
-			}
-			next[j] = u
-		}
-		y = next
+	for l, step := range steps {
+		y = step(b, y, net.LayerBlocks(l))
 	}
-	var k Expr
-	for j, z := range y {
-		t := b.Pow(b.Sub(z, b.Var(TargetName(j))), b.Const(2))
-		if k == nil {
-			k = t
-		} else {
-			k = b.Add(k, t)
+	return b.cost(net.CostKind(), y)
+}
+
+// cost is the symbolic engine's one switch over cost kinds: one training pair's K for the
+// outputs z as an expression in them and the targets zbar[k].
+//
+//	quadratic: K = Σₖ (zₖ − z̄ₖ)²
+//	xent:      K = Σₖ z̄ₖ·(LSE − zₖ) = −Σₖ z̄ₖ log softmax(z)ₖ,
+//	           LSE = c + log Σₖ exp(zₖ − c),  c = max z = (…(z₁ ∨ z₂) ∨ …) ∨ zₙ,  a ∨ b = b + relu(a − b)
+//
+// The shift c keeps every exp(zₖ − c) ≤ 1, so nothing overflows for large outputs (the stable
+// log-sum-exp of nn.LogSumExp, built from exp, log and relu nodes). LSE does not depend on c —
+// ∂LSE/∂c = 1 − Σₖ softmax(z)ₖ = 0 — so the derivative through the relus of the max, whatever
+// their value at a tie, is multiplied by a zero and the gradient is the softmax one.
+func (b *Builder) cost(kind nn.CostKind, z []Expr) (Expr, error) {
+	sum := func(n int, term func(k int) Expr) Expr {
+		s := term(0)
+		for k := 1; k < n; k++ {
+			s = b.Add(s, term(k))
 		}
+		return s
 	}
-	return k, nil
+	switch kind {
+	case nn.Quadratic:
+		return sum(len(z), func(k int) Expr { return b.Pow(b.Sub(z[k], b.Var(TargetName(k))), b.Const(2)) }), nil
+	case nn.CrossEntropy:
+		c := z[0]
+		for _, zk := range z[1:] {
+			c = b.Add(zk, b.ReLU(b.Sub(c, zk)))
+		}
+		lse := b.Add(c, b.Log(sum(len(z), func(k int) Expr { return b.Exp(b.Sub(z[k], c)) })))
+		return sum(len(z), func(k int) Expr { return b.Mul(b.Var(TargetName(k)), b.Sub(lse, z[k])) }), nil
+	default:
+		return nil, fmt.Errorf("%w: symbolic: cost %v", gradients.ErrUnsupported, kind)
+	}
 }
 
 // MaxParams bounds the networks DeriveNetwork (and so the engine) accepts: the DAG of cost

@@ -2,6 +2,7 @@ package verify_test
 
 import (
 	"fmt"
+	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -12,7 +13,7 @@ import (
 )
 
 // hvCase draws a random smooth network: depth 1–3, widths 1–12, sigmoid or tanh per layer
-// (identity on some outputs), batch 1–16.
+// (identity on some outputs), either cost kind, batch 1–16.
 func hvCase(i int) (*nn.Network, []float64, nn.Batch) {
 	rng := nn.NewRand(uint64(1000 + i))
 	depth := 1 + rng.IntN(3)
@@ -29,7 +30,7 @@ func hvCase(i int) (*nn.Network, []float64, nn.Batch) {
 		}
 		acts += act
 	}
-	net := nn.MustParse(arch + ":" + acts)
+	net := nn.MustParse(arch + ":" + acts).WithCost(nn.CostKinds()[rng.IntN(2)])
 	seed := uint64(i)
 	return net, net.Init(nil, seed), net.RandomBatch(1+rng.IntN(16), seed)
 }
@@ -67,8 +68,12 @@ func TestHvEnginesAgree(t *testing.T) {
 // TestHessianSymmetry forms the full Hessian with each exact engine on the notes' small
 // networks and requires it to be symmetric to 1e-12 relative.
 func TestHessianSymmetry(t *testing.T) {
-	for _, arch := range []string{"2-3-1", "2-3-1:tanh", "16-32-10"} {
-		net := nn.MustParse(arch)
+	for _, arch := range []string{"2-3-1", "2-3-1:tanh", "16-32-10", "16-32-10:tanh,identity/xent"} {
+		a, cost, _ := strings.Cut(arch, "/")
+		net := nn.MustParse(a)
+		if cost == "xent" {
+			net = net.WithCost(nn.CrossEntropy)
+		}
 		A, b := net.Init(nil, 3), net.RandomBatch(8, 3)
 		for _, name := range gradients.HvNames(net) {
 			info, _ := gradients.Lookup(name)

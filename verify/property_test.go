@@ -1,7 +1,6 @@
 package verify_test
 
 import (
-	"errors"
 	"fmt"
 	"maps"
 	"math"
@@ -24,10 +23,16 @@ import (
 // propertyCases is the number of random networks of the property test (fewer with -short).
 const propertyCases = 400
 
-// approxBudget bounds cost evaluations × NumParams × batch (a measure of the work of one
-// gradient) for engines that count cost evaluations (finite differences, up to 8n+1 per
-// gradient); larger cases are checked by the other engines only.
-const approxBudget = 5_000_000
+// approxBudget bounds the estimated time of one gradient for engines that count cost
+// evaluations (finite differences, up to 8n+1 per gradient), with the forward pass taken as
+// nominalForward: larger cases are checked by the other engines only. The nominal forward time
+// keeps the choice of engines the same on every machine.
+const approxBudget = 5 * time.Millisecond
+
+// nominalForward is the forward time the budget assumes: 1ns per multiply-add.
+func nominalForward(c verify.Case) time.Duration {
+	return time.Duration(c.Net.NumParams() * c.B.Len())
+}
 
 // TestPropertyEveryPairAgrees draws random networks (depth 1–4, widths 1–32, every
 // activation, batch 1–64, one seed each) and requires every pair of registered engines to
@@ -56,24 +61,20 @@ func TestPropertyEveryPairAgrees(t *testing.T) {
 	require.NotEmpty(t, engines)
 	for i := range n {
 		c := verify.RandomCase(verify.Space{}, 1, i)
-		var results []gradients.Result
-		steps := map[string]float64{}
-		for _, info := range engines {
-			e, err := info.New(c.Net)
-			if errors.Is(err, gradients.ErrUnsupported) {
-				continue
-			}
-			require.NoError(t, err, "%s on %s", info.Name, c.Arch)
-			if cc, ok := e.(gradients.CostCounter); ok && cc.CostEvaluations()*c.Net.NumParams()*c.B.Len() > approxBudget {
+		r := gradients.Runner{Budget: approxBudget, Forward: nominalForward(c), NoProbe: true}
+		out, err := r.Run(engines, c.Net, c.A, c.B)
+		require.NoError(t, err, "on %s", c.Arch)
+		results := out.Results
+		for _, s := range out.Skipped {
+			if s.Estimate > 0 {
 				approxSkipped++
-				continue
 			}
-			g, k, err := e.Gradient(nil, c.A, c.B)
-			require.NoError(t, err, "%s on %s", info.Name, c.Arch)
-			results = append(results, gradients.Result{Engine: info.Name, Tolerance: info.Tol(), K: k, Grad: g, Step: info.KinkStep()})
-			steps[info.Name] = 0
-			if s, ok := e.(stepper); ok && !info.Exact {
-				steps[info.Name] = s.Step()
+		}
+		steps := map[string]float64{}
+		for j, e := range out.Engines {
+			steps[results[j].Engine] = 0
+			if s, ok := e.(stepper); ok && !exact[results[j].Engine] {
+				steps[results[j].Engine] = s.Step()
 			}
 		}
 		rep := gradients.CompareAt(c.Net, c.A, c.B, results)

@@ -153,13 +153,9 @@ func parseNet(arch, act string) (*nn.Network, error) {
 	if err != nil {
 		return nil, usageErr("--act: %v", err)
 	}
-	layers := make([]nn.Layer, net.NumLayers())
-	for i, l := range net.Layers() {
-		d := *l.(*nn.Dense)
-		d.Act = a
-		layers[i] = &d
-	}
-	net, err = nn.New(layers...)
+	// One activation for every layer: the architecture string with its activations replaced.
+	sizes, _, _ := strings.Cut(net.String(), ":")
+	net, err = nn.Parse(sizes + ":" + a.String())
 	if err != nil {
 		return nil, usageErr("--act: %v", err)
 	}

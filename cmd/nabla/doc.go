@@ -89,6 +89,17 @@ at the chosen parameter per decade of h, the spread and sign flips over a sample
 parameters, and the recommended step per formula and precision; --plot writes the log-log
 curves (.svg, .png or .pdf).
 
+# Hessian
+
+	nabla hessian --net 2-3-1 [--engine backprop] [--cost quadratic|xent] [--batch 16] [--seed 1] [--format table|markdown] [--plot spectrum.svg]
+
+forms the full Hessian H = ∇²K of a small network (at most gradients.MaxHessianParams
+parameters) by one Hessian-vector product per parameter with the chosen engine (backprop,
+autodiff-reverse, symbolic or numeric-complex), and prints its symmetry error, the extreme
+eigenvalues (gonum's mat.EigenSym on the symmetric part), the condition number max|λ|/min|λ|
+and the same for each diagonal block (W1, b1, …); --plot writes |λ| of H and of each block,
+sorted, on a logarithmic axis.
+
 # Report
 
 	nabla report [--out report-out] [--quick] [--nets 2-3-1@16,784-30-10@100] [--engines …] [--seed 1] [--budget 1s]

@@ -4,11 +4,13 @@ import (
 	"fmt"
 	"math"
 	"slices"
+	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 	"gonum.org/v1/gonum/diff/fd"
+	"gonum.org/v1/gonum/floats"
 	"gonum.org/v1/gonum/mat"
 
 	"nabla/gradients"
@@ -56,6 +58,7 @@ func (o Options) tol() float64 {
 type knownCase struct {
 	name  string
 	arch  string
+	cost  nn.CostKind
 	A     []float64
 	x, z  [][]float64
 	wantK float64
@@ -73,10 +76,23 @@ func knownCases() []knownCase {
 	// ∂W1 = γ·x, ∂b1 = γ.
 	y := math.Tanh(0.5)
 	g := 2 * y * (1 - y*y)
+	// Cross-entropy, K = Σᵢ Σₖ z̄ₖ (LSE(z) − zₖ), ∂K/∂z = p·Σz̄ − z̄ with p = softmax(z).
+	// 2-2 identity, W = I, b = 0, so z = x. Pair 1: x = (0, ln 3), z̄ = (1, 0): p = (¼, ¾),
+	// K = log 4, δ = (−¾, ¾), ∂W = δxᵀ = [[0, −¾ ln 3], [0, ¾ ln 3]], ∂b = δ.
+	// Pair 2: x = (ln 3, 0), z̄ = (1, 1) (sums to 2): p = (¾, ¼), K = 2 log 4 − ln 3,
+	// δ = 2p − z̄ = (½, −½), ∂W += [[½ ln 3, 0], [−½ ln 3, 0]], ∂b += δ.
+	l3 := math.Log(3)
+	// 1-2 sigmoid with zero weights: z = (½, ½), p = (½, ½), z̄ = (1, 0), x = 1: K = log 2,
+	// ∂K/∂z = (−½, ½), σ' = ¼, δ = (−⅛, ⅛) = ∂W = ∂b.
 	return []knownCase{
-		{"identity-1-1-two-pairs", "1-1:identity", []float64{3, -1}, [][]float64{{2}, {-1}}, [][]float64{{1}, {0}}, 32, []float64{24, 0}},
-		{"sigmoid-2-1-zero-weights", "2-1", []float64{0, 0, 0}, [][]float64{{1, 2}}, [][]float64{{1}}, 0.25, []float64{-0.25, -0.5, -0.25}},
-		{"tanh-identity-1-1-1", "1-1-1:tanh,identity", []float64{1, 0, 1, 0}, [][]float64{{0.5}}, [][]float64{{0}}, y * y, []float64{g * 0.5, g, 2 * y * y, 2 * y}},
+		{"identity-1-1-two-pairs", "1-1:identity", nn.Quadratic, []float64{3, -1}, [][]float64{{2}, {-1}}, [][]float64{{1}, {0}}, 32, []float64{24, 0}},
+		{"sigmoid-2-1-zero-weights", "2-1", nn.Quadratic, []float64{0, 0, 0}, [][]float64{{1, 2}}, [][]float64{{1}}, 0.25, []float64{-0.25, -0.5, -0.25}},
+		{"tanh-identity-1-1-1", "1-1-1:tanh,identity", nn.Quadratic, []float64{1, 0, 1, 0}, [][]float64{{0.5}}, [][]float64{{0}}, y * y, []float64{g * 0.5, g, 2 * y * y, 2 * y}},
+		{"xent-identity-2-2-two-pairs", "2-2:identity", nn.CrossEntropy, []float64{1, 0, 0, 1, 0, 0},
+			[][]float64{{0, l3}, {l3, 0}}, [][]float64{{1, 0}, {1, 1}}, 3*math.Log(4) - l3,
+			[]float64{l3 / 2, -0.75 * l3, -l3 / 2, 0.75 * l3, -0.25, 0.25}},
+		{"xent-sigmoid-1-2-zero-weights", "1-2", nn.CrossEntropy, []float64{0, 0, 0, 0}, [][]float64{{1}}, [][]float64{{1, 0}},
+			math.Log(2), []float64{-0.125, 0.125, -0.125, 0.125}},
 	}
 }
 
@@ -84,7 +100,7 @@ func knownCases() []knownCase {
 func Known(t *testing.T, newEngine NewFunc, opts Options) {
 	for _, c := range knownCases() {
 		t.Run(c.name, func(t *testing.T) {
-			net := nn.MustParse(c.arch)
+			net := nn.MustParse(c.arch).WithCost(c.cost)
 			b, err := nn.NewBatch(c.x, c.z)
 			require.NoError(t, err)
 			e, err := newEngine(net)
@@ -153,32 +169,55 @@ func Central(t *testing.T, newEngine NewFunc, opts Options) {
 	if opts.Short || testing.Short() {
 		batches, seeds = []int{1, 7}, []uint64{1}
 	}
-	for _, arch := range Architectures {
-		for _, bs := range batches {
-			for _, seed := range seeds {
-				c := RandomCase(arch, bs, seed)
-				if opts.MaxParams > 0 && c.Net.NumParams() > opts.MaxParams {
-					continue
+	for _, cost := range nn.CostKinds() {
+		for _, arch := range Architectures {
+			for _, bs := range batches {
+				for _, seed := range seeds {
+					centralCase(t, newEngine, opts, cost, arch, bs, seed)
 				}
-				t.Run(fmt.Sprintf("net=%s/batch=%d/seed=%d", arch, bs, seed), func(t *testing.T) {
-					e, err := newEngine(c.Net)
-					require.NoError(t, err)
-					g, k, err := e.Gradient(nil, c.A, c.B)
-					require.NoError(t, err)
-					wantK, err := c.Net.Cost(c.A, c.B)
-					require.NoError(t, err)
-					assert.LessOrEqual(t, gradients.RelErr(wantK, k), 1e-12, "K: want %v, got %v", wantK, k)
-					ref := CentralReference(c.Net, c.A, c.B)
-					tol := max(opts.tol(), 1e-7)
-					for i := range ref {
-						if re := gradients.RelErr(ref[i], g[i]); re > tol {
-							t.Errorf("%s: central %v, engine %v (rel err %.2g > %.2g)", c.Net.ParamName(i), ref[i], g[i], re, tol)
-						}
-					}
-				})
 			}
 		}
 	}
+}
+
+// centralCase is one case of Central: a random network with the cost kind, held against
+// central differences of the reference cost.
+func centralCase(t *testing.T, newEngine NewFunc, opts Options, cost nn.CostKind, arch string, bs int, seed uint64) {
+	c := RandomCase(arch, bs, seed)
+	c.Net = c.Net.WithCost(cost)
+	if cost == nn.CrossEntropy {
+		// Cross-entropy targets are distributions: each row of Z is scaled to sum to one, which
+		// keeps K near N·log(outputs) like the quadratic K. Targets of other sums are in Known.
+		Z := mat.DenseCopyOf(c.B.Z)
+		for i := range Z.RawMatrix().Rows {
+			row := Z.RawRowView(i)
+			floats.Scale(1/floats.Sum(row), row)
+		}
+		c.B = nn.Batch{X: c.B.X, Z: Z}
+	}
+	if opts.MaxParams > 0 && c.Net.NumParams() > opts.MaxParams {
+		return
+	}
+	t.Run(fmt.Sprintf("cost=%s/net=%s/batch=%d/seed=%d", cost, arch, bs, seed), func(t *testing.T) {
+		e, err := newEngine(c.Net)
+		require.NoError(t, err)
+		g, k, err := e.Gradient(nil, c.A, c.B)
+		require.NoError(t, err)
+		wantK, err := c.Net.Cost(c.A, c.B)
+		require.NoError(t, err)
+		assert.LessOrEqual(t, gradients.RelErr(wantK, k), 1e-12, "K: want %v, got %v", wantK, k)
+		ref := CentralReference(c.Net, c.A, c.B)
+		// The reference's own rounding error grows with K: the two evaluations of K it
+		// differences are each off by a few ε·|K| over a batch sum of hundreds of terms,
+		// divided by gonum's central step h. 32ε|K|/h bounds it with room (2e-7 was observed
+		// at K = 750); real faults are 1e-3 and up.
+		tol := max(opts.tol(), 1e-7) + 32*0x1p-52*math.Abs(wantK)/fd.Central.Step
+		for i := range ref {
+			if re := gradients.RelErr(ref[i], g[i]); re > tol {
+				t.Errorf("%s: central %v, engine %v (rel err %.2g > %.2g)", c.Net.ParamName(i), ref[i], g[i], re, tol)
+			}
+		}
+	})
 }
 
 // Unchanged checks that Gradient leaves A, X and Z as they were.
@@ -219,7 +258,9 @@ func Dst(t *testing.T, newEngine NewFunc) {
 	assert.Panics(t, func() { _, _, _ = e.Gradient(make([]float64, 3), c.A, c.B) }, "wrong-length dst must panic")
 }
 
-// Errors checks that bad parameters and batches are reported as errors, not panics.
+// Errors checks that bad parameters and batches are reported as errors, not panics, the same
+// way by every engine: the error wraps nn's sentinel, begins with the engine's name, and the
+// returned gradient is nil even when the caller passed dst.
 func Errors(t *testing.T, newEngine NewFunc) {
 	c := RandomCase("3-4-2", 4, 5)
 	e, err := newEngine(c.Net)
@@ -244,24 +285,31 @@ func Errors(t *testing.T, newEngine NewFunc) {
 		{"empty batch", c.A, nn.Batch{}, nn.ErrEmptyBatch},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
+			var g []float64
 			require.NotPanics(t, func() {
-				_, _, err = e.Gradient(nil, tc.A, tc.b)
+				g, _, err = e.Gradient(make([]float64, c.Net.NumParams()), tc.A, tc.b)
 			})
 			assert.ErrorIs(t, err, tc.want)
+			assert.Nil(t, g, "no gradient with an error")
+			assert.True(t, strings.HasPrefix(err.Error(), e.Name()+": "), "error %q begins with the engine's name %q", err, e.Name())
 		})
 	}
 }
 
-// NoAllocs checks that Gradient allocates nothing once it has seen a batch size.
+// NoAllocs checks that Gradient allocates nothing once it has seen a batch size, for every
+// cost kind.
 func NoAllocs(t *testing.T, newEngine NewFunc) {
 	c := RandomCase("8-6-4:tanh,sigmoid", 10, 3)
-	e, err := newEngine(c.Net)
-	require.NoError(t, err)
-	dst := make([]float64, c.Net.NumParams())
-	_, _, err = e.Gradient(dst, c.A, c.B) // warm-up
-	require.NoError(t, err)
-	allocs := testing.AllocsPerRun(5, func() {
-		_, _, _ = e.Gradient(dst, c.A, c.B)
-	})
-	assert.Zero(t, allocs, "allocations per Gradient call after warm-up")
+	for _, cost := range nn.CostKinds() {
+		net := c.Net.WithCost(cost)
+		e, err := newEngine(net)
+		require.NoError(t, err)
+		dst := make([]float64, net.NumParams())
+		_, _, err = e.Gradient(dst, c.A, c.B) // warm-up
+		require.NoError(t, err)
+		allocs := testing.AllocsPerRun(5, func() {
+			_, _, _ = e.Gradient(dst, c.A, c.B)
+		})
+		assert.Zero(t, allocs, "allocations per Gradient call after warm-up, cost %s", cost)
+	}
 }

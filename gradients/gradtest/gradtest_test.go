@@ -1,6 +1,7 @@
 package gradtest_test
 
 import (
+	"fmt"
 	"testing"
 
 	"nabla/gradients"
@@ -17,7 +18,7 @@ func (c *centralEngine) Gradient(dst, A []float64, b nn.Batch) ([]float64, float
 	dst = gradients.CheckDst("central-reference", dst, c.net.NumParams())
 	k, err := c.net.Cost(A, b)
 	if err != nil {
-		return nil, 0, err
+		return nil, 0, fmt.Errorf("%s: %w", c.Name(), err)
 	}
 	copy(dst, gradtest.CentralReference(c.net, A, b))
 	return dst, k, nil

@@ -117,64 +117,77 @@ func randomDirection(n int, seed uint64) []float64 {
 // gradient (checked against the reference by Central), h = 1e-5: truncation h²·|∇³K|/6 and
 // rounding ε·|∇K|/h both stay below 1e-7 relative on these networks.
 func HvGradient(t *testing.T, newEngine NewFunc, opts HvOptions) {
-	for _, arch := range HvArchitectures {
-		for _, bs := range []int{1, 7} {
-			c := RandomCase(arch, bs, 4)
-			if opts.MaxParams > 0 && c.Net.NumParams() > opts.MaxParams {
-				continue
+	for _, cost := range nn.CostKinds() {
+		for _, arch := range HvArchitectures {
+			for _, bs := range []int{1, 7} {
+				hvGradientCase(t, newEngine, opts, cost, arch, bs)
 			}
-			t.Run(fmt.Sprintf("net=%s/batch=%d", arch, bs), func(t *testing.T) {
-				e, h := hvEngine(t, newEngine, c.Net)
-				n := c.Net.NumParams()
-				v := randomDirection(n, 9)
-				hv, _, err := h.Hv(nil, c.A, v, c.B)
-				require.NoError(t, err)
-				const step = 1e-5
-				ap, am := slices.Clone(c.A), slices.Clone(c.A)
-				for i := range v {
-					ap[i] += step * v[i]
-					am[i] -= step * v[i]
-				}
-				gp, _, err := e.Gradient(nil, ap, c.B)
-				require.NoError(t, err)
-				gm, _, err := e.Gradient(nil, am, c.B)
-				require.NoError(t, err)
-				for i := range hv {
-					ref := (gp[i] - gm[i]) / (2 * step)
-					if re := gradients.RelErr(ref, hv[i]); re > 1e-7 {
-						t.Errorf("%s: differences %v, Hv %v (rel err %.2g)", c.Net.ParamName(i), ref, hv[i], re)
-					}
-				}
-			})
 		}
 	}
+}
+
+func hvGradientCase(t *testing.T, newEngine NewFunc, opts HvOptions, cost nn.CostKind, arch string, bs int) {
+	c := RandomCase(arch, bs, 4)
+	c.Net = c.Net.WithCost(cost)
+	if opts.MaxParams > 0 && c.Net.NumParams() > opts.MaxParams {
+		return
+	}
+	t.Run(fmt.Sprintf("cost=%s/net=%s/batch=%d", cost, arch, bs), func(t *testing.T) {
+		e, h := hvEngine(t, newEngine, c.Net)
+		v := randomDirection(c.Net.NumParams(), 9)
+		hv, _, err := h.Hv(nil, c.A, v, c.B)
+		require.NoError(t, err)
+		const step = 1e-5
+		ap, am := slices.Clone(c.A), slices.Clone(c.A)
+		for i := range v {
+			ap[i] += step * v[i]
+			am[i] -= step * v[i]
+		}
+		gp, _, err := e.Gradient(nil, ap, c.B)
+		require.NoError(t, err)
+		gm, _, err := e.Gradient(nil, am, c.B)
+		require.NoError(t, err)
+		for i := range hv {
+			ref := (gp[i] - gm[i]) / (2 * step)
+			if re := gradients.RelErr(ref, hv[i]); re > 1e-7 {
+				t.Errorf("%s: differences %v, Hv %v (rel err %.2g)", c.Net.ParamName(i), ref, hv[i], re)
+			}
+		}
+	})
 }
 
 // HvSymmetric checks uᵀ(H·v) = vᵀ(H·u) for random u and v: H is symmetric, and an R-pass that
 // drops a cross term between layers breaks it.
 func HvSymmetric(t *testing.T, newEngine NewFunc, opts HvOptions) {
-	for _, arch := range HvArchitectures {
-		c := RandomCase(arch, 5, 6)
-		if opts.MaxParams > 0 && c.Net.NumParams() > opts.MaxParams {
-			continue
+	for _, cost := range nn.CostKinds() {
+		for _, arch := range HvArchitectures {
+			hvSymmetricCase(t, newEngine, opts, cost, arch)
 		}
-		t.Run("net="+arch, func(t *testing.T) {
-			_, h := hvEngine(t, newEngine, c.Net)
-			n := c.Net.NumParams()
-			u, v := randomDirection(n, 1), randomDirection(n, 2)
-			hu, _, err := h.Hv(nil, c.A, u, c.B)
-			require.NoError(t, err)
-			hv, _, err := h.Hv(nil, c.A, v, c.B)
-			require.NoError(t, err)
-			var uhv, vhu, scale float64
-			for i := range u {
-				uhv += u[i] * hv[i]
-				vhu += v[i] * hu[i]
-				scale += math.Abs(u[i]*hv[i]) + math.Abs(v[i]*hu[i])
-			}
-			assert.LessOrEqual(t, math.Abs(uhv-vhu)/max(1, scale), opts.tol(), "uᵀHv = %v, vᵀHu = %v", uhv, vhu)
-		})
 	}
+}
+
+func hvSymmetricCase(t *testing.T, newEngine NewFunc, opts HvOptions, cost nn.CostKind, arch string) {
+	c := RandomCase(arch, 5, 6)
+	c.Net = c.Net.WithCost(cost)
+	if opts.MaxParams > 0 && c.Net.NumParams() > opts.MaxParams {
+		return
+	}
+	t.Run(fmt.Sprintf("cost=%s/net=%s", cost, arch), func(t *testing.T) {
+		_, h := hvEngine(t, newEngine, c.Net)
+		n := c.Net.NumParams()
+		u, v := randomDirection(n, 1), randomDirection(n, 2)
+		hu, _, err := h.Hv(nil, c.A, u, c.B)
+		require.NoError(t, err)
+		hv, _, err := h.Hv(nil, c.A, v, c.B)
+		require.NoError(t, err)
+		var uhv, vhu, scale float64
+		for i := range u {
+			uhv += u[i] * hv[i]
+			vhu += v[i] * hu[i]
+			scale += math.Abs(u[i]*hv[i]) + math.Abs(v[i]*hu[i])
+		}
+		assert.LessOrEqual(t, math.Abs(uhv-vhu)/max(1, scale), opts.tol(), "uᵀHv = %v, vᵀHu = %v", uhv, vhu)
+	})
 }
 
 // HvDst checks dst handling of Hv like Dst does for Gradient.

@@ -2,6 +2,7 @@ package par
 
 import (
 	"runtime"
+	"sync"
 	"sync/atomic"
 )
 
@@ -39,48 +40,60 @@ type Task interface {
 	Run(part int)
 }
 
-// Pool runs Tasks on a fixed number of goroutines. A Pool of one thread runs everything on the
-// caller's goroutine and starts none. Run allocates nothing. A Pool is not safe for concurrent
-// use: one Run at a time. Its goroutines end when the Pool becomes unreachable.
+// Pool runs Tasks on up to a fixed number of threads: the caller's goroutine and the
+// process's shared workers. A Pool of one thread runs everything on the caller's goroutine.
+// Run allocates nothing. A Pool is not safe for concurrent use (one Run at a time), but
+// different Pools may run at once, and a part may itself Run another Pool: a part that finds
+// no idle worker runs on the goroutine that asked, so nothing waits for a busy worker.
 type Pool struct {
-	w *workers
+	n    int
+	done chan struct{}
 }
 
 type job struct {
 	t    Task
 	part int
+	done chan struct{}
 }
 
-// workers is what the pool's goroutines see; it must not point back to the Pool, so that the
-// Pool can become unreachable and its cleanup stop them.
-type workers struct {
-	jobs chan job
-	done chan struct{}
-	n    int
+// The shared workers: goroutines started as pools need them and kept for the life of the
+// process. idle counts the workers ready to take a job; a Run reserves one by decrementing it
+// before it sends, so a send never waits for a worker that is busy.
+var (
+	jobs     = make(chan job)
+	idle     atomic.Int64
+	startMu  sync.Mutex
+	nworkers int
+)
+
+// ensureWorkers starts shared workers until there are at least n.
+func ensureWorkers(n int) {
+	startMu.Lock()
+	defer startMu.Unlock()
+	for ; nworkers < n; nworkers++ {
+		go work()
+	}
+}
+
+func work() {
+	for {
+		idle.Add(1)
+		j := <-jobs
+		j.t.Run(j.part)
+		j.done <- struct{}{}
+	}
 }
 
 // NewPool returns a pool of the given number of threads (the caller's goroutine counted);
 // threads ≤ 0 means Threads().
 func NewPool(threads int) *Pool {
 	n := Resolve(threads)
-	w := &workers{n: n}
-	p := &Pool{w: w}
+	p := &Pool{n: n}
 	if n > 1 {
-		w.jobs = make(chan job, n)
-		w.done = make(chan struct{}, n)
-		for range n - 1 {
-			go work(w.jobs, w.done)
-		}
-		runtime.AddCleanup(p, func(jobs chan job) { close(jobs) }, w.jobs)
+		p.done = make(chan struct{}, n)
+		ensureWorkers(n - 1)
 	}
 	return p
-}
-
-func work(jobs <-chan job, done chan<- struct{}) {
-	for j := range jobs {
-		j.t.Run(j.part)
-		done <- struct{}{}
-	}
 }
 
 // Threads returns the number of threads the pool runs on. A nil Pool has one.
@@ -88,34 +101,39 @@ func (p *Pool) Threads() int {
 	if p == nil {
 		return 1
 	}
-	return p.w.n
+	return p.n
 }
 
 // Run calls t.Run(part) for every part in [0, parts) and returns when all have returned:
-// part 0 on the calling goroutine, the others on the pool's goroutines, at most Threads() at a
-// time. A nil Pool runs all parts on the caller's goroutine, in order.
+// parts 1… on idle shared workers (at most Threads()−1 of them), the rest, part 0 first, on
+// the calling goroutine. A nil Pool runs all parts on the caller's goroutine, in order.
 func (p *Pool) Run(parts int, t Task) {
-	if p == nil || p.w.n == 1 || parts <= 1 {
+	if p == nil || p.n == 1 || parts <= 1 {
 		for i := range parts {
 			t.Run(i)
 		}
 		return
 	}
-	w := p.w
 	sent := 0
+	inline := p.n // parts from here on run on the caller
 	for i := 1; i < parts; i++ {
-		if sent == w.n-1 { // every goroutine busy: wait for one
-			<-w.done
-			sent--
+		if sent == p.n-1 || idle.Add(-1) < 0 {
+			if sent < p.n-1 {
+				idle.Add(1) // no worker was idle: give the reservation back
+			}
+			inline = i
+			break
 		}
-		w.jobs <- job{t, i}
+		jobs <- job{t, i, p.done}
 		sent++
 	}
 	t.Run(0)
-	for ; sent > 0; sent-- {
-		<-w.done
+	for i := inline; i < parts; i++ {
+		t.Run(i)
 	}
-	runtime.KeepAlive(p)
+	for ; sent > 0; sent-- {
+		<-p.done
+	}
 }
 
 // Span returns the half-open range [lo, hi) of part i when n items are split into parts

@@ -79,3 +79,33 @@ func TestThreads(t *testing.T) {
 	SetThreads(-1)
 	assert.Equal(t, runtime.GOMAXPROCS(0), Threads())
 }
+
+// nested runs an inner pool from each of its parts.
+type nested struct {
+	inner []*Pool
+	c     []*counter
+}
+
+func (n *nested) Run(part int) { n.inner[part].Run(3, n.c[part]) }
+
+func TestRunNestedAndConcurrent(t *testing.T) {
+	outer := NewPool(2)
+	n := &nested{inner: []*Pool{NewPool(2), NewPool(3)}, c: []*counter{{runs: make([]int, 3)}, {runs: make([]int, 3)}}}
+	done := make(chan struct{})
+	other := &counter{runs: make([]int, 4)}
+	go func() {
+		p := NewPool(4)
+		for range 50 {
+			p.Run(4, other)
+		}
+		close(done)
+	}()
+	for range 50 {
+		outer.Run(2, n)
+	}
+	<-done
+	for _, c := range n.c {
+		assert.Equal(t, []int{50, 50, 50}, c.runs)
+	}
+	assert.Equal(t, []int{50, 50, 50, 50}, other.runs)
+}

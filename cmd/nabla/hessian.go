@@ -1,0 +1,104 @@
+package main
+
+import (
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+
+	"nabla/gradients"
+	"nabla/nn"
+	"nabla/reports"
+)
+
+func init() {
+	register(&command{
+		name:    "hessian",
+		summary: "form the full Hessian of a small network by Hessian-vector products; print its spectrum",
+		usage:   "--net 2-3-1 [--act NAME] [--batch 16] [--seed 1] [--engine backprop] [--cost quadratic|xent] [--format table|markdown] [--plot spectrum.svg]",
+		setup:   setupHessian,
+	})
+}
+
+func setupHessian(fs *flag.FlagSet) func(args []string, stdout, stderr io.Writer) error {
+	arch := fs.String("net", "", "architecture, e.g. 2-3-1 or 16-32-10:tanh,sigmoid (required; at most "+fmt.Sprint(gradients.MaxHessianParams)+" parameters)")
+	act := fs.String("act", "", "activation for every layer, overriding the one in --net: "+activationNames())
+	batch := fs.Int("batch", 16, "number of random training pairs")
+	seed := fs.Uint64("seed", 1, "seed of the random parameters and data")
+	engine := fs.String("engine", "backprop", "engine whose Hessian-vector products form H")
+	format := fs.String("format", "table", "output format: table or markdown")
+	var cost nn.CostKind
+	fs.Var(&cost, "cost", "cost K: quadratic (the notes' Σ‖z − z̄‖²) or xent (softmax + cross-entropy)")
+	plotPath := fs.String("plot", "", "write the spectrum plot (|λ| of H and of each diagonal block) to this .svg file")
+	return func(args []string, stdout, stderr io.Writer) error {
+		if len(args) > 0 {
+			return usageErr("unexpected arguments %q; every input is a flag", args)
+		}
+		f := reports.Terminal
+		switch *format {
+		case "table":
+		case "markdown":
+			f = reports.Markdown
+		default:
+			return usageErr("unknown --format %q; want table or markdown", *format)
+		}
+		if *plotPath != "" {
+			if strings.ToLower(filepath.Ext(*plotPath)) != ".svg" {
+				return usageErr("--plot %s: want a file name ending in .svg", *plotPath)
+			}
+			if st, err := os.Stat(filepath.Dir(*plotPath)); err != nil || !st.IsDir() {
+				return usageErr("--plot %s: directory %s does not exist", *plotPath, filepath.Dir(*plotPath))
+			}
+		}
+		net, err := parseNet(*arch, *act)
+		if err != nil {
+			return err
+		}
+		net = net.WithCost(cost)
+		if *batch < 1 || int64(*batch)*int64(net.Inputs()+net.Outputs()) > maxBatchValues {
+			return usageErr("--batch %d: want 1 to %d training pairs on %s", *batch, maxBatchValues/(net.Inputs()+net.Outputs()), net)
+		}
+		if net.NumParams() > gradients.MaxHessianParams {
+			return usageErr("--net %s has %d parameters; the full Hessian is formed for at most %d", net, net.NumParams(), gradients.MaxHessianParams)
+		}
+		if _, err := gradients.Lookup(*engine); err != nil {
+			return usageErr("--engine: %v", err)
+		}
+		h, err := gradients.NewHv(*engine, net)
+		if err != nil {
+			return err
+		}
+		A, b := net.Init(nil, *seed), net.RandomBatch(*batch, *seed)
+		H, k, err := gradients.Hessian(nil, h, net, A, b)
+		if err != nil {
+			return err
+		}
+		values, blocks, err := gradients.Eigen(net, H)
+		if err != nil {
+			return err
+		}
+		s := reports.Spectrum{Net: net.String(), Params: net.NumParams(), Batch: *batch, Seed: *seed, Engine: *engine,
+			K: k, Symmetry: gradients.SymmetryError(H), Values: values, Blocks: blocks}
+		if err := s.Table(stdout, f); err != nil {
+			return err
+		}
+		if *plotPath == "" {
+			return nil
+		}
+		if !slices.ContainsFunc(values, func(x float64) bool { return x != 0 }) {
+			return fmt.Errorf("--plot %s: every eigenvalue is 0 (K is constant in A, as the cross-entropy of a single output is); nothing to plot on a log axis", *plotPath)
+		}
+		svg, err := s.Plot().SVG()
+		if err != nil {
+			return err
+		}
+		if err := os.WriteFile(*plotPath, svg, 0o644); err != nil {
+			return fmt.Errorf("write plot: %w", err)
+		}
+		fmt.Fprintf(stderr, "wrote %s\n", *plotPath)
+		return nil
+	}
+}

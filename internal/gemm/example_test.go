@@ -1,0 +1,19 @@
+package gemm_test
+
+import (
+	"fmt"
+
+	"gonum.org/v1/gonum/blas"
+	"gonum.org/v1/gonum/blas/blas64"
+
+	"nabla/internal/gemm"
+)
+
+func ExampleMultiplier_Gemm() {
+	a := blas64.General{Rows: 2, Cols: 3, Stride: 3, Data: []float64{1, 2, 3, 4, 5, 6}}
+	c := blas64.General{Rows: 2, Cols: 2, Stride: 2, Data: make([]float64, 4)}
+	m := gemm.New(2)
+	m.Gemm(blas.NoTrans, blas.Trans, 1, a, a, 0, c) // C = A·Aᵀ
+	fmt.Println(c.Data)
+	// Output: [14 32 32 77]
+}

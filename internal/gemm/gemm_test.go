@@ -1,0 +1,105 @@
+package gemm
+
+import (
+	"fmt"
+	"math"
+	"math/rand/v2"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+	"gonum.org/v1/gonum/blas"
+	"gonum.org/v1/gonum/blas/blas64"
+)
+
+// random returns an r×c matrix with stride c+pad and seeded entries in [-1, 1).
+func random(rng *rand.Rand, r, c, pad int) blas64.General {
+	g := blas64.General{Rows: r, Cols: c, Stride: c + pad, Data: make([]float64, max(0, (r-1)*(c+pad)+c))}
+	for i := range g.Data {
+		g.Data[i] = 2*rng.Float64() - 1
+	}
+	return g
+}
+
+// naive computes alpha·op(a)·op(b) + beta·c by the definition.
+func naive(tA, tB blas.Transpose, alpha float64, a, b blas64.General, beta float64, c blas64.General) []float64 {
+	at := func(g blas64.General, t blas.Transpose, i, j int) float64 {
+		if t == blas.Trans {
+			i, j = j, i
+		}
+		return g.Data[i*g.Stride+j]
+	}
+	k := a.Cols
+	if tA == blas.Trans {
+		k = a.Rows
+	}
+	out := make([]float64, c.Rows*c.Cols)
+	for i := range c.Rows {
+		for j := range c.Cols {
+			var s float64
+			for l := range k {
+				s += at(a, tA, i, l) * at(b, tB, l, j)
+			}
+			out[i*c.Cols+j] = alpha*s + beta*c.Data[i*c.Stride+j]
+		}
+	}
+	return out
+}
+
+func TestGemm(t *testing.T) {
+	rng := rand.New(rand.NewPCG(1, 2))
+	for _, tc := range []struct{ m, n, k int }{{1, 1, 1}, {3, 5, 7}, {70, 200, 9}, {130, 30, 784 / 4}, {300, 1, 65}, {1, 400, 3}} {
+		for _, tA := range []blas.Transpose{blas.NoTrans, blas.Trans} {
+			for _, tB := range []blas.Transpose{blas.NoTrans, blas.Trans} {
+				t.Run(fmt.Sprintf("%dx%dx%d/%c%c", tc.m, tc.n, tc.k, tA, tB), func(t *testing.T) {
+					a := random(rng, tc.m, tc.k, 1)
+					if tA == blas.Trans {
+						a = random(rng, tc.k, tc.m, 2)
+					}
+					b := random(rng, tc.k, tc.n, 0)
+					if tB == blas.Trans {
+						b = random(rng, tc.n, tc.k, 3)
+					}
+					c0 := random(rng, tc.m, tc.n, 1)
+					want := naive(tA, tB, 0.5, a, b, 2, c0)
+					var first []float64
+					for _, threads := range []int{0, 1, 2, 3} {
+						c := c0
+						c.Data = append([]float64(nil), c0.Data...)
+						var mul *Multiplier
+						if threads > 0 {
+							mul = New(threads)
+						}
+						mul.Gemm(tA, tB, 0.5, a, b, 2, c)
+						got := make([]float64, 0, tc.m*tc.n)
+						for i := range tc.m {
+							got = append(got, c.Data[i*c.Stride:i*c.Stride+tc.n]...)
+						}
+						for i := range want {
+							require.InDelta(t, want[i], got[i], 1e-12*float64(tc.k), "element %d", i)
+						}
+						if first == nil {
+							first = got
+							continue
+						}
+						for i := range got {
+							require.Equal(t, math.Float64bits(first[i]), math.Float64bits(got[i]), "element %d with %d threads differs from serial", i, threads)
+						}
+					}
+				})
+			}
+		}
+	}
+}
+
+func TestGemmNoAllocs(t *testing.T) {
+	rng := rand.New(rand.NewPCG(3, 4))
+	a, b, c := random(rng, 100, 784, 0), random(rng, 300, 784, 0), random(rng, 100, 300, 0)
+	for _, threads := range []int{1, 2, 4} {
+		m := New(threads)
+		assert.Equal(t, threads, m.Threads())
+		m.Gemm(blas.NoTrans, blas.Trans, 1, a, b, 0, c)
+		assert.Zero(t, testing.AllocsPerRun(5, func() { m.Gemm(blas.NoTrans, blas.Trans, 1, a, b, 0, c) }), "threads=%d", threads)
+	}
+	assert.Equal(t, 1, (*Multiplier)(nil).Threads())
+}

@@ -1,0 +1,30 @@
+//go:build openblas
+
+package gemm
+
+/*
+#cgo LDFLAGS: -lopenblas
+void openblas_set_num_threads(int);
+*/
+import "C"
+
+import (
+	"gonum.org/v1/gonum/blas/blas64"
+	"gonum.org/v1/netlib/blas/netlib"
+)
+
+// Tile sizes of the OpenBLAS build: larger than gonum's, since OpenBLAS blocks and packs a
+// product itself; the grid stays fixed so that results do not depend on the threads.
+const (
+	tileRows = 256
+	tileCols = 256
+)
+
+// BLAS names the BLAS the products run on.
+const BLAS = "OpenBLAS"
+
+// init routes gonum's BLAS to OpenBLAS, one thread per call: the threads are the pool's.
+func init() {
+	C.openblas_set_num_threads(1)
+	blas64.Use(netlib.Implementation{})
+}
