@@ -1,16 +1,16 @@
 package reports
 
 import (
-	"encoding/json"
 	"fmt"
 	"io"
-	"math"
 	"strconv"
 	"strings"
 
 	"github.com/olekukonko/tablewriter/tw"
 
 	"nabla/gradients"
+	"nabla/internal/jsonnum"
+	"nabla/internal/table"
 )
 
 // Agreement is a cross-check of gradient engines on one network, set of parameters and batch
@@ -95,35 +95,27 @@ func (a Agreement) Summary() string {
 // Table writes the agreement as terminal tables: a heading line, the engines with their K,
 // the pairs with their errors and verdicts, and a summary line.
 func (a Agreement) Table(w io.Writer) error {
-	return a.render(w, false)
+	return a.Write(w, Terminal)
 }
 
 // Markdown writes the agreement as Markdown: a heading line, the engine and pair tables and
 // the summary, ready to paste into a note.
 func (a Agreement) Markdown(w io.Writer) error {
-	return a.render(w, true)
+	return a.Write(w, Markdown)
 }
 
-func (a Agreement) heading() string {
-	return fmt.Sprintf("gradient agreement on %s (%d parameters), batch %d, seed %d", a.Net, a.Params, a.Batch, a.Seed)
+// Write writes the agreement in the format f: as Table or Markdown do, or as CSV with the
+// pairs table alone. A terminal table leaves out columns to fit f's width (see Format).
+func (a Agreement) Write(w io.Writer, f Format) error {
+	if f.Format == table.CSV {
+		header, align, rows := a.pairsTable()
+		return labTable(w, f, header, align, rows)
+	}
+	return a.render(w, f)
 }
 
-func (a Agreement) render(w io.Writer, md bool) error {
-	var b strings.Builder
-	if md {
-		fmt.Fprintf(&b, "**%s**\n\n", mdEscape(a.heading()))
-	} else {
-		fmt.Fprintf(&b, "%s\n\n", a.heading())
-	}
-	engines := [][]string{}
-	for _, e := range a.Engines {
-		engines = append(engines, []string{e.Name, fmtErr(e.Tolerance), fmtK(e.K)})
-	}
-	if err := writeTable(&b, md, []string{"engine", "tolerance", "K"},
-		tw.Alignment{tw.AlignLeft, tw.AlignRight, tw.AlignRight}, engines); err != nil {
-		return err
-	}
-	b.WriteString("\n")
+// pairsTable returns the table of pairs: their errors and verdicts.
+func (a Agreement) pairsTable() ([]string, tw.Alignment, [][]string) {
 	pairs := [][]string{}
 	for _, p := range a.Pairs {
 		verdict := "yes"
@@ -138,10 +130,37 @@ func (a Agreement) render(w io.Writer, md bool) error {
 		pairs = append(pairs, []string{p.A, p.B, fmtErr(p.MaxAbsErr), fmtErr(p.MaxRelErr), fmtErr(p.Tolerance),
 			p.Worst, fmtK(p.WorstA), fmtK(p.WorstB), fmtErr(p.CostErr), verdict})
 	}
-	if err := writeTable(&b, md,
-		[]string{"a", "b", "max abs err", "max rel err", "tolerance", "worst", "a at worst", "b at worst", "cost rel err", "agree"},
+	return []string{"a", "b", "max abs err", "max rel err", "tolerance", "worst", "a at worst", "b at worst", "cost rel err", "agree"},
 		tw.Alignment{tw.AlignLeft, tw.AlignLeft, tw.AlignRight, tw.AlignRight, tw.AlignRight, tw.AlignLeft,
-			tw.AlignRight, tw.AlignRight, tw.AlignRight, tw.AlignLeft}, pairs); err != nil {
+			tw.AlignRight, tw.AlignRight, tw.AlignRight, tw.AlignLeft}, pairs
+}
+
+// pairsOptional are the columns of the pairs table a narrow terminal leaves out, first first.
+var pairsOptional = []int{6, 7, 8, 2, 4}
+
+func (a Agreement) heading() string {
+	return fmt.Sprintf("gradient agreement on %s (%d parameters), batch %d, seed %d", a.Net, a.Params, a.Batch, a.Seed)
+}
+
+func (a Agreement) render(w io.Writer, f Format) error {
+	md := isMarkdown(f)
+	var b strings.Builder
+	if md {
+		fmt.Fprintf(&b, "**%s**\n\n", mdEscape(a.heading()))
+	} else {
+		fmt.Fprintf(&b, "%s\n\n", a.heading())
+	}
+	engines := [][]string{}
+	for _, e := range a.Engines {
+		engines = append(engines, []string{e.Name, fmtErr(e.Tolerance), fmtK(e.K)})
+	}
+	if err := labTable(&b, f, []string{"engine", "tolerance", "K"},
+		tw.Alignment{tw.AlignLeft, tw.AlignRight, tw.AlignRight}, engines); err != nil {
+		return err
+	}
+	b.WriteString("\n")
+	header, align, pairs := a.pairsTable()
+	if err := labTable(&b, f, header, align, pairs, pairsOptional...); err != nil {
 		return err
 	}
 	if len(a.Skipped) > 0 {
@@ -163,7 +182,7 @@ func (a Agreement) render(w io.Writer, md bool) error {
 		if md {
 			fmt.Fprintf(&b, "\n- %s\n", mdEscape(line))
 		} else {
-			fmt.Fprintf(&b, "\n%s\n", line)
+			fmt.Fprintf(&b, "\n%s\n", table.Wrap(line, f.MaxWidth()))
 		}
 	}
 	fmt.Fprintf(&b, "\n%s\n", a.Summary())
@@ -171,17 +190,8 @@ func (a Agreement) render(w io.Writer, md bool) error {
 	return err
 }
 
-// writeTable renders one table, boxed for the terminal or as Markdown (see labTable).
-func writeTable(w io.Writer, md bool, header []string, align tw.Alignment, rows [][]string) error {
-	f := Terminal
-	if md {
-		f = Markdown
-	}
-	return labTable(w, f, header, align, rows)
-}
-
 // mdEscape keeps text from breaking a Markdown table or turning into markup.
-func mdEscape(s string) string { return mdReplacer.Replace(s) }
+func mdEscape(s string) string { return table.EscapeMarkdown(s) }
 
 // fmtErr prints an error or tolerance with three significant digits.
 func fmtErr(v float64) string { return strconv.FormatFloat(v, 'e', 2, 64) }
@@ -191,11 +201,10 @@ func fmtK(v float64) string { return strconv.FormatFloat(v, 'g', 10, 64) }
 
 // JSON writes the agreement as indented JSON. Every float is written exactly (shortest
 // round-trip form); a non-finite one (a NaN gradient gives an infinite error) is written as
-// the string "+Inf", "-Inf" or "NaN", which ReadAgreement reads back.
+// the string "+Inf", "-Inf" or "NaN" (package internal/jsonnum), which ReadAgreement reads
+// back.
 func (a Agreement) JSON(w io.Writer) error {
-	enc := json.NewEncoder(w)
-	enc.SetIndent("", "  ")
-	if err := enc.Encode(toJSON(a)); err != nil {
+	if err := jsonnum.Encode(w, a); err != nil {
 		return fmt.Errorf("reports: agreement JSON: %w", err)
 	}
 	return nil
@@ -203,131 +212,9 @@ func (a Agreement) JSON(w io.Writer) error {
 
 // ReadAgreement reads an Agreement written by JSON, so that it can be rendered again.
 func ReadAgreement(r io.Reader) (Agreement, error) {
-	var j agreementJSON
-	dec := json.NewDecoder(r)
-	dec.DisallowUnknownFields()
-	if err := dec.Decode(&j); err != nil {
+	var a Agreement
+	if err := jsonnum.Decode(r, &a, true); err != nil {
 		return Agreement{}, fmt.Errorf("reports: read agreement: %w", err)
 	}
-	return fromJSON(j), nil
-}
-
-// jsonFloat is a float64 whose JSON form is a number when finite and a string otherwise,
-// since encoding/json rejects NaN and ±Inf.
-type jsonFloat float64
-
-func (f jsonFloat) MarshalJSON() ([]byte, error) {
-	v := float64(f)
-	switch {
-	case math.IsNaN(v):
-		return []byte(`"NaN"`), nil
-	case math.IsInf(v, 1):
-		return []byte(`"+Inf"`), nil
-	case math.IsInf(v, -1):
-		return []byte(`"-Inf"`), nil
-	}
-	return json.Marshal(v)
-}
-
-func (f *jsonFloat) UnmarshalJSON(b []byte) error {
-	var s string
-	if err := json.Unmarshal(b, &s); err == nil {
-		switch s {
-		case "NaN":
-			*f = jsonFloat(math.NaN())
-		case "+Inf":
-			*f = jsonFloat(math.Inf(1))
-		case "-Inf":
-			*f = jsonFloat(math.Inf(-1))
-		default:
-			return fmt.Errorf("reports: %q is not a number", s)
-		}
-		return nil
-	}
-	var v float64
-	if err := json.Unmarshal(b, &v); err != nil {
-		return err
-	}
-	*f = jsonFloat(v)
-	return nil
-}
-
-// The JSON mirror of Agreement, with jsonFloat for every float. Its keys are those of the
-// gradients types' json tags (a test checks that they stay in step).
-type agreementJSON struct {
-	Net     string          `json:"net"`
-	Params  int             `json:"params"`
-	Batch   int             `json:"batch"`
-	Seed    uint64          `json:"seed"`
-	Engines []engineJSON    `json:"engines"`
-	Skipped []SkippedEngine `json:"skipped,omitempty"`
-	Pairs   []pairJSON      `json:"pairs"`
-	Agree   bool            `json:"agree"`
-}
-
-type engineJSON struct {
-	Name      string    `json:"name"`
-	Tolerance jsonFloat `json:"tolerance"`
-	K         jsonFloat `json:"K"`
-}
-
-type pairJSON struct {
-	A         string      `json:"a"`
-	B         string      `json:"b"`
-	MaxAbsErr jsonFloat   `json:"max_abs_err"`
-	MaxRelErr jsonFloat   `json:"max_rel_err"`
-	Worst     string      `json:"worst"`
-	WorstAt   int         `json:"worst_index"`
-	WorstA    jsonFloat   `json:"worst_a"`
-	WorstB    jsonFloat   `json:"worst_b"`
-	CostErr   jsonFloat   `json:"cost_rel_err"`
-	Tolerance jsonFloat   `json:"tolerance"`
-	Agree     bool        `json:"agree"`
-	Blocks    []blockJSON `json:"blocks"`
-	FirstBad  string      `json:"first_bad_block,omitempty"`
-	// NonDifferentiable names the parameters set aside at ReLU kinks (gradients.Pair).
-	NonDifferentiable []string `json:"non_differentiable,omitempty"`
-}
-
-type blockJSON struct {
-	Block     string    `json:"block"`
-	MaxAbsErr jsonFloat `json:"max_abs_err"`
-	MaxRelErr jsonFloat `json:"max_rel_err"`
-}
-
-func toJSON(a Agreement) agreementJSON {
-	j := agreementJSON{Net: a.Net, Params: a.Params, Batch: a.Batch, Seed: a.Seed, Skipped: a.Skipped,
-		Agree: a.Agree, Engines: []engineJSON{}, Pairs: []pairJSON{}}
-	for _, e := range a.Engines {
-		j.Engines = append(j.Engines, engineJSON{e.Name, jsonFloat(e.Tolerance), jsonFloat(e.K)})
-	}
-	for _, p := range a.Pairs {
-		pj := pairJSON{A: p.A, B: p.B, MaxAbsErr: jsonFloat(p.MaxAbsErr), MaxRelErr: jsonFloat(p.MaxRelErr),
-			Worst: p.Worst, WorstAt: p.WorstAt, WorstA: jsonFloat(p.WorstA), WorstB: jsonFloat(p.WorstB),
-			CostErr: jsonFloat(p.CostErr), Tolerance: jsonFloat(p.Tolerance), Agree: p.Agree,
-			Blocks: []blockJSON{}, FirstBad: p.FirstBad, NonDifferentiable: p.NonDifferentiable}
-		for _, b := range p.Blocks {
-			pj.Blocks = append(pj.Blocks, blockJSON{b.Block, jsonFloat(b.MaxAbsErr), jsonFloat(b.MaxRelErr)})
-		}
-		j.Pairs = append(j.Pairs, pj)
-	}
-	return j
-}
-
-func fromJSON(j agreementJSON) Agreement {
-	a := Agreement{Net: j.Net, Params: j.Params, Batch: j.Batch, Seed: j.Seed, Skipped: j.Skipped, Agree: j.Agree}
-	for _, e := range j.Engines {
-		a.Engines = append(a.Engines, EngineRun{e.Name, float64(e.Tolerance), float64(e.K)})
-	}
-	for _, pj := range j.Pairs {
-		p := gradients.Pair{A: pj.A, B: pj.B, MaxAbsErr: float64(pj.MaxAbsErr), MaxRelErr: float64(pj.MaxRelErr),
-			Worst: pj.Worst, WorstAt: pj.WorstAt, WorstA: float64(pj.WorstA), WorstB: float64(pj.WorstB),
-			CostErr: float64(pj.CostErr), Tolerance: float64(pj.Tolerance), Agree: pj.Agree, FirstBad: pj.FirstBad,
-			NonDifferentiable: pj.NonDifferentiable}
-		for _, b := range pj.Blocks {
-			p.Blocks = append(p.Blocks, gradients.BlockErr{Block: b.Block, MaxAbsErr: float64(b.MaxAbsErr), MaxRelErr: float64(b.MaxRelErr)})
-		}
-		a.Pairs = append(a.Pairs, p)
-	}
-	return a
+	return a, nil
 }

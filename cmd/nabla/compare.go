@@ -26,7 +26,7 @@ func init() {
 	register(&command{
 		name:    "compare",
 		summary: "cross-check gradient engines on seeded random parameters and data",
-		usage:   "--net 4-8-3 [--act NAME] [--batch 16] [--seed 1] [--engines a,b,…] [--format table|markdown|json] [--budget 30s]",
+		usage:   "--net 4-8-3 [--act NAME] [--batch 16] [--seed 1] [--engines a,b,…] [--format table|markdown|json|csv] [--wide] [--budget 30s]",
 		setup:   setupCompare,
 	})
 }
@@ -38,7 +38,7 @@ func setupCompare(fs *flag.FlagSet) func(args []string, stdout, stderr io.Writer
 	seed := seedFlag(fs, 1, "the random parameters (nn.Network.Init) and data (nn.Network.RandomBatch)")
 	engines := fs.String("engines", "", "comma-separated engines to compare, at least two (default: every registered engine\n"+
 		"that supports the net and fits --budget). Registered: "+strings.Join(gradients.Names(), ", "))
-	format := formatFlag(fs, fmtTable, fmtTable, fmtMarkdown, fmtJSON)
+	out := outputFlag(fs, fmtTable)
 	budget := budgetFlag(fs, defaultBudget, "longest estimated time of one gradient (e.g. 30s) of an engine picked by default;\n"+
 		"engines estimated above it (from their cost evaluations or cost model) are skipped with the\n"+
 		"reason on stderr. 0 means no limit; engines named in --engines always run")
@@ -61,24 +61,21 @@ func setupCompare(fs *flag.FlagSet) func(args []string, stdout, stderr io.Writer
 		b := net.RandomBatch(*batch, *seed)
 		r := gradients.Runner{Budget: *budget, Insist: insist, Seed: *seed, Progress: stderr, Prefix: "nabla compare: ",
 			Hint: "name it in --engines to run it anyway, or raise --budget"}
-		out, err := r.Run(infos, net, A, b)
+		ran, err := r.Run(infos, net, A, b)
 		if err != nil {
 			return err
 		}
-		results := out.Results
+		results := ran.Results
 		if len(results) < 2 {
 			return fmt.Errorf("only %d engine(s) can run %s with batch %d within --budget %s; nothing to compare (raise --budget or name engines in --engines)",
 				len(results), net, *batch, *budget)
 		}
 		ag := reports.NewAgreement(gradients.CompareAt(net, A, b, results), results)
-		ag.Params, ag.Batch, ag.Seed, ag.Skipped = net.NumParams(), *batch, *seed, skippedEngines(out.Skipped)
-		switch *format {
-		case "table":
-			err = ag.Table(stdout)
-		case "markdown":
-			err = ag.Markdown(stdout)
-		case "json":
+		ag.Params, ag.Batch, ag.Seed, ag.Skipped = net.NumParams(), *batch, *seed, skippedEngines(ran.Skipped)
+		if out.is(fmtJSON) {
 			err = ag.JSON(stdout)
+		} else {
+			err = ag.Write(stdout, out.table())
 		}
 		if err != nil {
 			return err

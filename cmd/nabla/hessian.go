@@ -5,9 +5,7 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"path/filepath"
 	"slices"
-	"strings"
 
 	"nabla/gradients"
 	"nabla/nn"
@@ -18,7 +16,7 @@ func init() {
 	register(&command{
 		name:    "hessian",
 		summary: "form the full Hessian of a small network by Hessian-vector products; print its spectrum",
-		usage:   "--net 2-3-1 [--act NAME] [--batch 16] [--seed 1] [--engine backprop] [--cost quadratic|xent] [--format table|markdown] [--plot spectrum.svg]",
+		usage:   "--net 2-3-1 [--act NAME] [--batch 16] [--seed 1] [--engine backprop] [--cost quadratic|xent] [--format table|markdown|csv] [--wide] [--plot spectrum.svg]",
 		setup:   setupHessian,
 	})
 }
@@ -26,33 +24,18 @@ func init() {
 func setupHessian(fs *flag.FlagSet) func(args []string, stdout, stderr io.Writer) error {
 	arch := fs.String("net", "", "architecture, e.g. 2-3-1 or 16-32-10:tanh,sigmoid (required; at most "+fmt.Sprint(gradients.MaxHessianParams)+" parameters)")
 	act := fs.String("act", "", "activation for every layer, overriding the one in --net: "+activationNames())
-	batch := fs.Int("batch", 16, "number of random training pairs")
-	seed := fs.Uint64("seed", 1, "seed of the random parameters and data")
+	batch := countFlag(fs, "batch", 16, 1, maxBatch, "number of random training pairs")
+	seed := seedFlag(fs, 1, "the random parameters and data")
 	engine := fs.String("engine", "backprop", "engine whose Hessian-vector products form H")
-	format := fs.String("format", "table", "output format: table or markdown")
+	out := outputFlag(fs, fmtTable, fmtTable, fmtMarkdown, fmtCSV)
 	var cost nn.CostKind
 	fs.Var(&cost, "cost", "cost K: quadratic (the notes' Σ‖z − z̄‖²) or xent (softmax + cross-entropy)")
-	plotPath := fs.String("plot", "", "write the spectrum plot (|λ| of H and of each diagonal block) to this .svg file")
+	plotPath := outFileFlag(fs, "plot", "write the spectrum plot (|λ| of H and of each diagonal block) to this file", ".svg")
 	return func(args []string, stdout, stderr io.Writer) error {
-		if len(args) > 0 {
-			return usageErr("unexpected arguments %q; every input is a flag", args)
+		if err := noArgs("hessian", args); err != nil {
+			return err
 		}
-		f := reports.Terminal
-		switch *format {
-		case "table":
-		case "markdown":
-			f = reports.Markdown
-		default:
-			return usageErr("unknown --format %q; want table or markdown", *format)
-		}
-		if *plotPath != "" {
-			if strings.ToLower(filepath.Ext(*plotPath)) != ".svg" {
-				return usageErr("--plot %s: want a file name ending in .svg", *plotPath)
-			}
-			if st, err := os.Stat(filepath.Dir(*plotPath)); err != nil || !st.IsDir() {
-				return usageErr("--plot %s: directory %s does not exist", *plotPath, filepath.Dir(*plotPath))
-			}
-		}
+		f := out.table()
 		net, err := parseNet(*arch, *act)
 		if err != nil {
 			return err

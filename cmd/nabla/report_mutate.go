@@ -7,6 +7,7 @@ import (
 	"io"
 
 	"nabla/gradients"
+	"nabla/internal/jsonnum"
 	"nabla/mutants"
 	"nabla/reports"
 )
@@ -57,7 +58,7 @@ func measureMutation(r *reports.Results, infos []gradients.Info, seed uint64, pr
 func mutationBody(w io.Writer, r *reports.Results) error {
 	raw, _ := r.Section(mutationSection)
 	var rep mutants.Report
-	if err := json.Unmarshal(raw, &rep); err != nil {
+	if err := jsonnum.Unmarshal(raw, &rep); err != nil {
 		return fmt.Errorf("report section %s: %w", mutationSection, err)
 	}
 	fmt.Fprintf(w, "Each fault is a faulty variant of the hand-coded gradient (package mutants, `nabla mutate`), "+

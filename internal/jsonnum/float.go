@@ -4,7 +4,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"math"
-	"strconv"
 )
 
 // The strings that stand for the numbers JSON has no literal for.
@@ -29,7 +28,7 @@ func (f Float) MarshalJSON() ([]byte, error) {
 	case math.IsInf(v, -1):
 		return []byte(`"` + NegInf + `"`), nil
 	}
-	return strconv.AppendFloat(nil, v, 'g', -1, 64), nil
+	return json.Marshal(v) // encoding/json's own form: shortest round trip, "1e-08" as 1e-8
 }
 
 // UnmarshalJSON reads a number or one of the strings MarshalJSON writes.

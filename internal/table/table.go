@@ -61,10 +61,12 @@ func (t Table) Write(w io.Writer, o Options) error {
 	case CSV:
 		return t.csv(w)
 	}
-	return t.terminal(w, o.width())
+	return t.terminal(w, o.MaxWidth())
 }
 
-func (o Options) width() int {
+// MaxWidth returns the widest line of a terminal table under o: DefaultWidth for a zero
+// Width, a negative number for no limit.
+func (o Options) MaxWidth() int {
 	if o.Width == 0 {
 		return DefaultWidth
 	}
