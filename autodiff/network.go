@@ -25,6 +25,18 @@ func stepOf(layer nn.Layer) (layerStep, error) {
 	switch l := layer.(type) {
 	case *nn.Dense:
 		return dense{In: l.In, Out: l.Out, Act: l.Act}.record, nil
+	case *nn.Conv2D:
+		return conv{g: Conv{C: l.C, H: l.H, W: l.W, F: l.F, K: l.K, Stride: l.Stride, Pad: l.Pad}, act: l.Act}.record, nil
+	case *nn.MaxPool:
+		g := Pool{C: l.C, H: l.H, W: l.W, P: l.P, Stride: l.Stride}
+		return func(t *Tape, in *Tensor, _, _ []float64, params []*Tensor) (*Tensor, []*Tensor) {
+			return t.MaxPool(in, g), params
+		}, nil
+	case *nn.AvgPool:
+		g := Pool{C: l.C, H: l.H, W: l.W, P: l.P, Stride: l.Stride}
+		return func(t *Tape, in *Tensor, _, _ []float64, params []*Tensor) (*Tensor, []*Tensor) {
+			return t.AvgPool(in, g), params
+		}, nil
 	default:
 		return nil, gradients.Unsupported("autodiff", layer)
 	}
@@ -52,6 +64,25 @@ func (d dense) record(t *Tape, in *Tensor, p, v []float64, params []*Tensor) (*T
 		B.SetTangent(v[nw:])
 	}
 	return activate(t, t.Add(t.MatMulT(in, W), B), d.Act), append(params, W, B)
+}
+
+// conv is a convolutional layer: the kernel as an F × C·K·K Var (row-major F×C×K×K, as in A),
+// the biases as a 1 × F Var added per channel, then the activation.
+type conv struct {
+	g   Conv
+	act nn.Activation
+}
+
+// record writes σ(Conv2D(in, K) + c per channel).
+func (c conv) record(t *Tape, in *Tensor, p, v []float64, params []*Tensor) (*Tensor, []*Tensor) {
+	nk := c.g.F * c.g.C * c.g.K * c.g.K
+	K := t.Var(c.g.F, c.g.C*c.g.K*c.g.K, p[:nk:nk])
+	B := t.Var(1, c.g.F, p[nk:])
+	if v != nil {
+		K.SetTangent(v[:nk:nk])
+		B.SetTangent(v[nk:])
+	}
+	return activate(t, t.ChannelBias(t.Conv2D(in, K, c.g), B), c.act), append(params, K, B)
 }
 
 // activate applies the activation σ to every entry of h.

@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"math"
 
-	"gonum.org/v1/gonum/blas"
 	"gonum.org/v1/gonum/blas/blas64"
 
 	"nabla/gradients"
@@ -22,7 +21,7 @@ func init() {
 		Exact:         true,
 		Tolerance:     1e-12,
 		HvTolerance:   1e-11,
-		SupportsLayer: func(l nn.Layer) error { _, err := layerOf(l); return err },
+		SupportsLayer: func(l nn.Layer) error { _, err := layerOf(l, true); return err },
 		New:           func(net *nn.Network) (gradients.Engine, error) { return New(net) },
 	})
 }
@@ -39,7 +38,8 @@ var (
 // threads. An Engine is not safe for concurrent use; make one per goroutine.
 type Engine struct {
 	net     *nn.Network
-	layers  []dense
+	steps   []step           // steps[l]: layer l's forward pass and backward rules (step.go)
+	layers  []dense          // the layers when every one is dense (for Hv), else nil
 	act     []blas64.General // act[l]: N × Outputs of layer l, the activations σ(ŷ)
 	delta   []blas64.General // delta[l]: N × Outputs of layer l, ∂K/∂ŷ (δ, γ, … of the notes)
 	buf     []float64        // backing store of act and delta
@@ -51,50 +51,30 @@ type Engine struct {
 	mul     *gemm.Multiplier // the products, on par.Threads() threads
 }
 
-// dense is a dense layer as backprop works with it: y = σ(W x + b), W of size Out × In.
-type dense struct {
-	In, Out int
-	Act     nn.Activation
-}
-
-// layerOf is backprop's one switch over layer kinds: it returns the engine's view of a layer,
-// or an error wrapping gradients.ErrUnsupported for a kind the engine does not handle.
-func layerOf(layer nn.Layer) (dense, error) {
-	switch l := layer.(type) {
-	case *nn.Dense:
-		return dense{In: l.In, Out: l.Out, Act: l.Act}, nil
-	default:
-		return dense{}, gradients.Unsupported(Name, layer)
-	}
-}
-
-// Split cuts the layer's part of A (or of a vector in its layout) into W and b, as views.
-func (d dense) Split(p []float64) (w, b []float64) {
-	nw := d.Out * d.In
-	return p[:nw:nw], p[nw : nw+d.Out : nw+d.Out]
-}
-
 // New prepares an engine for the network. It returns an error wrapping
 // gradients.ErrUnsupported if the network has a layer kind backprop does not handle (dense
-// layers with any activation of package nn are handled) or a cost kind it does not know.
+// and convolutional layers with any activation of package nn, max and average pooling are
+// handled) or a cost kind it does not know.
 func New(net *nn.Network) (*Engine, error) {
-	e := &Engine{
-		net:    net,
-		layers: make([]dense, net.NumLayers()),
-		act:    make([]blas64.General, net.NumLayers()),
-		delta:  make([]blas64.General, net.NumLayers()),
-		mul:    gemm.New(0),
-	}
+	L := net.NumLayers()
+	e := &Engine{net: net, steps: make([]step, L), act: make([]blas64.General, L), delta: make([]blas64.General, L), mul: gemm.New(0)}
 	var err error
 	if e.output, e.rOutput, err = outputFor(net.CostKind()); err != nil {
 		return nil, err
 	}
+	layers := make([]dense, 0, L)
 	for l, layer := range net.Layers() {
-		d, err := layerOf(layer)
+		s, err := layerOf(layer, l > 0)
 		if err != nil {
 			return nil, fmt.Errorf("layer %d: %w", l+1, err)
 		}
-		e.layers[l] = d
+		e.steps[l] = s
+		if d, ok := s.(dense); ok {
+			layers = append(layers, d)
+		}
+	}
+	if len(layers) == L {
+		e.layers = layers
 	}
 	return e, nil
 }
@@ -108,18 +88,20 @@ func (e *Engine) size(n int) {
 		return
 	}
 	total := 0
-	for _, d := range e.layers {
-		total += 2 * n * d.Out
+	for _, s := range e.steps {
+		total += 2 * n * s.outputs()
 	}
 	if cap(e.buf) < total {
 		e.buf = make([]float64, total)
 	}
 	buf := e.buf[:total]
-	for l, d := range e.layers {
-		k := n * d.Out
-		e.act[l] = blas64.General{Rows: n, Cols: d.Out, Stride: d.Out, Data: buf[:k:k]}
-		e.delta[l] = blas64.General{Rows: n, Cols: d.Out, Stride: d.Out, Data: buf[k : 2*k : 2*k]}
+	for l, s := range e.steps {
+		out := s.outputs()
+		k := n * out
+		e.act[l] = blas64.General{Rows: n, Cols: out, Stride: out, Data: buf[:k:k]}
+		e.delta[l] = blas64.General{Rows: n, Cols: out, Stride: out, Data: buf[k : 2*k : 2*k]}
 		buf = buf[2*k:]
+		s.size(n)
 	}
 	e.n = n
 }
@@ -165,20 +147,13 @@ func (e *Engine) gradient(dst, A []float64, b nn.Batch) float64 {
 	n := b.Len()
 	e.size(n)
 	X := b.X.RawMatrix()
-	L := len(e.layers)
+	L := len(e.steps)
 
-	// Forward: ŷ = W x + b for every row at once (Ŷ = X Wᵀ + 1 bᵀ), then y = σ(ŷ) in place.
+	// Forward, layer by layer: ŷ from the layer's input, then y = σ(ŷ) (see each step).
 	in := X
-	for l, d := range e.layers {
-		w, bias := d.Split(e.net.LayerParams(A, l))
-		act := e.act[l]
-		for i := 0; i < n; i++ {
-			copy(act.Data[i*act.Stride:i*act.Stride+d.Out], bias)
-		}
-		W := blas64.General{Rows: d.Out, Cols: d.In, Stride: d.In, Data: w}
-		e.mul.Gemm(blas.NoTrans, blas.Trans, 1, in, W, 1, act)
-		d.Act.Apply(act.Data, act.Data)
-		in = act
+	for l, s := range e.steps {
+		s.forward(e.mul, e.net.LayerParams(A, l), in, e.act[l])
+		in = e.act[l]
 	}
 
 	// Cost and the output layer's δ = ∂K/∂z · σ'(ẑ), ∂K/∂z from the cost kind   [1]
@@ -189,46 +164,20 @@ func (e *Engine) gradient(dst, A []float64, b nn.Batch) float64 {
 		ti := zbar.Data[i*zbar.Stride : i*zbar.Stride+zbar.Cols]
 		k = e.output(k, zi, ti, delta.Data[i*delta.Stride:i*delta.Stride+delta.Cols])
 	}
-	mulDeriv(e.layers[L-1].Act, delta.Data, z.Data)
+	mulDeriv(e.steps[L-1].activation(), delta.Data, z.Data)
 
-	// Backward, layer l = L … 1 with δ its ∂K/∂ŷ and y its input (x for the first layer):
-	//   ∂K/∂W = Σ over the batch of δ yᵀ  (= Δᵀ Y)                               [4]
-	//   ∂K/∂b = Σ over the batch of δ     (the column sums of Δ)                  [3]
-	//   γ = (Wᵀ δ) ⊙ σ'(ŷ of the layer below) (= Δ W, then ⊙ σ')                  [2]
+	// Backward, layer l = L … 1: from δ = ∂K/∂ŷ of layer l, the step writes ∂K/∂(its
+	// parameters) and ∂K/∂y of its input; γ = ∂K/∂y ⊙ σ'(ŷ below) is the δ of the layer
+	// below [2]. ∂K/∂x of the first layer is not needed and not computed.
 	for l := L - 1; l >= 0; l-- {
-		d := e.layers[l]
-		delta := e.delta[l]
-		in := X
+		in, below := X, blas64.General{}
 		if l > 0 {
-			in = e.act[l-1]
+			in, below = e.act[l-1], e.delta[l-1]
 		}
-		gw, gb := d.Split(e.net.LayerParams(dst, l))
-		// The first pair's outer product δ yᵀ is written directly, which spares a pass that
-		// zeroes the block; the other pairs are added by one product. The sums come out in
-		// the same order as Gemm with beta = 0 would form them.
-		d0, y0 := delta.Data[:d.Out], in.Data[:d.In]
-		for o, do := range d0 {
-			row := gw[o*d.In : (o+1)*d.In]
-			for j, yj := range y0 {
-				row[j] = do * yj
-			}
+		e.steps[l].backward(e.mul, e.net.LayerParams(A, l), e.net.LayerParams(dst, l), in, e.delta[l], below)
+		if l > 0 {
+			mulDeriv(e.steps[l-1].activation(), below.Data, e.act[l-1].Data)
 		}
-		copy(gb, d0)
-		if n > 1 {
-			e.mul.Gemm(blas.Trans, blas.NoTrans, 1, rowsFrom(delta, 1), rowsFrom(in, 1), 1, blas64.General{Rows: d.Out, Cols: d.In, Stride: d.In, Data: gw})
-			for i := 1; i < n; i++ {
-				for j, v := range delta.Data[i*delta.Stride : i*delta.Stride+d.Out] {
-					gb[j] += v
-				}
-			}
-		}
-		if l == 0 {
-			break // ∂K/∂x is not needed
-		}
-		w, _ := d.Split(e.net.LayerParams(A, l))
-		below := e.delta[l-1]
-		e.mul.Gemm(blas.NoTrans, blas.NoTrans, 1, delta, blas64.General{Rows: d.Out, Cols: d.In, Stride: d.In, Data: w}, 0, below)
-		mulDeriv(e.layers[l-1].Act, below.Data, e.act[l-1].Data)
 	}
 	return k
 }

@@ -80,6 +80,9 @@ func (e *Engine) rsize(n int) *rpass {
 // nothing.
 func (e *Engine) Hv(dst, A, v []float64, b nn.Batch) ([]float64, float64, error) {
 	dst = gradients.CheckDst("backprop", dst, e.net.NumParams())
+	if e.layers == nil {
+		return nil, 0, fmt.Errorf("backprop: Hv: %w: the R-operator is written for dense layers only, %s has others", gradients.ErrUnsupported, e.net)
+	}
 	if err := e.net.Check(A, b); err != nil {
 		return nil, 0, fmt.Errorf("backprop: %w", err)
 	}

@@ -48,7 +48,7 @@ func CrossCheck(engines []gradients.Info, c Case, skip map[string]string, seed u
 			continue
 		}
 		a.Engines = append(a.Engines, info.Name)
-		results = append(results, gradients.Result{Engine: info.Name, Tolerance: info.Tol(), K: p.K, Grad: p.Grad, Step: info.KinkStep()})
+		results = append(results, gradients.NewResult(info, p.Engine, p.K, p.Grad))
 	}
 	a.Report = gradients.CompareAt(s.Network, s.A, s.B, results)
 	for i := range results {

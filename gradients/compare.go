@@ -3,6 +3,7 @@ package gradients
 import (
 	"fmt"
 	"math"
+	"slices"
 
 	"nabla/nn"
 )
@@ -37,7 +38,68 @@ type Result struct {
 	// Step is the engine's Info.KinkStep(): how far from A it looked along one parameter. Zero
 	// means ExactKinkStep.
 	Step float64
+	// Exact is the engine's Info.Exact: its expected error is the rounding bound ExactBound.
+	Exact bool
+	// Bound is the expected absolute error of each element as an approximate engine
+	// estimates it (ErrorBounder); nil when the engine gives none.
+	Bound []float64
+	// Crossed marks the elements whose difference stencil crossed a non-smooth point of K at
+	// the steps the engine really used (ErrorBounder); nil when the engine gives none.
+	Crossed []bool
 }
+
+// ErrorBounder is implemented by approximate engines that estimate the error of each
+// element of their last Gradient call and see where their stencils crossed a non-smooth
+// point of K.
+type ErrorBounder interface {
+	// ErrorBounds returns the expected absolute error of every element of the last
+	// Gradient call (truncation plus rounding at the steps really used) and whether each
+	// element's stencil crossed a non-smooth point there. The slices belong to the engine.
+	ErrorBounds() (bound []float64, crossed []bool)
+}
+
+// NewResult is an engine's answer as the cross-check needs it: the Info's tolerance, kink
+// step and exactness, and copies of the engine's error bounds when it is an ErrorBounder
+// (call it right after the Gradient call that computed g).
+func NewResult(info Info, e Engine, k float64, g []float64) Result {
+	r := Result{Engine: info.Name, Tolerance: info.Tol(), K: k, Grad: g, Step: info.KinkStep(), Exact: info.Exact}
+	if eb, ok := e.(ErrorBounder); ok {
+		bound, crossed := eb.ErrorBounds()
+		if len(bound) == len(g) && len(crossed) == len(g) {
+			r.Bound, r.Crossed = slices.Clone(bound), slices.Clone(crossed)
+		}
+	}
+	return r
+}
+
+// ExactRoundingFactor is the multiple of ε·(|gᵢ| + |K|) that ExactBound states.
+const ExactRoundingFactor = 64
+
+// SafetyFactor multiplies the sum of two engines' expected errors before an element's
+// observed difference is held against it.
+const SafetyFactor = 2
+
+// ExactBound is the rounding error an exact engine states for an element g of its
+// gradient of a cost K: ExactRoundingFactor·ε·(|g| + |K|). It scales with K, the sum over
+// the batch whose terms the engine's sums accumulate.
+func ExactBound(k, g float64) float64 {
+	return ExactRoundingFactor * 0x1p-52 * (math.Abs(g) + math.Abs(k))
+}
+
+// expected is r's expected absolute error at element i: its own bound, ExactBound for an
+// exact engine, 0 otherwise (the tolerance floor alone judges it).
+func (r Result) expected(i int) float64 {
+	switch {
+	case r.Bound != nil:
+		return r.Bound[i]
+	case r.Exact:
+		return ExactBound(r.K, r.Grad[i])
+	}
+	return 0
+}
+
+// crossed reports whether r's stencil at element i crossed a non-smooth point.
+func (r Result) crossed(i int) bool { return r.Crossed != nil && r.Crossed[i] }
 
 // BlockErr is the largest disagreement of a pair of engines within one block of A.
 type BlockErr struct {
@@ -63,20 +125,52 @@ type Pair struct {
 	// FirstBad names the first block in layout order whose relative error exceeds the
 	// tolerance; empty when the pair agrees.
 	FirstBad string `json:"first_bad_block,omitempty"`
-	// NonDifferentiable names the parameters, in layout order, whose disagreement lies at a
-	// non-differentiable point: moving the parameter by the pair's step moves a ReLU
-	// pre-activation across 0 (see Kinks), so that difference quotients there are not a valid
-	// reference. They count against neither Agree nor FirstBad (MaxRelErr, Worst and Blocks
-	// still include them). Only ComparePairAt, CompareAt and CrossCheck fill it.
+	// NonDifferentiable names the parameters, in layout order, that are not comparable: an
+	// engine's stencil crossed a non-smooth point of K at the steps it used (Result.Crossed),
+	// or, for an engine that does not say, moving the parameter by the pair's step moves a
+	// ReLU pre-activation across 0 (see Kinks; only ComparePairAt, CompareAt and CrossCheck
+	// look). Difference quotients there are no derivative. They count against neither Agree
+	// nor FirstBad (MaxRelErr, Worst and Blocks still include them).
 	NonDifferentiable []string `json:"non_differentiable,omitempty"`
+	// Convention names the parameters where two exact engines disagree at a ReLU
+	// pre-activation (practically) at 0, where the value taken for ReLU'(0) is a convention
+	// (ComparePairAt only). They do not count against Agree.
+	Convention []string `json:"convention,omitempty"`
+	// Agreeing and Disagreeing count the elements in each category (the other two are
+	// NonDifferentiable and Convention). An element agrees when its relative error is within
+	// Tolerance (the floor) or its absolute difference within SafetyFactor times the sum of
+	// the two engines' expected errors.
+	Agreeing    int `json:"agreeing"`
+	Disagreeing int `json:"disagreeing"`
+	// WorstRatio is the largest observed difference over SafetyFactor·(sum of the expected
+	// errors) among the comparable elements, at WorstRatioAt (0 and "" when neither engine
+	// states an expected error). Below 1 the expected errors alone explain every difference.
+	WorstRatio   float64 `json:"worst_ratio"`
+	WorstRatioAt string  `json:"worst_ratio_at,omitempty"`
+	Safety       float64 `json:"safety_factor"`
 }
 
 // Report is the cross-check of several engines: every unordered pair, in the order the
 // results were given.
 type Report struct {
-	Net   string `json:"net"`
-	Pairs []Pair `json:"pairs"`
-	Agree bool   `json:"agree"` // every pair agrees
+	Net   string      `json:"net"`
+	Cost  nn.CostKind `json:"cost"` // the network's cost kind, "quadratic" or "xent" in JSON
+	Pairs []Pair      `json:"pairs"`
+	Agree bool        `json:"agree"` // every pair agrees
+	// ExactAgree reports whether the pairs of two exact engines all agree (true when there
+	// are none); ExactPairs counts them. A summary says this first.
+	ExactAgree bool `json:"exact_agree"`
+	ExactPairs int  `json:"exact_pairs"`
+}
+
+// add appends a pair to the report, with the pair's exactness.
+func (r *Report) add(p Pair, exact bool) {
+	r.Agree = r.Agree && p.Agree
+	if exact {
+		r.ExactPairs++
+		r.ExactAgree = r.ExactAgree && p.Agree
+	}
+	r.Pairs = append(r.Pairs, p)
 }
 
 // Disagreeing returns the pairs that do not agree.
@@ -103,16 +197,26 @@ func pairTolerance(a, b float64) float64 {
 	return a + b
 }
 
-// ComparePair holds two results against each other. Both gradients must have the network's
-// NumParams entries (it panics otherwise).
+// ComparePair holds two results against each other, element by element (see Pair for the
+// categories). Both gradients must have the network's NumParams entries (it panics
+// otherwise).
 func ComparePair(net *nn.Network, a, b Result) Pair {
+	p, _ := comparePair(net, a, b)
+	return p
+}
+
+// comparePair is ComparePair that also returns the disagreeing elements.
+func comparePair(net *nn.Network, a, b Result) (Pair, []int) {
 	n := net.NumParams()
 	if len(a.Grad) != n || len(b.Grad) != n {
 		panic(fmt.Sprintf("gradients: ComparePair: gradients of length %d and %d, want %d", len(a.Grad), len(b.Grad), n))
 	}
-	p := Pair{A: a.Engine, B: b.Engine, Tolerance: pairTolerance(a.Tolerance, b.Tolerance), WorstAt: -1}
+	p := Pair{A: a.Engine, B: b.Engine, Tolerance: pairTolerance(a.Tolerance, b.Tolerance), WorstAt: -1, Safety: SafetyFactor}
+	worstRatio := -1
+	var bad []int
 	for _, blk := range net.Blocks() {
 		be := BlockErr{Block: blk.Name}
+		blockBad := false
 		for i := blk.Offset; i < blk.Offset+blk.Len(); i++ {
 			ae, re := absErr(a.Grad[i], b.Grad[i]), RelErr(a.Grad[i], b.Grad[i])
 			be.MaxAbsErr = max(be.MaxAbsErr, ae)
@@ -120,28 +224,48 @@ func ComparePair(net *nn.Network, a, b Result) Pair {
 			if re > p.MaxRelErr || p.WorstAt < 0 {
 				p.MaxRelErr, p.WorstAt = re, i
 			}
+			if a.crossed(i) || b.crossed(i) {
+				p.NonDifferentiable = append(p.NonDifferentiable, net.ParamName(i))
+				continue
+			}
+			exp := SafetyFactor * (a.expected(i) + b.expected(i))
+			if exp > 0 && (ae/exp > p.WorstRatio || worstRatio < 0) {
+				p.WorstRatio, worstRatio = ae/exp, i
+			}
+			if re <= p.Tolerance || ae <= exp {
+				p.Agreeing++
+				continue
+			}
+			p.Disagreeing++
+			bad = append(bad, i)
+			blockBad = true
 		}
 		p.MaxAbsErr = max(p.MaxAbsErr, be.MaxAbsErr)
-		if be.MaxRelErr > p.Tolerance && p.FirstBad == "" {
+		if blockBad && p.FirstBad == "" {
 			p.FirstBad = blk.Name
 		}
 		p.Blocks = append(p.Blocks, be)
 	}
+	if worstRatio >= 0 {
+		p.WorstRatioAt = net.ParamName(worstRatio)
+	}
 	p.Worst = net.ParamName(p.WorstAt)
 	p.WorstA, p.WorstB = a.Grad[p.WorstAt], b.Grad[p.WorstAt]
 	p.CostErr = RelErr(a.K, b.K)
-	p.Agree = p.MaxRelErr <= p.Tolerance && p.CostErr <= p.Tolerance
-	return p
+	costExp := SafetyFactor * (costExpected(a) + costExpected(b))
+	p.Agree = p.Disagreeing == 0 && (p.CostErr <= p.Tolerance || absErr(a.K, b.K) <= costExp)
+	return p, bad
 }
+
+// costExpected is the rounding error expected of r's K: ExactBound's for a K alone.
+func costExpected(r Result) float64 { return ExactBound(r.K, 0) }
 
 // Compare holds every pair of results against each other.
 func Compare(net *nn.Network, results []Result) Report {
-	r := Report{Net: net.String(), Agree: true}
+	r := Report{Net: net.String(), Cost: net.CostKind(), Agree: true, ExactAgree: true}
 	for i := range results {
 		for j := i + 1; j < len(results); j++ {
-			p := ComparePair(net, results[i], results[j])
-			r.Agree = r.Agree && p.Agree
-			r.Pairs = append(r.Pairs, p)
+			r.add(ComparePair(net, results[i], results[j]), results[i].Exact && results[j].Exact)
 		}
 	}
 	return r

@@ -90,7 +90,7 @@ func (i Info) Supports(net *nn.Network) error {
 			if !errors.Is(err, ErrUnsupported) {
 				err = fmt.Errorf("%w: %w", ErrUnsupported, err)
 			}
-			return fmt.Errorf("layer %d (%v): %w", l+1, layer, err)
+			return fmt.Errorf("layer %d: %w", l+1, err)
 		}
 	}
 	return nil
@@ -99,7 +99,7 @@ func (i Info) Supports(net *nn.Network) error {
 // Unsupported returns the error an engine's switch over layer kinds gives in its default
 // case: it wraps ErrUnsupported and names the engine and the layer.
 func Unsupported(engine string, l nn.Layer) error {
-	return fmt.Errorf("%s: %w: layer kind %T (%v)", engine, ErrUnsupported, l, l)
+	return fmt.Errorf("%s: %w: %v (%T)", engine, ErrUnsupported, l, l)
 }
 
 // Tol returns the engine's tolerance, applying the default for zero.

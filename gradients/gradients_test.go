@@ -135,7 +135,7 @@ func TestSupportsPreflight(t *testing.T) {
 	assert.NoError(t, info.Supports(nn.MustParse("2-3-1")))
 	err = info.Supports(nn.MustParse("2-3-4-1"))
 	assert.ErrorIs(t, err, ErrUnsupported)
-	assert.Contains(t, err.Error(), "layer 2 (dense 3→4 sigmoid)")
+	assert.Contains(t, err.Error(), "layer 2: test-narrow: gradients: unsupported: dense 3→4 sigmoid (*nn.Dense)")
 	assert.Zero(t, built, "Supports builds nothing")
 	_, err = New("test-narrow", nn.MustParse("2-3-4-1"))
 	assert.ErrorIs(t, err, ErrUnsupported)

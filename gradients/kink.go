@@ -49,55 +49,63 @@ func Kinks(net *nn.Network, A []float64, b nn.Batch, idx []int, step float64) []
 	return kinks
 }
 
-// ComparePairAt is ComparePair for results computed at parameters A on batch b: parameters
-// whose disagreement beyond the tolerance is explained by a ReLU kink within the pair's step
-// (the larger of the two results' Step; see Kinks) are named in NonDifferentiable and do not
-// count against Agree or FirstBad.
+// ComparePairAt is ComparePair for results computed at parameters A on batch b. Of the
+// elements ComparePair finds disagreeing, those of two exact engines at a ReLU
+// pre-activation within ExactKinkStep of 0 become convention differences (Pair.Convention),
+// and those of an approximate engine that does not report its own crossings
+// (Result.Crossed) become not comparable when a ReLU kink lies within the pair's step (the
+// larger of the two results' Step; see Kinks). Neither counts against Agree or FirstBad.
 func ComparePairAt(net *nn.Network, A []float64, b nn.Batch, ra, rb Result) Pair {
-	p := ComparePair(net, ra, rb)
-	if p.Agree && p.MaxRelErr <= p.Tolerance {
+	p, bad := comparePair(net, ra, rb)
+	if len(bad) == 0 {
 		return p
 	}
-	var bad []int
-	for i := range ra.Grad {
-		if RelErr(ra.Grad[i], rb.Grad[i]) > p.Tolerance {
-			bad = append(bad, i)
-		}
+	var step float64
+	switch {
+	case ra.Exact && rb.Exact:
+		step = ExactKinkStep
+	case (ra.Exact || ra.Crossed != nil) && (rb.Exact || rb.Crossed != nil):
+		return p // both engines said where their stencils crossed
+	default:
+		step = max(ra.Step, rb.Step)
 	}
-	kinks := Kinks(net, A, b, bad, max(ra.Step, rb.Step))
+	kinks := Kinks(net, A, b, bad, step)
 	if len(kinks) == 0 {
 		return p
 	}
 	isKink := make(map[int]bool, len(kinks))
 	for _, i := range kinks {
 		isKink[i] = true
-		p.NonDifferentiable = append(p.NonDifferentiable, net.ParamName(i))
+		if ra.Exact && rb.Exact {
+			p.Convention = append(p.Convention, net.ParamName(i))
+		} else {
+			p.NonDifferentiable = append(p.NonDifferentiable, net.ParamName(i))
+		}
 	}
 	p.FirstBad = ""
-	rest := 0.0
+	p.Disagreeing = 0
 	for _, i := range bad {
 		if isKink[i] {
 			continue
 		}
-		rest = max(rest, RelErr(ra.Grad[i], rb.Grad[i]))
+		p.Disagreeing++
 		if p.FirstBad == "" {
 			blk, _ := net.BlockOf(i)
 			p.FirstBad = blk.Name
 		}
 	}
-	p.Agree = rest <= p.Tolerance && p.CostErr <= p.Tolerance
+	costExp := SafetyFactor * (costExpected(ra) + costExpected(rb))
+	p.Agree = p.Disagreeing == 0 && (p.CostErr <= p.Tolerance || absErr(ra.K, rb.K) <= costExp)
 	return p
 }
 
 // CompareAt is Compare for results computed at parameters A on batch b, with every pair
 // judged by ComparePairAt.
 func CompareAt(net *nn.Network, A []float64, b nn.Batch, results []Result) Report {
-	r := Report{Net: net.String(), Agree: true}
+	r := Report{Net: net.String(), Cost: net.CostKind(), Agree: true, ExactAgree: true}
 	for i := range results {
 		for j := i + 1; j < len(results); j++ {
-			p := ComparePairAt(net, A, b, results[i], results[j])
-			r.Agree = r.Agree && p.Agree
-			r.Pairs = append(r.Pairs, p)
+			r.add(ComparePairAt(net, A, b, results[i], results[j]), results[i].Exact && results[j].Exact)
 		}
 	}
 	return r

@@ -11,12 +11,6 @@ import (
 	"nabla/nn"
 )
 
-// NewResult is the Result of the registered engine info that returned ∇K = grad and K = k: it
-// carries the engine's tolerance and kink step for the cross-check.
-func NewResult(info Info, grad []float64, k float64) Result {
-	return Result{Engine: info.Name, Tolerance: info.Tol(), K: k, Grad: grad, Step: info.KinkStep()}
-}
-
 // Skip is an engine a Runner did not run, with the reason.
 type Skip struct {
 	Engine string `json:"engine"`
@@ -154,7 +148,7 @@ func (r *Runner) Run(infos []Info, net *nn.Network, A []float64, b nn.Batch) (Ou
 		if gerr != nil {
 			return out, fmt.Errorf("engine %s: %w", info.Name, gerr)
 		}
-		out.Results = append(out.Results, NewResult(info, g, k))
+		out.Results = append(out.Results, NewResult(info, p.Engine, k, g))
 		out.Engines = append(out.Engines, p.Engine)
 		out.Times = append(out.Times, d)
 	}

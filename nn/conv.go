@@ -2,9 +2,12 @@ package nn
 
 import (
 	"fmt"
+	"math"
+	"strconv"
 
-	"gonum.org/v1/gonum/blas"
 	"gonum.org/v1/gonum/blas/blas64"
+
+	"nabla/internal/gemm"
 )
 
 // Conv2D is a convolutional layer: F filters of K×K over an input of C channels of H×W
@@ -30,24 +33,97 @@ func (c *Conv2D) OutH() int { return (c.H+2*c.Pad-c.K)/c.Stride + 1 }
 // OutW is the output width (W + 2·Pad − K)/Stride + 1.
 func (c *Conv2D) OutW() int { return (c.W+2*c.Pad-c.K)/c.Stride + 1 }
 
+// InShape returns C×H×W.
+func (c *Conv2D) InShape() Shape { return Shape{C: c.C, H: c.H, W: c.W} }
+
+// OutShape returns F×OutH×OutW.
+func (c *Conv2D) OutShape() Shape { return Shape{C: c.F, H: c.OutH(), W: c.OutW()} }
+
 // Inputs returns C·H·W.
 func (c *Conv2D) Inputs() int { return c.C * c.H * c.W }
 
 // Outputs returns F·OutH·OutW.
 func (c *Conv2D) Outputs() int { return c.F * c.OutH() * c.OutW() }
 
+// Params returns the kernel "K" (F × C × K × K, PyTorch's conv.weight layout) and the biases
+// "c" (F): in a network, layer l's entries are named K1[f,c,i,j] and c1[f] (1-based).
+func (c *Conv2D) Params() []Param {
+	return []Param{{Name: "K", Dims: []int{c.F, c.C, c.K, c.K}, Kind: Weight}, {Name: "c", Dims: []int{c.F}, Kind: Bias}}
+}
+
 // NumParams returns F·C·K·K kernel entries plus F biases.
 func (c *Conv2D) NumParams() int { return c.F*c.C*c.K*c.K + c.F }
 
-// String describes the layer, e.g. "conv 1x28x28→20x24x24 5x5/s1+p0 relu".
-func (c *Conv2D) String() string {
-	return fmt.Sprintf("conv %dx%dx%d→%dx%dx%d %dx%d/s%d+p%d %s", c.C, c.H, c.W, c.F, c.OutH(), c.OutW(), c.K, c.K, c.Stride, c.Pad, c.Act)
+// Activation returns Act.
+func (c *Conv2D) Activation() Activation { return c.Act }
+
+// FanIn returns C·K·K, the inputs of one output pixel.
+func (c *Conv2D) FanIn() int { return c.C * c.K * c.K }
+
+// FLOPs counts a multiply and an add per kernel entry and output pixel (2·F·CK²·OH·OW) plus
+// the biases forward, the same for ∂K/∂kernel and ∂K/∂bias, and 2·F·CK²·OH·OW to propagate
+// ∂K back to the input.
+func (c *Conv2D) FLOPs() FLOPs {
+	pix := float64(c.OutH() * c.OutW())
+	mm := 2 * float64(c.F*c.C*c.K*c.K) * pix
+	return FLOPs{Forward: mm + float64(c.F)*pix, ParamGrad: mm + float64(c.F)*pix, InputGrad: mm}
 }
 
-func (*Conv2D) isLayer() {}
+// Kink returns ReLUZero for a ReLU layer and Smooth otherwise.
+func (c *Conv2D) Kink() Kink { return c.Act.Kink() }
+
+// Sides appends, for a ReLU layer, 1 for every positive pre-activation and 0 for the others.
+func (c *Conv2D) Sides(dst []int32, _, pre blas64.General) []int32 {
+	if c.Act.Kink() == Smooth {
+		return dst
+	}
+	return reluSides(dst, pre)
+}
+
+// Nearest returns, for a ReLU layer, the pre-activation smallest in magnitude.
+func (c *Conv2D) Nearest(_, pre blas64.General) (pair, unit int, dist float64) {
+	if c.Act.Kink() == Smooth {
+		return 0, 0, math.Inf(1)
+	}
+	return reluNearest(pre)
+}
+
+// Split cuts the layer's part of A into the kernel (F×C×K×K) and the biases, as views. It
+// panics if p does not have NumParams entries.
+func (c *Conv2D) Split(p []float64) (kernel, bias []float64) {
+	if len(p) != c.NumParams() {
+		panic(fmt.Sprintf("nn: Conv2D.Split: %d parameters, want %d", len(p), c.NumParams()))
+	}
+	nk := c.F * c.C * c.K * c.K
+	return p[:nk:nk], p[nk:]
+}
+
+// Spec returns "convF@KxK", with "/sS" for a stride other than 1 and "+pP" for padding.
+func (c *Conv2D) Spec() string {
+	s := "conv" + strconv.Itoa(c.F) + "@" + strconv.Itoa(c.K) + "x" + strconv.Itoa(c.K)
+	if c.Stride != 1 {
+		s += "/s" + strconv.Itoa(c.Stride)
+	}
+	if c.Pad != 0 {
+		s += "+p" + strconv.Itoa(c.Pad)
+	}
+	return s
+}
+
+// String describes the layer, e.g. "conv 1x28x28→20x24x24 5x5/s1+p0 relu".
+func (c *Conv2D) String() string {
+	return fmt.Sprintf("conv %v→%v %dx%d/s%d+p%d %s", c.InShape(), c.OutShape(), c.K, c.K, c.Stride, c.Pad, c.Act)
+}
 
 // check returns why the geometry is not a convolution, or nil.
 func (c *Conv2D) check() error {
+	if err := c.geometry(); err != nil {
+		return fmt.Errorf("%w: %s: %v", ErrArchitecture, c.Spec(), err)
+	}
+	return nil
+}
+
+func (c *Conv2D) geometry() error {
 	switch {
 	case c.C < 1 || c.H < 1 || c.W < 1:
 		return fmt.Errorf("input %dx%dx%d: sizes must be at least 1", c.C, c.H, c.W)
@@ -65,6 +141,8 @@ func (c *Conv2D) check() error {
 		return fmt.Errorf("kernel %dx%d is larger than the padded input %dx%d", c.K, c.K, c.H+2*c.Pad, c.W+2*c.Pad)
 	case c.Act < Sigmoid || c.Act > Identity:
 		return fmt.Errorf("%w: %v", ErrUnknownActivation, c.Act)
+	case c.F > MaxParams || c.C > MaxParams || c.K > 10_000 || c.F > MaxParams/(c.C*c.K*c.K+1):
+		return fmt.Errorf("%w: more than %d parameters", ErrTooLarge, MaxParams)
 	}
 	return nil
 }
@@ -85,16 +163,46 @@ func (p *Pool) OutH() int { return (p.H-p.P)/p.Stride + 1 }
 // OutW is the output width (W − P)/Stride + 1.
 func (p *Pool) OutW() int { return (p.W-p.P)/p.Stride + 1 }
 
+// InShape returns C×H×W.
+func (p *Pool) InShape() Shape { return Shape{C: p.C, H: p.H, W: p.W} }
+
+// OutShape returns C×OutH×OutW.
+func (p *Pool) OutShape() Shape { return Shape{C: p.C, H: p.OutH(), W: p.OutW()} }
+
 // Inputs returns C·H·W.
 func (p *Pool) Inputs() int { return p.C * p.H * p.W }
 
 // Outputs returns C·OutH·OutW.
 func (p *Pool) Outputs() int { return p.C * p.OutH() * p.OutW() }
 
-// NumParams returns 0: pooling has no parameters.
+// Params returns nil: pooling has no parameters.
+func (p *Pool) Params() []Param { return nil }
+
+// NumParams returns 0.
 func (p *Pool) NumParams() int { return 0 }
 
-func (p *Pool) check() error {
+// Activation returns Identity: pooling applies none.
+func (p *Pool) Activation() Activation { return Identity }
+
+// FanIn returns P·P, the inputs of one output.
+func (p *Pool) FanIn() int { return p.P * p.P }
+
+func (p *Pool) spec(kind string) string {
+	s := kind + strconv.Itoa(p.P)
+	if p.Stride != p.P {
+		s += "/s" + strconv.Itoa(p.Stride)
+	}
+	return s
+}
+
+func (p *Pool) check(kind string) error {
+	if err := p.geometry(); err != nil {
+		return fmt.Errorf("%w: %s: %v", ErrArchitecture, p.spec(kind), err)
+	}
+	return nil
+}
+
+func (p *Pool) geometry() error {
 	switch {
 	case p.C < 1 || p.H < 1 || p.W < 1:
 		return fmt.Errorf("input %dx%dx%d: sizes must be at least 1", p.C, p.H, p.W)
@@ -109,128 +217,231 @@ func (p *Pool) check() error {
 }
 
 func (p *Pool) describe(kind string) string {
-	return fmt.Sprintf("%s %dx%dx%d→%dx%dx%d %dx%d/s%d", kind, p.C, p.H, p.W, p.C, p.OutH(), p.OutW(), p.P, p.P, p.Stride)
+	return fmt.Sprintf("%s %v→%v %dx%d/s%d", kind, p.InShape(), p.OutShape(), p.P, p.P, p.Stride)
 }
 
 // MaxPool is max pooling: each output pixel is the largest entry of its window. Where two
 // entries of a window tie for the largest, the value is the same whichever is chosen but the
-// derivative is not: K is not differentiable there (see the package's non-smooth points). The
-// convention of every engine is the first largest entry in row-major order of the window,
-// PyTorch's choice.
+// derivative is not: K is not differentiable there (Kink MaxTie). The convention of every
+// engine is the first largest entry in row-major order of the window, PyTorch's choice.
 type MaxPool struct{ Pool }
 
-// String describes the layer, e.g. "maxpool 20x24x24→20x12x12 2x2/s2".
+// String describes the layer, e.g. "maxpool 20×24×24→20×12×12 2x2/s2".
 func (m *MaxPool) String() string { return m.describe("maxpool") }
 
-func (*MaxPool) isLayer() {}
+// Spec returns "maxpoolP", with "/sS" for a stride other than P.
+func (m *MaxPool) Spec() string { return m.spec("maxpool") }
+
+// FLOPs counts nothing: comparisons are not counted.
+func (m *MaxPool) FLOPs() FLOPs { return FLOPs{} }
+
+// Kink returns MaxTie.
+func (m *MaxPool) Kink() Kink { return MaxTie }
+
+// Sides appends, for every training pair and output, the position (row-major, 0-based) of
+// the window entry that is the maximum: two forward passes lie on the same smooth piece of the
+// layer exactly when every window's maximum is the same entry.
+func (m *MaxPool) Sides(dst []int32, in, _ blas64.General) []int32 {
+	m.windows(in, func(_, _ int, win []float64, stride int) {
+		best, bi := win[0], 0
+		for i := 0; i < m.P; i++ {
+			for j, v := range win[i*stride : i*stride+m.P] {
+				if v > best {
+					best, bi = v, i*m.P+j
+				}
+			}
+		}
+		dst = append(dst, int32(bi))
+	})
+	return dst
+}
+
+// Nearest returns the output whose window is closest to a tie: the smallest gap between the
+// largest entry and the next one.
+func (m *MaxPool) Nearest(in, _ blas64.General) (pair, unit int, dist float64) {
+	dist = math.Inf(1)
+	m.windows(in, func(n, k int, win []float64, stride int) {
+		first, second := math.Inf(-1), math.Inf(-1)
+		for i := 0; i < m.P; i++ {
+			for _, v := range win[i*stride : i*stride+m.P] {
+				if v > first {
+					first, second = v, first
+				} else if v > second {
+					second = v
+				}
+			}
+		}
+		if d := first - second; d < dist {
+			pair, unit, dist = n, k, d
+		}
+	})
+	return pair, unit, dist
+}
+
+func (m *MaxPool) check() error { return m.Pool.check("maxpool") }
+
+func (m *MaxPool) forward(_ *gemm.Multiplier, _ []float64, in, pre, act blas64.General) {
+	m.pool(pre, in, true)
+	copy(act.Data, pre.Data)
+}
 
 // AvgPool is average pooling: each output pixel is the mean of its window.
 type AvgPool struct{ Pool }
 
-// String describes the layer, e.g. "avgpool 20x24x24→20x12x12 2x2/s2".
+// String describes the layer, e.g. "avgpool 20×24×24→20×12×12 2x2/s2".
 func (a *AvgPool) String() string { return a.describe("avgpool") }
 
-func (*AvgPool) isLayer() {}
+// Spec returns "avgpoolP", with "/sS" for a stride other than P.
+func (a *AvgPool) Spec() string { return a.spec("avgpool") }
 
-// ConvForward computes the pre-activations ŷ of a convolution for n images: x holds them
-// row after row (C·H·W each, row-major), dst receives n rows of F·OutH·OutW. kernel is
-// F×C×K×K row-major (PyTorch's conv.weight), bias has F entries. cols is scratch of at least
-// C·K·K·OutH·OutW entries. Each image is unfolded into the columns of a C·K·K × OutH·OutW
-// matrix (im2col) and multiplied by the kernel as an F × C·K·K matrix.
-func (c *Conv2D) ConvForward(dst, x []float64, n int, kernel, bias, cols []float64) {
-	in, out, ckk, pix := c.Inputs(), c.Outputs(), c.C*c.K*c.K, c.OutH()*c.OutW()
-	if len(x) < n*in || len(dst) < n*out || len(kernel) != c.F*ckk || len(bias) != c.F || len(cols) < ckk*pix {
-		panic(fmt.Sprintf("nn: ConvForward: sizes do not fit %s for %d images", c, n))
-	}
-	W := blas64.General{Rows: c.F, Cols: ckk, Stride: ckk, Data: kernel}
-	U := blas64.General{Rows: ckk, Cols: pix, Stride: pix, Data: cols[:ckk*pix]}
-	for i := 0; i < n; i++ {
-		c.im2col(cols, x[i*in:(i+1)*in])
-		o := dst[i*out : (i+1)*out]
-		for f, bf := range bias {
-			row := o[f*pix : (f+1)*pix]
-			for p := range row {
-				row[p] = bf
-			}
-		}
-		blas64.Gemm(blas.NoTrans, blas.NoTrans, 1, W, U, 1, blas64.General{Rows: c.F, Cols: pix, Stride: pix, Data: o})
-	}
+// FLOPs counts an add per window entry and a division per output forward, and an add per
+// window entry to spread ∂K back.
+func (a *AvgPool) FLOPs() FLOPs {
+	out := float64(a.Outputs())
+	return FLOPs{Forward: out * float64(a.P*a.P), InputGrad: out * float64(a.P*a.P)}
 }
 
-// im2col writes the C·K·K × OutH·OutW matrix whose column p·OutW+q holds the input patch under
-// output pixel (p, q), zero where it overlaps the padding.
-func (c *Conv2D) im2col(cols, x []float64) {
-	oh, ow, s, pad := c.OutH(), c.OutW(), c.Stride, c.Pad
-	r := 0
-	for ch := 0; ch < c.C; ch++ {
-		img := x[ch*c.H*c.W : (ch+1)*c.H*c.W]
-		for i := 0; i < c.K; i++ {
-			for j := 0; j < c.K; j++ {
-				row := cols[r*oh*ow : (r+1)*oh*ow]
-				r++
-				for p := 0; p < oh; p++ {
-					y := p*s + i - pad
-					out := row[p*ow : (p+1)*ow]
-					if y < 0 || y >= c.H {
-						clear(out)
-						continue
-					}
-					src := img[y*c.W : (y+1)*c.W]
-					for q := range out {
-						if xx := q*s + j - pad; xx >= 0 && xx < c.W {
-							out[q] = src[xx]
-						} else {
-							out[q] = 0
-						}
-					}
+// Kink returns Smooth: averaging is linear.
+func (a *AvgPool) Kink() Kink { return Smooth }
+
+// Sides appends nothing.
+func (a *AvgPool) Sides(dst []int32, _, _ blas64.General) []int32 { return dst }
+
+// Nearest returns +Inf: there is no non-smooth point.
+func (a *AvgPool) Nearest(_, _ blas64.General) (pair, unit int, dist float64) {
+	return 0, 0, math.Inf(1)
+}
+
+func (a *AvgPool) check() error { return a.Pool.check("avgpool") }
+
+func (a *AvgPool) forward(_ *gemm.Multiplier, _ []float64, in, pre, act blas64.General) {
+	a.pool(pre, in, false)
+	copy(act.Data, pre.Data)
+}
+
+// windows calls f for every training pair n (a row of in) and output k of the pair with the
+// window's first row and the stride between its rows.
+func (p *Pool) windows(in blas64.General, f func(n, k int, win []float64, stride int)) {
+	oh, ow, hw := p.OutH(), p.OutW(), p.H*p.W
+	for n := 0; n < in.Rows; n++ {
+		x := in.Data[n*in.Stride : n*in.Stride+in.Cols]
+		k := 0
+		for c := 0; c < p.C; c++ {
+			for r := 0; r < oh; r++ {
+				for q := 0; q < ow; q++ {
+					f(n, k, x[c*hw+r*p.Stride*p.W+q*p.Stride:], p.W)
+					k++
 				}
 			}
 		}
 	}
 }
 
-// MaxForward pools n images of x (C·H·W each) into dst (C·OutH·OutW each): the largest entry
-// of each window, the first one in row-major order where several are largest.
-func (m *MaxPool) MaxForward(dst, x []float64, n int) { m.pool(dst, x, n, true) }
-
-// AvgForward pools n images of x into dst: the mean of each window, summed in row-major order
-// and divided by P².
-func (a *AvgPool) AvgForward(dst, x []float64, n int) { a.pool(dst, x, n, false) }
-
-// pool reduces every window of every channel of every image to its maximum (isMax) or mean.
-func (p *Pool) pool(dst, x []float64, n int, isMax bool) {
-	in, oh, ow := p.Inputs(), p.OutH(), p.OutW()
-	if len(x) < n*in || len(dst) < n*p.Outputs() {
-		panic(fmt.Sprintf("nn: pool: sizes do not fit %dx%dx%d for %d images", p.C, p.H, p.W, n))
-	}
+// pool reduces every window of every channel of every pair (rows of in) into dst, to its
+// maximum (isMax; the first largest entry) or its mean (summed row-major, divided by P²).
+func (p *Pool) pool(dst, in blas64.General, isMax bool) {
 	area := float64(p.P * p.P)
-	k := 0
-	for ch := 0; ch < n*p.C; ch++ { // the channels of all images, one after the other
-		img := x[ch*p.H*p.W : (ch+1)*p.H*p.W]
-		for r := 0; r < oh; r++ {
-			for q := 0; q < ow; q++ {
-				top := r*p.Stride*p.W + q*p.Stride
-				v := img[top]
-				if isMax {
-					for i := 0; i < p.P; i++ {
-						for _, e := range img[top+i*p.W : top+i*p.W+p.P] {
-							if e > v {
-								v = e
-							}
-						}
+	p.windows(in, func(n, k int, win []float64, stride int) {
+		v := win[0]
+		if isMax {
+			for i := 0; i < p.P; i++ {
+				for _, e := range win[i*stride : i*stride+p.P] {
+					if e > v {
+						v = e
 					}
-				} else {
-					v = 0
-					for i := 0; i < p.P; i++ {
-						for _, e := range img[top+i*p.W : top+i*p.W+p.P] {
-							v += e
-						}
-					}
-					v /= area
 				}
-				dst[k] = v
-				k++
+			}
+		} else {
+			v = 0
+			for i := 0; i < p.P; i++ {
+				for _, e := range win[i*stride : i*stride+p.P] {
+					v += e
+				}
+			}
+			v /= area
+		}
+		dst.Data[n*dst.Stride+k] = v
+	})
+}
+
+// forward computes the pre-activations by direct summation over the kernel (no im2col: the
+// reference pass stays independent of the engines' matrix formulation), then σ.
+func (c *Conv2D) forward(_ *gemm.Multiplier, p []float64, in, pre, act blas64.General) {
+	kernel, bias := c.Split(p)
+	oh, ow, hw, pix := c.OutH(), c.OutW(), c.H*c.W, c.OutH()*c.OutW()
+	for n := 0; n < in.Rows; n++ {
+		x := in.Data[n*in.Stride : n*in.Stride+in.Cols]
+		out := pre.Data[n*pre.Stride : n*pre.Stride+pre.Cols]
+		for f := 0; f < c.F; f++ {
+			of := out[f*pix : (f+1)*pix]
+			for i := range of {
+				of[i] = bias[f]
+			}
+			for ch := 0; ch < c.C; ch++ {
+				img := x[ch*hw : (ch+1)*hw]
+				taps := kernel[(f*c.C+ch)*c.K*c.K : (f*c.C+ch+1)*c.K*c.K]
+				for i := 0; i < c.K; i++ {
+					for j := 0; j < c.K; j++ {
+						c.addTap(of, img, taps[i*c.K+j], i, j, oh, ow)
+					}
+				}
+			}
+		}
+	}
+	c.Act.Apply(act.Data[:pre.Rows*pre.Stride], pre.Data[:pre.Rows*pre.Stride])
+}
+
+// addTap adds w·x[p·S+i−P, q·S+j−P] to every output pixel (p, q) of one filter's output.
+func (c *Conv2D) addTap(out, img []float64, w float64, i, j, oh, ow int) {
+	for p := 0; p < oh; p++ {
+		y := p*c.Stride + i - c.Pad
+		if y < 0 || y >= c.H {
+			continue
+		}
+		row, orow := img[y*c.W:(y+1)*c.W], out[p*ow:(p+1)*ow]
+		if c.Stride == 1 && c.Pad == 0 {
+			for q, v := range row[j : j+ow] {
+				orow[q] += w * v
+			}
+			continue
+		}
+		for q := range orow {
+			if u := q*c.Stride + j - c.Pad; u >= 0 && u < c.W {
+				orow[q] += w * row[u]
 			}
 		}
 	}
 }
+
+// reluSides appends 1 for every positive entry of pre and 0 for the others.
+func reluSides(dst []int32, pre blas64.General) []int32 {
+	for i := 0; i < pre.Rows; i++ {
+		for _, v := range pre.Data[i*pre.Stride : i*pre.Stride+pre.Cols] {
+			s := int32(0)
+			if v > 0 {
+				s = 1
+			}
+			dst = append(dst, s)
+		}
+	}
+	return dst
+}
+
+// reluNearest returns the entry of pre smallest in magnitude.
+func reluNearest(pre blas64.General) (pair, unit int, dist float64) {
+	dist = math.Inf(1)
+	for i := 0; i < pre.Rows; i++ {
+		for j, v := range pre.Data[i*pre.Stride : i*pre.Stride+pre.Cols] {
+			if math.Abs(v) < dist {
+				pair, unit, dist = i, j, math.Abs(v)
+			}
+		}
+	}
+	return pair, unit, dist
+}
+
+var (
+	_ Layer = (*Conv2D)(nil)
+	_ Layer = (*MaxPool)(nil)
+	_ Layer = (*AvgPool)(nil)
+)

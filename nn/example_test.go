@@ -26,7 +26,7 @@ func ExampleParse() {
 	// W2 at 40, 24 entries
 	// b2 at 64, 3 entries
 	// b1[4] W2[1,1]
-	// nn: bad architecture "4-8-3:tanh,relu,sigmoid": 2 layers but 3 activations (give one, or one per layer)
+	// architecture "4-8-3:tanh,relu,sigmoid": nn: bad architecture: 2 layers with parameters but 3 activations (give one, or one per conv and dense layer)
 }
 
 func ExampleEvaluator_Cost() {
@@ -72,4 +72,23 @@ func ExampleKinkProbe() {
 	// ReLU at 0: layer 1, pair 1, unit 1, distance 1
 	// h = 0.5: false
 	// h = 1.5: true
+}
+
+// Every layer describes itself; generic code (names, Init, FLOP counts) asks these methods.
+func ExampleNetwork_Layers() {
+	net := nn.MustParse("4-8-3:relu,sigmoid")
+	for l, layer := range net.Layers() {
+		fmt.Printf("layer %d: %v, %v → %v, fan-in %d, %v, forward %v FLOPs per pair\n",
+			l+1, layer, layer.InShape(), layer.OutShape(), layer.FanIn(), layer.Kink(), layer.FLOPs().Forward)
+		for _, b := range net.LayerBlocks(l) {
+			fmt.Printf("  %v at %d, last entry %s\n", b, b.Offset, b.EntryName(b.Len()-1))
+		}
+	}
+	// Output:
+	// layer 1: dense 4→8 relu, 4 → 8, fan-in 4, ReLU at 0, forward 72 FLOPs per pair
+	//   W1 (8×4) at 0, last entry W1[8,4]
+	//   b1 (8) at 32, last entry b1[8]
+	// layer 2: dense 8→3 sigmoid, 8 → 3, fan-in 8, smooth, forward 51 FLOPs per pair
+	//   W2 (3×8) at 40, last entry W2[3,8]
+	//   b2 (3) at 64, last entry b2[3]
 }

@@ -18,9 +18,12 @@ const (
 	Smooth Kink = iota
 	// ReLUZero is a ReLU pre-activation at 0, where ReLU' jumps from 0 to 1.
 	ReLUZero
+	// MaxTie is a max-pooling window whose two largest entries are equal, where the
+	// derivative jumps from one entry to the other.
+	MaxTie
 )
 
-var kinkNames = [...]string{Smooth: "smooth", ReLUZero: "ReLU at 0"}
+var kinkNames = [...]string{Smooth: "smooth", ReLUZero: "ReLU at 0", MaxTie: "max-pool tie"}
 
 // String names the kind ("smooth", "ReLU at 0").
 func (k Kink) String() string {

@@ -166,32 +166,15 @@ func (d *Dense) Sides(dst []int32, _, pre blas64.General) []int32 {
 	if d.Act.Kink() == Smooth {
 		return dst
 	}
-	for i := 0; i < pre.Rows; i++ {
-		for _, v := range pre.Data[i*pre.Stride : i*pre.Stride+pre.Cols] {
-			s := int32(0)
-			if v > 0 {
-				s = 1
-			}
-			dst = append(dst, s)
-		}
-	}
-	return dst
+	return reluSides(dst, pre)
 }
 
 // Nearest returns, for a ReLU layer, the pre-activation smallest in magnitude.
 func (d *Dense) Nearest(_, pre blas64.General) (pair, unit int, dist float64) {
-	dist = math.Inf(1)
 	if d.Act.Kink() == Smooth {
-		return 0, 0, dist
+		return 0, 0, math.Inf(1)
 	}
-	for i := 0; i < pre.Rows; i++ {
-		for j, v := range pre.Data[i*pre.Stride : i*pre.Stride+pre.Cols] {
-			if math.Abs(v) < dist {
-				pair, unit, dist = i, j, math.Abs(v)
-			}
-		}
-	}
-	return pair, unit, dist
+	return reluNearest(pre)
 }
 
 // Spec returns Out.

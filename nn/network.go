@@ -111,7 +111,7 @@ func New(layers ...Layer) (*Network, error) {
 		if err := layer.check(); err != nil {
 			return nil, fmt.Errorf("layer %d: %w", l+1, err)
 		}
-		if l > 0 && n.layers[l-1].OutShape() != layer.InShape() {
+		if l > 0 && n.layers[l-1].OutShape() != layer.InShape() && !flattens(n.layers[l-1], layer) {
 			return nil, fmt.Errorf("%w: layer %d takes inputs of shape %v but layer %d gives %v", ErrArchitecture, l+1, layer.InShape(), l, n.layers[l-1].OutShape())
 		}
 		if layer.NumParams() > MaxParams-n.nparams {
@@ -131,59 +131,6 @@ func New(layers ...Layer) (*Network, error) {
 	return n, nil
 }
 
-// Parse reads an architecture string: layer sizes joined by "-", optionally followed by ":"
-// and the activations of the layers joined by ",". "784-30-10" is the notes' network with
-// sigmoid everywhere; "4-8-8-3:tanh,relu,sigmoid" gives each of the three layers its own
-// activation; a single activation ("4-8-3:tanh") applies to every layer.
-func Parse(arch string) (*Network, error) {
-	sizesPart, actsPart, hasActs := strings.Cut(strings.TrimSpace(arch), ":")
-	fields := strings.Split(sizesPart, "-")
-	if len(fields) < 2 {
-		return nil, fmt.Errorf("%w %q: want at least two sizes joined by '-', e.g. 784-30-10", ErrArchitecture, arch)
-	}
-	sizes := make([]int, len(fields))
-	for i, f := range fields {
-		v, err := strconv.Atoi(strings.TrimSpace(f))
-		if err != nil || v < 1 {
-			return nil, fmt.Errorf("%w %q: size %d is %q; want a whole number ≥ 1", ErrArchitecture, arch, i+1, f)
-		}
-		sizes[i] = v
-	}
-	acts := make([]Activation, len(sizes)-1)
-	if hasActs {
-		names := strings.Split(actsPart, ",")
-		switch len(names) {
-		case 1:
-			a, err := ParseActivation(names[0])
-			if err != nil {
-				return nil, fmt.Errorf("architecture %q: %w", arch, err)
-			}
-			for i := range acts {
-				acts[i] = a
-			}
-		case len(acts):
-			for i, s := range names {
-				a, err := ParseActivation(s)
-				if err != nil {
-					return nil, fmt.Errorf("architecture %q: layer %d: %w", arch, i+1, err)
-				}
-				acts[i] = a
-			}
-		default:
-			return nil, fmt.Errorf("%w %q: %d layers but %d activations (give one, or one per layer)", ErrArchitecture, arch, len(acts), len(names))
-		}
-	}
-	layers := make([]Layer, len(acts))
-	for i := range acts {
-		layers[i] = &Dense{In: sizes[i], Out: sizes[i+1], Act: acts[i]}
-	}
-	n, err := New(layers...)
-	if err != nil {
-		return nil, fmt.Errorf("architecture %q: %w", arch, err)
-	}
-	return n, nil
-}
-
 // MustParse is Parse for architectures fixed in code; it panics on error.
 func MustParse(arch string) *Network {
 	n, err := Parse(arch)
@@ -191,33 +138,6 @@ func MustParse(arch string) *Network {
 		panic(err)
 	}
 	return n
-}
-
-// String returns the canonical architecture string, which Parse reads back: the input shape
-// and each layer's Spec joined by "-", then the activations unless all are sigmoid
-// ("784-30-10", "4-8-3:tanh,sigmoid").
-func (n *Network) String() string {
-	var b strings.Builder
-	b.WriteString(n.layers[0].InShape().String())
-	allSigmoid := true
-	for _, l := range n.layers {
-		b.WriteByte('-')
-		b.WriteString(l.Spec())
-		if l.Activation() != Sigmoid {
-			allSigmoid = false
-		}
-	}
-	if !allSigmoid {
-		for i, l := range n.layers {
-			if i == 0 {
-				b.WriteByte(':')
-			} else {
-				b.WriteByte(',')
-			}
-			b.WriteString(l.Activation().String())
-		}
-	}
-	return b.String()
 }
 
 // Sizes returns the lengths of the input and of every layer's output ("784-30-10" gives
@@ -361,4 +281,11 @@ func (n *Network) Init(dst []float64, seed uint64) []float64 {
 // numbers from the same seed.
 func NewRand(seed uint64) *rand.Rand {
 	return rand.New(rand.NewPCG(seed, seed^0x9e3779b97f4a7c15))
+}
+
+// flattens reports whether layer next takes the output of prev flattened: a dense layer after
+// an image-shaped layer with as many outputs as it has inputs.
+func flattens(prev, next Layer) bool {
+	_, dense := next.(*Dense)
+	return dense && prev.Outputs() == next.Inputs()
 }

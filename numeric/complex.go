@@ -51,6 +51,7 @@ type Complex struct {
 	pool    *par.Pool
 	dst     []float64 // the gradient of the Gradient call in progress
 	hv      hvBufs    // Hv's buffers, allocated on its first call
+	dense   bool      // every layer is dense: partial takes the rank-one shortcut
 	costs   costFuncs // the cost kind in complex arithmetic (costsFor)
 }
 
@@ -60,6 +61,7 @@ type complexWorker struct {
 	work  []layerBuf
 	buf   []complex128
 	count int
+	lp    []complex128 // the perturbed layer's parameters (partialFull)
 }
 
 type layerBuf struct{ pre, act cblas128.General }
@@ -92,7 +94,10 @@ func newComplex(net *nn.Network, step float64, threads int) (*Complex, error) {
 	if err != nil {
 		return nil, err
 	}
-	c := &Complex{net: net, layers: layers, step: step, costs: costs, a: make([]complex128, net.NumParams()), base: make([]layerBuf, net.NumLayers())}
+	c := &Complex{net: net, layers: layers, step: step, costs: costs, a: make([]complex128, net.NumParams()), base: make([]layerBuf, net.NumLayers()), dense: true}
+	for _, d := range layers {
+		c.dense = c.dense && d.cpass == nil
+	}
 	threads = min(par.Resolve(threads), max(1, net.NumParams()))
 	c.pool = par.NewPool(threads)
 	c.workers = make([]*complexWorker, threads)
@@ -178,8 +183,7 @@ func (c *Complex) Directional(A, v []float64, b nn.Batch) (k, dk float64, err er
 	w := c.workers[0]
 	in := cblas128.General{Rows: c.n, Cols: c.net.Inputs(), Stride: c.net.Inputs(), Data: c.x}
 	for l := range c.net.Layers() {
-		c.affine(w.work[l].pre, in, l)
-		c.activate(l, w.work)
+		c.forward(l, in, w.work)
 		in = w.work[l].act
 	}
 	kc := w.cost(in)
@@ -217,8 +221,7 @@ func (c *Complex) begin(A []float64, b nn.Batch) float64 {
 	}
 	in := cblas128.General{Rows: n, Cols: c.net.Inputs(), Stride: c.net.Inputs(), Data: c.x}
 	for l := range c.net.Layers() {
-		c.affine(c.base[l].pre, in, l)
-		c.activate(l, c.base)
+		c.forward(l, in, c.base)
 		in = c.base[l].act
 	}
 	return real(c.workers[0].cost(in))
@@ -256,8 +259,12 @@ func layerBufs(bufs []layerBuf, storage []complex128, net *nn.Network, n int) []
 
 // affine sets pre = in·Wᵀ + 1·bᵀ with layer l's complex parameters.
 func (c *Complex) affine(pre, in cblas128.General, l int) {
-	d := c.layers[l]
-	w, bias := weights(d, c.a)
+	affine(c.layers[l], c.a, in, pre)
+}
+
+// affine sets pre = in·Wᵀ + 1·bᵀ with the dense layer's complex parameters within a.
+func affine(d dense, a []complex128, in, pre cblas128.General) {
+	w, bias := weights(d, a)
 	for i := 0; i < pre.Rows; i++ {
 		copy(pre.Data[i*pre.Stride:i*pre.Stride+d.Out], bias)
 	}
@@ -342,6 +349,9 @@ func (w *complexWorker) partial(j int) float64 {
 	c := w.c
 	blk, k := c.net.BlockOf(j)
 	l := blk.Layer
+	if !c.dense {
+		return w.partialFull(j, l)
+	}
 	d := c.layers[l]
 	act := d.Act
 	// Layer l: only pre-activation column r moves, by ih (bias b[r]) or ih·in[s] (weight

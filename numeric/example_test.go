@@ -30,8 +30,8 @@ func ExampleNew() {
 	fmt.Printf("%s: %d cost evaluations, ∂K/∂%s = %.6f\n", cen.Name(), cen.CostEvaluations(), net.ParamName(0), gc[0])
 	// Output:
 	// K = 3.446003, 32 parameters
-	// numeric-forward: 33 cost evaluations, ∂K/∂W1[1,1] = 0.023182
-	// numeric-central: 65 cost evaluations, ∂K/∂W1[1,1] = 0.023182
+	// numeric-forward: 41 cost evaluations, ∂K/∂W1[1,1] = 0.023182
+	// numeric-central: 73 cost evaluations, ∂K/∂W1[1,1] = 0.023182
 }
 
 func ExampleEngine_Directional() {

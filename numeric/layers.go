@@ -3,16 +3,22 @@ package numeric
 import (
 	"fmt"
 
+	"gonum.org/v1/gonum/blas/cblas128"
+
 	"nabla/gradients"
 	"nabla/nn"
 )
 
 // dense is a dense layer y = σ(W x + b) as numeric's own forward passes (float32, complex)
-// compute it: W (Out × In, row-major) starts at Off in A, b follows it.
+// compute it: W (Out × In, row-major) starts at Off in A, b follows it. For a convolution or
+// a pooling layer, which only the complex pass handles, cpass is set: it computes the layer's
+// pre-activations from its complex parameters p (N of them from Off in A) and input (cnn.go).
 type dense struct {
 	In, Out int
 	Off     int
 	Act     nn.Activation
+	N       int
+	cpass   func(p []complex128, in, pre cblas128.General)
 }
 
 // weights returns W and b of the layer within a (A in any element type).
@@ -28,7 +34,13 @@ func weights[T any](d dense, a []T) (w, b []T) {
 func layerOf(layer nn.Layer, off int) (dense, error) {
 	switch l := layer.(type) {
 	case *nn.Dense:
-		return dense{In: l.In, Out: l.Out, Off: off, Act: l.Act}, nil
+		return dense{In: l.In, Out: l.Out, Off: off, Act: l.Act, N: l.NumParams()}, nil
+	case *nn.Conv2D:
+		return imageLayer(l, off, func(p []complex128, in, pre cblas128.General) { complexConv(l, p, in, pre) }), nil
+	case *nn.MaxPool:
+		return imageLayer(l, off, func(_ []complex128, in, pre cblas128.General) { complexPool(l.Pool, in, pre, true) }), nil
+	case *nn.AvgPool:
+		return imageLayer(l, off, func(_ []complex128, in, pre cblas128.General) { complexPool(l.Pool, in, pre, false) }), nil
 	default:
 		return dense{}, gradients.Unsupported("numeric", layer)
 	}

@@ -99,6 +99,18 @@ type Engine struct {
 	retries int       // most kink retries per quotient
 	pows    []int     // powers of h removed at each Richardson level
 	errs    []float64 // Richardson error estimates per parameter
+	bound   []float64 // expected absolute error per parameter of the last Gradient call
+	crossed []bool    // whether each parameter's stencil crossed a kink at the steps used
+	// roundC is the rounding error of a quotient at step 1 per unit of noise of K:
+	// RoundingSafety·Σ|Coeff| times the amplification of Richardson's extrapolation.
+	roundC float64
+	// truncC is the leading truncation error of a single-step quotient at step 1 per unit of
+	// max(1, |K|): |Σ Coeff·Loc^(p+1)|/(p+1)! for a formula of order p; 0 with Richardson
+	// extrapolation, whose tableau estimates its truncation itself.
+	truncC  float64
+	order   int
+	noiseV  []float64 // the direction along which Gradient measures the noise of K
+	noise   float64   // the noise of K measured by the last Gradient call
 	dir     []float64 // the direction of a Directional call
 	workers []*worker // workers[0] also serves Partial and Directional
 	pool    *par.Pool
@@ -119,17 +131,18 @@ type worker struct {
 }
 
 var (
-	_ gradients.Engine      = (*Engine)(nil)
-	_ gradients.CostCounter = (*Engine)(nil)
-	_ gradients.Directional = (*Engine)(nil)
+	_ gradients.Engine       = (*Engine)(nil)
+	_ gradients.CostCounter  = (*Engine)(nil)
+	_ gradients.Directional  = (*Engine)(nil)
+	_ gradients.ErrorBounder = (*Engine)(nil)
 )
 
 // New prepares a finite-difference engine for the network. s may be nil, meaning the zero
 // Settings. It returns an error wrapping ErrFormula for a formula that does not approximate a
 // first derivative, a step that is negative or not finite, an unknown precision or a
 // Richardson count outside [0, MaxRichardson], and one wrapping gradients.ErrUnsupported for
-// an unknown cost kind or, in Float32 (which has its own forward pass), a layer kind that
-// pass does not handle.
+// an unknown cost kind or, in Float32 (which has its own forward pass, for dense layers only),
+// a layer kind that pass does not handle.
 func New(net *nn.Network, s *Settings) (*Engine, error) {
 	var set Settings
 	if s != nil {
@@ -146,6 +159,11 @@ func New(net *nn.Network, s *Settings) (*Engine, error) {
 		var err error
 		if layers, err = layersOf(net); err != nil {
 			return nil, err
+		}
+		for l, d := range layers {
+			if d.cpass != nil {
+				return nil, fmt.Errorf("layer %d: %w", l+1, gradients.Unsupported("numeric (float32)", net.Layer(l)))
+			}
 		}
 	}
 	costs, err := costsFor(net.CostKind())
@@ -185,6 +203,19 @@ func New(net *nn.Network, s *Settings) (*Engine, error) {
 			e.points++
 		}
 	}
+	e.roundC = roundingPerK(set.Formula, e.pows)
+	if e.levels == 1 {
+		e.order, e.truncC = Order(set.Formula), truncationPerK(set.Formula)
+	}
+	e.bound = make([]float64, net.NumParams())
+	if NoiseEvaluations <= maxNoiseShare*e.points*e.levels*net.NumParams() {
+		rng := nn.NewRand(uint64(net.NumParams()))
+		e.noiseV = make([]float64, net.NumParams())
+		for i := range e.noiseV {
+			e.noiseV[i] = 2*rng.Float64() - 1
+		}
+	}
+	e.crossed = make([]bool, net.NumParams())
 	e.name = "numeric"
 	if fn := FormulaName(set.Formula); fn != "" {
 		e.name += "-" + fn
@@ -231,6 +262,109 @@ func (e *Engine) Richardson() int { return e.levels }
 // by the engine and overwritten by its next call.
 func (e *Engine) ErrorEstimates() []float64 { return e.errs }
 
+// RoundingSafety is the multiple of the noise σ of K (the standard deviation of its rounding
+// error) that the rounding estimate allows each evaluation of K in a quotient: the quotient
+// Σ Coeff·K/h then errs by at most RoundingSafety·σ·Σ|Coeff|/h. See ErrorBounds.
+const RoundingSafety = 3
+
+// NoiseEvaluations is the number of extra evaluations of K with which Gradient measures the
+// noise of K (ECnoise, Moré and Wild 2011): K at A + i·δ·v for i = 1 … 8 along a fixed
+// pseudo-random direction v, δ = NoiseStep.
+const NoiseEvaluations = 8
+
+// NoiseStep is the spacing δ of the noise measurement: small enough that the smooth part of
+// K contributes nothing to the 4th to 6th differences, large enough to change the rounding.
+const NoiseStep = 1e-6
+
+// maxNoiseShare bounds the noise measurement to a quarter of a Gradient call's evaluations:
+// on smaller networks the noise of K is taken to be ε|K| instead of measured.
+const maxNoiseShare = 4
+
+// noise measures the noise σ of K near A from the differences of order 4 to 6 of nine values
+// along e.noiseV (ECnoise's estimate √(γₖ·mean(Δᵏ)²), γₖ = (k!)²/(2k)!, the largest of the
+// three), never below ε|K|; without noiseV it returns ε|K|. A stencil that crosses a kink
+// leaves the measurement at ε|K|.
+func (w *worker) noise(k0 float64) float64 {
+	e := w.e
+	floor := e.prec.Epsilon() * math.Abs(k0)
+	if e.noiseV == nil {
+		return floor
+	}
+	var f [NoiseEvaluations + 1]float64
+	f[0] = k0
+	crossed := false
+	for i := 1; i <= NoiseEvaluations; i++ {
+		w.eval.along(float64(i)*NoiseStep, e.noiseV)
+		f[i] = w.eval.cost()
+		crossed = crossed || w.eval.crossed()
+	}
+	w.eval.restoreAll()
+	if crossed {
+		return floor
+	}
+	sigma := floor
+	d := f[:]
+	for k := 1; k <= 6; k++ {
+		for i := 0; i < len(d)-k; i++ {
+			d[i] = d[i+1] - d[i]
+		}
+		if k < 4 {
+			continue
+		}
+		var ms float64
+		for _, x := range d[:len(d)-k] {
+			ms += x * x
+		}
+		ms /= float64(len(d) - k)
+		gamma := math.Pow(math.Gamma(float64(k+1)), 2) / math.Gamma(float64(2*k+1))
+		sigma = max(sigma, math.Sqrt(gamma*ms))
+	}
+	return sigma
+}
+
+// roundingPerK returns the rounding error of a quotient at step 1 per unit of noise of K:
+// RoundingSafety·Σ|Coeff|, times Π (2^p + 1)/(2^p − 1) over the powers p that Richardson's
+// levels remove (each level combines two quotients with those weights).
+func roundingPerK(f fd.Formula, pows []int) float64 {
+	var c float64
+	for _, p := range f.Stencil {
+		c += math.Abs(p.Coeff)
+	}
+	for _, p := range pows {
+		q := math.Exp2(float64(p))
+		c *= (q + 1) / (q - 1)
+	}
+	return RoundingSafety * c
+}
+
+// truncationPerK is the leading coefficient of a first-derivative formula's truncation
+// error, |Σ Coeff·Loc^(p+1)|/(p+1)! for order p: the error is about that times h^p times the
+// (p+1)-th derivative of K along the parameter.
+func truncationPerK(f fd.Formula) float64 {
+	p := Order(f)
+	var mu float64
+	for _, pt := range f.Stencil {
+		mu += pt.Coeff * math.Pow(pt.Loc, float64(p+1))
+	}
+	return math.Abs(mu) / math.Gamma(float64(p+2))
+}
+
+// ErrorBounds returns, for the last Gradient call, the expected absolute error of every
+// partial derivative and whether its stencil crossed a non-smooth point of K at the steps it
+// really used (after the kink retries; see Gradient), where the quotient is no derivative.
+// The expected error is the rounding error RoundingSafety·σ·Σ|Coeff|/h at the smallest step
+// h of the stencil used (so a retried quotient owns up to its larger rounding), σ the noise of
+// K that Gradient measures with NoiseEvaluations extra evaluations (about ε·Σ|terms of K|,
+// the rounding of the forward pass and of the sum over the batch included), plus the
+// truncation error: with Richardson extrapolation the tableau's own estimate
+// (ErrorEstimates); for a single-step formula of order p the leading term
+// |Σ Coeff·Loc^(p+1)|/(p+1)!·h^p·max(1, |K|), which takes the (p+1)-th derivative of K along
+// a parameter to be of the size of K (a sum over the batch, as K is) — measuring it would
+// cost another evaluation per parameter; where it is larger, the engine's registered
+// tolerance is the cross-check's floor (gradients.Info.Tolerance). The slices are owned by the engine
+// and overwritten by its next Gradient call. It implements gradients.ErrorBounder.
+func (e *Engine) ErrorBounds() (bound []float64, crossed []bool) { return e.bound, e.crossed }
+
 // Step returns the step h the engine uses (the first step with Richardson extrapolation).
 func (e *Engine) Step() float64 { return e.step }
 
@@ -241,8 +375,15 @@ func (e *Engine) Formula() fd.Formula { return e.formula }
 // which Gradient returns and stencil points at the origin reuse, plus one per stencil point
 // away from the origin for each of the n parameters and each Richardson level: n+1 for
 // Forward and Backward, 2n+1 for Central (the 2n of the textbook count plus K(A) itself),
-// 4n+1 for Central5, 2Rn+1 for Central with R Richardson levels.
-func (e *Engine) CostEvaluations() int { return 1 + e.levels*e.points*e.net.NumParams() }
+// 4n+1 for Central5, 2Rn+1 for Central with R Richardson levels; plus NoiseEvaluations
+// where Gradient measures the noise of K for its error bounds (see ErrorBounds).
+func (e *Engine) CostEvaluations() int {
+	n := 1 + e.levels*e.points*e.net.NumParams()
+	if e.noiseV != nil {
+		n += NoiseEvaluations
+	}
+	return n
+}
 
 // Gradient writes the finite-difference approximation of ∇K(A) on the batch into dst (allocated
 // if nil; otherwise it must have length NumParams, or Gradient panics) and returns it with
@@ -262,6 +403,7 @@ func (e *Engine) Gradient(dst, A []float64, b nn.Batch) ([]float64, float64, err
 	w0 := e.workers[0]
 	w0.eval.begin(A, b)
 	e.gradDst, e.gradA, e.gradB, e.k0 = dst, A, b, w0.eval.cost()
+	e.noise = w0.noise(e.k0)
 	e.pool.Run(len(e.workers), e)
 	e.gradDst, e.gradA, e.gradB = nil, nil, nn.Batch{}
 	return dst, e.k0, nil
@@ -275,8 +417,15 @@ func (e *Engine) Run(i int) {
 	}
 	w.kinks = 0
 	lo, hi := par.Span(len(e.gradDst), len(e.workers), i)
+	rk, tk := e.roundC*e.noise, e.truncC*max(1, math.Abs(e.k0))
 	for j := lo; j < hi; j++ {
-		e.gradDst[j] = w.partial(j, e.k0, e.step)
+		d, h, crossed := w.partial(j, e.k0, e.step)
+		e.gradDst[j] = d
+		e.bound[j] = rk/h + tk*math.Pow(h, float64(e.order))
+		if e.errs != nil {
+			e.bound[j] += e.errs[j]
+		}
+		e.crossed[j] = crossed
 	}
 }
 
@@ -295,7 +444,8 @@ func (e *Engine) Partial(A []float64, b nn.Batch, j int) (float64, error) {
 	if e.origin {
 		k0 = w.eval.cost()
 	}
-	return w.partial(j, k0, e.step), nil
+	d, _, _ := w.partial(j, k0, e.step)
+	return d, nil
 }
 
 // MaxKinkRetries bounds how often a difference quotient whose stencil crossed a ReLU kink is
@@ -315,12 +465,14 @@ func (e *Engine) begin(A []float64, b nn.Batch) *worker {
 }
 
 // partial returns ∂K/∂Aⱼ (j ≥ 0) or ∇K·v along the direction set in e.dir (j < 0) with the
-// first step h, retrying with h/4 while a stencil point crossed a ReLU kink.
-func (w *worker) partial(j int, k0, h float64) float64 {
+// first step h, retrying with h/4 while a stencil point crossed a ReLU kink. It also returns
+// the smallest step of the stencil it used in the end and whether that stencil still crossed
+// a kink.
+func (w *worker) partial(j int, k0, h float64) (float64, float64, bool) {
 	for try := 0; ; try++ {
 		d, crossed := w.extrapolate(j, k0, h)
 		if !crossed || try >= w.e.retries {
-			return d
+			return d, h / math.Exp2(float64(w.e.levels-1)), crossed
 		}
 		w.kinks++
 		h /= 4
@@ -413,7 +565,7 @@ func (e *Engine) Directional(A, v []float64, b nn.Batch) (k, dk float64, err err
 		return k0, 0, nil
 	}
 	e.dir = v
-	dk = w.partial(-1, k0, e.step/vmax)
+	dk, _, _ = w.partial(-1, k0, e.step/vmax)
 	e.dir = nil
 	return k0, dk, nil
 }

@@ -105,8 +105,8 @@ func TestThreadsNoAllocs(t *testing.T) {
 		t.Run(fmt.Sprintf("threads=%d", threads), func(t *testing.T) {
 			gradtest.NoAllocs(t, func(net *nn.Network) (gradients.Engine, error) {
 				return New(net, &Settings{Richardson: 2, Threads: threads})
-			})
-			gradtest.NoAllocs(t, func(net *nn.Network) (gradients.Engine, error) { return newComplex(net, 0, threads) })
+			}, gradtest.Options{})
+			gradtest.NoAllocs(t, func(net *nn.Network) (gradients.Engine, error) { return newComplex(net, 0, threads) }, gradtest.Options{})
 		})
 	}
 }

@@ -11,6 +11,7 @@ import (
 	"nabla/gradients"
 	"nabla/internal/jsonnum"
 	"nabla/internal/table"
+	"nabla/nn"
 )
 
 // Agreement is a cross-check of gradient engines on one network, set of parameters and batch
@@ -19,6 +20,7 @@ import (
 // it with Table, Markdown or JSON.
 type Agreement struct {
 	Net     string           `json:"net"`     // architecture string, as nn.Network.String
+	Cost    nn.CostKind      `json:"cost"`    // the cost kind, "quadratic" or "xent" in JSON
 	Params  int              `json:"params"`  // number of parameters, len(A)
 	Batch   int              `json:"batch"`   // training pairs in the batch
 	Seed    uint64           `json:"seed"`    // seed of the parameters and the batch
@@ -26,6 +28,10 @@ type Agreement struct {
 	Skipped []SkippedEngine  `json:"skipped,omitempty"`
 	Pairs   []gradients.Pair `json:"pairs"` // every unordered pair of Engines
 	Agree   bool             `json:"agree"` // every pair agrees
+	// ExactAgree reports whether the pairs of exact engines agree among themselves;
+	// ExactPairs counts them (gradients.Report).
+	ExactAgree bool `json:"exact_agree"`
+	ExactPairs int  `json:"exact_pairs"`
 }
 
 // EngineRun is one engine's part in an Agreement.
@@ -45,7 +51,7 @@ type SkippedEngine struct {
 // returned by gradients.Run and gradients.Compare). Batch, Seed, Params and Skipped are left
 // for the caller to fill in.
 func NewAgreement(rep gradients.Report, results []gradients.Result) Agreement {
-	a := Agreement{Net: rep.Net, Pairs: rep.Pairs, Agree: rep.Agree}
+	a := Agreement{Net: rep.Net, Cost: rep.Cost, Pairs: rep.Pairs, Agree: rep.Agree, ExactAgree: rep.ExactAgree, ExactPairs: rep.ExactPairs}
 	for _, r := range results {
 		a.Engines = append(a.Engines, EngineRun{Name: r.Engine, Tolerance: r.Tolerance, K: r.K})
 	}
@@ -63,14 +69,38 @@ func (a Agreement) Disagreeing() []gradients.Pair {
 	return bad
 }
 
-// Summary is one line saying whether the engines agree, and if not, which pair is worst.
+// Summary is one line saying first whether the exact engines agree among themselves (when
+// two or more took part), then whether all pairs agree, and if not, which pair is worst.
 func (a Agreement) Summary() string {
+	return a.exactSummary() + a.pairSummary()
+}
+
+// exactSummary is the summary's opening about the exact engines, "" with fewer than two.
+func (a Agreement) exactSummary() string {
+	switch {
+	case a.ExactPairs == 0:
+		return ""
+	case a.ExactAgree:
+		return "the exact engines agree among themselves; "
+	}
+	return "the exact engines DISAGREE among themselves; "
+}
+
+func (a Agreement) pairSummary() string {
 	bad := a.Disagreeing()
 	if len(bad) == 0 {
-		if len(a.Pairs) == 1 {
-			return "the pair agrees within its tolerance"
+		nc := 0
+		for _, p := range a.Pairs {
+			nc += len(p.NonDifferentiable)
 		}
-		return fmt.Sprintf("all %d pairs agree within their tolerances", len(a.Pairs))
+		s := fmt.Sprintf("all %d pairs agree within their tolerances", len(a.Pairs))
+		if len(a.Pairs) == 1 {
+			s = "the pair agrees within its tolerance"
+		}
+		if nc > 0 {
+			s += fmt.Sprintf(" (%d elements not comparable: a stencil crossed a ReLU kink)", nc)
+		}
+		return s
 	}
 	w := bad[0]
 	for _, p := range bad[1:] {
@@ -83,6 +113,9 @@ func (a Agreement) Summary() string {
 		prefix = "engines disagree: "
 	}
 	s := fmt.Sprintf("%s%s vs %s: max rel err %s > tolerance %s", prefix, w.A, w.B, fmtErr(w.MaxRelErr), fmtErr(w.Tolerance))
+	if w.WorstRatio > 1 {
+		s += fmt.Sprintf(", %d elements beyond %g× their expected errors (worst %.3g× at %s)", w.Disagreeing, w.Safety, w.WorstRatio, w.WorstRatioAt)
+	}
 	if w.MaxRelErr <= w.Tolerance { // only the costs differ
 		s = fmt.Sprintf("%s%s vs %s: cost rel err %s > tolerance %s", prefix, w.A, w.B, fmtErr(w.CostErr), fmtErr(w.Tolerance))
 	}
@@ -114,11 +147,17 @@ func (a Agreement) Write(w io.Writer, f Format) error {
 	return a.render(w, f)
 }
 
+// pairsOptional are the columns of the pairs table a narrow terminal leaves out, first first.
+var pairsOptional = []int{7, 8, 9, 2, 4}
+
 // pairsTable returns the table of pairs: their errors and verdicts.
 func (a Agreement) pairsTable() ([]string, tw.Alignment, [][]string) {
 	pairs := [][]string{}
 	for _, p := range a.Pairs {
 		verdict := "yes"
+		if n := len(p.NonDifferentiable) + len(p.Convention); n > 0 {
+			verdict += fmt.Sprintf(" (%d set aside)", n)
+		}
 		if !p.Agree {
 			verdict = "NO"
 			if p.FirstBad != "" {
@@ -127,19 +166,29 @@ func (a Agreement) pairsTable() ([]string, tw.Alignment, [][]string) {
 				verdict += " (cost)"
 			}
 		}
-		pairs = append(pairs, []string{p.A, p.B, fmtErr(p.MaxAbsErr), fmtErr(p.MaxRelErr), fmtErr(p.Tolerance),
+		ratio := "–"
+		if p.WorstRatioAt != "" {
+			ratio = strconv.FormatFloat(p.WorstRatio, 'g', 2, 64)
+		}
+		pairs = append(pairs, []string{p.A, p.B, fmtErr(p.MaxAbsErr), fmtErr(p.MaxRelErr), fmtErr(p.Tolerance), ratio,
 			p.Worst, fmtK(p.WorstA), fmtK(p.WorstB), fmtErr(p.CostErr), verdict})
 	}
-	return []string{"a", "b", "max abs err", "max rel err", "tolerance", "worst", "a at worst", "b at worst", "cost rel err", "agree"},
-		tw.Alignment{tw.AlignLeft, tw.AlignLeft, tw.AlignRight, tw.AlignRight, tw.AlignRight, tw.AlignLeft,
+	return []string{"a", "b", "max abs err", "max rel err", "tolerance", "obs/exp", "worst", "a at worst", "b at worst", "cost rel err", "agree"},
+		tw.Alignment{tw.AlignLeft, tw.AlignLeft, tw.AlignRight, tw.AlignRight, tw.AlignRight, tw.AlignRight, tw.AlignLeft,
 			tw.AlignRight, tw.AlignRight, tw.AlignRight, tw.AlignLeft}, pairs
 }
 
-// pairsOptional are the columns of the pairs table a narrow terminal leaves out, first first.
-var pairsOptional = []int{6, 7, 8, 2, 4}
-
 func (a Agreement) heading() string {
-	return fmt.Sprintf("gradient agreement on %s (%d parameters), batch %d, seed %d", a.Net, a.Params, a.Batch, a.Seed)
+	return fmt.Sprintf("gradient agreement on %s (%d parameters)%s, batch %d, seed %d", a.Net, a.Params, costNote(a.Cost), a.Batch, a.Seed)
+}
+
+// costNote names a cost other than the notes' quadratic one for a heading (", cost xent"),
+// so that text output on the default cost reads as it always has.
+func costNote(c nn.CostKind) string {
+	if c == nn.Quadratic {
+		return ""
+	}
+	return ", cost " + c.String()
 }
 
 func (a Agreement) render(w io.Writer, f Format) error {
@@ -148,7 +197,7 @@ func (a Agreement) render(w io.Writer, f Format) error {
 	if md {
 		fmt.Fprintf(&b, "**%s**\n\n", mdEscape(a.heading()))
 	} else {
-		fmt.Fprintf(&b, "%s\n\n", a.heading())
+		fmt.Fprintf(&b, "%s\n\n", table.Wrap(a.heading(), f.MaxWidth()))
 	}
 	engines := [][]string{}
 	for _, e := range a.Engines {
@@ -169,23 +218,39 @@ func (a Agreement) render(w io.Writer, f Format) error {
 			if md {
 				fmt.Fprintf(&b, "- skipped %s: %s\n", mdEscape(s.Name), mdEscape(s.Reason))
 			} else {
-				fmt.Fprintf(&b, "skipped %s: %s\n", s.Name, s.Reason)
+				fmt.Fprintf(&b, "%s\n", table.Wrap("skipped "+s.Name+": "+s.Reason, f.MaxWidth()))
 			}
 		}
 	}
+	var notes []string
 	for _, p := range a.Pairs {
-		if len(p.NonDifferentiable) == 0 {
-			continue
+		if len(p.NonDifferentiable) > 0 {
+			notes = append(notes, fmt.Sprintf("%s vs %s: %d parameters not comparable (a difference stencil crossed a ReLU kink): %s",
+				p.A, p.B, len(p.NonDifferentiable), strings.Join(p.NonDifferentiable, ", ")))
 		}
-		line := fmt.Sprintf("%s vs %s: %d parameters set aside as non-differentiable points (a ReLU kink within the difference step): %s",
-			p.A, p.B, len(p.NonDifferentiable), strings.Join(p.NonDifferentiable, ", "))
+		if len(p.Convention) > 0 {
+			notes = append(notes, fmt.Sprintf("%s vs %s: %d parameters differ by convention (a ReLU pre-activation at 0, where ReLU'(0) is chosen): %s",
+				p.A, p.B, len(p.Convention), strings.Join(p.Convention, ", ")))
+		}
+	}
+	for _, line := range notes {
 		if md {
 			fmt.Fprintf(&b, "\n- %s\n", mdEscape(line))
 		} else {
 			fmt.Fprintf(&b, "\n%s\n", table.Wrap(line, f.MaxWidth()))
 		}
 	}
-	fmt.Fprintf(&b, "\n%s\n", a.Summary())
+	if len(a.Pairs) > 0 {
+		line := fmt.Sprintf("obs/exp: the largest observed difference over %g× the sum of the two engines' expected errors (below 1: explained by them); "+
+			"an element agrees within that or within the tolerance", a.Pairs[0].Safety)
+		if md {
+			line = mdEscape(line)
+		} else {
+			line = table.Wrap(line, f.MaxWidth())
+		}
+		fmt.Fprintf(&b, "\n%s\n", line)
+	}
+	fmt.Fprintf(&b, "\n%s\n", table.Wrap(a.Summary(), f.MaxWidth()))
 	_, err := io.WriteString(w, b.String())
 	return err
 }

@@ -28,9 +28,11 @@ func ExampleAgreement_Markdown() {
 	// | exact  |  1.00e-12 | 32 |
 	// | approx |  1.00e-07 | 32 |
 	//
-	// | a     | b      | max abs err | max rel err | tolerance | worst   | a at worst | b at worst | cost rel err | agree |
-	// |:------|:-------|------------:|------------:|----------:|:--------|-----------:|-----------:|-------------:|:------|
-	// | exact | approx |    1.00e-06 |    2.08e-08 |  1.00e-07 | W1[1,1] |         24 |  24.000001 |     0.00e+00 | yes   |
+	// | a     | b      | max abs err | max rel err | tolerance | obs/exp | worst   | a at worst | b at worst | cost rel err | agree |
+	// |:------|:-------|------------:|------------:|----------:|--------:|:--------|-----------:|-----------:|-------------:|:------|
+	// | exact | approx |    1.00e-06 |    2.08e-08 |  1.00e-07 |       – | W1[1,1] |         24 |  24.000001 |     0.00e+00 | yes   |
+	//
+	// obs/exp: the largest observed difference over 2× the sum of the two engines' expected errors (below 1: explained by them); an element agrees within that or within the tolerance
 	//
 	// the pair agrees within its tolerance
 }

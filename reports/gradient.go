@@ -15,6 +15,7 @@ import (
 // it: the flat gradient in the layout of A and the same numbers per named block.
 type GradientResult struct {
 	Net    string      // architecture string
+	Cost   nn.CostKind // the cost kind K is of
 	Engine string      // registry name of the engine that computed it
 	Batch  int         // training pairs
 	K      float64     // the cost
@@ -35,7 +36,7 @@ func NewGradientResult(net *nn.Network, engine string, batch int, k float64, gra
 	if len(grad) != net.NumParams() {
 		panic(fmt.Sprintf("reports: NewGradientResult: len(grad) = %d, want %d", len(grad), net.NumParams()))
 	}
-	g := GradientResult{Net: net.String(), Engine: engine, Batch: batch, K: k, Grad: grad}
+	g := GradientResult{Net: net.String(), Cost: net.CostKind(), Engine: engine, Batch: batch, K: k, Grad: grad}
 	for _, b := range net.Blocks() {
 		g.Blocks = append(g.Blocks, GradBlock{Name: b.Name, Dims: b.Dims, Values: b.View(grad)})
 	}
@@ -45,13 +46,14 @@ func NewGradientResult(net *nn.Network, engine string, batch int, k float64, gra
 // JSON writes the result as one JSON object, one key a line:
 //
 //	{
-//	  "net": "2-2-1", "engine": "backprop", "batch": 2,
+//	  "net": "2-2-1", "cost": "quadratic", "engine": "backprop", "batch": 2,
 //	  "K": 0.5,
 //	  "grad": [...],
 //	  "blocks": {"W1": [[...], [...]], "b1": [...], ...}
 //	}
 //
-// Weight blocks are arrays of rows (outputs × inputs, as in A), bias blocks flat arrays; the
+// Each block is nested one array level per dimension, row-major as in A: a weight matrix an
+// array of rows (outputs × inputs), a bias a flat array, a rank-4 kernel four levels deep; the
 // keys of "blocks" follow the layout of A. Numbers are written exactly (shortest round-trip
 // form); a non-finite value (an overflow) is written as the string "+Inf", "-Inf" or "NaN".
 func (g GradientResult) JSON(w io.Writer) error {
@@ -71,6 +73,9 @@ func (g GradientResult) JSON(w io.Writer) error {
 	}
 	b.WriteString("{\n")
 	if err := field("net", g.Net, false); err != nil {
+		return err
+	}
+	if err := field("cost", g.Cost, false); err != nil {
 		return err
 	}
 	if err := field("engine", g.Engine, false); err != nil {
@@ -125,7 +130,7 @@ func (g GradientResult) Table(w io.Writer) error { return g.Write(w, Terminal) }
 // as CSV the table alone (parameter, ∂K/∂A).
 func (g GradientResult) Write(w io.Writer, f Format) error {
 	if f.Format != table.CSV {
-		if _, err := fmt.Fprintf(w, "K = %s  (net %s, engine %s, batch %d)\n\n", fmtFull(g.K), g.Net, g.Engine, g.Batch); err != nil {
+		if _, err := fmt.Fprintf(w, "K = %s  (net %s%s, engine %s, batch %d)\n\n", fmtFull(g.K), g.Net, costNote(g.Cost), g.Engine, g.Batch); err != nil {
 			return err
 		}
 	}

@@ -33,6 +33,7 @@ func TestGradientJSON(t *testing.T) {
 	require.NoError(t, g.JSON(&buf))
 	var got struct {
 		Net    string         `json:"net"`
+		Cost   string         `json:"cost"`
 		Engine string         `json:"engine"`
 		Batch  int            `json:"batch"`
 		K      float64        `json:"K"`
@@ -43,6 +44,7 @@ func TestGradientJSON(t *testing.T) {
 	dec.DisallowUnknownFields()
 	require.NoError(t, dec.Decode(&got))
 	assert.Equal(t, "2-2-1:relu,identity", got.Net)
+	assert.Equal(t, "quadratic", got.Cost)
 	assert.Equal(t, g.Grad, got.Grad, "written exactly")
 	assert.Equal(t, []any{[]any{36.0, 0.0}, []any{4.0, 8.0}}, got.Blocks["W1"])
 	assert.Equal(t, []any{18.0, 4.0}, got.Blocks["b1"])

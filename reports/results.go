@@ -11,6 +11,8 @@ import (
 	"strings"
 
 	"nabla/gradients"
+	"nabla/internal/gemm"
+	"nabla/internal/par"
 	"nabla/results"
 )
 
@@ -51,6 +53,11 @@ type Machine struct {
 	NumCPU     int    `json:"num_cpu"`
 	GOMAXPROCS int    `json:"gomaxprocs"`
 	GoVersion  string `json:"go_version"`
+	// BLAS is the BLAS the matrix products ran on (internal/gemm.BLAS) and Threads the
+	// number of threads the engines used (--threads); empty and 0 in results recorded before
+	// they were.
+	BLAS    string `json:"blas,omitempty"`
+	Threads int    `json:"threads,omitempty"`
 }
 
 // ThisMachine describes the running machine.
@@ -58,6 +65,7 @@ func ThisMachine() Machine {
 	return Machine{
 		GOOS: runtime.GOOS, GOARCH: runtime.GOARCH, CPU: cpuModel(),
 		NumCPU: runtime.NumCPU(), GOMAXPROCS: runtime.GOMAXPROCS(0), GoVersion: runtime.Version(),
+		BLAS: gemm.BLAS, Threads: par.Threads(),
 	}
 }
 
@@ -76,9 +84,20 @@ func cpuModel() string {
 	return "unknown"
 }
 
-// String is a one-line description: "linux/amd64, AMD EPYC, 2 CPUs (GOMAXPROCS 2), go1.26.8".
+// String is a one-line description: "linux/amd64, AMD EPYC, 2 CPUs (GOMAXPROCS 2), go1.26.8,
+// BLAS gonum (pure Go), 2 threads".
 func (m Machine) String() string {
-	return fmt.Sprintf("%s/%s, %s, %d CPUs (GOMAXPROCS %d), %s", m.GOOS, m.GOARCH, m.CPU, m.NumCPU, m.GOMAXPROCS, m.GoVersion)
+	s := fmt.Sprintf("%s/%s, %s, %d CPUs (GOMAXPROCS %d), %s", m.GOOS, m.GOARCH, m.CPU, m.NumCPU, m.GOMAXPROCS, m.GoVersion)
+	if m.BLAS != "" {
+		s += ", BLAS " + m.BLAS
+	}
+	switch {
+	case m.Threads == 1:
+		s += ", 1 thread"
+	case m.Threads > 1:
+		s += fmt.Sprintf(", %d threads", m.Threads)
+	}
+	return s
 }
 
 // Engine describes one engine of the report, from its gradients.Info.

@@ -43,6 +43,14 @@ func exprsOf(layer nn.Layer) (layerExprs, error) {
 	switch l := layer.(type) {
 	case *nn.Dense:
 		return dense{In: l.In, Out: l.Out, Act: l.Act}.exprs, nil
+	case *nn.Conv2D:
+		return func(b *Builder, y []Expr, blocks []nn.Block) []Expr { return b.conv(l, blocks, y) }, nil
+	case *nn.MaxPool:
+		return func(b *Builder, y []Expr, _ []nn.Block) []Expr { return b.pool(l.Pool, y, b.Max, nil) }, nil
+	case *nn.AvgPool:
+		return func(b *Builder, y []Expr, _ []nn.Block) []Expr {
+			return b.pool(l.Pool, y, nil, b.Const(float64(l.P*l.P)))
+		}, nil
 	default:
 		return nil, gradients.Unsupported("symbolic", layer)
 	}
@@ -96,7 +104,8 @@ func (b *Builder) activate(u Expr, a nn.Activation) Expr {
 
 // NetworkCost returns the cost of one training pair as an expression in the parameters,
 // inputs and targets (see NetworkVars), built layer by layer from the network's layer list
-// (for a dense layer ŷⱼ = Σᵢ Wⱼᵢ yᵢ + bⱼ, then the layer's activation) and ending in the
+// (for a dense layer ŷⱼ = Σᵢ Wⱼᵢ yᵢ + bⱼ, then the layer's activation; cnn.go for convolution
+// and pooling) and ending in the
 // network's cost kind: K = Σₖ (zₖ − z̄ₖ)² for nn.Quadratic, the stable softmax cross-entropy
 // for nn.CrossEntropy (see Builder.cost). A layer kind symbolic does not handle and an unknown
 // cost kind are errors wrapping gradients.ErrUnsupported.

@@ -197,7 +197,25 @@ func TestOnEpochAndProgress(t *testing.T) {
 	assert.Contains(t, bar.String(), "epoch 2/2")
 	assert.Equal(t, 50, res.BatchSize)
 	assert.InDelta(t, 1.0/100, res.EtaSum, 1e-15)
-	assert.GreaterOrEqual(t, res.SecondsPerEpoch(), 0.0)
+	for _, e := range res.Epochs {
+		assert.Positive(t, e.Seconds, "epoch %d took time", e.Epoch)
+	}
+}
+
+func TestSecondsPerEpoch(t *testing.T) {
+	for _, tc := range []struct {
+		name   string
+		epochs []Epoch
+		want   float64
+	}{
+		{"no epochs", nil, 0},
+		{"one", []Epoch{{Seconds: 1.5}}, 1.5},
+		{"mean", []Epoch{{Seconds: 1}, {Seconds: 2}, {Seconds: 6}}, 3},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			assert.InDelta(t, tc.want, (&Result{Epochs: tc.epochs}).SecondsPerEpoch(), 1e-15)
+		})
+	}
 }
 
 func TestAccuracy(t *testing.T) {

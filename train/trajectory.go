@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"math"
 	"strconv"
-	"strings"
 
 	"nabla/data"
 	"nabla/gradients"
@@ -94,42 +93,18 @@ func (t *Trajectories) Table() (header []string, rows [][]string) {
 	return header, append(rows, last)
 }
 
-// TrajectoryEngines picks one registered engine of each family for CompareTrajectories, in
-// this order: backprop, reverse-mode autodiff, symbolic, central differences. Families with
-// no registered engine are left out; within a family the name listed first is preferred.
+// trajectoryEngines are the engines of the training comparison, one per family: backprop,
+// reverse-mode automatic differentiation, symbolic differentiation, central differences.
+var trajectoryEngines = []string{"backprop", "autodiff-reverse", "symbolic", "numeric-central"}
+
+// TrajectoryEngines returns the engines CompareTrajectories runs for the report, one of each
+// family in the order backprop, autodiff-reverse, symbolic, numeric-central, leaving out
+// those not registered (a program that does not import the engine's package).
 func TrajectoryEngines() []string {
-	families := [][]string{
-		{"backprop"},
-		{"autodiff-reverse", "autodiff"},
-		{"symbolic", "symbolic-compiled"},
-		{"numeric-central", "numeric-richardson", "numeric-five-point"},
-	}
-	registered := gradients.Names()
 	var out []string
-	for _, fam := range families {
-		found := ""
-		for _, want := range fam {
-			for _, n := range registered {
-				if n == want {
-					found = n
-					break
-				}
-			}
-			if found != "" {
-				break
-			}
-		}
-		if found == "" { // any engine of the family's package, by prefix
-			prefix, _, _ := strings.Cut(fam[0], "-")
-			for _, n := range registered {
-				if strings.HasPrefix(n, prefix) {
-					found = n
-					break
-				}
-			}
-		}
-		if found != "" {
-			out = append(out, found)
+	for _, name := range trajectoryEngines {
+		if _, err := gradients.Lookup(name); err == nil {
+			out = append(out, name)
 		}
 	}
 	return out

@@ -99,9 +99,10 @@ type Witness struct {
 
 // Report is the verdict on a given gradient.
 type Report struct {
-	Net    string `json:"net"`
-	Batch  int    `json:"batch"`
-	Params int    `json:"params"`
+	Net    string      `json:"net"`
+	Cost   nn.CostKind `json:"cost"` // "quadratic" or "xent"
+	Batch  int         `json:"batch"`
+	Params int         `json:"params"`
 	// K is the cost the exact engines computed.
 	K       float64  `json:"K"`
 	Tol     float64  `json:"tol"`
@@ -160,7 +161,7 @@ func Gradient(net *nn.Network, A []float64, b nn.Batch, G []float64, s Settings)
 		return Report{}, fmt.Errorf("verify: %w", err)
 	}
 	ref := results[0].Grad
-	r := Report{Net: net.String(), Batch: b.Len(), Params: net.NumParams(), K: results[0].K, Tol: s.Tol, Engines: names, ExactAgree: true}
+	r := Report{Net: net.String(), Cost: net.CostKind(), Batch: b.Len(), Params: net.NumParams(), K: results[0].K, Tol: s.Tol, Engines: names, ExactAgree: true}
 	exact := gradients.CompareAt(net, A, b, results)
 	for _, p := range exact.Pairs {
 		r.ExactAgree = r.ExactAgree && p.Agree

@@ -8,6 +8,7 @@ import (
 
 	"nabla/internal/jsonnum"
 	"nabla/internal/table"
+	"nabla/nn"
 )
 
 // Summary is the verdict in one line: whether the exact engines agree among themselves,
@@ -61,7 +62,11 @@ func (r Report) Write(w io.Writer, o table.Options) error {
 		}
 		fmt.Fprintln(w, s)
 	}
-	line(fmt.Sprintf("%s, batch %d, %d parameters, K = %.10g", r.Net, r.Batch, r.Params, r.K))
+	net := r.Net
+	if r.Cost != nn.Quadratic {
+		net += ", cost " + r.Cost.String()
+	}
+	line(fmt.Sprintf("%s, batch %d, %d parameters, K = %.10g", net, r.Batch, r.Params, r.K))
 	line(r.Summary())
 	fmt.Fprintln(w)
 	if err := blocks.Write(w, o); err != nil {

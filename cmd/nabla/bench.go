@@ -2,6 +2,7 @@ package main
 
 import (
 	"flag"
+	"fmt"
 	"io"
 
 	"nabla/bench"
@@ -37,6 +38,7 @@ func setupBench(fs *flag.FlagSet) func(args []string, stdout, stderr io.Writer) 
 		if out.is(fmtJSON) {
 			return jsonnum.Encode(stdout, suite.Gradient)
 		}
+		fmt.Fprintf(stdout, "Timed on %s.\n\n", reports.ThisMachine())
 		return reports.TimingTable(stdout, out.table(), suite.Gradient)
 	}
 }

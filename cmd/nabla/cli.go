@@ -232,6 +232,9 @@ type intValue struct {
 	lo, hi int
 }
 
+// Get returns the value (flag.Getter).
+func (v *intValue) Get() any { return *v.p }
+
 func (v *intValue) String() string {
 	if v == nil || v.p == nil {
 		return "0"

@@ -26,7 +26,7 @@ func init() {
 	register(&command{
 		name:    "compare",
 		summary: "cross-check gradient engines on seeded random parameters and data",
-		usage:   "--net 4-8-3 [--act NAME] [--batch 16] [--seed 1] [--engines a,b,…] [--format table|markdown|json|csv] [--wide] [--budget 30s]",
+		usage:   "--net 4-8-3 [--act NAME] [--cost quadratic|xent] [--batch 16] [--seed 1] [--engines a,b,…] [--format table|markdown|json|csv] [--wide] [--budget 30s]",
 		setup:   setupCompare,
 	})
 }
@@ -34,6 +34,7 @@ func init() {
 func setupCompare(fs *flag.FlagSet) func(args []string, stdout, stderr io.Writer) error {
 	arch := fs.String("net", "", "architecture, e.g. 4-8-3 (sigmoid everywhere) or 4-8-8-3:tanh,relu,sigmoid (required)")
 	act := fs.String("act", "", "activation for every layer, overriding the one in --net: "+activationNames())
+	cost := costFlag(fs)
 	batch := countFlag(fs, "batch", 16, 1, maxBatch, "number of random training pairs")
 	seed := seedFlag(fs, 1, "the random parameters (nn.Network.Init) and data (nn.Network.RandomBatch)")
 	engines := fs.String("engines", "", "comma-separated engines to compare, at least two (default: every registered engine\n"+
@@ -46,7 +47,7 @@ func setupCompare(fs *flag.FlagSet) func(args []string, stdout, stderr io.Writer
 		if err := noArgs("compare", args); err != nil {
 			return err
 		}
-		net, err := parseNet(*arch, *act)
+		net, err := parseNet(*arch, *act, *cost)
 		if err != nil {
 			return err
 		}
@@ -134,8 +135,8 @@ func skippedEngines(skips []gradients.Skip) []reports.SkippedEngine {
 	return out
 }
 
-// parseNet parses --net and applies --act to every layer.
-func parseNet(arch, act string) (*nn.Network, error) {
+// parseNet parses --net, applies --act to every layer and sets the cost kind of --cost.
+func parseNet(arch, act string, cost nn.CostKind) (*nn.Network, error) {
 	if strings.TrimSpace(arch) == "" {
 		return nil, usageErr("--net is required, e.g. --net 4-8-3 or --net 4-8-3:tanh,sigmoid")
 	}
@@ -144,7 +145,7 @@ func parseNet(arch, act string) (*nn.Network, error) {
 		return nil, usageErr("--net: %v", err)
 	}
 	if act == "" {
-		return net, nil
+		return net.WithCost(cost), nil
 	}
 	a, err := nn.ParseActivation(act)
 	if err != nil {
@@ -156,7 +157,7 @@ func parseNet(arch, act string) (*nn.Network, error) {
 	if err != nil {
 		return nil, usageErr("--act: %v", err)
 	}
-	return net, nil
+	return net.WithCost(cost), nil
 }
 
 func activationNames() string {

@@ -11,6 +11,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"nabla/gradients"
+	"nabla/nn"
 	"nabla/reports"
 )
 
@@ -188,8 +189,8 @@ func TestCompareErrors(t *testing.T) {
 		{"one engine", []string{"--net", "3-4-2", "--engines", "backprop"}, 2, []string{"at least two engines"}},
 		{"engine twice", []string{"--net", "3-4-2", "--engines", "backprop,backprop"}, 2, []string{"backprop twice"}},
 		{"unsupported named engine", []string{"--net", "3-4-2", "--engines", "backprop,test-broken"}, 1, []string{"unsupported", "runs only"}},
-		{"bad net", []string{"--net", "3-x-2"}, 2, []string{"--net", `"3-x-2"`, "size 2"}},
-		{"one size", []string{"--net", "3"}, 2, []string{"--net", "at least two sizes"}},
+		{"bad net", []string{"--net", "3-x-2"}, 2, []string{"--net", `"3-x-2"`, `layer 1 "x"`}},
+		{"one size", []string{"--net", "3"}, 2, []string{"--net", "at least one layer"}},
 		{"bad activation in net", []string{"--net", "3-4:swish"}, 2, []string{"--net", "swish"}},
 		{"no net", nil, 2, []string{"--net is required"}},
 		{"bad act", []string{"--net", "3-4-2", "--act", "swish"}, 2, []string{"--act", "swish", "sigmoid, tanh, relu or identity"}},
@@ -268,4 +269,25 @@ func TestCompareHelp(t *testing.T) {
 	// The command list shows compare.
 	_, out, _ := runCLI(t, "help")
 	assert.Contains(t, out, "compare")
+}
+
+// The issue's "done means" for the cost: every engine runs on the cross-entropy cost of
+// 4-8-3:tanh,sigmoid and every pair agrees.
+func TestCompareCrossEntropy(t *testing.T) {
+	a, errOut := compareJSON(t, 0, "--net", "4-8-3:tanh,sigmoid", "--cost", "xent")
+	assert.Equal(t, nn.CrossEntropy, a.Cost)
+	assert.True(t, a.Agree, errOut)
+	ran := engineNames(a)
+	for _, name := range gradients.Names() {
+		if strings.HasPrefix(name, "test-") {
+			continue // this package's fakes, each for its own network
+		}
+		assert.Contains(t, ran, name, "engine %s did not run; stderr: %s", name, errOut)
+	}
+	n := len(ran)
+	assert.Len(t, a.Pairs, n*(n-1)/2)
+	// The quadratic cost of the same network and data is another K.
+	q, _ := compareJSON(t, 0, "--net", "4-8-3:tanh,sigmoid", "--engines", "backprop,symbolic")
+	assert.Equal(t, nn.Quadratic, q.Cost)
+	assert.NotEqual(t, q.Engines[0].K, a.Engines[0].K)
 }

@@ -21,7 +21,7 @@ func init() {
 	register(&command{
 		name:    "grad",
 		summary: "compute K and ∇K for given parameters and data, to hold against another framework",
-		usage:   "--net 3-4-2 --params A.json --batch batch.json [--act NAME] [--engine backprop] [--format json|table|markdown|csv] [--wide]",
+		usage:   "--net 3-4-2 --params A.json --batch batch.json [--act NAME] [--cost quadratic|xent] [--engine backprop] [--format json|table|markdown|csv] [--wide]",
 		setup:   setupGrad,
 	})
 }
@@ -31,6 +31,7 @@ var gradFormats = []string{fmtJSON, fmtTable, fmtMarkdown, fmtCSV}
 func setupGrad(fs *flag.FlagSet) func(args []string, stdout, stderr io.Writer) error {
 	arch := fs.String("net", "", "architecture, e.g. 3-4-2 (sigmoid everywhere) or 3-4-2:tanh,identity (required)")
 	act := fs.String("act", "", "activation for every layer, overriding the one in --net: "+activationNames())
+	cost := costFlag(fs)
 	paramsPath := fs.String("params", "", `JSON file {"A": [...]}: every weight and bias in one flat array; for layer l = 1, 2, …
 first Wl (outputs × inputs, row-major: Wl[i,j] is the weight from input j to output i),
 then bl. For 3-4-2 that is W1 (4×3), b1 (4), W2 (2×4), b2 (2): 26 numbers (required)`)
@@ -45,7 +46,7 @@ inputs, Z the targets z̄; K = Σᵢ ‖z⁽ⁱ⁾ − z̄⁽ⁱ⁾‖² is summ
 		if err := noArgs("grad", args); err != nil {
 			return err
 		}
-		net, err := parseNet(*arch, *act)
+		net, err := parseNet(*arch, *act, *cost)
 		if err != nil {
 			return err
 		}

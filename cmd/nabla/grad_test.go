@@ -3,6 +3,7 @@ package main
 import (
 	"encoding/json"
 	"errors"
+	"math"
 	"os"
 	"path/filepath"
 	"strings"
@@ -29,6 +30,7 @@ func writeFiles(t *testing.T, params, batch string) (pPath, bPath string) {
 // W1[1,1] W1[1,2] W1[2,1] W1[2,2] b1[1] b1[2] W2[1,1] W2[1,2] b2[1].
 var handCases = []struct {
 	name, net, params, batch string
+	cost                     string // --cost; empty means the default, quadratic
 	K                        float64
 	grad                     []float64
 	blocks                   string // the "blocks" object, as JSON
@@ -68,6 +70,31 @@ var handCases = []struct {
 		grad:   []float64{-0.125, 0.25, 0.125, -0.25, -0.0625, 0.0625, -0.125, -0.125, -0.25},
 		blocks: `{"W1": [[-0.125, 0.25], [0.125, -0.25]], "b1": [-0.0625, 0.0625], "W2": [[-0.125, -0.125]], "b2": [-0.25]}`,
 	},
+	{
+		// Softmax + cross-entropy, K = Σᵢ Σₖ z̄ₖ (LSE(z) − zₖ), ∂K/∂z = p·Σz̄ − z̄, p = softmax(z).
+		// 2-2-2, ReLU then identity. W1 = [[1, −1], [½, 2]], b1 = (0, −3), W2 = [[2, −1], [0, 1]],
+		// b2 = (1.5, −1.5). Layout: W1 (4), b1 (2), W2 (4), b2 (2).
+		// Pair 1: x = (1, 2), z̄ = (1, 0).
+		//   ŷ = (1 − 2, ½ + 4 − 3) = (−1, 1.5); y = (0, 1.5).
+		//   z = (0 − 1.5 + 1.5, 0 + 1.5 − 1.5) = (0, 0); p = (½, ½); LSE = log 2; K₁ = log 2.
+		//   δ = p·1 − z̄ = (−½, ½): ∂W2 = δ yᵀ = [[0, −¾], [0, ¾]], ∂b2 = (−½, ½).
+		//   W2ᵀδ = (2·−½ + 0·½, −1·−½ + 1·½) = (−1, 1); ReLU′(ŷ) = (0, 1); γ = (0, 1):
+		//   ∂W1 = γ xᵀ = [[0, 0], [1, 2]], ∂b1 = (0, 1).
+		// Pair 2: x = (3, 2), z̄ = (2, 0) (a target summing to 2 counts the pair twice).
+		//   ŷ = (3 − 2, 1.5 + 4 − 3) = (1, 2.5); y = (1, 2.5).
+		//   z = (2 − 2.5 + 1.5, 2.5 − 1.5) = (1, 1); p = (½, ½); LSE = 1 + log 2;
+		//   K₂ = 2·(1 + log 2 − 1) = 2 log 2.
+		//   δ = p·2 − z̄ = (−1, 1) (p − z̄ would be (−1.5, ½)): ∂W2 = [[−1, −2.5], [1, 2.5]], ∂b2 = (−1, 1).
+		//   W2ᵀδ = (−2, 2); ReLU′(ŷ) = (1, 1); γ = (−2, 2): ∂W1 = [[−6, −4], [6, 4]], ∂b1 = (−2, 2).
+		// Sums: K = 3 log 2, ∂W1 = [[−6, −4], [7, 6]], ∂b1 = (−2, 3), ∂W2 = [[−1, −3.25], [1, 3.25]],
+		// ∂b2 = (−1.5, 1.5).
+		name: "xent-relu-identity-two-pairs", net: "2-2-2:relu,identity", cost: "xent",
+		params: `{"A": [1, -1, 0.5, 2,  0, -3,  2, -1, 0, 1,  1.5, -1.5]}`,
+		batch:  `{"X": [[1, 2], [3, 2]], "Z": [[1, 0], [2, 0]]}`,
+		K:      3 * math.Ln2,
+		grad:   []float64{-6, -4, 7, 6, -2, 3, -1, -3.25, 1, 3.25, -1.5, 1.5},
+		blocks: `{"W1": [[-6, -4], [7, 6]], "b1": [-2, 3], "W2": [[-1, -3.25], [1, 3.25]], "b2": [-1.5, 1.5]}`,
+	},
 }
 
 // Every registered engine that supports the network reproduces the hand-worked K and ∇K,
@@ -77,15 +104,22 @@ func TestGradHandChecked(t *testing.T) {
 	for _, c := range handCases {
 		for _, info := range gradients.All() {
 			t.Run(c.name+"/"+info.Name, func(t *testing.T) {
-				if _, err := info.New(nn.MustParse(c.net)); errors.Is(err, gradients.ErrUnsupported) {
+				cost, err := nn.ParseCost(c.cost)
+				require.NoError(t, err)
+				if _, err := info.New(nn.MustParse(c.net).WithCost(cost)); errors.Is(err, gradients.ErrUnsupported) {
 					t.Skip(err)
 				}
 				p, b := writeFiles(t, c.params, c.batch)
-				code, out, errOut := runCLI(t, "grad", "--net", c.net, "--params", p, "--batch", b, "--engine", info.Name)
+				args := []string{"grad", "--net", c.net, "--params", p, "--batch", b, "--engine", info.Name}
+				if c.cost != "" {
+					args = append(args, "--cost", c.cost)
+				}
+				code, out, errOut := runCLI(t, args...)
 				require.Equal(t, 0, code, errOut)
 				assert.Empty(t, errOut)
 				var got struct {
 					Net    string                     `json:"net"`
+					Cost   string                     `json:"cost"`
 					Engine string                     `json:"engine"`
 					Batch  int                        `json:"batch"`
 					K      float64                    `json:"K"`
@@ -94,6 +128,7 @@ func TestGradHandChecked(t *testing.T) {
 				}
 				require.NoError(t, json.Unmarshal([]byte(out), &got), out)
 				assert.Equal(t, c.net, got.Net)
+				assert.Equal(t, cost.String(), got.Cost)
 				assert.Equal(t, info.Name, got.Engine)
 				assert.InDelta(t, c.K, got.K, 1e-12)
 				require.Len(t, got.Grad, len(c.grad))

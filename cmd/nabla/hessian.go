@@ -36,7 +36,7 @@ func setupHessian(fs *flag.FlagSet) func(args []string, stdout, stderr io.Writer
 			return err
 		}
 		f := out.table()
-		net, err := parseNet(*arch, *act)
+		net, err := parseNet(*arch, *act, nn.Quadratic)
 		if err != nil {
 			return err
 		}

@@ -8,6 +8,8 @@ import (
 	"io"
 	"os"
 	"sort"
+
+	"nabla/internal/par"
 )
 
 // command is one subcommand. Each lives in its own file and registers itself from init.
@@ -84,10 +86,17 @@ func (c *command) printHelp(w io.Writer, fs *flag.FlagSet) {
 	fmt.Fprintln(w, "\nExit status: 0 ok, 1 a finding, 2 a usage or input error ('nabla help' has the convention).")
 }
 
-// declare declares the command's flags on fs, adding the common --out FILE when the command
-// has no --out of its own, and returns the function that runs it.
+// maxThreads bounds the common --threads.
+const maxThreads = 256
+
+// declare declares the command's flags on fs, adding the common --threads N and --out FILE
+// when the command has no such flag of its own, and returns the function that runs it.
 func (c *command) declare(fs *flag.FlagSet) func(args []string, stdout, stderr io.Writer) error {
 	runFn := c.setup(fs)
+	if fs.Lookup("threads") == nil {
+		countFlag(fs, "threads", 0, 0, maxThreads, "threads for the matrix products, the finite-difference engines, training's\n"+
+			"mini-batches and the symbolic program's batches (0: all cores); results are the same for any number")
+	}
 	if fs.Lookup("out") == nil {
 		p := new(string)
 		fs.Var(&pathValue{p: p, stdout: true}, "out", "write the output to this file instead of stdout")
@@ -111,6 +120,7 @@ func (c *command) run(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintln(stderr, errorLine(c.name, err))
 		return exitUsage
 	}
+	par.SetThreads(fs.Lookup("threads").Value.(flag.Getter).Get().(int))
 	out, file := stdout, outFile(fs)
 	var buf bytes.Buffer
 	if file != "" {

@@ -17,7 +17,7 @@ func init() {
 	register(&command{
 		name:    "verify",
 		summary: "hold a gradient computed elsewhere (numpy, PyTorch, your own code) against the exact engines: where it is wrong, and which mistake it is",
-		usage:   "--net 3-4-2 --params A.json --batch batch.json --grad G.json [--act NAME] [--engines a,b] [--tol T] [--format table|markdown|json|csv] [--wide]",
+		usage:   "--net 3-4-2 --params A.json --batch batch.json --grad G.json [--act NAME] [--cost quadratic|xent] [--engines a,b] [--tol T] [--format table|markdown|json|csv] [--wide]",
 		setup:   setupVerify,
 	})
 }
@@ -25,6 +25,7 @@ func init() {
 func setupVerify(fs *flag.FlagSet) func(args []string, stdout, stderr io.Writer) error {
 	arch := fs.String("net", "", "architecture, e.g. 3-4-2 or 3-4-2:tanh,identity (required)")
 	act := fs.String("act", "", "activation for every layer, overriding the one in --net")
+	cost := costFlag(fs)
 	paramsPath := fs.String("params", "", `JSON file {"A": [...]} in the layout of 'nabla grad --help' (required)`)
 	batchPath := fs.String("batch", "", `JSON file {"X": [[...], ...], "Z": [[...], ...]} (required)`)
 	gradPath := fs.String("grad", "", `JSON file with the gradient to verify, in the layout 'nabla grad' prints: {"grad": [...]} flat
@@ -37,7 +38,7 @@ outputs × inputs rows (PyTorch's Linear.weight.grad) (required)`)
 		if err := noArgs("verify", args); err != nil {
 			return err
 		}
-		net, err := parseNet(*arch, *act)
+		net, err := parseNet(*arch, *act, *cost)
 		if err != nil {
 			return err
 		}
@@ -88,6 +89,7 @@ outputs × inputs rows (PyTorch's Linear.weight.grad) (required)`)
 func readGradient(path string, net *nn.Network) ([]float64, error) {
 	var f struct {
 		Net    string                     `json:"net"`
+		Cost   *nn.CostKind               `json:"cost"`
 		Engine string                     `json:"engine"`
 		Batch  int                        `json:"batch"`
 		K      json.RawMessage            `json:"K"`
@@ -97,6 +99,9 @@ func readGradient(path string, net *nn.Network) ([]float64, error) {
 	want := fmt.Sprintf(`{"grad": [%d numbers]} or {"blocks": {%s}}`, net.NumParams(), layoutOf(net))
 	if err := decodeFile(path, &f, want); err != nil {
 		return nil, err
+	}
+	if f.Cost != nil && *f.Cost != net.CostKind() {
+		return nil, usageErr("%s holds a gradient of the %s cost but --cost is %s", path, *f.Cost, net.CostKind())
 	}
 	switch {
 	case f.Grad != nil:

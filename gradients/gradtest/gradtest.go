@@ -21,8 +21,14 @@ import (
 // exact engine.
 type Options struct {
 	// Tolerance is the largest relative error (gradients.RelErr) allowed against the
-	// reference gradients. Zero means 1e-7, the accuracy of the central-difference reference.
+	// central-difference reference on random networks (never below 1e-7, the reference's own
+	// accuracy), and, for an Approximate engine, against the hand-worked values. Zero means
+	// 1e-7.
 	Tolerance float64
+	// Approximate declares an engine that approximates the gradient (finite differences):
+	// the hand-worked values hold it to Tolerance. An exact engine (false) is held there to
+	// KnownTolerance: rounding only.
+	Approximate bool
 	// MaxParams skips random architectures with more parameters (slow engines). Zero means no
 	// limit.
 	MaxParams int
@@ -30,6 +36,9 @@ type Options struct {
 	AllowAllocs bool
 	// Short runs fewer random cases (testing.Short() does too).
 	Short bool
+	// DenseOnly leaves out the convolutional networks, for engines that handle dense layers
+	// only (test doubles).
+	DenseOnly bool
 }
 
 // NewFunc prepares an engine for a network, like gradients.Info.New.
@@ -43,8 +52,21 @@ func Run(t *testing.T, newEngine NewFunc, opts Options) {
 	t.Run("dst", func(t *testing.T) { Dst(t, newEngine) })
 	t.Run("errors", func(t *testing.T) { Errors(t, newEngine) })
 	if !opts.AllowAllocs {
-		t.Run("allocs", func(t *testing.T) { NoAllocs(t, newEngine) })
+		t.Run("allocs", func(t *testing.T) { NoAllocs(t, newEngine, opts) })
 	}
+}
+
+// KnownTolerance is the relative error (gradients.RelErr) within which an exact engine must
+// match the hand-worked values of Known: a few roundings of numbers of order one. An engine
+// off by 1e-8 fails it.
+const KnownTolerance = 1e-12
+
+// knownTol is the tolerance of Known.
+func (o Options) knownTol() float64 {
+	if o.Approximate {
+		return o.tol()
+	}
+	return KnownTolerance
 }
 
 func (o Options) tol() float64 {
@@ -93,12 +115,27 @@ func knownCases() []knownCase {
 			[]float64{l3 / 2, -0.75 * l3, -l3 / 2, 0.75 * l3, -0.25, 0.25}},
 		{"xent-sigmoid-1-2-zero-weights", "1-2", nn.CrossEntropy, []float64{0, 0, 0, 0}, [][]float64{{1}}, [][]float64{{1, 0}},
 			math.Log(2), []float64{-0.125, 0.125, -0.125, 0.125}},
+		// A 1×3×3 image x = [1 2 0; 0 1 3; 2 1 1], kernel [1 −1; 2 0], bias 0.5: ŷ = [−0.5 4.5;
+		// 3.5 0.5]; max pooling picks 4.5 at (1, 2); z = 2·4.5 − 1 = 8 against z̄ = 7: K = 1,
+		// ∂K/∂z = 2, ∂W = 2·4.5 = 9, ∂b = 2; the pooled pixel's δ = 2·2 = 4 goes to (1, 2) only:
+		// ∂c = 4 and ∂kernel = 4·[2 0; 1 3], the window under that pixel.
+		{"conv-maxpool-1x3x3", "1x3x3-conv1@2x2-maxpool2-1:identity", nn.Quadratic, []float64{1, -1, 2, 0, 0.5, 2, -1},
+			[][]float64{{1, 2, 0, 0, 1, 3, 2, 1, 1}}, [][]float64{{7}}, 1, []float64{8, 0, 4, 12, 4, 9, 2}},
+		// Average pooling instead: (−0.5 + 4.5 + 3.5 + 0.5)/4 = 2, z = 2·2 − 1 = 3 against 7: K = 16,
+		// ∂K/∂z = −8, ∂W = −16, ∂b = −8, every conv pixel gets δ = −8·2/4 = −4: ∂c = −16 and
+		// ∂kernel[i,j] = −4·Σ of the four windows' entries at (i,j) = −4·[4 6; 4 6].
+		{"conv-avgpool-1x3x3", "1x3x3-conv1@2x2-avgpool2-1:identity", nn.Quadratic, []float64{1, -1, 2, 0, 0.5, 2, -1},
+			[][]float64{{1, 2, 0, 0, 1, 3, 2, 1, 1}}, [][]float64{{7}}, 16, []float64{-16, -24, -16, -24, -16, -16, -8}},
 	}
 }
 
-// Known checks K and ∇K on tiny networks worked out by hand.
+// Known checks K and ∇K on tiny networks worked out by hand: to KnownTolerance for an exact
+// engine, to Tolerance for an approximate one.
 func Known(t *testing.T, newEngine NewFunc, opts Options) {
 	for _, c := range knownCases() {
+		if opts.DenseOnly && strings.Contains(c.arch, "conv") {
+			continue
+		}
 		t.Run(c.name, func(t *testing.T) {
 			net := nn.MustParse(c.arch).WithCost(c.cost)
 			b, err := nn.NewBatch(c.x, c.z)
@@ -110,7 +147,7 @@ func Known(t *testing.T, newEngine NewFunc, opts Options) {
 			assert.InDelta(t, c.wantK, k, 1e-12*max(1, math.Abs(c.wantK)), "K")
 			require.Len(t, g, len(c.want))
 			for i := range c.want {
-				assert.LessOrEqual(t, gradients.RelErr(c.want[i], g[i]), opts.tol(), "%s: want %v, got %v", net.ParamName(i), c.want[i], g[i])
+				assert.LessOrEqual(t, gradients.RelErr(c.want[i], g[i]), opts.knownTol(), "%s: want %v, got %v", net.ParamName(i), c.want[i], g[i])
 			}
 		})
 	}
@@ -162,6 +199,17 @@ var Architectures = []string{
 	"16-12-10",
 }
 
+// CNNArchitectures are the convolutional networks of the central-difference check: stride,
+// padding, both poolings (overlapping windows too), several channels and conv layers, every
+// activation.
+var CNNArchitectures = []string{
+	"1x6x6-conv2@3x3-maxpool2-3:relu,sigmoid",
+	"2x7x7-conv3@3x3/s2+p1-4:tanh,sigmoid",
+	"2x8x8-conv3@3x3-conv2@2x2-avgpool2/s1-3:tanh,sigmoid,tanh",
+	"3x5x5-conv2@2x2+p1-maxpool3/s2-avgpool2-2:sigmoid,identity",
+	"1x9x9-conv2@4x4/s1+p2-maxpool2/s3-conv1@2x2-2:relu,tanh,relu",
+}
+
 // Central checks the engine against central differences on every architecture of
 // Architectures with several batch sizes and seeds.
 func Central(t *testing.T, newEngine NewFunc, opts Options) {
@@ -175,6 +223,17 @@ func Central(t *testing.T, newEngine NewFunc, opts Options) {
 				for _, seed := range seeds {
 					centralCase(t, newEngine, opts, cost, arch, bs, seed)
 				}
+			}
+		}
+	}
+	if opts.DenseOnly {
+		return
+	}
+	// The convolutional networks: slower references, so fewer cases.
+	for _, cost := range nn.CostKinds() {
+		for _, arch := range CNNArchitectures {
+			for _, bs := range batches[:min(2, len(batches))] {
+				centralCase(t, newEngine, opts, cost, arch, bs, seeds[0])
 			}
 		}
 	}
@@ -297,19 +356,25 @@ func Errors(t *testing.T, newEngine NewFunc) {
 }
 
 // NoAllocs checks that Gradient allocates nothing once it has seen a batch size, for every
-// cost kind.
-func NoAllocs(t *testing.T, newEngine NewFunc) {
-	c := RandomCase("8-6-4:tanh,sigmoid", 10, 3)
-	for _, cost := range nn.CostKinds() {
-		net := c.Net.WithCost(cost)
-		e, err := newEngine(net)
-		require.NoError(t, err)
-		dst := make([]float64, net.NumParams())
-		_, _, err = e.Gradient(dst, c.A, c.B) // warm-up
-		require.NoError(t, err)
-		allocs := testing.AllocsPerRun(5, func() {
-			_, _, _ = e.Gradient(dst, c.A, c.B)
-		})
-		assert.Zero(t, allocs, "allocations per Gradient call after warm-up, cost %s", cost)
+// cost kind, on a dense and on a convolutional network.
+func NoAllocs(t *testing.T, newEngine NewFunc, opts Options) {
+	archs := []string{"8-6-4:tanh,sigmoid", "2x6x6-conv3@3x3/s1+p1-maxpool2-avgpool3-2:relu,tanh"}
+	if opts.DenseOnly {
+		archs = archs[:1]
+	}
+	for _, arch := range archs {
+		c := RandomCase(arch, 10, 3)
+		for _, cost := range nn.CostKinds() {
+			net := c.Net.WithCost(cost)
+			e, err := newEngine(net)
+			require.NoError(t, err)
+			dst := make([]float64, net.NumParams())
+			_, _, err = e.Gradient(dst, c.A, c.B) // warm-up
+			require.NoError(t, err)
+			allocs := testing.AllocsPerRun(5, func() {
+				_, _, _ = e.Gradient(dst, c.A, c.B)
+			})
+			assert.Zero(t, allocs, "%s: allocations per Gradient call after warm-up, cost %s", arch, cost)
+		}
 	}
 }

@@ -2,6 +2,7 @@ package jsonnum
 
 import (
 	"bytes"
+	"encoding"
 	"encoding/json"
 	"io"
 	"reflect"
@@ -55,6 +56,7 @@ var (
 	floatType     = reflect.TypeFor[Float]()
 	marshalerType = reflect.TypeFor[json.Marshaler]()
 	unmarshalType = reflect.TypeFor[json.Unmarshaler]()
+	textType      = reflect.TypeFor[encoding.TextMarshaler]()
 	mirrors       sync.Map // reflect.Type → reflect.Type
 )
 
@@ -71,7 +73,7 @@ func wrap(v reflect.Value) any {
 }
 
 // mirror returns the type t with every float replaced by Float, or t itself when t holds no
-// float (or marshals itself).
+// float (or marshals itself, as JSON or as text).
 func mirror(t reflect.Type) reflect.Type {
 	if m, ok := mirrors.Load(t); ok {
 		return m.(reflect.Type)
@@ -82,7 +84,7 @@ func mirror(t reflect.Type) reflect.Type {
 }
 
 func build(t reflect.Type) reflect.Type {
-	if t.Implements(marshalerType) || reflect.PointerTo(t).Implements(unmarshalType) {
+	if t.Implements(marshalerType) || reflect.PointerTo(t).Implements(unmarshalType) || t.Implements(textType) {
 		return t
 	}
 	switch t.Kind() {

@@ -65,8 +65,11 @@ func (t Table) Write(w io.Writer, o Options) error {
 }
 
 // MaxWidth returns the widest line of a terminal table under o: DefaultWidth for a zero
-// Width, a negative number for no limit.
+// Width, a negative number for no limit (and for Markdown and CSV, which have none).
 func (o Options) MaxWidth() int {
+	if o.Format != Terminal {
+		return Wide
+	}
 	if o.Width == 0 {
 		return DefaultWidth
 	}

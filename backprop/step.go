@@ -1,0 +1,177 @@
+package backprop
+
+import (
+	"gonum.org/v1/gonum/blas"
+	"gonum.org/v1/gonum/blas/blas64"
+
+	"nabla/gradients"
+	"nabla/internal/gemm"
+	"nabla/nn"
+)
+
+// step is one layer's part of the algorithm: its forward pass, and its backward rules from
+// δ = ∂K/∂ŷ of the layer. Pooling layers have no σ (the identity): their ŷ is their output.
+type step interface {
+	outputs() int              // the layer's output length for one pair
+	activation() nn.Activation // σ (the identity for pooling)
+	// size lays out the step's scratch for batches of n pairs.
+	size(n int)
+	// forward writes y = σ(ŷ) of the batch in (one pair a row) into act, from the layer's
+	// parameters p (its view of A).
+	forward(mul *gemm.Multiplier, p []float64, in, act blas64.General)
+	// backward writes ∂K/∂p into g (the layer's view of the gradient, overwritten) from
+	// delta = ∂K/∂ŷ and the layer input in and, when below has rows, ∂K/∂(input) into below
+	// (overwritten; the σ' of the layer below is applied by the caller).
+	backward(mul *gemm.Multiplier, p, g []float64, in, delta, below blas64.General)
+}
+
+// layerOf is backprop's one switch over layer kinds: it returns the engine's step for a
+// layer, or an error wrapping gradients.ErrUnsupported for a kind the engine does not handle.
+// below says whether the layer has a layer below it (whose ∂K/∂y is then needed).
+func layerOf(layer nn.Layer, below bool) (step, error) {
+	switch l := layer.(type) {
+	case *nn.Dense:
+		return dense{In: l.In, Out: l.Out, Act: l.Act}, nil
+	case *nn.Conv2D:
+		return &convStep{c: l, below: below}, nil
+	case *nn.MaxPool:
+		return &maxPoolStep{m: l}, nil
+	case *nn.AvgPool:
+		return avgPoolStep{l}, nil
+	default:
+		return nil, gradients.Unsupported(Name, layer)
+	}
+}
+
+// denseStep is a dense layer, the notes' formulas:
+//
+//	forward   Ŷ = Y Wᵀ + 1 bᵀ, then σ in place
+//	∂K/∂W = Σ over the batch of δ yᵀ  (= Δᵀ Y)                               [4]
+//	∂K/∂b = Σ over the batch of δ     (the column sums of Δ)                  [3]
+//	∂K/∂y = Wᵀ δ                      (= Δ W; then ⊙ σ' below: γ of [2])
+type dense struct {
+	In, Out int
+	Act     nn.Activation
+}
+
+// Split cuts the layer's part of A (or of a vector in its layout) into W and b, as views.
+func (d dense) Split(p []float64) (w, b []float64) {
+	nw := d.Out * d.In
+	return p[:nw:nw], p[nw : nw+d.Out : nw+d.Out]
+}
+
+func (d dense) outputs() int              { return d.Out }
+func (d dense) activation() nn.Activation { return d.Act }
+func (dense) size(int)                    {}
+
+func (d dense) forward(mul *gemm.Multiplier, p []float64, in, act blas64.General) {
+	w, bias := d.Split(p)
+	for i := 0; i < in.Rows; i++ {
+		copy(act.Data[i*act.Stride:i*act.Stride+d.Out], bias)
+	}
+	W := blas64.General{Rows: d.Out, Cols: d.In, Stride: d.In, Data: w}
+	mul.Gemm(blas.NoTrans, blas.Trans, 1, in, W, 1, act)
+	d.Act.Apply(act.Data, act.Data)
+}
+
+func (d dense) backward(mul *gemm.Multiplier, p, g []float64, in, delta, below blas64.General) {
+	n := delta.Rows
+	gw, gb := d.Split(g)
+	// The first pair's outer product δ yᵀ is written directly, which spares a pass that
+	// zeroes the block; the other pairs are added by one product. The sums come out in
+	// the same order as Gemm with beta = 0 would form them.
+	d0, y0 := delta.Data[:d.Out], in.Data[:d.In]
+	for o, do := range d0 {
+		row := gw[o*d.In : (o+1)*d.In]
+		for j, yj := range y0 {
+			row[j] = do * yj
+		}
+	}
+	copy(gb, d0)
+	if n > 1 {
+		mul.Gemm(blas.Trans, blas.NoTrans, 1, rowsFrom(delta, 1), rowsFrom(in, 1), 1, blas64.General{Rows: d.Out, Cols: d.In, Stride: d.In, Data: gw})
+		for i := 1; i < n; i++ {
+			for j, v := range delta.Data[i*delta.Stride : i*delta.Stride+d.Out] {
+				gb[j] += v
+			}
+		}
+	}
+	if below.Rows == 0 {
+		return
+	}
+	w, _ := d.Split(p)
+	mul.Gemm(blas.NoTrans, blas.NoTrans, 1, delta, blas64.General{Rows: d.Out, Cols: d.In, Stride: d.In, Data: w}, 0, below)
+}
+
+// convStep is a convolutional layer: [C0]–[C4] of conv.go.
+type convStep struct {
+	c     *nn.Conv2D
+	below bool
+	w     convWork
+	n     int
+}
+
+func (s *convStep) outputs() int              { return s.c.Outputs() }
+func (s *convStep) activation() nn.Activation { return s.c.Act }
+
+func (s *convStep) size(n int) {
+	if n != s.n {
+		s.w, s.n = newConvWork(s.c, n, s.below), n
+	}
+}
+
+func (s *convStep) forward(mul *gemm.Multiplier, p []float64, in, act blas64.General) {
+	kernel, bias := s.c.Split(p)
+	convForward(mul, s.c, &s.w, act, in, kernel, bias)
+	s.c.Act.Apply(act.Data, act.Data)
+}
+
+func (s *convStep) backward(mul *gemm.Multiplier, p, g []float64, _, delta, below blas64.General) {
+	kernel, _ := s.c.Split(p)
+	gk, gb := s.c.Split(g)
+	convBackward(mul, s.c, &s.w, delta, kernel, gk, gb, below)
+}
+
+// maxPoolStep is max pooling: δ is routed to the arg-max of each window.
+type maxPoolStep struct {
+	m   *nn.MaxPool
+	arg []int32 // per pair and output, the index of the window's maximum in the pair's input
+}
+
+func (s *maxPoolStep) outputs() int            { return s.m.Outputs() }
+func (*maxPoolStep) activation() nn.Activation { return nn.Identity }
+
+func (s *maxPoolStep) size(n int) {
+	if k := n * s.m.Outputs(); cap(s.arg) < k {
+		s.arg = make([]int32, k)
+	} else {
+		s.arg = s.arg[:k]
+	}
+}
+
+func (s *maxPoolStep) forward(_ *gemm.Multiplier, _ []float64, in, act blas64.General) {
+	maxPoolForward(s.m, act, in, s.arg)
+}
+
+func (s *maxPoolStep) backward(_ *gemm.Multiplier, _, _ []float64, _, delta, below blas64.General) {
+	if below.Rows > 0 {
+		maxPoolBackward(delta, below, s.arg)
+	}
+}
+
+// avgPoolStep is average pooling: δ/P² is spread over each window.
+type avgPoolStep struct{ a *nn.AvgPool }
+
+func (s avgPoolStep) outputs() int            { return s.a.Outputs() }
+func (avgPoolStep) activation() nn.Activation { return nn.Identity }
+func (avgPoolStep) size(int)                  {}
+
+func (s avgPoolStep) forward(_ *gemm.Multiplier, _ []float64, in, act blas64.General) {
+	avgPoolForward(s.a, act, in)
+}
+
+func (s avgPoolStep) backward(_ *gemm.Multiplier, _, _ []float64, _, delta, below blas64.General) {
+	if below.Rows > 0 {
+		avgPoolBackward(s.a, delta, below)
+	}
+}
