@@ -3,6 +3,7 @@ package data
 import (
 	"fmt"
 	"math"
+	"nabla/internal/rng"
 
 	"gonum.org/v1/gonum/mat"
 
@@ -25,7 +26,7 @@ func Spirals(n int, noise float64, seed uint64) Set {
 	if n < 2 {
 		panic(fmt.Sprintf("data: Spirals n = %d < 2", n))
 	}
-	rng := nn.NewRand(seed ^ 0x5b1ea15)
+	rng := rng.New(seed ^ 0x5b1ea15)
 	x := mat.NewDense(n, 2, nil)
 	labels := make([]int, n)
 	for i := range n {
@@ -47,7 +48,7 @@ func Blobs(n, k int, sd float64, seed uint64) Set {
 	if n < 1 || k < 2 {
 		panic(fmt.Sprintf("data: Blobs n = %d, k = %d (want n ≥ 1, k ≥ 2)", n, k))
 	}
-	rng := nn.NewRand(seed ^ 0xb10b5)
+	rng := rng.New(seed ^ 0xb10b5)
 	x := mat.NewDense(n, 2, nil)
 	labels := make([]int, n)
 	for i := range n {

@@ -167,7 +167,7 @@ func RunHv(names []string, net *nn.Network, A, v []float64, b nn.Batch) ([]Resul
 		if err != nil {
 			return nil, fmt.Errorf("engine %s: %w", name, err)
 		}
-		results = append(results, Result{Engine: name, Tolerance: info.HvTol(), K: k, Grad: hv})
+		results = append(results, Result{Engine: name, Tolerance: info.HvTol(), K: k, Grad: hv, Exact: info.Exact})
 	}
 	return results, nil
 }
@@ -203,6 +203,7 @@ func CrossCheckHv(names []string, net *nn.Network, A []float64, b nn.Batch, dire
 			continue
 		}
 		rep.Agree = rep.Agree && r.Agree
+		rep.ExactAgree = rep.ExactAgree && r.ExactAgree
 		for i, p := range r.Pairs {
 			agree := rep.Pairs[i].Agree && p.Agree
 			if p.MaxRelErr > rep.Pairs[i].MaxRelErr || (!p.Agree && rep.Pairs[i].Agree) {

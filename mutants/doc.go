@@ -18,4 +18,9 @@
 // unit vectors v, between the mutant and each engine (gradients.Directional where the
 // engine implements it, the dot product of its gradient otherwise) and against central
 // differences of the reference cost along v.
+//
+// Second order: SecondCatalogue holds mistakes in a hand-coded Hessian-vector product (the
+// R-operator through the same rules, HvEngine, over the clean mutant's forward pass and δ),
+// and RunSecond holds each against every engine's H·v along seeded random directions (nabla
+// mutate --order 2), with SecondControl as the clean variant.
 package mutants

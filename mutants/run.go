@@ -3,6 +3,7 @@ package mutants
 import (
 	"fmt"
 	"math"
+	"nabla/internal/rng"
 	"slices"
 	"time"
 
@@ -397,22 +398,7 @@ func drawPoint(net *nn.Network, batch int, seed uint64) ([]float64, nn.Batch) {
 
 // directions returns k seeded random unit vectors of length n.
 func directions(n, k int, seed uint64) [][]float64 {
-	rng := nn.NewRand(seed ^ 0xd1ec7)
-	vs := make([][]float64, k)
-	for j := range vs {
-		v := make([]float64, n)
-		var norm float64
-		for i := range v {
-			v[i] = rng.NormFloat64()
-			norm += v[i] * v[i]
-		}
-		norm = math.Sqrt(norm)
-		for i := range v {
-			v[i] /= norm
-		}
-		vs[j] = v
-	}
-	return vs
+	return rng.UnitVectors(rng.New(seed^0xd1ec7), n, k)
 }
 
 // crossesAlong reports whether moving A to A ± reach·v/max|vᵢ| (the farthest points a

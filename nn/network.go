@@ -5,6 +5,7 @@ import (
 	"iter"
 	"math"
 	"math/rand/v2"
+	"nabla/internal/rng"
 	"slices"
 	"strconv"
 	"strings"
@@ -277,11 +278,10 @@ func (n *Network) Init(dst []float64, seed uint64) []float64 {
 	return dst
 }
 
-// NewRand returns the project's seeded generator (PCG), so that every package draws the same
-// numbers from the same seed.
-func NewRand(seed uint64) *rand.Rand {
-	return rand.New(rand.NewPCG(seed, seed^0x9e3779b97f4a7c15))
-}
+// NewRand returns the project's seeded generator (rng.New in nabla/internal/rng), so that
+// every package draws the same numbers from the same seed; the model's own draws (Init,
+// RandomBatch) use it, packages inside the module call rng.New.
+func NewRand(seed uint64) *rand.Rand { return rng.New(seed) }
 
 // flattens reports whether layer next takes the output of prev flattened: a dense layer after
 // an image-shaped layer with as many outputs as it has inputs.

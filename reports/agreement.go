@@ -32,6 +32,9 @@ type Agreement struct {
 	// ExactPairs counts them (gradients.Report).
 	ExactAgree bool `json:"exact_agree"`
 	ExactPairs int  `json:"exact_pairs"`
+	// Quantity names what was compared when it is not the gradient, e.g. "H·v along 4 random
+	// directions" for nabla compare --order 2; empty means the gradient.
+	Quantity string `json:"quantity,omitempty"`
 }
 
 // EngineRun is one engine's part in an Agreement.
@@ -150,6 +153,23 @@ func (a Agreement) Write(w io.Writer, f Format) error {
 // pairsOptional are the columns of the pairs table a narrow terminal leaves out, first first.
 var pairsOptional = []int{7, 8, 9, 2, 4}
 
+func (a Agreement) heading() string {
+	what := "gradient"
+	if a.Quantity != "" {
+		what = a.Quantity
+	}
+	return fmt.Sprintf("%s agreement on %s (%d parameters)%s, batch %d, seed %d", what, a.Net, a.Params, costNote(a.Cost), a.Batch, a.Seed)
+}
+
+// costNote names a cost other than the notes' quadratic one for a heading (", cost xent"),
+// so that text output on the default cost reads as it always has.
+func costNote(c nn.CostKind) string {
+	if c == nn.Quadratic {
+		return ""
+	}
+	return ", cost " + c.String()
+}
+
 // pairsTable returns the table of pairs: their errors and verdicts.
 func (a Agreement) pairsTable() ([]string, tw.Alignment, [][]string) {
 	pairs := [][]string{}
@@ -176,19 +196,6 @@ func (a Agreement) pairsTable() ([]string, tw.Alignment, [][]string) {
 	return []string{"a", "b", "max abs err", "max rel err", "tolerance", "obs/exp", "worst", "a at worst", "b at worst", "cost rel err", "agree"},
 		tw.Alignment{tw.AlignLeft, tw.AlignLeft, tw.AlignRight, tw.AlignRight, tw.AlignRight, tw.AlignRight, tw.AlignLeft,
 			tw.AlignRight, tw.AlignRight, tw.AlignRight, tw.AlignLeft}, pairs
-}
-
-func (a Agreement) heading() string {
-	return fmt.Sprintf("gradient agreement on %s (%d parameters)%s, batch %d, seed %d", a.Net, a.Params, costNote(a.Cost), a.Batch, a.Seed)
-}
-
-// costNote names a cost other than the notes' quadratic one for a heading (", cost xent"),
-// so that text output on the default cost reads as it always has.
-func costNote(c nn.CostKind) string {
-	if c == nn.Quadratic {
-		return ""
-	}
-	return ", cost " + c.String()
 }
 
 func (a Agreement) render(w io.Writer, f Format) error {

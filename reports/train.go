@@ -1,7 +1,6 @@
 package reports
 
 import (
-	"encoding/json"
 	"fmt"
 	"image/color"
 	"io"
@@ -15,9 +14,28 @@ import (
 	"gonum.org/v1/plot/vg"
 	"gonum.org/v1/plot/vg/draw"
 
+	"nabla/internal/jsonnum"
 	"nabla/internal/table"
+	"nabla/nn"
 	"nabla/train"
 )
+
+// trainCost names a run's cost: its convention ("mean", "sum") and, unless it is the notes'
+// quadratic cost, its kind ("mean xent").
+func trainCost(r *train.Result) string {
+	if r.Cost == "" || r.Cost == nn.Quadratic.String() {
+		return r.Convention
+	}
+	return r.Convention + " " + r.Cost
+}
+
+// decayNote names the weight decay λ of a run that has one (", λ = 5").
+func decayNote(lambda float64) string {
+	if lambda == 0 {
+		return ""
+	}
+	return fmt.Sprintf(", λ = %g", lambda)
+}
 
 // TrainTable writes the per-epoch table of a training run (epoch 0 is the initial state) and
 // a closing line with the final accuracy in the format f; CSV is the table alone.
@@ -30,8 +48,8 @@ func TrainTable(w io.Writer, r *train.Result, f Format) error {
 	if f.Format == table.CSV {
 		return labTable(w, f, header, rightAligned(len(header)), rows)
 	}
-	textLine(w, f, fmt.Sprintf("%s on %s (%s; test %s, %s), engine %s, batch %d, η = %g on the %s cost (η_sum = %.4g), seed %d",
-		r.Net, r.TrainSet, plural(r.TrainSize, "pair"), r.TestSet, plural(r.TestSize, "pair"), r.Engine, r.BatchSize, r.Eta, r.Cost, r.EtaSum, r.Seed))
+	textLine(w, f, fmt.Sprintf("%s on %s (%s; test %s, %s), engine %s, batch %d, η = %g on the %s cost (η_sum = %.4g)%s, seed %d",
+		r.Net, r.TrainSet, plural(r.TrainSize, "pair"), r.TestSet, plural(r.TestSize, "pair"), r.Engine, r.BatchSize, r.Eta, trainCost(r), r.EtaSum, decayNote(r.WeightDecay), r.Seed))
 	fmt.Fprintln(w)
 	if err := labTable(w, f, header, rightAligned(len(header)), rows, 6, 5); err != nil {
 		return err
@@ -113,9 +131,7 @@ func TrainJSON(w io.Writer, r *train.Result) error {
 		out.Epochs = append(out.Epochs, conv(e))
 	}
 	out.FinalAccuracy = conv(r.Final()).TestAccuracy
-	enc := json.NewEncoder(w)
-	enc.SetIndent("", "  ")
-	return enc.Encode(out)
+	return jsonnum.Encode(w, out)
 }
 
 // TrainCurve draws the learning curve of a run as an SVG (or another format gonum/plot knows
@@ -124,7 +140,7 @@ func TrainJSON(w io.Writer, r *train.Result) error {
 // are not positive cannot be shown on it and are left out.
 func TrainCurve(path string, r *train.Result, widthCm, heightCm float64) error {
 	p := plot.New()
-	p.Title.Text = fmt.Sprintf("%s, %s, batch %d, η = %g (%s cost)", r.Net, r.Engine, r.BatchSize, r.Eta, r.Cost)
+	p.Title.Text = fmt.Sprintf("%s, %s, batch %d, η = %g (%s cost)%s", r.Net, r.Engine, r.BatchSize, r.Eta, trainCost(r), decayNote(r.WeightDecay))
 	p.X.Label.Text = "epoch"
 	p.Y.Label.Text = "cost / test error rate"
 	p.Y.Scale = plot.LogScale{}

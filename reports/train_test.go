@@ -19,7 +19,7 @@ import (
 func fixedRun() *train.Result {
 	return &train.Result{
 		Net: "784-30-10", Engine: "backprop", TrainSet: "mnist-train", TestSet: "mnist-test",
-		TrainSize: 60000, TestSize: 10000, BatchSize: 10, Eta: 3, Cost: "mean", EtaSum: 0.15, Seed: 1,
+		TrainSize: 60000, TestSize: 10000, BatchSize: 10, Eta: 3, Cost: "quadratic", Convention: "mean", EtaSum: 0.15, Seed: 1,
 		Initial: train.Epoch{Epoch: 0, TrainCost: 1.1704, TestCost: 1.17019, TestAccuracy: 0.0962, EvalSeconds: 0.5},
 		Epochs: []train.Epoch{
 			{Epoch: 1, TrainCost: 0.0469512, TestCost: 0.0486232, TestAccuracy: 0.9408, Seconds: 1.5, CPUSeconds: 1.25, EvalSeconds: 0.5},

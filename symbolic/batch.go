@@ -55,16 +55,21 @@ const DefaultChunk = 128
 type BatchProgram struct {
 	p       *Program
 	uniform []int32 // registers of the uniform variables, in order
-	varying []int32 // registers of the varying variables, in order
-	pre     []instr // uniform instructions, run once per call
-	code    []vinstr
-	uouts   [][2]int32 // uniform outputs: {output index, register}
-	terms   []int32    // operands of the linear combinations: (vector, scalar register) pairs
-	nslots  int
-	chunk   int
-	u       []float64
-	vecs    [][]float64
-	slotBuf []float64
+	// uniformRun: the uniform registers are consecutive, so Sum copies them in one piece
+	uniformRun bool
+	varying    []int32 // registers of the varying variables, in order
+	pre        []instr // uniform instructions, run once per call
+	code       []vinstr
+	uouts      [][2]int32 // uniform outputs: {output index, register}
+	terms      []int32    // operands of the linear combinations: (vector, scalar register) pairs
+	nslots     int
+	chunk      int
+	u          []float64
+	vecs       [][]float64
+	slotBuf    []float64
+	segs       []segment // runs of consecutive terms, for run1 (batch1.go)
+	segAt      []int32   // instruction → its first segment
+	flat       []float64 // run1's values: the varying variables, then the slots
 }
 
 // Len returns the number of vector instructions (after fusion), reductions included.
@@ -99,8 +104,12 @@ func (bp *BatchProgram) Sum(dst, uniform, data []float64, n int) []float64 {
 		panic(fmt.Sprintf("symbolic: Sum: %d varying values, want %d×%d", len(data), n, len(bp.varying)))
 	}
 	u := bp.u
-	for i, r := range bp.uniform {
-		u[r] = uniform[i]
+	if bp.uniformRun && len(uniform) > 0 {
+		copy(u[bp.uniform[0]:], uniform)
+	} else {
+		for i, r := range bp.uniform {
+			u[r] = uniform[i]
+		}
 	}
 	for _, c := range bp.pre {
 		u[c.dst] = evalInstr(c, u)
@@ -108,7 +117,14 @@ func (bp *BatchProgram) Sum(dst, uniform, data []float64, n int) []float64 {
 	for i := range dst {
 		dst[i] = 0
 	}
-	for s := 0; s < n; s += bp.chunk {
+	if n == 1 {
+		f := bp.flat
+		for j := range bp.varying {
+			f[j] = data[j]
+		}
+		bp.run1(dst, f)
+	}
+	for s := 0; s < n && n > 1; s += bp.chunk {
 		L := min(bp.chunk, n-s)
 		for j := range bp.varying {
 			bp.vecs[j] = data[j*n+s : j*n+s+L : j*n+s+L]

@@ -50,6 +50,7 @@ func (p *Program) Batch(varying []string, chunk int) (*BatchProgram, error) {
 	c.mergeChains()
 	c.allocSlots()
 	c.groupDots()
+	c.bp.scalarRuns()
 	c.buffers()
 	return c.bp, nil
 }
@@ -88,6 +89,10 @@ func (c *batchCompiler) classify(varying []string) error {
 		if !c.isVarying[i] {
 			bp.uniform = append(bp.uniform, int32(i))
 		}
+	}
+	bp.uniformRun = true
+	for i, r := range bp.uniform {
+		bp.uniformRun = bp.uniformRun && r == bp.uniform[0]+int32(i)
 	}
 	return nil
 }
@@ -459,6 +464,7 @@ func (c *batchCompiler) buffers() {
 	copy(bp.u[nvar:], p.consts)
 	bp.vecs = make([][]float64, nvary+bp.nslots)
 	bp.slotBuf = make([]float64, bp.nslots*bp.chunk)
+	bp.flat = make([]float64, nvary+bp.nslots)
 	for i := 0; i < bp.nslots; i++ {
 		bp.vecs[nvary+i] = bp.slotBuf[i*bp.chunk : (i+1)*bp.chunk : (i+1)*bp.chunk]
 	}

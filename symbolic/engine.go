@@ -128,6 +128,7 @@ func (bp *BatchProgram) Clone() *BatchProgram {
 	q.u = append([]float64(nil), bp.u...)
 	q.vecs = make([][]float64, len(bp.vecs))
 	q.slotBuf = make([]float64, len(bp.slotBuf))
+	q.flat = make([]float64, len(bp.flat))
 	for i := 0; i < bp.nslots; i++ {
 		q.vecs[nvary+i] = q.slotBuf[i*bp.chunk : (i+1)*bp.chunk : (i+1)*bp.chunk]
 	}

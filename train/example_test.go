@@ -12,9 +12,12 @@ import (
 
 func ExampleEtaSum() {
 	// Nielsen's η = 3.0 on C = K/(2m) with mini-batches of m = 10 is η = 0.15 on the notes' K.
-	fmt.Printf("%.2f\n", train.EtaSum(3.0, train.CostMean, 10))
+	fmt.Printf("%.2f\n", train.EtaSum(3.0, train.CostMean, nn.Quadratic, 10))
+	// His η = 0.5 on the mean cross-entropy C = K/m is η = 0.05 on K.
+	fmt.Printf("%.2f\n", train.EtaSum(0.5, train.CostMean, nn.CrossEntropy, 10))
 	// Output:
 	// 0.15
+	// 0.05
 }
 
 func ExampleRun() {

@@ -6,6 +6,7 @@ import (
 	"io"
 	"math"
 	"math/rand/v2"
+	"nabla/internal/rng"
 	"strings"
 	"time"
 
@@ -23,9 +24,11 @@ import (
 type Cost int
 
 const (
-	// CostSum is the notes' K = Σᵢ ‖z⁽ⁱ⁾ − z̄⁽ⁱ⁾‖² over the batch: the step is η·∇K.
+	// CostSum is the notes' K over the batch (for the quadratic cost Σᵢ ‖z⁽ⁱ⁾ − z̄⁽ⁱ⁾‖²): the
+	// step is η·∇K.
 	CostSum Cost = iota
-	// CostMean is Nielsen's C = K/(2m) for a batch of m pairs: the step is η·∇K/(2m).
+	// CostMean is Nielsen's C for a batch of m pairs: C = K/(2m) for the quadratic cost,
+	// C = K/m (the mean cross-entropy) for nn.CrossEntropy; the step is η·∇C.
 	CostMean
 )
 
@@ -51,17 +54,22 @@ func ParseCost(s string) (Cost, error) {
 	return 0, fmt.Errorf("unknown cost convention %q (want sum or mean)", s)
 }
 
-// Scale returns the factor f with cost = f·K for m pairs: 1 for CostSum, 1/(2m) for CostMean.
-func (c Cost) Scale(m int) float64 {
-	if c == CostMean {
-		return 1 / (2 * float64(m))
+// Scale returns the factor f with cost = f·K for m pairs of the cost kind k: 1 for CostSum;
+// for CostMean 1/(2m) on the quadratic cost and 1/m on the cross-entropy, Nielsen's C for each.
+func (c Cost) Scale(k nn.CostKind, m int) float64 {
+	switch {
+	case c != CostMean:
+		return 1
+	case k == nn.CrossEntropy:
+		return 1 / float64(m)
 	}
-	return 1
+	return 1 / (2 * float64(m))
 }
 
-// EtaSum converts a learning rate in convention c for batches of m pairs to the notes'
-// convention: η_sum = η for CostSum, η/(2m) for CostMean.
-func EtaSum(eta float64, c Cost, m int) float64 { return eta * c.Scale(m) }
+// EtaSum converts a learning rate in convention c for batches of m pairs of the cost kind k to
+// the notes' convention: η_sum = η for CostSum, η/(2m) (quadratic) or η/m (cross-entropy) for
+// CostMean.
+func EtaSum(eta float64, c Cost, k nn.CostKind, m int) float64 { return eta * c.Scale(k, m) }
 
 // DefaultEngine is the engine Config uses when none is named.
 const DefaultEngine = "backprop"
@@ -78,8 +86,13 @@ type Config struct {
 	// Eta is the learning rate η > 0, in the convention of Cost.
 	Eta float64
 	// Cost is the convention η refers to and costs are reported in; the zero value is the
-	// notes' plain sum.
+	// notes' plain sum. The cost kind itself (quadratic, cross-entropy) is the network's.
 	Cost Cost
+	// WeightDecay is λ ≥ 0 of L2 regularisation as in Nielsen's book (ch. 3): λ/(2n)·Σw² over
+	// the weights (not the biases) is added to the cost of the n training pairs in the
+	// convention of Cost, so every step first shrinks each weight by the factor 1 − η·λ/n and
+	// then takes the gradient step. 0 means none. Reported costs leave the term out.
+	WeightDecay float64
 	// Seed seeds the initial parameters (unless Init is given) and the shuffle.
 	Seed uint64
 	// Init holds the initial parameters; nil means net.Init(nil, Seed). It is not modified.
@@ -124,7 +137,11 @@ type Result struct {
 	TestSize  int     `json:"test_size"`
 	BatchSize int     `json:"batch_size"` // pairs per step (the training set size for full batch)
 	Eta       float64 `json:"eta"`
-	Cost      string  `json:"cost"`
+	// Cost is the cost kind, "quadratic" or "xent"; Convention the convention of Eta and of
+	// the reported costs, "mean" or "sum"; WeightDecay is λ (Config.WeightDecay).
+	Cost        string  `json:"cost"`
+	Convention  string  `json:"convention"`
+	WeightDecay float64 `json:"weight_decay"`
 	// EtaSum is Eta in the notes' convention for a full batch of BatchSize pairs.
 	EtaSum float64 `json:"eta_sum"`
 	Seed   uint64  `json:"seed"`
@@ -197,8 +214,8 @@ func Run(ctx context.Context, net *nn.Network, trainSet, testSet data.Set, cfg C
 	n := trainSet.Len()
 	res := &Result{
 		Net: net.String(), Engine: cfg.Engine, TrainSet: trainSet.Name, TestSet: testSet.Name,
-		TrainSize: n, TestSize: testSet.Len(), BatchSize: s.m, Eta: cfg.Eta, Cost: cfg.Cost.String(),
-		EtaSum: EtaSum(cfg.Eta, cfg.Cost, s.m), Seed: cfg.Seed, Params: s.A,
+		TrainSize: n, TestSize: testSet.Len(), BatchSize: s.m, Eta: cfg.Eta, Cost: net.CostKind().String(),
+		Convention: cfg.Cost.String(), WeightDecay: cfg.WeightDecay, EtaSum: EtaSum(cfg.Eta, cfg.Cost, net.CostKind(), s.m), Seed: cfg.Seed, Params: s.A,
 	}
 	ev := nn.NewEvaluator(net)
 	res.Initial = s.evaluate(ev, testSet, 0)
@@ -264,6 +281,8 @@ func NewSGD(net *nn.Network, trainSet data.Set, cfg Config) (*SGD, error) {
 		return nil, fmt.Errorf("train: learning rate η = %v; want a finite η > 0", cfg.Eta)
 	case cfg.Cost != CostSum && cfg.Cost != CostMean:
 		return nil, fmt.Errorf("train: unknown %v", cfg.Cost)
+	case !(cfg.WeightDecay >= 0) || math.IsInf(cfg.WeightDecay, 0):
+		return nil, fmt.Errorf("train: weight decay λ = %v; want a finite λ ≥ 0", cfg.WeightDecay)
 	}
 	if err := trainSet.Fits(net); err != nil {
 		return nil, fmt.Errorf("train: training %w", err)
@@ -289,7 +308,7 @@ func NewSGD(net *nn.Network, trainSet data.Set, cfg Config) (*SGD, error) {
 		m = n
 	}
 	return &SGD{net: net, eng: eng, cfg: cfg, A: A, grad: make([]float64, len(A)), trainSet: trainSet, m: m,
-		rng: nn.NewRand(cfg.Seed ^ 0x5eedf1e)}, nil
+		rng: rng.New(cfg.Seed ^ 0x5eedf1e)}, nil
 }
 
 // Params returns the current parameters; the slice is owned by the SGD and changes with
@@ -368,12 +387,21 @@ func (t *SGD) Epoch(ctx context.Context) error {
 	return nil
 }
 
-// step takes A := A − η·scale·∇K on the batch.
+// step takes A := A − η·scale·∇K on the batch, after shrinking the weights by 1 − η·λ/n when
+// there is weight decay.
 func (t *SGD) step(b nn.Batch) error {
 	if _, _, err := t.eng.Gradient(t.grad, t.A, b); err != nil {
 		return err
 	}
-	floats.AddScaled(t.A, -EtaSum(t.cfg.Eta, t.cfg.Cost, b.Len()), t.grad)
+	if t.cfg.WeightDecay > 0 {
+		shrink := 1 - t.cfg.Eta*t.cfg.WeightDecay/float64(t.trainSet.Len())
+		for _, blk := range t.net.Blocks() {
+			if blk.Kind == nn.Weight {
+				floats.Scale(shrink, blk.View(t.A))
+			}
+		}
+	}
+	floats.AddScaled(t.A, -EtaSum(t.cfg.Eta, t.cfg.Cost, t.net.CostKind(), b.Len()), t.grad)
 	return nil
 }
 
@@ -381,8 +409,9 @@ func (t *SGD) step(b nn.Batch) error {
 func (t *SGD) evaluate(ev *nn.Evaluator, testSet data.Set, ep int) Epoch {
 	start := time.Now()
 	e := Epoch{Epoch: ep}
-	e.TrainCost = t.cfg.Cost.Scale(t.trainSet.Len()) * ev.Cost(t.A, t.trainSet.Batch)
-	e.TestCost = t.cfg.Cost.Scale(testSet.Len()) * ev.Cost(t.A, testSet.Batch)
+	k := t.net.CostKind()
+	e.TrainCost = t.cfg.Cost.Scale(k, t.trainSet.Len()) * ev.Cost(t.A, t.trainSet.Batch)
+	e.TestCost = t.cfg.Cost.Scale(k, testSet.Len()) * ev.Cost(t.A, testSet.Batch)
 	e.TestAccuracy = Accuracy(ev.Forward(t.A, testSet.X), testSet)
 	e.EvalSeconds = time.Since(start).Seconds()
 	return e

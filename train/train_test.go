@@ -27,9 +27,12 @@ func TestCostConventions(t *testing.T) {
 	}
 	_, err := ParseCost("avg")
 	assert.ErrorContains(t, err, "want sum or mean")
-	assert.InDelta(t, 0.15, EtaSum(3.0, CostMean, 10), 1e-15) // Nielsen's η = 3, m = 10
-	assert.InDelta(t, 3.0, EtaSum(3.0, CostSum, 10), 0)
-	assert.InDelta(t, 1.0/20, CostMean.Scale(10), 1e-15)
+	assert.InDelta(t, 0.15, EtaSum(3.0, CostMean, nn.Quadratic, 10), 1e-15) // Nielsen's η = 3, m = 10
+	assert.InDelta(t, 3.0, EtaSum(3.0, CostSum, nn.Quadratic, 10), 0)
+	assert.InDelta(t, 1.0/20, CostMean.Scale(nn.Quadratic, 10), 1e-15)
+	// Nielsen's mean cross-entropy is K/m, without the ½ of the quadratic cost.
+	assert.InDelta(t, 0.05, EtaSum(0.5, CostMean, nn.CrossEntropy, 10), 1e-15)
+	assert.InDelta(t, 0.5, EtaSum(0.5, CostSum, nn.CrossEntropy, 10), 0)
 	assert.Equal(t, "mean", CostMean.String())
 }
 
@@ -57,17 +60,20 @@ func TestSGDSmallSets(t *testing.T) {
 		arch      string
 		epochs    int
 		eta       float64
-		maxCost   float64 // final training cost (½·mean) below this
+		maxCost   float64 // final training cost (Nielsen's C: ½·mean or mean cross-entropy) below this
 		minAccTst float64
+		cost      nn.CostKind
 	}{
-		{"blobs", "2-6-4", 15, 3.0, 0.06, 0.95},
-		{"spirals", "2-12-12-2:tanh,tanh,sigmoid", 40, 1.0, 0.05, 0.9},
+		{"blobs", "2-6-4", 15, 3.0, 0.06, 0.95, nn.Quadratic},
+		{"spirals", "2-12-12-2:tanh,tanh,sigmoid", 40, 1.0, 0.05, 0.9, nn.Quadratic},
+		{"blobs", "2-6-4:sigmoid,identity", 15, 0.5, 0.2, 0.95, nn.CrossEntropy},
+		{"spirals", "2-12-12-2:tanh,tanh,identity", 40, 0.2, 0.2, 0.9, nn.CrossEntropy},
 	}
 	for _, tc := range tests {
-		t.Run(tc.set, func(t *testing.T) {
+		t.Run(tc.set+"/"+tc.cost.String(), func(t *testing.T) {
 			tr, te, err := data.Builtin(tc.set, 7)
 			require.NoError(t, err)
-			res, err := Run(context.Background(), nn.MustParse(tc.arch), tr, te,
+			res, err := Run(context.Background(), nn.MustParse(tc.arch).WithCost(tc.cost), tr, te,
 				Config{Engine: fakeName, Epochs: tc.epochs, BatchSize: 10, Eta: tc.eta, Cost: CostMean, Seed: 3})
 			require.NoError(t, err)
 			t.Logf("%s: cost %.4f → %.4f, test accuracy %.3f → %.3f", tc.set, res.Initial.TrainCost, res.Final().TrainCost, res.Initial.TestAccuracy, res.Final().TestAccuracy)
@@ -76,6 +82,35 @@ func TestSGDSmallSets(t *testing.T) {
 			assert.GreaterOrEqual(t, res.Final().TestAccuracy, tc.minAccTst)
 		})
 	}
+}
+
+// TestWeightDecay: one step with λ shrinks every weight by 1 − η·λ/n before the gradient step,
+// and leaves the biases alone.
+func TestWeightDecay(t *testing.T) {
+	net := nn.MustParse("2-3-4:tanh,identity").WithCost(nn.CrossEntropy)
+	tr, te, err := data.Builtin("blobs", 1)
+	require.NoError(t, err)
+	tr = tr.Head(10)
+	const eta, lambda = 0.5, 4.0
+	cfg := Config{Engine: fakeName, Epochs: 1, Eta: eta, Cost: CostMean, WeightDecay: lambda, Seed: 2}
+	res, err := Run(context.Background(), net, tr, te, cfg)
+	require.NoError(t, err)
+	A0 := net.Init(nil, 2)
+	g, _, err := gradients.Grad(fakeName, net, A0, tr.Batch)
+	require.NoError(t, err)
+	shrink := 1 - eta*lambda/10
+	for i, a := range A0 {
+		want := a - eta/10*g[i] // full batch of n = 10 pairs: η_sum = η/n on the cross-entropy
+		if b, _ := net.BlockOf(i); b.Kind == nn.Weight {
+			want = shrink*a - eta/10*g[i]
+		}
+		assert.InDelta(t, want, res.Params[i], 1e-14, net.ParamName(i))
+	}
+	assert.InDelta(t, lambda, res.WeightDecay, 0)
+	assert.Equal(t, "xent", res.Cost)
+	assert.Equal(t, "mean", res.Convention)
+	_, err = NewSGD(net, tr, Config{Eta: 1, WeightDecay: -1})
+	assert.ErrorContains(t, err, "weight decay")
 }
 
 func TestDeterministic(t *testing.T) {

@@ -3,6 +3,7 @@ package verify
 import (
 	"math"
 	"math/rand/v2"
+	"nabla/internal/rng"
 	"strconv"
 	"strings"
 
@@ -51,7 +52,7 @@ func logUniform(rng *rand.Rand, n int) int {
 // Network.RandomBatch with the case's own seed.
 func RandomCase(s Space, seed uint64, i int) Case {
 	s = s.defaults()
-	rng := nn.NewRand(seed*1_000_003 + uint64(i))
+	rng := rng.New(seed*1_000_003 + uint64(i))
 	depth := 1 + rng.IntN(s.MaxDepth)
 	acts := nn.Activations()
 	var b strings.Builder

@@ -26,7 +26,7 @@ func init() {
 	register(&command{
 		name:    "compare",
 		summary: "cross-check gradient engines on seeded random parameters and data",
-		usage:   "--net 4-8-3 [--act NAME] [--cost quadratic|xent] [--batch 16] [--seed 1] [--engines a,b,…] [--format table|markdown|json|csv] [--wide] [--budget 30s]",
+		usage:   "--net 4-8-3 [--act NAME] [--cost quadratic|xent] [--batch 16] [--seed 1] [--engines a,b,…] [--format table|markdown|json|csv] [--wide] [--budget 30s] [--order 1|2] [--directions 4]",
 		setup:   setupCompare,
 	})
 }
@@ -43,6 +43,8 @@ func setupCompare(fs *flag.FlagSet) func(args []string, stdout, stderr io.Writer
 	budget := budgetFlag(fs, defaultBudget, "longest estimated time of one gradient (e.g. 30s) of an engine picked by default;\n"+
 		"engines estimated above it (from their cost evaluations or cost model) are skipped with the\n"+
 		"reason on stderr. 0 means no limit; engines named in --engines always run")
+	order := countFlag(fs, "order", 1, 1, 2, "1 compares gradients ∇K; 2 compares Hessian-vector products H·v (see --directions)")
+	directions := countFlag(fs, "directions", 4, 1, maxHvDirections, "with --order 2: the number of seeded random directions v")
 	return func(args []string, stdout, stderr io.Writer) error {
 		if err := noArgs("compare", args); err != nil {
 			return err
@@ -60,6 +62,10 @@ func setupCompare(fs *flag.FlagSet) func(args []string, stdout, stderr io.Writer
 		}
 		A := net.Init(nil, *seed)
 		b := net.RandomBatch(*batch, *seed)
+		if *order == 2 {
+			hc := hvComparison{net: net, A: A, b: b, seed: *seed, directions: *directions, out: out}
+			return hc.run(infos, insist, stdout, stderr)
+		}
 		r := gradients.Runner{Budget: *budget, Insist: insist, Seed: *seed, Progress: stderr, Prefix: "nabla compare: ",
 			Hint: "name it in --engines to run it anyway, or raise --budget"}
 		ran, err := r.Run(infos, net, A, b)

@@ -12,7 +12,9 @@ The commands:
 	nabla check     check a hand-derived gradient of a formula against symbolic differentiation
 	                and central differences
 	nabla compare   cross-check gradient engines on seeded random parameters and data
+	                (--order 2: Hessian-vector products)
 	nabla derive    symbolic derivatives of a network's cost, and the expression-swell table
+	nabla hessian   the full Hessian of a small network by H·v products: spectrum, symmetry
 	nabla grad      compute K and ∇K for given parameters and data (JSON in, JSON or a table out)
 	nabla mutate    mutation testing: hold faulty hand-coded gradients against every engine
 	nabla report    the main job: cross-check, benchmarks and scaling study of every engine,
@@ -48,6 +50,14 @@ evaluations or cost model) exceeds --budget (default 30s); what it leaves out, a
 and into the report. Engines named in --engines always run. Progress of slow engines goes to
 stderr. The JSON form has a top-level "pairs" array of objects with "a", "b", "max_abs_err",
 "max_rel_err", "worst" and "agree", and the net, batch, seed and each engine's K.
+
+	nabla compare --net 4-8-3 --order 2 [--directions 4] [--engines backprop,symbolic]
+
+holds Hessian-vector products H·v instead of gradients against each other, along seeded
+random directions v (gradients.CrossCheckHv), with the same per-element verdicts and each
+engine's HvTolerance; every engine with H·v takes part unless --engines names others, except
+the difference engine numeric-complex on more than 5,000 parameters. A pair's row is its worst
+direction; "quantity" in JSON says what was compared.
 
 # Grad
 
@@ -99,6 +109,13 @@ autodiff-reverse, symbolic or numeric-complex), and prints its symmetry error, t
 eigenvalues (gonum's mat.EigenSym on the symmetric part), the condition number max|λ|/min|λ|
 and the same for each diagonal block (W1, b1, …); --plot writes |λ| of H and of each block,
 sorted, on a logarithmic axis.
+
+	nabla mutate --order 2 [--net 4-6-6-3:tanh,sigmoid,sigmoid] [--engines …] [--directions 3]
+
+holds the second-order mutants (mutants.SecondCatalogue: σ” of the sigmoid as σ'(1 − σ), σ”
+of tanh without its 1 − tanh², the σ” term left out, the cross term δ(Ry)ᵀ between layers
+left out, the direction's term Vᵀδ' left out) and their clean control against every engine's
+H·v; exit status 1 when an engine misses a fault or flags the control.
 
 # Report
 

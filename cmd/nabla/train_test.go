@@ -18,7 +18,7 @@ func runTrainCLI(args ...string) (int, string, string) {
 }
 
 func TestTrainCLITable(t *testing.T) {
-	code, out, stderr := runTrainCLI("--set", "xor", "--net", "2-3-1", "--batch", "0", "--cost", "sum", "--eta", "2", "--epochs", "300", "-v")
+	code, out, stderr := runTrainCLI("--set", "xor", "--net", "2-3-1", "--batch", "0", "--convention", "sum", "--eta", "2", "--epochs", "300", "-v")
 	require.Equal(t, 0, code, stderr)
 	assert.Contains(t, out, "2-3-1 on xor (4 pairs; test xor, 4 pairs), engine backprop, batch 4, η = 2 on the sum cost")
 	assert.Contains(t, out, "│   300 │")
@@ -74,7 +74,9 @@ func TestTrainCLIErrors(t *testing.T) {
 		msg  string
 	}{
 		{"format", []string{"--set", "xor", "--format", "yaml"}, 2, `--format yaml: want one of`},
-		{"cost", []string{"--set", "xor", "--cost", "avg"}, 2, `unknown cost convention "avg"`},
+		{"convention", []string{"--set", "xor", "--convention", "avg"}, 2, `want one of mean, sum`},
+		{"cost", []string{"--set", "xor", "--cost", "avg"}, 2, `unknown cost "avg" (want quadratic or xent)`},
+		{"weight decay", []string{"--set", "xor", "--lambda", "-1"}, 2, `want a number from 0`},
 		{"set", []string{"--set", "iris"}, 2, `--set iris: want one of mnist, xor, spirals, blobs`},
 		{"engine", []string{"--set", "xor", "--net", "2-2-1", "--engine", "magic"}, 2, `unknown engine "magic"`},
 		{"net does not fit", []string{"--set", "xor", "--net", "3-2-1"}, 2, "set xor has 2 inputs"},

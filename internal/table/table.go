@@ -254,18 +254,16 @@ func (t Table) fit(width int) fitted {
 			cols = slices.Delete(cols, k, k+1)
 			widths = slices.Delete(widths, k, k+1)
 		}
-		// Shorten the widest column, one cell at a time, down to minCell.
+		// Shorten the widest column down to minCell, the first column (the row labels) last.
 		for boxWidth(widths) > width {
-			k := 0
-			for i := range widths {
-				if widths[i] > widths[k] {
-					k = i
-				}
+			k := widest(widths[1:]) + 1
+			if len(widths) == 1 || widths[k] <= minCell {
+				k = 0
 			}
 			if widths[k] <= minCell {
 				break
 			}
-			widths[k] = max(minCell, widths[k]-(boxWidth(widths)-width))
+			widths[k]--
 			f.shortened = true
 		}
 	}
@@ -284,6 +282,17 @@ func (t Table) fit(width int) fitted {
 		f.rows = append(f.rows, row)
 	}
 	return f
+}
+
+// widest returns the index of the largest width (0 for none).
+func widest(widths []int) int {
+	k := 0
+	for i := range widths {
+		if widths[i] > widths[k] {
+			k = i
+		}
+	}
+	return k
 }
 
 // cut shortens s to n terminal cells, ending in "…" when it cut.

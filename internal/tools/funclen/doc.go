@@ -5,7 +5,7 @@
 // the ones over the bound as "file:line: Name is N lines (limit L)". Functions named in the
 // allow-list (-allow, "pkg/path.Func" or "pkg/path.Type.Method", comma-separated) are
 // reported but do not fail. It exits 1 when a function not allowed is too long, 2 on a
-// usage or read error.
+// usage or read error. Its test TestModule holds the whole module to the limit under go test.
 //
 //	go run ./internal/tools/funclen [-max 150] [-allow list] [dir ...]
 package main

@@ -52,3 +52,13 @@ func TestCheck(t *testing.T) {
 	var out bytes.Buffer
 	assert.Equal(t, 2, run(&out, []string{filepath.Join(root, "missing")}, 10, nil))
 }
+
+// TestModule runs the check on the whole module, so that go test ./... (and the gate that
+// merges into main) holds the limit as make lint does.
+func TestModule(t *testing.T) {
+	longs, err := Check(filepath.Join("..", "..", ".."), 150)
+	require.NoError(t, err)
+	for _, l := range longs {
+		t.Errorf("%s: %s is %d lines, over the limit of 150: split it", l.Pos, l.Name, l.Lines)
+	}
+}
