@@ -77,7 +77,7 @@ const ExactRoundingFactor = 64
 
 // SafetyFactor multiplies the sum of two engines' expected errors before an element's
 // observed difference is held against it.
-const SafetyFactor = 2
+const SafetyFactor = 4
 
 // ExactBound is the rounding error an exact engine states for an element g of its
 // gradient of a cost K: ExactRoundingFactor·ε·(|g| + |K|). It scales with K, the sum over

@@ -29,6 +29,16 @@ const (
 // a network that is smooth everywhere, and examines at most MaxKinkChecks indices. A and b
 // must be valid for the network (see nn.Network.Check); Kinks does not modify them.
 func Kinks(net *nn.Network, A []float64, b nn.Batch, idx []int, step float64) []int {
+	return kinks(net, A, b, idx, step, -1)
+}
+
+// MaxNonKinks is how many disagreeing elements that lie at no kink ComparePairAt examines
+// before it stops looking: the pair disagrees whatever the rest are, and each look costs two
+// forward passes. The elements not examined count as disagreeing.
+const MaxNonKinks = 4
+
+// kinks is Kinks that stops after maxMisses indices without a kink (no limit when negative).
+func kinks(net *nn.Network, A []float64, b nn.Batch, idx []int, step float64, maxMisses int) []int {
 	if net.Smooth() || len(idx) == 0 {
 		return nil
 	}
@@ -36,17 +46,20 @@ func Kinks(net *nn.Network, A []float64, b nn.Batch, idx []int, step float64) []
 		step = ExactKinkStep
 	}
 	probe := nn.NewKinkProbe(net).Reset(A, b)
-	var kinks []int
+	var found []int
+	misses := 0
 	for n, i := range idx {
-		if n == MaxKinkChecks {
+		if n == MaxKinkChecks || misses == maxMisses {
 			break
 		}
 		h := step * max(1, math.Abs(A[i]))
 		if probe.Crosses(i, h, -h) {
-			kinks = append(kinks, i)
+			found = append(found, i)
+		} else {
+			misses++
 		}
 	}
-	return kinks
+	return found
 }
 
 // ComparePairAt is ComparePair for results computed at parameters A on batch b. Of the
@@ -54,7 +67,8 @@ func Kinks(net *nn.Network, A []float64, b nn.Batch, idx []int, step float64) []
 // pre-activation within ExactKinkStep of 0 become convention differences (Pair.Convention),
 // and those of an approximate engine that does not report its own crossings
 // (Result.Crossed) become not comparable when a ReLU kink lies within the pair's step (the
-// larger of the two results' Step; see Kinks). Neither counts against Agree or FirstBad.
+// larger of the two results' Step; see Kinks). Neither counts against Agree or FirstBad. It
+// stops looking after MaxNonKinks disagreeing elements at no kink.
 func ComparePairAt(net *nn.Network, A []float64, b nn.Batch, ra, rb Result) Pair {
 	p, bad := comparePair(net, ra, rb)
 	if len(bad) == 0 {
@@ -69,12 +83,12 @@ func ComparePairAt(net *nn.Network, A []float64, b nn.Batch, ra, rb Result) Pair
 	default:
 		step = max(ra.Step, rb.Step)
 	}
-	kinks := Kinks(net, A, b, bad, step)
-	if len(kinks) == 0 {
+	found := kinks(net, A, b, bad, step, MaxNonKinks)
+	if len(found) == 0 {
 		return p
 	}
-	isKink := make(map[int]bool, len(kinks))
-	for _, i := range kinks {
+	isKink := make(map[int]bool, len(found))
+	for _, i := range found {
 		isKink[i] = true
 		if ra.Exact && rb.Exact {
 			p.Convention = append(p.Convention, net.ParamName(i))

@@ -63,6 +63,15 @@ type hooks struct {
 	// noDerivLayer is the layer (1-based) whose factor σ'(ŷ) is left out of its δ (correct: 0,
 	// none). Only MissingLayerDeriv sets it.
 	noDerivLayer int
+	// The convolutional layers' backward pass (cnn.go), each false or zero when correct:
+	// tapFlip reads the kernel tap (K−1−i, K−1−j) instead of (i, j) when δ goes down;
+	// strideOne and padShift replace the stride by 1 and the padding P by P + padShift in
+	// both ∂K/∂kernel and the δ going down; poolSpread spreads a max-pooling window's δ over
+	// the window instead of routing it to the arg-max; convBiasLast takes ∂K/∂c[f] from the
+	// last output position only; channelsSwapped writes ∂K/∂K[f,c,i,j] where K[c,f,i,j] of a
+	// C×F×K×K array would be.
+	tapFlip, strideOne, poolSpread, convBiasLast, channelsSwapped bool
+	padShift                                                      int
 }
 
 // none is the clean code at every hook.
@@ -160,6 +169,35 @@ var catalogue = []Fault{
 		hooks:   &hooks{firstPair: 1}},
 }
 
+// cnnCatalogue holds the faults of a convolutional network's backward pass (cnn.go). They
+// need convolution or pooling layers, so they run on CNNs (DefaultCNN) only.
+var cnnCatalogue = []Fault{
+	{Name: "kernel-not-flipped",
+		Mistake: "δ propagated through a convolution by correlation with the kernel, not by the full convolution with the flipped kernel",
+		Needs:   "a convolution above another layer, kernel 2×2 or larger",
+		hooks:   &hooks{tapFlip: true}},
+	{Name: "stride-ignored",
+		Mistake: "stride 1 assumed in a convolution's backward pass (∂K/∂kernel and δ going down) whatever its stride",
+		Needs:   "a convolution with stride 2 or more",
+		hooks:   &hooks{strideOne: true}},
+	{Name: "padding-off-by-one",
+		Mistake: "padding P + 1 instead of P in a convolution's backward pass: every tap meets the pixel one row and column off",
+		Needs:   "a convolution",
+		hooks:   &hooks{padShift: 1}},
+	{Name: "pool-spread",
+		Mistake: "max pooling's δ spread over the window (as for average pooling) instead of routed to the arg-max",
+		Needs:   "a max-pooling layer above another layer",
+		hooks:   &hooks{poolSpread: true}},
+	{Name: "conv-bias-not-summed",
+		Mistake: "a convolution's bias gradient taken from one output position (the last) instead of summed over all of them",
+		Needs:   "a convolution with more than one output pixel",
+		hooks:   &hooks{convBiasLast: true}},
+	{Name: "channels-swapped",
+		Mistake: "∂K/∂kernel stored as C×F×K×K: input and output channels swapped",
+		Needs:   "a convolution with two or more input and output channels",
+		hooks:   &hooks{channelsSwapped: true}},
+}
+
 // derivTypo is σ'(x) mistyped: σ(x)(1 − x) for the sigmoid, 1 − x² for tanh, right otherwise.
 func derivTypo(act nn.Activation, p, y float64) float64 {
 	switch act {
@@ -181,15 +219,19 @@ func MissingLayerDeriv(l int) Fault {
 		hooks:   &hooks{noDerivLayer: l}}
 }
 
-// Catalogue returns the faults, in a fixed order. The slice is a copy.
+// Catalogue returns the faults of dense networks, in a fixed order. The slice is a copy.
 func Catalogue() []Fault { return append([]Fault(nil), catalogue...) }
+
+// CNNCatalogue returns the faults of convolution and pooling layers, in a fixed order. The
+// slice is a copy.
+func CNNCatalogue() []Fault { return append([]Fault(nil), cnnCatalogue...) }
 
 // Lookup returns the fault with the given name; "none" is the Control.
 func Lookup(name string) (Fault, error) {
 	if name == Control.Name {
 		return Control, nil
 	}
-	for _, f := range catalogue {
+	for _, f := range append(Catalogue(), cnnCatalogue...) {
 		if f.Name == name {
 			return f, nil
 		}

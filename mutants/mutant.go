@@ -12,21 +12,24 @@ import (
 // Engine computes ∇K with one fault built in. It implements gradients.Engine so that the
 // cross-check can hold it against the real engines, but it is never registered.
 type Engine struct {
-	net   *nn.Network
-	fault Fault
-	h     *hooks // the fault's hooks; never nil
-	dense []*nn.Dense
-	n     int         // batch size the buffers are sized for
-	pre   [][]float64 // pre[l]: N × Out_l, ŷ = W x + b
-	act   [][]float64 // act[l]: N × Out_l, y = σ(ŷ)
-	delta [][]float64 // delta[l]: N × Out_l, ∂K/∂ŷ of layer l
-	dz    []float64   // ∂K/∂z of one pair
-	cost  rowCost     // the network's cost kind (costOf)
+	net    *nn.Network
+	fault  Fault
+	h      *hooks // the fault's hooks; never nil
+	layers []nn.Layer
+	dense  []*nn.Dense // dense[l]: layer l when it is dense, else nil
+	n      int         // batch size the buffers are sized for
+	pre    [][]float64 // pre[l]: N × Out_l, ŷ = W x + b
+	act    [][]float64 // act[l]: N × Out_l, y = σ(ŷ)
+	delta  [][]float64 // delta[l]: N × Out_l, ∂K/∂ŷ of layer l
+	dz     []float64   // ∂K/∂z of one pair
+	win    []int       // a pooling window's input indices (cnn.go)
+	cost   rowCost     // the network's cost kind (costOf)
 }
 
 var _ gradients.Engine = (*Engine)(nil)
 
-// New prepares a mutant with the fault for a network of dense layers.
+// New prepares a mutant with the fault for a network of dense, convolutional and pooling
+// layers.
 func New(net *nn.Network, f Fault) (*Engine, error) {
 	e := &Engine{net: net, fault: f, h: f.hooks}
 	if e.h == nil {
@@ -37,11 +40,11 @@ func New(net *nn.Network, f Fault) (*Engine, error) {
 		return nil, err
 	}
 	for l, layer := range net.Layers() {
-		d, ok := layer.(*nn.Dense)
-		if !ok {
+		if !knows(layer) {
 			return nil, fmt.Errorf("mutants: layer %d (%s): %w", l+1, layer, gradients.ErrUnsupported)
 		}
-		e.dense = append(e.dense, d)
+		d, _ := layer.(*nn.Dense)
+		e.layers, e.dense = append(e.layers, layer), append(e.dense, d)
 	}
 	return e, nil
 }
@@ -56,12 +59,12 @@ func (e *Engine) size(n int) {
 	if n == e.n {
 		return
 	}
-	L := len(e.dense)
+	L := len(e.layers)
 	e.pre, e.act, e.delta = make([][]float64, L), make([][]float64, L), make([][]float64, L)
-	for l, d := range e.dense {
-		e.pre[l] = make([]float64, n*d.Out)
-		e.act[l] = make([]float64, n*d.Out)
-		e.delta[l] = make([]float64, n*d.Out)
+	for l, layer := range e.layers {
+		e.pre[l] = make([]float64, n*layer.Outputs())
+		e.act[l] = make([]float64, n*layer.Outputs())
+		e.delta[l] = make([]float64, n*layer.Outputs())
 	}
 	e.n = n
 }
@@ -90,7 +93,7 @@ func (e *Engine) Gradient(dst, A []float64, b nn.Batch) ([]float64, float64, err
 	if !e.h.keepDst {
 		clear(dst)
 	}
-	for l := len(e.dense) - 1; l >= e.h.stopLayer; l-- {
+	for l := len(e.layers) - 1; l >= e.h.stopLayer; l-- {
 		if l > 0 {
 			e.propagate(A, l, N)
 		}
@@ -102,10 +105,15 @@ func (e *Engine) Gradient(dst, A []float64, b nn.Batch) ([]float64, float64, err
 	return dst, K, nil
 }
 
-// forward computes ŷ = W x + b and y = σ(ŷ) layer by layer for the whole batch.
+// forward computes ŷ = W x + b and y = σ(ŷ) layer by layer for the whole batch
+// (convolution and pooling in cnn.go).
 func (e *Engine) forward(A []float64, b nn.Batch) {
 	X := b.X.RawMatrix()
 	for l, d := range e.dense {
+		if d == nil {
+			e.imageForward(A, b, l)
+			continue
+		}
 		w, bias := d.Split(e.net.LayerParams(A, l))
 		for i := 0; i < b.Len(); i++ {
 			var x []float64
@@ -130,20 +138,20 @@ func (e *Engine) forward(A []float64, b nn.Batch) {
 // for the quadratic cost), δ = ∂K/∂z · σ'(ẑ) (rule [1]).
 func (e *Engine) outputDelta(b nn.Batch) float64 {
 	Z := b.Z.RawMatrix()
-	L := len(e.dense) - 1
-	out := e.dense[L]
-	if len(e.dz) != out.Out {
-		e.dz = make([]float64, out.Out)
+	L := len(e.layers) - 1
+	nout, act := e.layers[L].Outputs(), e.layers[L].Activation()
+	if len(e.dz) != nout {
+		e.dz = make([]float64, nout)
 	}
 	var K float64
 	for i := 0; i < b.Len(); i++ {
-		K = e.cost(K, e.act[L][i*out.Out:(i+1)*out.Out], Z.Data[i*Z.Stride:i*Z.Stride+out.Out], e.dz)
+		K = e.cost(K, e.act[L][i*nout:(i+1)*nout], Z.Data[i*Z.Stride:i*Z.Stride+nout], e.dz)
 		for k, dz := range e.dz {
-			at := i*out.Out + k
+			at := i*nout + k
 			if e.h.costDeriv != nil {
 				dz = e.h.costDeriv(dz)
 			}
-			s := e.deriv(out.Act, e.pre[L][at], e.act[L][at])
+			s := e.deriv(act, e.pre[L][at], e.act[L][at])
 			if e.h.noDerivLayer == L+1 {
 				s = 1
 			}
@@ -196,27 +204,34 @@ func costOf(c nn.CostKind) (rowCost, error) {
 // propagate fills δ of layer l−1 from δ of layer l (rule [2]): γ = Wᵀδ, δ = γ · σ'(ŷ). The
 // notes' rule [4] as transcribed needs it before layer l's weight gradient, so it comes first.
 func (e *Engine) propagate(A []float64, l, N int) {
-	d, below := e.dense[l], e.dense[l-1]
-	w, _ := d.Split(e.net.LayerParams(A, l))
-	for i := 0; i < N; i++ {
-		for j := 0; j < d.In; j++ {
-			var s float64
-			for k := 0; k < d.Out; k++ {
-				wkj := w[k*d.In+j]
-				if e.h.weightAt != nil {
-					wkj = e.h.weightAt(w, k, j, d.In, d.Out)
+	d := e.dense[l]
+	if d == nil {
+		e.imageBack(A, l, N) // ∂K/∂y of the layer below, into delta[l−1]
+	} else {
+		w, _ := d.Split(e.net.LayerParams(A, l))
+		for i := 0; i < N; i++ {
+			for j := 0; j < d.In; j++ {
+				var s float64
+				for k := 0; k < d.Out; k++ {
+					wkj := w[k*d.In+j]
+					if e.h.weightAt != nil {
+						wkj = e.h.weightAt(w, k, j, d.In, d.Out)
+					}
+					s += wkj * e.delta[l][i*d.Out+k]
 				}
-				s += wkj * e.delta[l][i*d.Out+k]
+				e.delta[l-1][i*d.In+j] = s
 			}
-			p, y := e.pre[l-1][i*d.In+j], e.act[l-1][i*d.In+j]
-			switch {
-			case e.h.noDerivLayer == l:
-			case e.h.hiddenDeriv != nil:
-				s *= e.h.hiddenDeriv(below.Act, d.Act, p, y)
-			default:
-				s *= e.deriv(below.Act, p, y)
-			}
-			e.delta[l-1][i*below.Out+j] = s
+		}
+	}
+	own, above := e.layers[l-1].Activation(), e.layers[l].Activation()
+	for i, p := range e.pre[l-1] {
+		y := e.act[l-1][i]
+		switch {
+		case e.h.noDerivLayer == l:
+		case e.h.hiddenDeriv != nil:
+			e.delta[l-1][i] *= e.h.hiddenDeriv(own, above, p, y)
+		default:
+			e.delta[l-1][i] *= e.deriv(own, p, y)
 		}
 	}
 }
@@ -226,6 +241,10 @@ func (e *Engine) propagate(A []float64, l, N int) {
 func (e *Engine) layerGradient(dst []float64, b nn.Batch, l int) {
 	X := b.X.RawMatrix()
 	d := e.dense[l]
+	if d == nil {
+		e.imageGradient(dst, b, l)
+		return
+	}
 	output := l == len(e.dense)-1
 	dw, db := d.Split(e.net.LayerParams(dst, l))
 	for i := e.h.firstPair; i < b.Len(); i++ {

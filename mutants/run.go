@@ -18,6 +18,10 @@ const (
 	// no ReLU, so that finite differences with large steps (Richardson from h = 0.1) are a
 	// valid reference for every parameter; ReLU networks work too (see Detection).
 	DefaultNet = "4-6-6-3:tanh,sigmoid,sigmoid"
+	// DefaultCNN has what every fault of CNNCatalogue needs: a convolution with stride 2 and
+	// padding on a two-channel image, a second convolution above it (δ goes down through a
+	// kernel), max pooling above that, outputs larger than one pixel.
+	DefaultCNN = "2x9x9-conv3@3x3/s2+p1-conv4@3x3+p1-maxpool2-3:tanh,tanh,sigmoid"
 	// DefaultBatch is the batch size of a run (two or more, for the batch faults).
 	DefaultBatch = 8
 	// DefaultDirections is the number of random directions v of the directional check.
@@ -41,7 +45,7 @@ type Config struct {
 	Seed       uint64   // seed of parameters, batch and directions; 0 means 1
 	Engines    []string // engines to hold the mutants against; nil means gradients.Names()
 	Directions int      // random directions of the fast check; 0 means DefaultDirections
-	Faults     []Fault  // faults to run; nil means Catalogue()
+	Faults     []Fault  // faults to run; nil means Catalogue(), and CNNCatalogue() too on a CNN
 	// Budget is the longest estimated time of one engine's gradient (gradients.Runner);
 	// engines estimated above it are listed in Report.Skipped. Zero means no limit.
 	Budget time.Duration
@@ -210,12 +214,15 @@ func Run(cfg Config) (Report, error) {
 	if cfg.Engines == nil {
 		cfg.Engines = gradients.Names()
 	}
-	if cfg.Faults == nil {
-		cfg.Faults = Catalogue()
-	}
 	net, err := nn.Parse(cfg.Net)
 	if err != nil {
 		return Report{}, err
+	}
+	if cfg.Faults == nil {
+		cfg.Faults = Catalogue()
+		if !net.InShape().IsVec() {
+			cfg.Faults = append(cfg.Faults, CNNCatalogue()...)
+		}
 	}
 	A, b := drawPoint(net, cfg.Batch, cfg.Seed)
 	vs := directions(net.NumParams(), cfg.Directions, cfg.Seed)

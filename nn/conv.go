@@ -5,6 +5,7 @@ import (
 	"math"
 	"strconv"
 
+	"gonum.org/v1/gonum/blas"
 	"gonum.org/v1/gonum/blas/blas64"
 
 	"nabla/internal/gemm"
@@ -280,7 +281,7 @@ func (m *MaxPool) Nearest(in, _ blas64.General) (pair, unit int, dist float64) {
 
 func (m *MaxPool) check() error { return m.Pool.check("maxpool") }
 
-func (m *MaxPool) forward(_ *gemm.Multiplier, _ []float64, in, pre, act blas64.General) {
+func (m *MaxPool) forward(_ *gemm.Multiplier, _ *[]float64, _ []float64, in, pre, act blas64.General) {
 	m.pool(pre, in, true)
 	copy(act.Data, pre.Data)
 }
@@ -314,7 +315,7 @@ func (a *AvgPool) Nearest(_, _ blas64.General) (pair, unit int, dist float64) {
 
 func (a *AvgPool) check() error { return a.Pool.check("avgpool") }
 
-func (a *AvgPool) forward(_ *gemm.Multiplier, _ []float64, in, pre, act blas64.General) {
+func (a *AvgPool) forward(_ *gemm.Multiplier, _ *[]float64, _ []float64, in, pre, act blas64.General) {
 	a.pool(pre, in, false)
 	copy(act.Data, pre.Data)
 }
@@ -364,50 +365,60 @@ func (p *Pool) pool(dst, in blas64.General, isMax bool) {
 	})
 }
 
-// forward computes the pre-activations by direct summation over the kernel (no im2col: the
-// reference pass stays independent of the engines' matrix formulation), then σ.
-func (c *Conv2D) forward(_ *gemm.Multiplier, p []float64, in, pre, act blas64.General) {
+// forward computes the pre-activations image by image as one matrix product, Ŷ = K·U + c,
+// with K the kernel as an F × C·K·K matrix and U the image unfolded into C·K·K × OutH·OutW
+// (im2col: column (p,q) holds the patch under output pixel (p,q), zeros in the padding), then
+// σ. U lives in the Evaluator's scratch, so the pass allocates nothing once warm.
+func (c *Conv2D) forward(mul *gemm.Multiplier, buf *[]float64, p []float64, in, pre, act blas64.General) {
 	kernel, bias := c.Split(p)
-	oh, ow, hw, pix := c.OutH(), c.OutW(), c.H*c.W, c.OutH()*c.OutW()
+	ckk, pix := c.C*c.K*c.K, c.OutH()*c.OutW()
+	if cap(*buf) < ckk*pix {
+		*buf = make([]float64, ckk*pix)
+	}
+	cols := (*buf)[:ckk*pix]
+	K := blas64.General{Rows: c.F, Cols: ckk, Stride: ckk, Data: kernel}
+	U := blas64.General{Rows: ckk, Cols: pix, Stride: pix, Data: cols}
 	for n := 0; n < in.Rows; n++ {
-		x := in.Data[n*in.Stride : n*in.Stride+in.Cols]
+		c.im2col(cols, in.Data[n*in.Stride:n*in.Stride+in.Cols])
 		out := pre.Data[n*pre.Stride : n*pre.Stride+pre.Cols]
-		for f := 0; f < c.F; f++ {
-			of := out[f*pix : (f+1)*pix]
-			for i := range of {
-				of[i] = bias[f]
-			}
-			for ch := 0; ch < c.C; ch++ {
-				img := x[ch*hw : (ch+1)*hw]
-				taps := kernel[(f*c.C+ch)*c.K*c.K : (f*c.C+ch+1)*c.K*c.K]
-				for i := 0; i < c.K; i++ {
-					for j := 0; j < c.K; j++ {
-						c.addTap(of, img, taps[i*c.K+j], i, j, oh, ow)
-					}
-				}
+		for f, bf := range bias {
+			row := out[f*pix : (f+1)*pix]
+			for i := range row {
+				row[i] = bf
 			}
 		}
+		mul.Gemm(blas.NoTrans, blas.NoTrans, 1, K, U, 1, blas64.General{Rows: c.F, Cols: pix, Stride: pix, Data: out})
 	}
 	c.Act.Apply(act.Data[:pre.Rows*pre.Stride], pre.Data[:pre.Rows*pre.Stride])
 }
 
-// addTap adds w·x[p·S+i−P, q·S+j−P] to every output pixel (p, q) of one filter's output.
-func (c *Conv2D) addTap(out, img []float64, w float64, i, j, oh, ow int) {
-	for p := 0; p < oh; p++ {
-		y := p*c.Stride + i - c.Pad
-		if y < 0 || y >= c.H {
-			continue
-		}
-		row, orow := img[y*c.W:(y+1)*c.W], out[p*ow:(p+1)*ow]
-		if c.Stride == 1 && c.Pad == 0 {
-			for q, v := range row[j : j+ow] {
-				orow[q] += w * v
-			}
-			continue
-		}
-		for q := range orow {
-			if u := q*c.Stride + j - c.Pad; u >= 0 && u < c.W {
-				orow[q] += w * row[u]
+// im2col writes the C·K·K × OutH·OutW matrix U of one image x: U[(c,i,j),(p,q)] =
+// x[c, pS+i−P, qS+j−P], 0 in the padding.
+func (c *Conv2D) im2col(U, x []float64) {
+	oh, ow := c.OutH(), c.OutW()
+	r := 0
+	for ch := 0; ch < c.C; ch++ {
+		img := x[ch*c.H*c.W : (ch+1)*c.H*c.W]
+		for i := 0; i < c.K; i++ {
+			for j := 0; j < c.K; j++ {
+				row := U[r*oh*ow : (r+1)*oh*ow]
+				r++
+				for p := 0; p < oh; p++ {
+					out := row[p*ow : (p+1)*ow]
+					y := p*c.Stride + i - c.Pad
+					if y < 0 || y >= c.H {
+						clear(out)
+						continue
+					}
+					src := img[y*c.W : (y+1)*c.W]
+					for q := range out {
+						if u := q*c.Stride + j - c.Pad; u >= 0 && u < c.W {
+							out[q] = src[u]
+						} else {
+							out[q] = 0
+						}
+					}
+				}
 			}
 		}
 	}

@@ -26,6 +26,8 @@ type Evaluator struct {
 	x   blas64.General // the inputs of the last Forward
 	cur Piece          // scratch for OnPiece
 	mul *gemm.Multiplier
+	// scratch is the buffer of the layers that need one (a convolution's im2col matrix).
+	scratch []float64
 }
 
 // NewEvaluator returns an Evaluator for the network whose products run on par.Threads()
@@ -78,7 +80,7 @@ func (e *Evaluator) Forward(A []float64, X *mat.Dense) blas64.General {
 	in := X.RawMatrix()
 	e.x = in
 	for l, layer := range e.net.layers {
-		layer.forward(e.mul, e.net.LayerParams(A, l), in, e.pre[l], e.act[l])
+		layer.forward(e.mul, &e.scratch, e.net.LayerParams(A, l), in, e.pre[l], e.act[l])
 		in = e.act[l]
 	}
 	return in
@@ -86,7 +88,7 @@ func (e *Evaluator) Forward(A []float64, X *mat.Dense) blas64.General {
 
 // forward computes pre = X Wᵀ + 1 bᵀ and act = σ(pre) for the batch in (one pair a row),
 // the product on mul's threads.
-func (d *Dense) forward(mul *gemm.Multiplier, p []float64, in, pre, act blas64.General) {
+func (d *Dense) forward(mul *gemm.Multiplier, _ *[]float64, p []float64, in, pre, act blas64.General) {
 	w, b := d.Split(p)
 	for i := 0; i < pre.Rows; i++ {
 		copy(pre.Data[i*pre.Stride:i*pre.Stride+d.Out], b)

@@ -113,7 +113,8 @@ type Layer interface {
 	String() string
 	// forward computes the layer's pre-activations and activations for a batch (one training
 	// pair a row) from its parameters p (its view of A) and its input: the reference pass.
-	forward(mul *gemm.Multiplier, p []float64, in, pre, act blas64.General)
+	// scratch is the Evaluator's buffer for layers that need one (grown as needed).
+	forward(mul *gemm.Multiplier, scratch *[]float64, p []float64, in, pre, act blas64.General)
 	// check reports what is wrong with the layer on its own (sizes, activation, its own
 	// overflow bounds), or nil.
 	check() error

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"runtime"
 	"testing"
+	"time"
 
 	"nabla/gradients"
 	"nabla/nn"
@@ -67,4 +68,52 @@ func benchGradient(b *testing.B, name, arch string, batchSize, threads int, newE
 		b.ReportMetric(float64(evals), "cost-evals/op")
 		b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N)/float64(evals), "ns/eval")
 	})
+}
+
+// BenchmarkErrorBounds measures what the error bounds cost (the noise measurement and the
+// per-element bound): each iteration times the same engine with and without them,
+// alternately, and reports both times and their ratio (bounds/plain).
+func BenchmarkErrorBounds(b *testing.B) {
+	for _, s := range []struct {
+		name string
+		set  Settings
+	}{
+		{"numeric-forward", Settings{Formula: Forward, Threads: 1}},
+		{"numeric-central", Settings{Threads: 1}},
+		{"numeric-central5", Settings{Formula: Central5, Threads: 1}},
+		{"numeric-richardson", Settings{Richardson: RegisteredRichardson, Threads: 1}},
+	} {
+		for _, c := range []struct {
+			arch  string
+			batch int
+		}{{"2-3-1", 4}, {"4-8-3:tanh,sigmoid", 16}, {"16-32-10", 32}} {
+			b.Run(fmt.Sprintf("engine=%s/net=%s/batch=%d", s.name, c.arch, c.batch), func(b *testing.B) {
+				net := nn.MustParse(c.arch)
+				A, batch := net.Init(nil, 1), net.RandomBatch(c.batch, 1)
+				off := s.set
+				off.NoErrorBounds = true
+				with, err := New(net, &s.set)
+				if err != nil {
+					b.Fatal(err)
+				}
+				plain, err := New(net, &off)
+				if err != nil {
+					b.Fatal(err)
+				}
+				dst := make([]float64, net.NumParams())
+				var tWith, tPlain time.Duration
+				b.ReportAllocs()
+				for b.Loop() {
+					t0 := time.Now()
+					_, _, _ = with.Gradient(dst, A, batch)
+					t1 := time.Now()
+					_, _, _ = plain.Gradient(dst, A, batch)
+					tWith, tPlain = tWith+t1.Sub(t0), tPlain+time.Since(t1)
+				}
+				b.ReportMetric(float64(tWith.Nanoseconds())/float64(b.N), "ns-bounds/op")
+				b.ReportMetric(float64(tPlain.Nanoseconds())/float64(b.N), "ns-plain/op")
+				b.ReportMetric(float64(tWith)/float64(tPlain), "bounds/plain")
+			})
+		}
+	}
 }

@@ -71,6 +71,10 @@ type Settings struct {
 	// its own evaluator of K; the result is bit-identical for any number. Zero means the
 	// default of package internal/par: all cores, or nabla's --threads.
 	Threads int
+	// NoErrorBounds turns off the error bounds (ErrorBounds returns nil) and the measurement
+	// of the noise of K behind them; false (the zero value) means Gradient computes them.
+	// It exists to measure what the bounds cost.
+	NoErrorBounds bool
 	// KeepStep turns off the retries with smaller steps where a stencil point crosses a ReLU
 	// kink (see Engine.Gradient): every quotient uses exactly Step, kink or not, as a
 	// step-size sweep needs. False (the zero value) means retry.
@@ -207,15 +211,17 @@ func New(net *nn.Network, s *Settings) (*Engine, error) {
 	if e.levels == 1 {
 		e.order, e.truncC = Order(set.Formula), truncationPerK(set.Formula)
 	}
-	e.bound = make([]float64, net.NumParams())
-	if NoiseEvaluations <= maxNoiseShare*e.points*e.levels*net.NumParams() {
-		rng := nn.NewRand(uint64(net.NumParams()))
-		e.noiseV = make([]float64, net.NumParams())
-		for i := range e.noiseV {
-			e.noiseV[i] = 2*rng.Float64() - 1
+	if !set.NoErrorBounds {
+		e.bound = make([]float64, net.NumParams())
+		e.crossed = make([]bool, net.NumParams())
+		if maxNoiseShare*NoiseEvaluations <= e.points*e.levels*net.NumParams() {
+			rng := nn.NewRand(uint64(net.NumParams()))
+			e.noiseV = make([]float64, net.NumParams())
+			for i := range e.noiseV {
+				e.noiseV[i] = 2*rng.Float64() - 1
+			}
 		}
 	}
-	e.crossed = make([]bool, net.NumParams())
 	e.name = "numeric"
 	if fn := FormulaName(set.Formula); fn != "" {
 		e.name += "-" + fn
@@ -276,19 +282,22 @@ const NoiseEvaluations = 8
 // K contributes nothing to the 4th to 6th differences, large enough to change the rounding.
 const NoiseStep = 1e-6
 
-// maxNoiseShare bounds the noise measurement to a quarter of a Gradient call's evaluations:
-// on smaller networks the noise of K is taken to be ε|K| instead of measured.
+// maxNoiseShare bounds the noise measurement to a quarter of a Gradient call's evaluations
+// (1/maxNoiseShare): on smaller networks the noise of K is not measured but bounded by
+// ε|K|·(L + 2√M) for L layers and M = batch × outputs terms of K, the rounding of the
+// forward pass and of a sum of M terms.
 const maxNoiseShare = 4
 
 // noise measures the noise σ of K near A from the differences of order 4 to 6 of nine values
 // along e.noiseV (ECnoise's estimate √(γₖ·mean(Δᵏ)²), γₖ = (k!)²/(2k)!, the largest of the
-// three), never below ε|K|; without noiseV it returns ε|K|. A stencil that crosses a kink
-// leaves the measurement at ε|K|.
-func (w *worker) noise(k0 float64) float64 {
+// three), never below ε|K|; without noiseV, or when a point of the measurement crosses a
+// kink, it returns the bound ε|K|·(L + 2√M) (see maxNoiseShare).
+func (w *worker) noise(k0 float64, b nn.Batch) float64 {
 	e := w.e
 	floor := e.prec.Epsilon() * math.Abs(k0)
+	bound := floor * (float64(e.net.NumLayers()) + 2*math.Sqrt(float64(b.Len()*e.net.Outputs())))
 	if e.noiseV == nil {
-		return floor
+		return bound
 	}
 	var f [NoiseEvaluations + 1]float64
 	f[0] = k0
@@ -300,7 +309,7 @@ func (w *worker) noise(k0 float64) float64 {
 	}
 	w.eval.restoreAll()
 	if crossed {
-		return floor
+		return bound
 	}
 	sigma := floor
 	d := f[:]
@@ -403,7 +412,7 @@ func (e *Engine) Gradient(dst, A []float64, b nn.Batch) ([]float64, float64, err
 	w0 := e.workers[0]
 	w0.eval.begin(A, b)
 	e.gradDst, e.gradA, e.gradB, e.k0 = dst, A, b, w0.eval.cost()
-	e.noise = w0.noise(e.k0)
+	e.noise = w0.noise(e.k0, b)
 	e.pool.Run(len(e.workers), e)
 	e.gradDst, e.gradA, e.gradB = nil, nil, nn.Batch{}
 	return dst, e.k0, nil
@@ -421,6 +430,9 @@ func (e *Engine) Run(i int) {
 	for j := lo; j < hi; j++ {
 		d, h, crossed := w.partial(j, e.k0, e.step)
 		e.gradDst[j] = d
+		if e.bound == nil {
+			continue
+		}
 		e.bound[j] = rk/h + tk*math.Pow(h, float64(e.order))
 		if e.errs != nil {
 			e.bound[j] += e.errs[j]

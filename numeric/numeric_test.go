@@ -356,3 +356,71 @@ func evalCalls(e *Engine) int {
 	}
 	return n
 }
+
+// TestErrorBounds: every element's observed error against the complex step stays within the
+// cross-check's allowance (gradients.SafetyFactor times the engine's expected error) on
+// networks whose K ranges from below 1 to the thousands, for every formula; the expected
+// error grows with K; and no stencil is marked as crossing a kink on smooth networks.
+func TestErrorBounds(t *testing.T) {
+	for _, arch := range []string{"4-6-3:tanh,sigmoid", "3-8-8-2:sigmoid,tanh,identity", "1-1-26-13-28:identity", "5-7-4:relu,sigmoid"} {
+		for _, batch := range []int{1, 64} {
+			c := gradtest.RandomCase(arch, batch, 3)
+			want := exact(t, c)
+			for _, s := range []Settings{{Formula: Forward}, {Formula: Backward}, {Formula: Central}, {Formula: Central5}, {Richardson: RegisteredRichardson}} {
+				e, err := New(c.Net, &s)
+				require.NoError(t, err)
+				g, _, err := e.Gradient(nil, c.A, c.B)
+				require.NoError(t, err)
+				bound, crossed := e.ErrorBounds()
+				require.Len(t, bound, len(g))
+				for j := range g {
+					if crossed[j] {
+						continue
+					}
+					assert.LessOrEqual(t, math.Abs(g[j]-want[j]), gradients.SafetyFactor*bound[j], "%s batch %d %s %s", arch, batch, e.Name(), c.Net.ParamName(j))
+				}
+				if c.Net.Smooth() {
+					assert.NotContains(t, crossed, true, "%s: a smooth network has no kink", e.Name())
+				}
+			}
+		}
+	}
+}
+
+func TestErrorBoundsGrowWithK(t *testing.T) {
+	small, large := gradtest.RandomCase("4-6-3", 1, 2), gradtest.RandomCase("4-6-3", 512, 2)
+	var bounds [2]float64
+	for i, c := range []gradtest.Case{small, large} {
+		e, err := New(c.Net, nil)
+		require.NoError(t, err)
+		_, _, err = e.Gradient(nil, c.A, c.B)
+		require.NoError(t, err)
+		b, _ := e.ErrorBounds()
+		bounds[i] = b[0]
+	}
+	assert.Greater(t, bounds[1], 10*bounds[0], "the rounding error of K grows with the batch")
+}
+
+// TestErrorBoundsCrossed: with KeepStep, Richardson's wide stencils cross ReLU kinks and say
+// so for exactly the elements whose error the kinks spoil; with the retries none remains.
+func TestErrorBoundsCrossed(t *testing.T) {
+	c := gradtest.RandomCase("4-6-6-3:tanh,relu,sigmoid", 16, 1)
+	want := exact(t, c)
+	k, err := New(c.Net, &Settings{Richardson: RegisteredRichardson, KeepStep: true})
+	require.NoError(t, err)
+	g, _, err := k.Gradient(nil, c.A, c.B)
+	require.NoError(t, err)
+	bound, crossed := k.ErrorBounds()
+	require.Contains(t, crossed, true)
+	for j := range g {
+		if math.Abs(g[j]-want[j]) > gradients.SafetyFactor*bound[j] {
+			assert.True(t, crossed[j], "%s is off by %.2g but not marked", c.Net.ParamName(j), g[j]-want[j])
+		}
+	}
+	r, err := New(c.Net, &Settings{Richardson: RegisteredRichardson})
+	require.NoError(t, err)
+	_, _, err = r.Gradient(nil, c.A, c.B)
+	require.NoError(t, err)
+	_, crossed = r.ErrorBounds()
+	assert.NotContains(t, crossed, true, "the retries step past every kink")
+}

@@ -410,11 +410,38 @@ func (t *SGD) evaluate(ev *nn.Evaluator, testSet data.Set, ep int) Epoch {
 	start := time.Now()
 	e := Epoch{Epoch: ep}
 	k := t.net.CostKind()
-	e.TrainCost = t.cfg.Cost.Scale(k, t.trainSet.Len()) * ev.Cost(t.A, t.trainSet.Batch)
-	e.TestCost = t.cfg.Cost.Scale(k, testSet.Len()) * ev.Cost(t.A, testSet.Batch)
-	e.TestAccuracy = Accuracy(ev.Forward(t.A, testSet.X), testSet)
+	e.TrainCost = t.cfg.Cost.Scale(k, t.trainSet.Len()) * chunkedCost(ev, t.A, t.trainSet.Batch)
+	e.TestCost = t.cfg.Cost.Scale(k, testSet.Len()) * chunkedCost(ev, t.A, testSet.Batch)
+	e.TestAccuracy = chunkedAccuracy(ev, t.A, testSet)
 	e.EvalSeconds = time.Since(start).Seconds()
 	return e
+}
+
+// evalChunk is the number of pairs evaluated at once: the evaluator keeps every layer's
+// outputs for all of them, which for a convolutional layer is thousands of values per pair.
+const evalChunk = 1000
+
+// chunkedCost is ev.Cost over the batch, summed chunk by chunk.
+func chunkedCost(ev *nn.Evaluator, A []float64, b nn.Batch) float64 {
+	var k float64
+	for lo := 0; lo < b.Len(); lo += evalChunk {
+		k += ev.Cost(A, b.Slice(lo, min(lo+evalChunk, b.Len())))
+	}
+	return k
+}
+
+// chunkedAccuracy is Accuracy over the set, evaluated chunk by chunk.
+func chunkedAccuracy(ev *nn.Evaluator, A []float64, s data.Set) float64 {
+	if s.Labels == nil || s.Len() == 0 {
+		return math.NaN()
+	}
+	var correct float64
+	for lo := 0; lo < s.Len(); lo += evalChunk {
+		hi := min(lo+evalChunk, s.Len())
+		part := data.Set{Batch: s.Slice(lo, hi), Labels: s.Labels[lo:hi], Classes: s.Classes}
+		correct += Accuracy(ev.Forward(A, part.X), part) * float64(hi-lo)
+	}
+	return correct / float64(s.Len())
 }
 
 // Accuracy returns the fraction of rows of the outputs z (N × outputs) that classify the

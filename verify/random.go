@@ -16,6 +16,9 @@ type Space struct {
 	MaxDepth int // layers; zero means 4
 	MaxWidth int // units per layer, inputs included; zero means 32
 	MaxBatch int // training pairs; zero means 64
+	// Inputs, when positive, is the input width of every network (784 for MNIST-sized
+	// networks); zero draws it like the other widths.
+	Inputs int
 }
 
 func (s Space) defaults() Space {
@@ -56,7 +59,11 @@ func RandomCase(s Space, seed uint64, i int) Case {
 	depth := 1 + rng.IntN(s.MaxDepth)
 	acts := nn.Activations()
 	var b strings.Builder
-	b.WriteString(strconv.Itoa(logUniform(rng, s.MaxWidth)))
+	in := logUniform(rng, s.MaxWidth)
+	if s.Inputs > 0 {
+		in = s.Inputs
+	}
+	b.WriteString(strconv.Itoa(in))
 	for range depth {
 		b.WriteByte('-')
 		b.WriteString(strconv.Itoa(logUniform(rng, s.MaxWidth)))

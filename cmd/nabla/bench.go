@@ -27,11 +27,11 @@ func setupBench(fs *flag.FlagSet) func(args []string, stdout, stderr io.Writer) 
 		if err := noArgs("bench", args); err != nil {
 			return err
 		}
-		infos, cases, o, err := lf.resolve(stderr)
+		s, err := lf.settings(stderr)
 		if err != nil {
 			return err
 		}
-		suite, err := bench.Run(infos, cases, o)
+		suite, err := bench.Run(s.EnginesOrDefault(), s.CasesOrDefault(), s.Options())
 		if err != nil {
 			return err
 		}

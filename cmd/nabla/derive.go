@@ -4,11 +4,11 @@ import (
 	"flag"
 	"fmt"
 	"io"
-	"strconv"
 	"strings"
 
 	"nabla/internal/jsonnum"
 	"nabla/internal/table"
+	"nabla/lab"
 	"nabla/nn"
 	"nabla/symbolic"
 )
@@ -121,7 +121,7 @@ func setupDerive(fs *flag.FlagSet) func(args []string, stdout, stderr io.Writer)
 		case out.is(fmtTable):
 			return writeDerive(stdout, net, res, out.table())
 		}
-		return writeSwellTable(stdout, res.Rows, out.table())
+		return lab.SwellTable(stdout, res.Rows, out.table())
 	}
 }
 
@@ -160,59 +160,5 @@ func writeDerive(w io.Writer, net *nn.Network, out deriveOutput, o table.Options
 	}
 	fmt.Fprintf(w, "%s\n\n", table.Wrap(fmt.Sprintf("derived and compiled %s in %.3f ms (%d parameters: %d instructions for K and ∇K, %d for K alone, ratio %.2f)",
 		net, out.DeriveMS, out.Params, out.Instructions, out.CostInstructions, out.Ratio), o.MaxWidth()))
-	return writeSwellTable(w, out.Rows, o)
-}
-
-// swellColumns are the headers of the swell table and the cells of a row.
-var swellHeader = []string{"function", "vars", "cost DAG", "gradient tree", "gradient DAG", "instructions", "cost instr.", "ratio", "derive+compile", "naive tree", "naive time"}
-
-func swellCells(r symbolic.Swell) []string {
-	naive := strconv.Itoa(r.NaiveNodes)
-	if r.NaiveErr != "" {
-		naive = "> " + strconv.Itoa(r.NaiveNodes-1) + " (budget)"
-	}
-	if r.NaiveNodes == 0 && r.NaiveErr == "" {
-		naive = "-"
-	}
-	return []string{r.Name, strconv.Itoa(r.Params), strconv.Itoa(r.CostNodes), formatCount(r.TreeNodes),
-		strconv.Itoa(r.DAGNodes), strconv.Itoa(r.Instructions), strconv.Itoa(r.CostInstructions),
-		fmt.Sprintf("%.2f", r.Ratio), formatMS(r.DeriveMS), naive, formatMS(r.NaiveMS)}
-}
-
-// formatCount prints a count exactly when it is small and as 4.8e+60 when it is not.
-func formatCount(v float64) string {
-	if v < 1e9 {
-		return strconv.FormatFloat(v, 'f', 0, 64)
-	}
-	return strconv.FormatFloat(v, 'e', 2, 64)
-}
-
-func formatMS(ms float64) string {
-	switch {
-	case ms == 0:
-		return "-"
-	case ms < 1:
-		return fmt.Sprintf("%.0f µs", ms*1000)
-	case ms < 1000:
-		return fmt.Sprintf("%.1f ms", ms)
-	}
-	return fmt.Sprintf("%.2f s", ms/1000)
-}
-
-// swellTable is the expression-swell table; a narrow terminal leaves out the tree size, the
-// cost's instructions and the naive columns first.
-func swellTable(rows []symbolic.Swell) table.Table {
-	t := table.Table{Header: swellHeader, Align: "lrrrrrrrrrr", Optional: []int{10, 9, 6, 2, 7}}
-	for _, r := range rows {
-		t.Rows = append(t.Rows, swellCells(r))
-	}
-	return t
-}
-
-func writeSwellTable(w io.Writer, rows []symbolic.Swell, o table.Options) error {
-	return swellTable(rows).Write(w, o)
-}
-
-func writeSwellMarkdown(w io.Writer, rows []symbolic.Swell) error {
-	return writeSwellTable(w, rows, table.Options{Format: table.Markdown})
+	return lab.SwellTable(w, out.Rows, o)
 }

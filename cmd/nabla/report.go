@@ -1,8 +1,6 @@
 package main
 
 import (
-	"context"
-	"encoding/json"
 	"flag"
 	"fmt"
 	"io"
@@ -12,10 +10,8 @@ import (
 
 	"nabla/bench"
 	"nabla/gradients"
-	"nabla/nn"
+	"nabla/lab"
 	"nabla/reports"
-	"nabla/symbolic"
-	"nabla/train"
 )
 
 func init() {
@@ -47,39 +43,29 @@ func (f *labFlags) declare(fs *flag.FlagSet) {
 	fs.Uint64Var(&f.seed, "seed", 1, "seed of the parameters and batches")
 }
 
-// resolve turns the flags into engines, cases and runner options.
-func (f *labFlags) resolve(progress io.Writer) ([]gradients.Info, []bench.Case, bench.Options, error) {
-	var infos []gradients.Info
-	if f.engines == "" {
-		infos = bench.Engines()
-	} else {
+// settings turns the flags into the lab's settings (engines and cases looked up, so that a
+// bad name is a usage error).
+func (f *labFlags) settings(progress io.Writer) (lab.Settings, error) {
+	s := lab.Settings{Quick: f.quick, Seed: f.seed, Budget: f.budget, Progress: progress}
+	if f.engines != "" {
 		for _, name := range strings.Split(f.engines, ",") {
 			info, err := gradients.Lookup(strings.TrimSpace(name))
 			if err != nil {
-				return nil, nil, bench.Options{}, usageErr("--engines: %v", err)
+				return s, usageErr("--engines: %v", err)
 			}
-			infos = append(infos, info)
+			s.Engines = append(s.Engines, info)
 		}
 	}
-	if len(infos) == 0 {
-		return nil, nil, bench.Options{}, fmt.Errorf("no engine is registered")
-	}
-	cases := bench.DefaultCases
-	o := bench.Options{MinTime: 20 * time.Millisecond, Repeats: 5, Budget: time.Second, Seed: f.seed, Progress: progress}
-	if f.quick {
-		cases = bench.QuickCases
-		o.MinTime, o.Repeats, o.Budget = 5*time.Millisecond, 3, 250*time.Millisecond
-	}
-	if f.budget > 0 {
-		o.Budget = f.budget
+	if len(s.EnginesOrDefault()) == 0 {
+		return s, fmt.Errorf("no engine is registered")
 	}
 	if f.nets != "" {
 		var err error
-		if cases, err = bench.ParseCases(f.nets, f.batch); err != nil {
-			return nil, nil, o, usageErr("--nets: %v", err)
+		if s.Cases, err = bench.ParseCases(f.nets, f.batch); err != nil {
+			return s, usageErr("--nets: %v", err)
 		}
 	}
-	return infos, cases, o, nil
+	return s, nil
 }
 
 func setupReport(fs *flag.FlagSet) func(args []string, stdout, stderr io.Writer) error {
@@ -112,7 +98,13 @@ func setupReport(fs *flag.FlagSet) func(args []string, stdout, stderr io.Writer)
 					ws = append(ws, w)
 				}
 			}
-			if r, err = measureReport(&lf, !*noScaling, !*noExtras, ws, stderr); err != nil {
+			s, err := lf.settings(stderr)
+			if err != nil {
+				return err
+			}
+			s.NoScaling, s.NoExtras, s.Widths = *noScaling, *noExtras, ws
+			s.Command = reportCommand(&lf, s)
+			if r, err = lab.Measure(s); err != nil {
 				return err
 			}
 		}
@@ -133,17 +125,8 @@ func setupReport(fs *flag.FlagSet) func(args []string, stdout, stderr io.Writer)
 // maxScalingWidth bounds the hidden widths of the scaling study.
 const maxScalingWidth = 4096
 
-// crossCheckBudgetFactor is how many times the timing budget one cross-check call may take.
-const crossCheckBudgetFactor = 5
-
-// measureReport runs everything a report shows.
-// widths nil means the default widths.
-func measureReport(lf *labFlags, scaling, extras bool, widths []int, progress io.Writer) (*reports.Results, error) {
-	start := time.Now()
-	infos, cases, o, err := lf.resolve(progress)
-	if err != nil {
-		return nil, err
-	}
+// reportCommand is the command line that repeats the run, recorded in the results.
+func reportCommand(lf *labFlags, s lab.Settings) string {
 	cmd := "go run ./cmd/nabla report"
 	if lf.quick {
 		cmd += " --quick"
@@ -157,149 +140,17 @@ func measureReport(lf *labFlags, scaling, extras bool, widths []int, progress io
 	if lf.budget > 0 {
 		cmd += " --budget " + lf.budget.String()
 	}
-	if !extras {
+	if s.NoExtras {
 		cmd += " --no-extras"
 	}
-	if !scaling {
+	if s.NoScaling {
 		cmd += " --no-scaling"
-	} else if widths != nil {
-		ws := make([]string, len(widths))
-		for i, w := range widths {
+	} else if s.Widths != nil {
+		ws := make([]string, len(s.Widths))
+		for i, w := range s.Widths {
 			ws[i] = strconv.Itoa(w)
 		}
 		cmd += " --widths " + strings.Join(ws, ",")
 	}
-	cmd += fmt.Sprintf(" --seed %d", lf.seed)
-	r := &reports.Results{
-		Version: reports.FormatVersion, Date: start.UTC().Format(time.RFC3339), Seed: lf.seed, Quick: lf.quick,
-		Command: cmd, Machine: reports.ThisMachine(), BudgetNs: float64(o.Budget), Engines: reports.EnginesOf(infos),
-	}
-	fmt.Fprintf(progress, "report: %d engines, %d cases, budget %s per gradient\n", len(infos), len(cases), o.Budget)
-	suite, err := bench.Run(infos, cases, o)
-	if err != nil {
-		return nil, err
-	}
-	r.Forward, r.Benchmarks = suite.Forward, suite.Gradient
-
-	seen := map[string]bool{}
-	for _, c := range cases {
-		if seen[c.Net] {
-			continue
-		}
-		seen[c.Net] = true
-		// One call per engine rather than repeats: a larger budget lets finite differences
-		// into the cross-check of bigger nets than they are timed on.
-		a, err := bench.CrossCheck(infos, c, nil, lf.seed, crossCheckBudgetFactor*o.Budget, suite.Models)
-		if err != nil {
-			return nil, err
-		}
-		ag := reports.AgreementOf(a)
-		fmt.Fprintf(progress, "cross-check %-28s %s\n", c, ag.Summary())
-		r.Agreement = append(r.Agreement, ag)
-	}
-
-	if scaling {
-		if widths == nil {
-			widths = bench.DefaultWidths
-			if lf.quick {
-				widths = bench.QuickWidths
-			}
-		}
-		fmt.Fprintf(progress, "scaling study: widths %v, batch %d\n", widths, bench.ScalingBatch)
-		sc, err := bench.RunScaling(infos, widths, bench.ScalingBatch, o)
-		if err != nil {
-			return nil, err
-		}
-		r.Scaling = &sc
-	}
-	for _, m := range reportMeasures {
-		if !extras {
-			break
-		}
-		if err := m(r, infos, lf.seed, progress); err != nil {
-			return nil, err
-		}
-	}
-	r.Elapsed = time.Since(start).Seconds()
-	fmt.Fprintf(progress, "report: measured in %s\n", time.Since(start).Round(100*time.Millisecond))
-	return r, nil
-}
-
-func init() {
-	reportMeasures = append(reportMeasures, measureSteps, measureTrajectories, measureSwell)
-	reports.RegisterSection(reports.Section{
-		ID:    swellSection,
-		Title: "Symbolic differentiation: expression swell",
-		Order: 65,
-		Has: func(r *reports.Results) bool {
-			_, ok := r.Section(swellSection)
-			return ok
-		},
-		Body: swellBody,
-	})
-}
-
-// swellSection is the report section of nabla derive's swell table.
-const swellSection = "swell"
-
-// swellNets are the networks of the report's swell table.
-var swellNets = []string{"2-3-1", "16-16-4", "64-64-10", "784-30-10"}
-
-// measureSwell measures the expression swell of the symbolic engine (nabla derive's table) on
-// swellNets and the classic examples.
-func measureSwell(r *reports.Results, _ []gradients.Info, _ uint64, progress io.Writer) error {
-	t := time.Now()
-	var rows []symbolic.Swell
-	for _, a := range swellNets {
-		row, err := symbolic.MeasureNetwork(nn.MustParse(a), symbolic.MeasureOptions{})
-		if err != nil {
-			return fmt.Errorf("expression swell on %s: %w", a, err)
-		}
-		rows = append(rows, row)
-	}
-	for _, ex := range symbolic.Examples() {
-		row, err := symbolic.Measure(ex.Name, ex.Build, ex.Wrt, symbolic.MeasureOptions{})
-		if err != nil {
-			return fmt.Errorf("expression swell of %s: %w", ex.Name, err)
-		}
-		rows = append(rows, row)
-	}
-	fmt.Fprintf(progress, "expression swell: %d rows, %s\n", len(rows), time.Since(t).Round(time.Millisecond))
-	return r.SetSection(swellSection, rows)
-}
-
-func swellBody(w io.Writer, r *reports.Results) error {
-	raw, _ := r.Section(swellSection)
-	var rows []symbolic.Swell
-	if err := json.Unmarshal(raw, &rows); err != nil {
-		return fmt.Errorf("report section %s: %w", swellSection, err)
-	}
-	io.WriteString(w, "The size of the symbolic engine's derivatives: the gradient written out as trees (every "+
-		"shared node counted again) against the interned DAG and the compiled program, whose length stays "+
-		"within a small factor of the cost's own (the cheap-gradient principle). The naive mode differentiates "+
-		"each parameter separately without sharing, under a budget of 1,000,000 nodes (`nabla derive` "+
-		"prints the table for any network).\n\n")
-	return writeSwellMarkdown(w, rows)
-}
-
-// measureSteps runs the step-size sweep (nabla steps' default network) for the report.
-func measureSteps(r *reports.Results, _ []gradients.Info, seed uint64, progress io.Writer) error {
-	t := time.Now()
-	steps, err := bench.Steps(bench.StepOptions{Net: "4-8-3", Seed: seed})
-	if err != nil {
-		return fmt.Errorf("step-size sweep: %w", err)
-	}
-	fmt.Fprintf(progress, "step-size sweep on %s: %s\n", steps.Net, time.Since(t).Round(time.Millisecond))
-	return r.SetSteps(steps)
-}
-
-// measureTrajectories runs the training comparison of package train for the report.
-func measureTrajectories(r *reports.Results, _ []gradients.Info, _ uint64, progress io.Writer) error {
-	t := time.Now()
-	tr, err := train.DefaultTrajectories(context.Background())
-	if err != nil {
-		return fmt.Errorf("training comparison: %w", err)
-	}
-	fmt.Fprintf(progress, "training comparison on %s: %s\n", tr.Net, time.Since(t).Round(time.Millisecond))
-	return r.SetTrajectories(tr)
+	return cmd + fmt.Sprintf(" --seed %d", lf.seed)
 }

@@ -10,6 +10,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"nabla/lab"
 	"nabla/reports"
 )
 
@@ -40,7 +41,7 @@ func TestReportWritesAndRerenders(t *testing.T) {
 	assert.True(t, r.Agreement[0].Agree)
 	assert.Len(t, r.Scaling.Widths, 3)
 	assert.Contains(t, r.Command, "--widths 2,4,8")
-	for _, id := range []string{reports.SectionSteps, reports.SectionTrajectories, swellSection, mutationSection} {
+	for _, id := range []string{reports.SectionSteps, reports.SectionTrajectories, lab.SectionSwell, lab.SectionMutation} {
 		_, ok := r.Section(id)
 		assert.Equal(t, !testing.Short(), ok, id)
 	}

@@ -1,4 +1,4 @@
-package main
+package lab
 
 import (
 	"bytes"
@@ -8,6 +8,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"nabla/bench"
 	"nabla/gradients"
 	"nabla/reports"
 )
@@ -41,4 +42,26 @@ func TestReportMutationSection(t *testing.T) {
 	empty, err := reports.Render(&reports.Results{}, reports.Sections())
 	require.NoError(t, err)
 	assert.NotContains(t, string(empty.Markdown), "Verification power", "no section without its data")
+}
+
+// A small run measures what its settings ask for, and nothing else.
+func TestMeasureSmall(t *testing.T) {
+	var infos []gradients.Info
+	for _, name := range []string{"backprop", "symbolic"} {
+		info, err := gradients.Lookup(name)
+		require.NoError(t, err)
+		infos = append(infos, info)
+	}
+	var progress bytes.Buffer
+	r, err := Measure(Settings{Engines: infos, Cases: []bench.Case{{Net: "2-3-1", Batch: 2}}, Quick: true,
+		NoScaling: true, NoExtras: true, Command: "test", Progress: &progress})
+	require.NoError(t, err)
+	assert.Equal(t, "test", r.Command)
+	assert.Len(t, r.Benchmarks, 2)
+	require.Len(t, r.Agreement, 1)
+	assert.True(t, r.Agreement[0].Agree)
+	assert.Nil(t, r.Scaling)
+	_, ok := r.Section(SectionMutation)
+	assert.False(t, ok, "no extras")
+	assert.Contains(t, progress.String(), "cross-check net=2-3-1/batch=2")
 }
