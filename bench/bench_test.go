@@ -16,7 +16,20 @@ import (
 var (
 	budgetFlag = flag.Duration("budget", time.Second, "skip an engine × case whose estimated time per gradient exceeds this")
 	seedFlag   = flag.Uint64("seed", 1, "seed of the parameters and batches")
+	casesFlag  = flag.String("cases", "", "cases to time instead of DefaultCases, as nabla bench --nets takes them: 784-30-10@1,784-300-100-10@100")
 )
+
+// benchCases returns the cases of -cases, or DefaultCases.
+func benchCases(b *testing.B) []Case {
+	if *casesFlag == "" {
+		return DefaultCases
+	}
+	cs, err := ParseCases(*casesFlag, 1)
+	if err != nil {
+		b.Fatal(err)
+	}
+	return cs
+}
 
 var (
 	sink     float64
@@ -75,7 +88,7 @@ func forward(s *Setup) Forward {
 // default case, on one thread and on all cores (threads=N): the yardstick of the grad/fwd
 // ratio.
 func BenchmarkForward(b *testing.B) {
-	for _, c := range DefaultCases {
+	for _, c := range benchCases(b) {
 		b.Run(c.String(), func(b *testing.B) {
 			withThreads(b, func(b *testing.B, _ int) {
 				s := mustSetup(b, c)
@@ -97,7 +110,23 @@ func BenchmarkForward(b *testing.B) {
 func BenchmarkGradient(b *testing.B) {
 	for _, info := range gradients.All() {
 		b.Run("engine="+info.Name, func(b *testing.B) {
-			for _, c := range DefaultCases {
+			for _, c := range benchCases(b) {
+				b.Run(c.String(), func(b *testing.B) {
+					withThreads(b, func(b *testing.B, _ int) { benchGradient(b, info, c) })
+				})
+			}
+		})
+	}
+}
+
+// BenchmarkCNN times every engine that handles convolutions on lenet1 and lenet2 (CNNCases),
+// the networks ../shared/peers/torch_cnn.py times in PyTorch, named
+// engine=…/net=lenet1/batch=…/threads=… with grad/fwd as in BenchmarkGradient. Engines
+// estimated above -budget (the difference engines, with a cost pass per parameter) are skipped.
+func BenchmarkCNN(b *testing.B) {
+	for _, info := range gradients.All() {
+		b.Run("engine="+info.Name, func(b *testing.B) {
+			for _, c := range CNNCases {
 				b.Run(c.String(), func(b *testing.B) {
 					withThreads(b, func(b *testing.B, _ int) { benchGradient(b, info, c) })
 				})

@@ -27,6 +27,28 @@ var DefaultCases = []Case{
 	{Net: "784-100-10", Batch: 1}, {Net: "784-100-10", Batch: 100},
 }
 
+// Networks names the convolutional networks of the suite, the two LeNet-like networks that
+// ../shared/peers/torch_cnn.py times in PyTorch: a Case's Net may be one of these names.
+var Networks = map[string]string{
+	"lenet1": "1x28x28-conv20@5x5-maxpool2-100-10:relu,relu,sigmoid",
+	"lenet2": "1x28x28-conv20@5x5-maxpool2-conv40@5x5-maxpool2-100-10:relu,relu,relu,sigmoid",
+}
+
+// CNNCases are the convolutional cases (BenchmarkCNN): lenet1 and lenet2 at batch 1, 10
+// and 100, the batches PyTorch is timed at.
+var CNNCases = []Case{
+	{Net: "lenet1", Batch: 1}, {Net: "lenet1", Batch: 10}, {Net: "lenet1", Batch: 100},
+	{Net: "lenet2", Batch: 1}, {Net: "lenet2", Batch: 10}, {Net: "lenet2", Batch: 100},
+}
+
+// Arch returns the architecture string of a case's network, resolving the names of Networks.
+func (c Case) Arch() string {
+	if a, ok := Networks[c.Net]; ok {
+		return a
+	}
+	return c.Net
+}
+
 // QuickCases is the smaller set nabla report --quick measures.
 var QuickCases = []Case{
 	{Net: "2-3-1", Batch: 16},
@@ -37,7 +59,8 @@ var QuickCases = []Case{
 }
 
 // ParseCases reads a list of cases: architectures, each optionally followed by "@batch"
-// ("784-30-10@100"), separated by spaces, semicolons or commas; items without a batch size get
+// ("784-30-10@100", "lenet1@10"; a name of Networks stands for its network), separated by
+// spaces, semicolons or commas; items without a batch size get
 // defBatch. A comma followed by a letter continues an activation list
 // ("4-8-3:tanh,sigmoid,2-3-1" is two cases).
 func ParseCases(s string, defBatch int) ([]Case, error) {
@@ -55,7 +78,11 @@ func ParseCases(s string, defBatch int) ([]Case, error) {
 	}
 	var cases []Case
 	for _, item := range items {
-		arch, bs, hasBatch := strings.Cut(item, "@")
+		// The batch follows the last "@" when only digits follow it ("conv20@5x5" is a layer).
+		arch, bs, hasBatch := item, "", false
+		if i := strings.LastIndex(item, "@"); i >= 0 && i+1 < len(item) && strings.Trim(item[i+1:], "0123456789") == "" {
+			arch, bs, hasBatch = item[:i], item[i+1:], true
+		}
 		batch := defBatch
 		if hasBatch {
 			v, err := strconv.Atoi(bs)
@@ -63,6 +90,10 @@ func ParseCases(s string, defBatch int) ([]Case, error) {
 				return nil, fmt.Errorf("case %q: batch %q is not a whole number ≥ 1", item, bs)
 			}
 			batch = v
+		}
+		if _, named := Networks[arch]; named {
+			cases = append(cases, Case{Net: arch, Batch: batch})
+			continue
 		}
 		net, err := nn.Parse(arch)
 		if err != nil {
@@ -86,7 +117,7 @@ type Setup struct {
 
 // NewSetup parses the case's network and draws its parameters and batch from seed.
 func NewSetup(c Case, seed uint64) (*Setup, error) {
-	net, err := nn.Parse(c.Net)
+	net, err := nn.Parse(c.Arch())
 	if err != nil {
 		return nil, err
 	}

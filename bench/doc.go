@@ -1,12 +1,14 @@
 // Package bench is nabla's benchmark suite: every registered engine × network × batch size,
-// as go test sub-benchmarks named engine=…/net=…/batch=… and as a runner that nabla report
+// as go test sub-benchmarks named engine=…/net=…/batch=…/threads=… and as a runner that nabla report
 // uses. It is the one library package that imports every engine.
 //
 // # The suite
 //
-// BenchmarkGradient/engine=E/net=N/batch=B times engine E's Gradient on each of DefaultCases,
-// BenchmarkForward/net=N/batch=B the reference forward pass and cost (nn.Evaluator.Cost) on the
-// same cases; besides ns/op, B/op and allocs/op they report grad/fwd (the ratio of the two,
+// BenchmarkGradient/engine=E/net=N/batch=B/threads=T times engine E's Gradient on each of
+// DefaultCases (or the cases of -cases, as nabla bench --nets takes them), on one thread and on
+// all cores (T = par.Threads(); the engines are built after par.SetThreads(T)),
+// BenchmarkForward/net=N/batch=B/threads=T the reference forward pass and cost
+// (nn.Evaluator.Cost) on the same cases; besides ns/op, B/op and allocs/op they report grad/fwd (the ratio of the two,
 // ADBench's headline measure), GFLOP/s (see ForwardFLOPs and GradientFLOPs) and, for finite
 // differences, evals/op. Compare engines with benchstat -col /engine.
 //

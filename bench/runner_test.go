@@ -178,7 +178,11 @@ func TestParseCases(t *testing.T) {
 	cs, err = ParseCases("4-8-3:tanh,sigmoid,2-3-1@3,5-2:relu", 10)
 	require.NoError(t, err)
 	assert.Equal(t, []Case{{Net: "4-8-3:tanh,sigmoid", Batch: 10}, {Net: "2-3-1", Batch: 3}, {Net: "5-2:relu", Batch: 10}}, cs)
-	for _, bad := range []string{"", ",", "2-3-1@0", "2-3-1@x", "2-x-1", "tanh,2-3-1"} {
+	cs, err = ParseCases("1x8x8-conv4@3x3-10:relu,sigmoid@7 lenet1@100 1x6x6-conv2@2x2/s2-2", 10)
+	require.NoError(t, err)
+	assert.Equal(t, []Case{{Net: "1x8x8-conv4@3x3-10:relu,sigmoid", Batch: 7}, {Net: "lenet1", Batch: 100}, {Net: "1x6x6-conv2@2x2/s2-2", Batch: 10}}, cs)
+	assert.Equal(t, Networks["lenet1"], cs[1].Arch())
+	for _, bad := range []string{"", ",", "2-3-1@0", "2-3-1@x", "2-x-1", "tanh,2-3-1", "1x8x8-conv4@3x3@0"} {
 		_, err := ParseCases(bad, 10)
 		assert.Error(t, err, bad)
 	}

@@ -196,23 +196,9 @@ type engineRun struct {
 // engines that cannot handle the network or exceed Budget are listed in Skipped; an engine
 // error on valid input is returned.
 func Run(cfg Config) (Report, error) {
-	if cfg.Net == "" {
-		cfg.Net = DefaultNet
-	}
-	if cfg.Batch == 0 {
-		cfg.Batch = DefaultBatch
-	}
+	cfg = cfg.withDefaults()
 	if cfg.Batch < 1 {
 		return Report{}, fmt.Errorf("mutants: batch %d: %w", cfg.Batch, nn.ErrEmptyBatch)
-	}
-	if cfg.Seed == 0 {
-		cfg.Seed = 1
-	}
-	if cfg.Directions <= 0 {
-		cfg.Directions = DefaultDirections
-	}
-	if cfg.Engines == nil {
-		cfg.Engines = gradients.Names()
 	}
 	net, err := nn.Parse(cfg.Net)
 	if err != nil {
@@ -224,88 +210,131 @@ func Run(cfg Config) (Report, error) {
 			cfg.Faults = append(cfg.Faults, CNNCatalogue()...)
 		}
 	}
-	A, b := drawPoint(net, cfg.Batch, cfg.Seed)
-	vs := directions(net.NumParams(), cfg.Directions, cfg.Seed)
+	pt := point{net: net, vs: directions(net.NumParams(), cfg.Directions, cfg.Seed)}
+	pt.A, pt.b = drawPoint(net, cfg.Batch, cfg.Seed)
 	rep := Report{Net: net.String(), Batch: cfg.Batch, Seed: cfg.Seed, Directions: cfg.Directions}
-
-	infos, err := gradients.Infos(cfg.Engines)
-	if err != nil {
+	if err := pt.runEngines(cfg, &rep); err != nil {
 		return Report{}, err
 	}
-	out, err := (&gradients.Runner{Budget: cfg.Budget, Seed: cfg.Seed}).Run(infos, net, A, b)
-	if err != nil {
-		return Report{}, fmt.Errorf("mutants on %s: %w", net, err)
-	}
-	for _, s := range out.Skipped {
-		rep.Skipped = append(rep.Skipped, s.Engine+": "+s.Reason)
-	}
-	probe := nn.NewKinkProbe(net).Reset(A, b)
-	var runs []engineRun
-	for i, res := range out.Results {
-		er, err := directionalRun(probe, net, out.Engines[i], res, A, b, vs)
-		if err != nil {
-			return Report{}, err
-		}
-		runs = append(runs, er)
-		rep.Engines = append(rep.Engines, EngineInfo{Name: res.Engine, Exact: er.info.Exact, Tolerance: res.Tolerance, Directional: er.directional})
-	}
-
 	ev := nn.NewEvaluator(net)
-	central := make([]float64, len(vs))
-	for j, v := range vs {
-		central[j] = centralAlong(ev, A, v, b)
+	pt.central = make([]float64, len(pt.vs))
+	for j, v := range pt.vs {
+		pt.central[j] = centralAlong(ev, pt.A, v, pt.b)
 	}
-	control, err := mutantGradient(net, Control, A, b)
-	if err != nil {
+	if pt.control, err = mutantGradient(net, Control, pt.A, pt.b); err != nil {
 		return Report{}, err
 	}
-	judge := func(f Fault) (Outcome, error) {
-		g, err := mutantGradient(net, f, A, b)
-		if err != nil {
-			return Outcome{}, err
-		}
-		o := Outcome{Fault: f, Truth: firstDiff(net, g, control.Grad)}
-		for j, v := range vs {
-			re := gradients.RelErr(dot(g.Grad, v), central[j])
-			o.CentralRelErr = max(o.CentralRelErr, re)
-		}
-		o.Central = o.CentralRelErr > CentralTolerance
-		for _, er := range runs {
-			p := gradients.ComparePairAt(net, A, b, g, er.res)
-			d := Detection{Engine: er.info.Name, Detected: !p.Agree, FirstBad: p.FirstBad, Worst: p.Worst,
-				MaxRelErr: p.MaxRelErr, NonDifferentiable: len(p.NonDifferentiable)}
-			if d.Detected {
-				d.Block = backwardFirst(net, func(blk int) bool { return p.Blocks[blk].MaxRelErr > p.Tolerance })
-			}
-			// An engine's own directional derivative is one number, held to the pair's
-			// tolerance; a dot product of its gradient with v sums n rounded entries.
-			tol := p.Tolerance
-			if !er.directional {
-				tol *= math.Sqrt(float64(net.NumParams()))
-			}
-			for j, v := range vs {
-				if er.kinks[j] {
-					d.DirectionalKinks++
-					continue
-				}
-				d.DirectionalRelErr = max(d.DirectionalRelErr, gradients.RelErr(dot(g.Grad, v), er.dirs[j]))
-			}
-			d.Directional = d.DirectionalRelErr > tol
-			o.Detections = append(o.Detections, d)
-		}
-		return o, nil
-	}
-	if rep.Control, err = judge(Control); err != nil {
+	if rep.Control, err = pt.judge(Control); err != nil {
 		return Report{}, err
 	}
 	for _, f := range cfg.Faults {
-		o, err := judge(f)
+		o, err := pt.judge(f)
 		if err != nil {
 			return Report{}, err
 		}
 		rep.Faults = append(rep.Faults, o)
 	}
 	return rep, nil
+}
+
+// withDefaults applies the defaults stated on Config's fields.
+func (cfg Config) withDefaults() Config {
+	if cfg.Net == "" {
+		cfg.Net = DefaultNet
+	}
+	if cfg.Batch == 0 {
+		cfg.Batch = DefaultBatch
+	}
+	if cfg.Seed == 0 {
+		cfg.Seed = 1
+	}
+	if cfg.Directions <= 0 {
+		cfg.Directions = DefaultDirections
+	}
+	if cfg.Engines == nil {
+		cfg.Engines = gradients.Names()
+	}
+	return cfg
+}
+
+// point is the drawn point of a run and what every fault is judged against there.
+type point struct {
+	net     *nn.Network
+	A       []float64
+	b       nn.Batch
+	vs      [][]float64      // the directions of the fast check
+	runs    []engineRun      // the real engines' answers
+	central []float64        // central differences of the reference cost along each v
+	control gradients.Result // the clean variant's gradient
+}
+
+// runEngines computes each real engine's answer at the point under the one runner, filling
+// the report's engines and skips.
+func (pt *point) runEngines(cfg Config, rep *Report) error {
+	infos, err := gradients.Infos(cfg.Engines)
+	if err != nil {
+		return err
+	}
+	out, err := (&gradients.Runner{Budget: cfg.Budget, Seed: cfg.Seed}).Run(infos, pt.net, pt.A, pt.b)
+	if err != nil {
+		return fmt.Errorf("mutants on %s: %w", pt.net, err)
+	}
+	for _, s := range out.Skipped {
+		rep.Skipped = append(rep.Skipped, s.Engine+": "+s.Reason)
+	}
+	probe := nn.NewKinkProbe(pt.net).Reset(pt.A, pt.b)
+	for i, res := range out.Results {
+		er, err := directionalRun(probe, pt.net, out.Engines[i], res, pt.A, pt.b, pt.vs)
+		if err != nil {
+			return err
+		}
+		pt.runs = append(pt.runs, er)
+		rep.Engines = append(rep.Engines, EngineInfo{Name: res.Engine, Exact: er.info.Exact, Tolerance: res.Tolerance, Directional: er.directional})
+	}
+	return nil
+}
+
+// judge holds the mutant with fault f against the clean control, the central differences
+// along each direction and every engine.
+func (pt *point) judge(f Fault) (Outcome, error) {
+	g, err := mutantGradient(pt.net, f, pt.A, pt.b)
+	if err != nil {
+		return Outcome{}, err
+	}
+	o := Outcome{Fault: f, Truth: firstDiff(pt.net, g, pt.control.Grad)}
+	for j, v := range pt.vs {
+		o.CentralRelErr = max(o.CentralRelErr, gradients.RelErr(dot(g.Grad, v), pt.central[j]))
+	}
+	o.Central = o.CentralRelErr > CentralTolerance
+	for _, er := range pt.runs {
+		o.Detections = append(o.Detections, pt.detect(g, er))
+	}
+	return o, nil
+}
+
+// detect is one engine's verdict on the mutant's gradient g: the full check and the fast one.
+func (pt *point) detect(g gradients.Result, er engineRun) Detection {
+	p := gradients.ComparePairAt(pt.net, pt.A, pt.b, g, er.res)
+	d := Detection{Engine: er.info.Name, Detected: !p.Agree, FirstBad: p.FirstBad, Worst: p.Worst,
+		MaxRelErr: p.MaxRelErr, NonDifferentiable: len(p.NonDifferentiable)}
+	if d.Detected {
+		d.Block = backwardFirst(pt.net, func(blk int) bool { return p.Blocks[blk].MaxRelErr > p.Tolerance })
+	}
+	// An engine's own directional derivative is one number, held to the pair's tolerance; a
+	// dot product of its gradient with v sums n rounded entries.
+	tol := p.Tolerance
+	if !er.directional {
+		tol *= math.Sqrt(float64(pt.net.NumParams()))
+	}
+	for j, v := range pt.vs {
+		if er.kinks[j] {
+			d.DirectionalKinks++
+			continue
+		}
+		d.DirectionalRelErr = max(d.DirectionalRelErr, gradients.RelErr(dot(g.Grad, v), er.dirs[j]))
+	}
+	d.Directional = d.DirectionalRelErr > tol
+	return d
 }
 
 // directionalRun completes an engine's answer with ∇K·v along each direction: from its own

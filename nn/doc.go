@@ -1,10 +1,11 @@
-// Package nn owns the network of the lecture notes and nothing else: the layers (dense layers
-// now, room for convolution and pooling), the activations σ, tanh, ReLU and the identity with
+// Package nn owns the network of the lecture notes and nothing else: the layers (Dense,
+// Conv2D, MaxPool, AvgPool), the activations σ, tanh, ReLU and the identity with
 // their derivatives, the flat parameter vector A with its named blocks, seeded
 // initialisation, architecture strings such as "784-30-10" or "4-8-8-3:tanh,relu,sigmoid",
 // batches of training pairs, the cost kinds, the reference forward pass with the cost, and the
-// places where K is not differentiable. A network carries its cost kind (Network.CostKind, set with Network.WithCost, parsed from the
-// --cost flag by ParseCost): the notes' quadratic cost, the default,
+// places where K is not differentiable. A network carries its cost kind (Network.CostKind,
+// set with Network.WithCost, parsed from the --cost flag by ParseCost): the notes' quadratic
+// cost, the default,
 //
 //	K = Σᵢ ‖z⁽ⁱ⁾ − z̄⁽ⁱ⁾‖²,
 //
@@ -28,7 +29,7 @@
 // Activation, its FanIn for Init, its operation counts (FLOPs) and its non-smooth points
 // (Kink, Sides, Nearest). Everything generic over layers — block offsets and names,
 // ParamIndex, Init, architecture strings, FLOP counts, kink detection — asks these methods.
-// Only the forward pass of each engine switches on the concrete kind (Dense).
+// Only each engine switches on the concrete kinds, once (see package gradients).
 // A Network is built once (New, Parse) and not changed afterwards; its layers are read with
 // NumLayers, Layer and Layers.
 //
@@ -44,13 +45,14 @@
 //
 // # Where K is not smooth
 //
-// At a ReLU pre-activation of 0 the cost has a kink: its one-sided derivatives differ, and a
+// At a ReLU pre-activation of 0 (Kink ReLUZero) and at a tie between the two largest entries
+// of a max-pool window (MaxTie) the cost has a kink: its one-sided derivatives differ, and a
 // difference quotient whose points straddle it is no derivative. A forward pass lies on one
 // smooth Piece of K, recorded by Evaluator.Piece from each layer's Sides; KinkProbe answers
 // "does moving A by this step (along this parameter, or along a direction) leave the piece?",
 // and Evaluator.Nearest and KinkProbe.Nearest say how far the nearest non-smooth point is.
-// Every part of nabla that needs to know asks these, so a new kind of non-smooth point (a
-// tie in a max-pool window) is one more Kink and one more layer's Sides.
+// Every part of nabla that needs to know asks these, so a new kind of non-smooth point is one
+// more Kink and the Sides and Nearest of the layer that has it.
 //
 // # Batches
 //

@@ -8,6 +8,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"nabla/gradients"
+	"nabla/train"
 )
 
 // spectrumFixture is a hand-made spectrum: H of a 1-1 network, 2 × 2, with blocks W1 and b1.
@@ -36,4 +37,18 @@ func TestSpectrumPlot(t *testing.T) {
 	svg, err := lp.SVG()
 	require.NoError(t, err)
 	assert.Contains(t, string(svg), "block W1")
+}
+
+func TestNewtonPlot(t *testing.T) {
+	ep := func(i int, k float64) train.Epoch { return train.Epoch{Epoch: i, TrainCost: k, TestAccuracy: 0.5} }
+	gd := &train.Result{Net: "2-3-1", TrainSet: "xor", Eta: 0.5, Cost: "sum", Initial: ep(0, 1), Epochs: []train.Epoch{ep(1, 0.9), ep(2, 0.8)}}
+	nt := &train.NewtonResult{Result: &train.Result{Engine: "newton-cg:backprop", Initial: ep(0, 1), Epochs: []train.Epoch{ep(1, 0.5), ep(2, 0)}},
+		Products: []int{2, 3}, Damping: []float64{1, 0.5}, StepLength: []float64{1, 1}}
+	c := NewtonComparison{GD: gd, Newton: nt}
+	lp := c.Plot()
+	require.Len(t, lp.Series, 2)
+	assert.Len(t, lp.Series[1].XY, 2, "the zero cost is left out of the log axis")
+	var b bytes.Buffer
+	require.NoError(t, c.Table(&b, true))
+	checkGolden(t, "newton.md", b.Bytes())
 }

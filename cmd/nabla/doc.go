@@ -14,6 +14,7 @@ The commands:
 	nabla compare   cross-check gradient engines on seeded random parameters and data
 	                (--order 2: Hessian-vector products)
 	nabla derive    symbolic derivatives of a network's cost, and the expression-swell table
+	nabla newton    Newton–CG against gradient descent on a small set: learning curves
 	nabla hessian   the full Hessian of a small network by H·v products: spectrum, symmetry
 	nabla grad      compute K and ∇K for given parameters and data (JSON in, JSON or a table out)
 	nabla mutate    mutation testing: hold faulty hand-coded gradients against every engine
@@ -109,6 +110,15 @@ autodiff-reverse, symbolic or numeric-complex), and prints its symmetry error, t
 eigenvalues (gonum's mat.EigenSym on the symmetric part), the condition number max|λ|/min|λ|
 and the same for each diagonal block (W1, b1, …); --plot writes |λ| of H and of each block,
 sorted, on a logarithmic axis.
+
+	nabla newton [--set blobs] [--net 2-8-4] [--steps 20] [--eta 0.01] [--engine backprop] [--plot curve.svg]
+
+trains the same network from the same parameters on a built-in set twice, full batch: by
+gradient descent with step η, and by Newton–CG (train.Newton: each step solves
+(H + λI) p = −∇K by conjugate gradients with the engine's H·v, then a backtracking line
+search; λ adapts to how well the quadratic model predicted the decrease). It prints both
+training costs and test accuracies per step with the H·v products used, and --plot writes
+the two learning curves.
 
 	nabla mutate --order 2 [--net 4-6-6-3:tanh,sigmoid,sigmoid] [--engines …] [--directions 3]
 
