@@ -188,6 +188,7 @@ func Wrap(text string, width int) string {
 
 // fitted is a table cut to a width: its columns, and what was left out or shortened.
 type fitted struct {
+	headers   []string // every header, some broken onto two lines
 	header    []string
 	rows      [][]string
 	align     tw.Alignment
@@ -239,7 +240,7 @@ func (t Table) fit(width int) fitted {
 	for i := range cols {
 		cols[i] = i
 	}
-	f := fitted{}
+	f := fitted{headers: slices.Clone(t.Header)}
 	widths := t.colWidths(cols)
 	if width > 0 {
 		for _, c := range t.Optional {
@@ -254,22 +255,45 @@ func (t Table) fit(width int) fitted {
 			cols = slices.Delete(cols, k, k+1)
 			widths = slices.Delete(widths, k, k+1)
 		}
-		// Shorten the widest column down to minCell, the first column (the row labels) last.
-		for boxWidth(widths) > width {
-			k := widest(widths[1:]) + 1
-			if len(widths) == 1 || widths[k] <= minCell {
-				k = 0
+		// Break long headers onto two lines, then shorten the cells of the widest column, the
+		// first column (the row labels) last:
+		// down to the header's width, then, if that is not enough, down to minCell.
+		if boxWidth(widths) > width {
+			for k, c := range cols {
+				if h := twoLines(t.Header[c]); h != t.Header[c] {
+					f.headers[c] = h
+					widths[k] = max(WidestLine(h), t.cellWidth(c))
+				}
 			}
-			if widths[k] <= minCell {
-				break
+		}
+		for _, keepHeaders := range []bool{true, false} {
+			floor := func(k int) int {
+				if keepHeaders {
+					return max(minCell, WidestLine(f.headers[cols[k]]))
+				}
+				return minCell
 			}
-			widths[k]--
-			f.shortened = true
+			for boxWidth(widths) > width {
+				k := -1
+				for i := 1; i < len(widths); i++ {
+					if widths[i] > floor(i) && (k < 0 || widths[i] >= widths[k]) {
+						k = i
+					}
+				}
+				if k < 0 && widths[0] > floor(0) {
+					k = 0
+				}
+				if k < 0 {
+					break
+				}
+				widths[k]--
+				f.shortened = true
+			}
 		}
 	}
 	all := t.alignment(len(t.Header))
 	for k, c := range cols {
-		f.header = append(f.header, cut(t.Header[c], widths[k]))
+		f.header = append(f.header, cutLines(f.headers[c], widths[k]))
 		f.align = append(f.align, all[c])
 	}
 	for _, r := range t.Rows {
@@ -284,15 +308,39 @@ func (t Table) fit(width int) fitted {
 	return f
 }
 
-// widest returns the index of the largest width (0 for none).
-func widest(widths []int) int {
-	k := 0
-	for i := range widths {
-		if widths[i] > widths[k] {
-			k = i
+// cellWidth is the width of the widest cell of column c, header left out.
+func (t Table) cellWidth(c int) int {
+	n := 0
+	for _, r := range t.Rows {
+		if c < len(r) {
+			n = max(n, Width(r[c]))
 		}
 	}
-	return k
+	return n
+}
+
+// twoLines breaks a header at the space that makes its longer line shortest.
+func twoLines(h string) string {
+	best, bestW := h, Width(h)
+	for i, r := range h {
+		if r != ' ' {
+			continue
+		}
+		a, b := h[:i], h[i+1:]
+		if w := max(Width(a), Width(b)); w < bestW {
+			best, bestW = a+"\n"+b, w
+		}
+	}
+	return best
+}
+
+// cutLines cuts every line of s to n terminal cells.
+func cutLines(s string, n int) string {
+	lines := strings.Split(s, "\n")
+	for i, l := range lines {
+		lines[i] = cut(l, n)
+	}
+	return strings.Join(lines, "\n")
 }
 
 // cut shortens s to n terminal cells, ending in "…" when it cut.
