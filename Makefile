@@ -27,11 +27,12 @@ bench:
 report:
 	$(GO) run ./cmd/nabla report --out $(OUT)
 
-## lint: gofmt, go vet, and no non-test function over 150 lines
+## lint: gofmt, go vet, no non-test function over 150 lines, no unchecked assertion to an nn type
 lint:
 	@out=$$(gofmt -l . | grep -v '/testdata/'); if [ -n "$$out" ]; then echo "gofmt would change:"; echo "$$out"; exit 1; fi
 	$(GO) vet ./...
 	$(GO) run ./internal/tools/funclen -max 150
+	$(GO) run ./internal/tools/layerassert
 
 ## deps: fails when an engine (or its tests) imports another engine, or reports imports one
 deps:

@@ -156,6 +156,12 @@ func vjpTangent(z *Tensor) {
 		}
 	case opLogSumExp:
 		logSumExpTangentVJP(z, dx)
+	case opConv2D:
+		conv2DTangentVJP(z)
+	case opChannelBias:
+		linearTangentVJP(z, channelBiasVJP)
+	case opMaxPool, opAvgPool:
+		linearTangentVJP(z, poolVJP)
 	default:
 		panic("autodiff: vjpTangent of " + z.op.String())
 	}

@@ -1,6 +1,7 @@
 // Package backprop is nabla's hand-coded gradient engine: backpropagation with the formulas
 // of the lecture notes, generalised from their two layers to L dense layers with any
-// activation, and computed for a whole batch at once with matrix products.
+// activation and carried to convolution and pooling, computed for a whole batch at once with
+// matrix products.
 //
 // # The notes' formulas
 //
@@ -60,13 +61,32 @@
 // serially rather than starting goroutines, which would allocate. ∂K/∂x of the first layer is
 // not needed and not computed.
 //
+// # Convolution and pooling
+//
+// The same recursion holds for a convolutional layer, whose ŷ[f,p,q] = c[f] +
+// Σ_{c,i,j} K[f,c,i,j]·y[c, pS+i−P, qS+j−P]; only the products change (conv.go). With Uₙ the
+// im2col matrix of pair n's input (row (c,i,j), column (p,q): the input pixel under that tap)
+// and Δₙ its δ as an F × OH·OW matrix, each step is one product per pair:
+//
+//	Ŷₙ = K Uₙ + c 1ᵀ                       forward                                     [C0]
+//	∂K/∂K = Σₙ Δₙ Uₙᵀ                      [4]: the correlation of the input with δ      [C4]
+//	∂K/∂c[f] = Σₙ Σ_{p,q} Δₙ[f,(p,q)]      [3]: the bias is shared by every position     [C3]
+//	∂K/∂yₙ = col2im(Kᵀ Δₙ)                 [2]: the full convolution of δ with the kernel
+//	                                            flipped, for any stride and padding        [C2]
+//
+// col2im adds each entry back to the input pixel its im2col entry was copied from; γ is then
+// ∂K/∂y ⊙ σ'(ŷ below). Max pooling routes δ to the arg-max of each window (recorded in the
+// forward pass; the first largest entry at a tie), average pooling spreads δ/P² over it.
+// Layers without parameters have no σ (the identity). The im2col matrices are kept from the
+// forward pass for [C4].
+//
 // The engine registers itself as "backprop" (exact, tolerance 1e-12) with package gradients;
 // import it for that side effect:
 //
 //	import _ "nabla/backprop"
 //
 // Layer kinds are decided in one place, layerOf, a switch with one case per kind the engine
-// handles (dense layers) whose default is an error wrapping gradients.ErrUnsupported; the
+// handles (dense, convolution, max and average pooling: a step each, step.go) whose default is an error wrapping gradients.ErrUnsupported; the
 // registry's pre-flight (gradients.Info.Supports) asks it before New builds anything. The
 // engine also offers
 // gradients.Directional, but only as a convenience: ∇K·v is the dot product of

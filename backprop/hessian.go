@@ -32,7 +32,19 @@ import (
 // batch like the gradient: each line holds for one training pair, and the batched products
 // below sum over the rows.
 
-var _ gradients.HessianVector = (*Engine)(nil)
+var (
+	_ gradients.HessianVector = (*Engine)(nil)
+	_ gradients.HvChecker     = (*Engine)(nil)
+)
+
+// CheckHv returns an error wrapping gradients.ErrUnsupported when the network has layers
+// other than dense ones: the R-pass of this file is written for dense layers only.
+func (e *Engine) CheckHv() error {
+	if e.layers == nil {
+		return fmt.Errorf("backprop: Hv: %w: the R-operator is written for dense layers only, %s has others", gradients.ErrUnsupported, e.net)
+	}
+	return nil
+}
 
 // rpass holds the buffers of Hv, laid out for one batch size: per layer N × Outputs matrices.
 type rpass struct {
@@ -80,8 +92,8 @@ func (e *Engine) rsize(n int) *rpass {
 // nothing.
 func (e *Engine) Hv(dst, A, v []float64, b nn.Batch) ([]float64, float64, error) {
 	dst = gradients.CheckDst("backprop", dst, e.net.NumParams())
-	if e.layers == nil {
-		return nil, 0, fmt.Errorf("backprop: Hv: %w: the R-operator is written for dense layers only, %s has others", gradients.ErrUnsupported, e.net)
+	if err := e.CheckHv(); err != nil {
+		return nil, 0, err
 	}
 	if err := e.net.Check(A, b); err != nil {
 		return nil, 0, fmt.Errorf("backprop: %w", err)

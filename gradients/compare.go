@@ -1,6 +1,7 @@
 package gradients
 
 import (
+	"cmp"
 	"fmt"
 	"math"
 	"slices"
@@ -148,6 +149,8 @@ type Pair struct {
 	WorstRatio   float64 `json:"worst_ratio"`
 	WorstRatioAt string  `json:"worst_ratio_at,omitempty"`
 	Safety       float64 `json:"safety_factor"`
+	// Detail lists elements by name as Criteria.Detail asks (CompareAtWith only).
+	Detail []Element `json:"detail,omitempty"`
 }
 
 // Report is the cross-check of several engines: every unordered pair, in the order the
@@ -201,12 +204,12 @@ func pairTolerance(a, b float64) float64 {
 // categories). Both gradients must have the network's NumParams entries (it panics
 // otherwise).
 func ComparePair(net *nn.Network, a, b Result) Pair {
-	p, _ := comparePair(net, a, b)
+	p, _ := comparePair(net, a, b, Criteria{})
 	return p
 }
 
 // comparePair is ComparePair that also returns the disagreeing elements.
-func comparePair(net *nn.Network, a, b Result) (Pair, []int) {
+func comparePair(net *nn.Network, a, b Result, c Criteria) (Pair, []int) {
 	n := net.NumParams()
 	if len(a.Grad) != n || len(b.Grad) != n {
 		panic(fmt.Sprintf("gradients: ComparePair: gradients of length %d and %d, want %d", len(a.Grad), len(b.Grad), n))
@@ -214,6 +217,7 @@ func comparePair(net *nn.Network, a, b Result) (Pair, []int) {
 	p := Pair{A: a.Engine, B: b.Engine, Tolerance: pairTolerance(a.Tolerance, b.Tolerance), WorstAt: -1, Safety: SafetyFactor}
 	worstRatio := -1
 	var bad []int
+	var elems []Element
 	for _, blk := range net.Blocks() {
 		be := BlockErr{Block: blk.Name}
 		blockBad := false
@@ -224,21 +228,31 @@ func comparePair(net *nn.Network, a, b Result) (Pair, []int) {
 			if re > p.MaxRelErr || p.WorstAt < 0 {
 				p.MaxRelErr, p.WorstAt = re, i
 			}
-			if a.crossed(i) || b.crossed(i) {
-				p.NonDifferentiable = append(p.NonDifferentiable, net.ParamName(i))
-				continue
-			}
 			exp := SafetyFactor * (a.expected(i) + b.expected(i))
-			if exp > 0 && (ae/exp > p.WorstRatio || worstRatio < 0) {
+			allowed := max(exp, p.Tolerance*max(1, math.Abs(a.Grad[i])+math.Abs(b.Grad[i])))
+			if c.override() {
+				allowed = c.Atol + c.Rtol*math.Abs(b.Grad[i])
+			}
+			el := Element{Name: net.ParamName(i), Index: i, A: a.Grad[i], B: b.Grad[i], AbsErr: ae, Allowed: allowed, Ratio: ae / allowed}
+			switch {
+			case a.crossed(i) || b.crossed(i):
+				p.NonDifferentiable = append(p.NonDifferentiable, el.Name)
+				el.Category = NotComparable
+			case ae <= allowed || (!c.override() && re <= p.Tolerance):
+				p.Agreeing++
+				el.Category = Agreeing
+			default:
+				p.Disagreeing++
+				bad = append(bad, i)
+				blockBad = true
+				el.Category = Disagreeing
+			}
+			if el.Category != NotComparable && exp > 0 && (ae/exp > p.WorstRatio || worstRatio < 0) {
 				p.WorstRatio, worstRatio = ae/exp, i
 			}
-			if re <= p.Tolerance || ae <= exp {
-				p.Agreeing++
-				continue
+			if c.Detail > 0 || (c.Detail < 0 && el.Category != Agreeing) {
+				elems = append(elems, el)
 			}
-			p.Disagreeing++
-			bad = append(bad, i)
-			blockBad = true
 		}
 		p.MaxAbsErr = max(p.MaxAbsErr, be.MaxAbsErr)
 		if blockBad && p.FirstBad == "" {
@@ -254,7 +268,52 @@ func comparePair(net *nn.Network, a, b Result) (Pair, []int) {
 	p.CostErr = RelErr(a.K, b.K)
 	costExp := SafetyFactor * (costExpected(a) + costExpected(b))
 	p.Agree = p.Disagreeing == 0 && (p.CostErr <= p.Tolerance || absErr(a.K, b.K) <= costExp)
+	p.Detail = detail(elems, c.Detail)
 	return p, bad
+}
+
+// detail returns the k elements with the largest ratio (all of them, in that order, when k
+// is negative).
+func detail(elems []Element, k int) []Element {
+	slices.SortStableFunc(elems, func(x, y Element) int { return cmp.Compare(y.Ratio, x.Ratio) })
+	if k > 0 && len(elems) > k {
+		elems = elems[:k]
+	}
+	return elems
+}
+
+// Categories of an element of a pair (Element.Category).
+const (
+	Agreeing      = "agreeing"
+	NotComparable = "not comparable"
+	Convention    = "convention"
+	Disagreeing   = "disagreeing"
+)
+
+// Criteria override how CompareAtWith judges each element and what it reports. The zero
+// value is the default judgement: within the tolerance floor or within SafetyFactor times
+// the sum of the two engines' expected errors.
+type Criteria struct {
+	// Atol and Rtol, when either is positive, replace the default judgement by gradcheck's
+	// rule: an element agrees when |a − b| ≤ Atol + Rtol·|b| (b the second engine's value).
+	Atol, Rtol float64
+	// Detail fills Pair.Detail: 0 nothing, k > 0 the k elements with the largest ratio of
+	// observed to allowed difference, negative every element beyond its allowance.
+	Detail int
+}
+
+func (c Criteria) override() bool { return c.Atol > 0 || c.Rtol > 0 }
+
+// Element is one parameter of a pair in detail.
+type Element struct {
+	Name     string  `json:"name"`
+	Index    int     `json:"index"`
+	A        float64 `json:"a"`
+	B        float64 `json:"b"`
+	AbsErr   float64 `json:"abs_err"`
+	Allowed  float64 `json:"allowed"` // the difference the judgement allows
+	Ratio    float64 `json:"ratio"`   // AbsErr / Allowed
+	Category string  `json:"category"`
 }
 
 // costExpected is the rounding error expected of r's K: ExactBound's for a K alone.

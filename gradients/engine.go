@@ -76,6 +76,10 @@ type Info struct {
 	// networks the engine cannot handle. The registry runs Supports before it, so New is
 	// never asked to build an engine for a layer SupportsLayer refuses.
 	New func(net *nn.Network) (Engine, error)
+	// WithStep, when not nil, returns the same engine's Info with the difference step h in
+	// place of its own (the first step of an extrapolation), for nabla compare --step; nil
+	// for engines without a step.
+	WithStep func(h float64) Info
 }
 
 // Supports is the pre-flight check, asked before anything is built: it returns nil if the

@@ -3,6 +3,7 @@ package gradients
 import (
 	"fmt"
 	"math"
+	"nabla/internal/rng"
 
 	"gonum.org/v1/gonum/mat"
 
@@ -17,6 +18,13 @@ type HessianVector interface {
 	// length NumParams and be finite; otherwise the error wraps nn.ErrShape or
 	// nn.ErrNonFinite. A, v and the batch are never modified.
 	Hv(dst, A, v []float64, b nn.Batch) ([]float64, float64, error)
+}
+
+// HvChecker is implemented by engines whose HessianVector covers only some of the networks
+// their gradient does: CheckHv returns an error wrapping ErrUnsupported when Hv cannot run on
+// the network the engine was prepared for. NewHv and HvNames ask it.
+type HvChecker interface {
+	CheckHv() error
 }
 
 // DefaultHvTolerance is the relative error (RelErr) within which an exact engine's H·v is
@@ -42,6 +50,11 @@ func NewHv(name string, net *nn.Network) (HessianVector, error) {
 	if !ok {
 		return nil, fmt.Errorf("engine %s: %w: no Hessian-vector products", name, ErrUnsupported)
 	}
+	if c, ok := e.(HvChecker); ok {
+		if err := c.CheckHv(); err != nil {
+			return nil, fmt.Errorf("engine %s: %w", name, err)
+		}
+	}
 	return h, nil
 }
 
@@ -54,9 +67,13 @@ func HvNames(net *nn.Network) []string {
 		if err != nil {
 			continue
 		}
-		if _, ok := e.(HessianVector); ok {
-			names = append(names, info.Name)
+		if _, ok := e.(HessianVector); !ok {
+			continue
 		}
+		if c, ok := e.(HvChecker); ok && c.CheckHv() != nil {
+			continue
+		}
+		names = append(names, info.Name)
 	}
 	return names
 }
@@ -175,7 +192,7 @@ func RunHv(names []string, net *nn.Network, A, v []float64, b nn.Batch) ([]Resul
 // Direction draws the seeded random direction number i for H·v cross-checks: n entries
 // uniform in [−1, 1).
 func Direction(n int, seed uint64, i int) []float64 {
-	rng := nn.NewRand(seed*7919 + uint64(i))
+	rng := rng.New(seed*7919 + uint64(i))
 	v := make([]float64, n)
 	for j := range v {
 		v[j] = 2*rng.Float64() - 1

@@ -91,3 +91,17 @@ func TestEigen(t *testing.T) {
 	assert.Equal(t, 2.0, Condition([]float64{-2, 1}))
 	assert.True(t, math.IsNaN(Condition(nil)))
 }
+
+// checked has H·v that it refuses for the network it was prepared for.
+type checked struct{ fake }
+
+func (checked) Hv(dst, A, v []float64, b nn.Batch) ([]float64, float64, error) { return dst, 0, nil }
+func (checked) CheckHv() error                                                 { return ErrUnsupported }
+
+func TestHvChecker(t *testing.T) {
+	Register(Info{Name: "hv-checked", New: func(net *nn.Network) (Engine, error) { return &checked{}, nil }})
+	defer unregister("hv-checked")
+	_, err := NewHv("hv-checked", nn.MustParse("2-1"))
+	assert.ErrorIs(t, err, ErrUnsupported)
+	assert.NotContains(t, HvNames(nn.MustParse("2-1")), "hv-checked")
+}

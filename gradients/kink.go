@@ -70,7 +70,11 @@ func kinks(net *nn.Network, A []float64, b nn.Batch, idx []int, step float64, ma
 // larger of the two results' Step; see Kinks). Neither counts against Agree or FirstBad. It
 // stops looking after MaxNonKinks disagreeing elements at no kink.
 func ComparePairAt(net *nn.Network, A []float64, b nn.Batch, ra, rb Result) Pair {
-	p, bad := comparePair(net, ra, rb)
+	return comparePairAt(net, A, b, ra, rb, Criteria{})
+}
+
+func comparePairAt(net *nn.Network, A []float64, b nn.Batch, ra, rb Result, c Criteria) Pair {
+	p, bad := comparePair(net, ra, rb, c)
 	if len(bad) == 0 {
 		return p
 	}
@@ -88,12 +92,21 @@ func ComparePairAt(net *nn.Network, A []float64, b nn.Batch, ra, rb Result) Pair
 		return p
 	}
 	isKink := make(map[int]bool, len(found))
+	cat := NotComparable
+	if ra.Exact && rb.Exact {
+		cat = Convention
+	}
 	for _, i := range found {
 		isKink[i] = true
-		if ra.Exact && rb.Exact {
+		if cat == Convention {
 			p.Convention = append(p.Convention, net.ParamName(i))
 		} else {
 			p.NonDifferentiable = append(p.NonDifferentiable, net.ParamName(i))
+		}
+	}
+	for k := range p.Detail {
+		if isKink[p.Detail[k].Index] {
+			p.Detail[k].Category = cat
 		}
 	}
 	p.FirstBad = ""
@@ -116,10 +129,15 @@ func ComparePairAt(net *nn.Network, A []float64, b nn.Batch, ra, rb Result) Pair
 // CompareAt is Compare for results computed at parameters A on batch b, with every pair
 // judged by ComparePairAt.
 func CompareAt(net *nn.Network, A []float64, b nn.Batch, results []Result) Report {
+	return CompareAtWith(net, A, b, results, Criteria{})
+}
+
+// CompareAtWith is CompareAt with the judgement and the detail set by c.
+func CompareAtWith(net *nn.Network, A []float64, b nn.Batch, results []Result, c Criteria) Report {
 	r := Report{Net: net.String(), Cost: net.CostKind(), Agree: true, ExactAgree: true}
 	for i := range results {
 		for j := i + 1; j < len(results); j++ {
-			r.add(ComparePairAt(net, A, b, results[i], results[j]), results[i].Exact && results[j].Exact)
+			r.add(comparePairAt(net, A, b, results[i], results[j], c), results[i].Exact && results[j].Exact)
 		}
 	}
 	return r

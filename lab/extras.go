@@ -23,11 +23,12 @@ import (
 type extra func(r *reports.Results, infos []gradients.Info, seed uint64, progress io.Writer) error
 
 // extras are the further studies of a report, in the order they run.
-var extras = []extra{measureSteps, measureTrajectories, measureSwell, measureMutation}
+var extras = []extra{measureSteps, measureTrajectories, measureSwell, measureMutation, measureMutationCNN}
 
 func init() {
 	registerSection(SectionSwell, "Symbolic differentiation: expression swell", 65, swellBody)
 	registerSection(SectionMutation, "Verification power: mutation testing", 45, mutationBody)
+	registerSection(SectionMutationCNN, "Verification power: CNN faults", 46, mutationCNNBody)
 }
 
 // registerSection registers a report section shown when the results hold its data.
@@ -133,6 +134,40 @@ func measureMutation(r *reports.Results, infos []gradients.Info, seed uint64, pr
 		return err
 	}
 	return r.SetSection(SectionMutation, json.RawMessage(buf.Bytes()))
+}
+
+// SectionMutationCNN is the report section of the CNN faults (nabla mutate on a CNN).
+const SectionMutationCNN = "mutation-cnn"
+
+// measureMutationCNN runs the clean control and the CNN faults on mutants.DefaultCNN against
+// the report's engines.
+func measureMutationCNN(r *reports.Results, infos []gradients.Info, seed uint64, progress io.Writer) error {
+	names := make([]string, len(infos))
+	for i, info := range infos {
+		names[i] = info.Name
+	}
+	faults := append([]mutants.Fault{mutants.Control}, mutants.CNNCatalogue()...)
+	rep, err := mutants.Run(mutants.Config{Net: mutants.DefaultCNN, Engines: names, Seed: seed, Faults: faults})
+	if err != nil {
+		return fmt.Errorf("CNN mutation testing: %w", err)
+	}
+	say(progress, "CNN mutation testing: %s", rep.Summary())
+	var buf bytes.Buffer
+	if err := rep.JSON(&buf); err != nil {
+		return err
+	}
+	return r.SetSection(SectionMutationCNN, json.RawMessage(buf.Bytes()))
+}
+
+func mutationCNNBody(w io.Writer, r *reports.Results) error {
+	raw, _ := r.Section(SectionMutationCNN)
+	var rep mutants.Report
+	if err := json.Unmarshal(raw, &rep); err != nil {
+		return fmt.Errorf("report section %s: %w", SectionMutationCNN, err)
+	}
+	fmt.Fprintf(w, "The faults of a convolutional layer's backward pass (mutants.CNNCatalogue) and the clean "+
+		"control, on %s, held against every engine as above.\n\n", rep.Net)
+	return rep.Markdown(w)
 }
 
 func mutationBody(w io.Writer, r *reports.Results) error {

@@ -23,6 +23,16 @@
 // arithmetic: no difference of nearly equal numbers is formed, so h = 1e-20 gives the
 // gradient to rounding.
 //
+// Convolutional networks: the real-step engines evaluate K with nn's reference pass, which
+// handles every layer kind (float64 only; the float32 pass is for dense layers). The complex
+// pass has its own convolution and pooling (cnn.go). Max pooling compares real parts, so at
+// a window whose two largest entries tie exactly, the imaginary step does not break the tie:
+// the first entry stays chosen and Complex returns the derivative through it — the one-sided
+// derivative the exact engines report there by their convention, not an average and not a
+// warning. Real steps see a tie the way they see a ReLU kink: the difference engines' piece
+// check (nn.KinkProbe, with max-pool ties among the non-smooth points) sets such parameters
+// aside or retries them with smaller steps.
+//
 // # Why finite differences "give random values"
 //
 // A difference quotient has two errors: truncation, which shrinks with h like h^p (p = 1 for

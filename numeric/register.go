@@ -1,6 +1,7 @@
 package numeric
 
 import (
+	"fmt"
 	"math"
 
 	"nabla/gradients"
@@ -52,26 +53,7 @@ func init() {
 		{"numeric-richardson", "Richardson extrapolation of central differences at h = 0.1, 0.05, 0.025, 0.0125: 8n+1 cost evaluations",
 			Settings{Formula: Central, Richardson: RegisteredRichardson}, RichardsonTolerance, DefaultRichardsonStep},
 	} {
-		s := r.s
-		gradients.Register(gradients.Info{
-			Name:        r.name,
-			Description: r.desc,
-			Tolerance:   r.tol,
-			// The engine retries a quotient whose stencil crossed a ReLU kink with ever smaller
-			// steps (MaxKinkRetries times by 4), so only a kink closer than the last of them can
-			// still be inside a quotient it returns: that is the reach the cross-check's kink
-			// detector should assume (gradients.Info.Step).
-			Step: r.reach / math.Pow(4, MaxKinkRetries),
-			// They evaluate K with nn's reference forward pass, so they handle every layer
-			// kind of package nn: no SupportsLayer.
-			New: func(net *nn.Network) (gradients.Engine, error) {
-				e, err := New(net, &s)
-				if err != nil {
-					return nil, err
-				}
-				return e, nil
-			},
-		})
+		gradients.Register(info(r.name, r.desc, r.s, r.tol, r.reach/r.s.stepOrDefault()))
 	}
 	gradients.Register(gradients.Info{
 		Name:          "numeric-complex",
@@ -88,4 +70,44 @@ func init() {
 			return e, nil
 		},
 	})
+}
+
+// stepOrDefault is the step the settings give or the engine's default.
+func (s Settings) stepOrDefault() float64 {
+	switch {
+	case s.Step != 0:
+		return s.Step
+	case s.Richardson > 1:
+		return DefaultRichardsonStep
+	}
+	return s.Formula.Step
+}
+
+// info is the registry entry of an engine with settings s; reach is the farthest a stencil
+// point lies from A per unit of step. Its WithStep gives the same engine with another step.
+func info(name, desc string, s Settings, tol, reach float64) gradients.Info {
+	return gradients.Info{
+		Name:        name,
+		Description: desc,
+		Tolerance:   tol,
+		// The engine retries a quotient whose stencil crossed a ReLU kink with ever smaller
+		// steps (MaxKinkRetries times by 4), so only a kink closer than the last of them can
+		// still be inside a quotient it returns: that is the reach the cross-check's kink
+		// detector should assume (gradients.Info.Step).
+		Step: reach * s.stepOrDefault() / math.Pow(4, MaxKinkRetries),
+		// They evaluate K with nn's reference forward pass, so they handle every layer
+		// kind of package nn: no SupportsLayer.
+		New: func(net *nn.Network) (gradients.Engine, error) {
+			e, err := New(net, &s)
+			if err != nil {
+				return nil, err
+			}
+			return e, nil
+		},
+		WithStep: func(h float64) gradients.Info {
+			t := s
+			t.Step = h
+			return info(name, fmt.Sprintf("%s, with step %g", desc, h), t, tol, reach)
+		},
+	}
 }

@@ -119,7 +119,10 @@ func (a Agreement) pairSummary() string {
 	if w.WorstRatio > 1 {
 		s += fmt.Sprintf(", %d elements beyond %g× their expected errors (worst %.3g× at %s)", w.Disagreeing, w.Safety, w.WorstRatio, w.WorstRatioAt)
 	}
-	if w.MaxRelErr <= w.Tolerance { // only the costs differ
+	if w.Disagreeing > 0 && w.MaxRelErr <= w.Tolerance { // judged by --atol/--rtol
+		s = fmt.Sprintf("%s%s vs %s: %d elements beyond their allowance", prefix, w.A, w.B, w.Disagreeing)
+	}
+	if w.Disagreeing == 0 && w.MaxRelErr <= w.Tolerance { // only the costs differ
 		s = fmt.Sprintf("%s%s vs %s: cost rel err %s > tolerance %s", prefix, w.A, w.B, fmtErr(w.CostErr), fmtErr(w.Tolerance))
 	}
 	if w.FirstBad != "" {
@@ -229,6 +232,36 @@ func (a Agreement) render(w io.Writer, f Format) error {
 			}
 		}
 	}
+	if err := a.writeDetail(&b, md); err != nil {
+		return err
+	}
+	a.writeNotes(&b, md)
+	fmt.Fprintf(&b, "\n%s\n", table.Wrap(a.Summary(), f.MaxWidth()))
+	_, err := io.WriteString(w, b.String())
+	return err
+}
+
+// writeDetail writes the elements the pairs name in detail (gradients.Criteria.Detail), one
+// table over all pairs; nothing when none does.
+func (a Agreement) writeDetail(b *strings.Builder, md bool) error {
+	var rows [][]string
+	for _, p := range a.Pairs {
+		for _, e := range p.Detail {
+			rows = append(rows, []string{p.A + " vs " + p.B, e.Name, fmtK(e.A), fmtK(e.B), fmtErr(e.AbsErr), fmtErr(e.Allowed),
+				strconv.FormatFloat(e.Ratio, 'g', 3, 64), e.Category})
+		}
+	}
+	if len(rows) == 0 {
+		return nil
+	}
+	b.WriteString("\n")
+	return writeTable(b, md, []string{"pair", "element", "a", "b", "abs err", "allowed", "ratio", "category"},
+		tw.Alignment{tw.AlignLeft, tw.AlignLeft, tw.AlignRight, tw.AlignRight, tw.AlignRight, tw.AlignRight, tw.AlignRight, tw.AlignLeft}, rows)
+}
+
+// writeNotes writes the elements not comparable or differing by convention, per pair, and
+// what obs/exp means.
+func (a Agreement) writeNotes(b *strings.Builder, md bool) {
 	var notes []string
 	for _, p := range a.Pairs {
 		if len(p.NonDifferentiable) > 0 {
@@ -242,9 +275,9 @@ func (a Agreement) render(w io.Writer, f Format) error {
 	}
 	for _, line := range notes {
 		if md {
-			fmt.Fprintf(&b, "\n- %s\n", mdEscape(line))
+			fmt.Fprintf(b, "\n- %s\n", mdEscape(line))
 		} else {
-			fmt.Fprintf(&b, "\n%s\n", table.Wrap(line, f.MaxWidth()))
+			fmt.Fprintf(b, "\n%s\n", table.Wrap(line, table.DefaultWidth))
 		}
 	}
 	if len(a.Pairs) > 0 {
@@ -253,13 +286,10 @@ func (a Agreement) render(w io.Writer, f Format) error {
 		if md {
 			line = mdEscape(line)
 		} else {
-			line = table.Wrap(line, f.MaxWidth())
+			line = table.Wrap(line, table.DefaultWidth)
 		}
-		fmt.Fprintf(&b, "\n%s\n", line)
+		fmt.Fprintf(b, "\n%s\n", line)
 	}
-	fmt.Fprintf(&b, "\n%s\n", table.Wrap(a.Summary(), f.MaxWidth()))
-	_, err := io.WriteString(w, b.String())
-	return err
 }
 
 // mdEscape keeps text from breaking a Markdown table or turning into markup.

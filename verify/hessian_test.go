@@ -92,3 +92,27 @@ func TestHessianSymmetry(t *testing.T) {
 		}
 	}
 }
+
+// TestHvCNN holds the engines whose H·v handles convolution and pooling against each other on
+// small CNNs; engines that do not are skipped by HvNames (backprop's R-pass is dense-only).
+func TestHvCNN(t *testing.T) {
+	for _, arch := range []string{
+		"1x6x6-conv2@3x3-4:tanh,sigmoid",
+		"1x6x6-conv2@3x3-avgpool2-3:tanh,sigmoid",
+		"2x6x6-conv3@3x3+p1-maxpool2-3:tanh,identity",
+	} {
+		t.Run(arch, func(t *testing.T) {
+			net := nn.MustParse(arch)
+			A, b := net.Init(nil, 2), net.RandomBatch(3, 2)
+			names := gradients.HvNames(net)
+			t.Logf("engines with H·v: %v", names)
+			require.GreaterOrEqual(t, len(names), 2)
+			rep, _, err := gradients.CrossCheckHv(names, net, A, b, 2, 5)
+			require.NoError(t, err)
+			for _, p := range rep.Pairs {
+				t.Logf("%s vs %s: %.2g", p.A, p.B, p.MaxRelErr)
+				assert.True(t, p.Agree, "%s vs %s: %.2g > %.2g at %s", p.A, p.B, p.MaxRelErr, p.Tolerance, p.Worst)
+			}
+		})
+	}
+}

@@ -4,6 +4,8 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"math"
+	"strconv"
 	"strings"
 	"time"
 
@@ -26,7 +28,7 @@ func init() {
 	register(&command{
 		name:    "compare",
 		summary: "cross-check gradient engines on seeded random parameters and data",
-		usage:   "--net 4-8-3 [--act NAME] [--cost quadratic|xent] [--batch 16] [--seed 1] [--engines a,b,…] [--format table|markdown|json|csv] [--wide] [--budget 30s] [--order 1|2] [--directions 4]",
+		usage:   "--net 4-8-3 [--act NAME] [--cost quadratic|xent] [--batch 16] [--seed 1] [--engines a,b,…] [--format table|markdown|json|csv] [--wide] [--budget 30s] [--order 1|2] [--directions 4] [--atol A] [--rtol R] [--step H] [--directional N] [--detail all|K]",
 		setup:   setupCompare,
 	})
 }
@@ -45,6 +47,7 @@ func setupCompare(fs *flag.FlagSet) func(args []string, stdout, stderr io.Writer
 		"reason on stderr. 0 means no limit; engines named in --engines always run")
 	order := countFlag(fs, "order", 1, 1, 2, "1 compares gradients ∇K; 2 compares Hessian-vector products H·v (see --directions)")
 	directions := countFlag(fs, "directions", 4, 1, maxHvDirections, "with --order 2: the number of seeded random directions v")
+	k := gradcheckFlags(fs)
 	return func(args []string, stdout, stderr io.Writer) error {
 		if err := noArgs("compare", args); err != nil {
 			return err
@@ -60,11 +63,21 @@ func setupCompare(fs *flag.FlagSet) func(args []string, stdout, stderr io.Writer
 		if err != nil {
 			return err
 		}
+		crit, err := k.criteria()
+		if err != nil {
+			return err
+		}
+		if infos, err = k.withStep(infos); err != nil {
+			return err
+		}
 		A := net.Init(nil, *seed)
 		b := net.RandomBatch(*batch, *seed)
 		if *order == 2 {
 			hc := hvComparison{net: net, A: A, b: b, seed: *seed, directions: *directions, out: out}
 			return hc.run(infos, insist, stdout, stderr)
+		}
+		if *k.directional > 0 {
+			return compareDirections(infos, net, A, b, *seed, *k.directional, out, stdout)
 		}
 		r := gradients.Runner{Budget: *budget, Insist: insist, Seed: *seed, Progress: stderr, Prefix: "nabla compare: ",
 			Hint: "name it in --engines to run it anyway, or raise --budget"}
@@ -77,7 +90,7 @@ func setupCompare(fs *flag.FlagSet) func(args []string, stdout, stderr io.Writer
 			return fmt.Errorf("only %d engine(s) can run %s with batch %d within --budget %s; nothing to compare (raise --budget or name engines in --engines)",
 				len(results), net, *batch, *budget)
 		}
-		ag := reports.NewAgreement(gradients.CompareAt(net, A, b, results), results)
+		ag := reports.NewAgreement(gradients.CompareAtWith(net, A, b, results, crit), results)
 		ag.Params, ag.Batch, ag.Seed, ag.Skipped = net.NumParams(), *batch, *seed, skippedEngines(ran.Skipped)
 		if out.is(fmtJSON) {
 			err = ag.JSON(stdout)
@@ -172,4 +185,84 @@ func activationNames() string {
 		names = append(names, a.String())
 	}
 	return strings.Join(names, ", ")
+}
+
+// gradcheck holds compare's gradcheck knobs.
+type gradcheck struct {
+	atol, rtol, step *float64
+	directional      *int
+	detail           *string
+}
+
+// gradcheckFlags declares --atol, --rtol, --step, --directional and --detail.
+func gradcheckFlags(fs *flag.FlagSet) gradcheck {
+	return gradcheck{
+		atol: numberFlag(fs, "atol", 0, 0, math.MaxFloat64, "absolute tolerance: with --rtol, an element agrees when |a − b| ≤ atol + rtol·|b|\n"+
+			"(gradcheck's rule), in place of the engines' expected errors; 0 (both) keeps those"),
+		rtol: numberFlag(fs, "rtol", 0, 0, 1, "relative tolerance of that rule (see --atol)"),
+		step: numberFlag(fs, "step", 0, 0, 1, "difference step h of every finite-difference engine (the first step of Richardson's),\n"+
+			"in place of its own; 0 keeps each engine's"),
+		directional: countFlag(fs, "directional", 0, 0, 1000, "the fast check: N random directions v, each engine's ∇K·v against a finite\n"+
+			"difference along v (numeric-richardson's); 0 compares whole gradients"),
+		detail: fs.String("detail", "", "name elements per pair in the table and the JSON: 'all' every element beyond its\n"+
+			"allowance, or K the K elements closest to or beyond it"),
+	}
+}
+
+// criteria turns --atol, --rtol and --detail into the cross-check's criteria.
+func (g gradcheck) criteria() (gradients.Criteria, error) {
+	c := gradients.Criteria{Atol: *g.atol, Rtol: *g.rtol}
+	switch d := strings.TrimSpace(*g.detail); d {
+	case "", "0":
+	case "all":
+		c.Detail = -1
+	default:
+		k, err := strconv.Atoi(d)
+		if err != nil || k < 1 {
+			return c, usageErr("--detail %q: want 'all' or a number of elements from 1", d)
+		}
+		c.Detail = k
+	}
+	return c, nil
+}
+
+// withStep replaces the engines that have a step by the same engines at --step.
+func (g gradcheck) withStep(infos []gradients.Info) ([]gradients.Info, error) {
+	if *g.step == 0 {
+		return infos, nil
+	}
+	out := make([]gradients.Info, 0, len(infos))
+	n := 0
+	for _, info := range infos {
+		if info.WithStep != nil {
+			info = info.WithStep(*g.step)
+			n++
+		}
+		out = append(out, info)
+	}
+	if n == 0 {
+		return nil, usageErr("--step %g: none of the engines has a difference step", *g.step)
+	}
+	return out, nil
+}
+
+// compareDirections runs the fast check and prints it; a disagreement is a finding.
+func compareDirections(infos []gradients.Info, net *nn.Network, A []float64, b nn.Batch, seed uint64, n int, out output, stdout io.Writer) error {
+	rep, err := gradients.CheckDirections(infos, net, A, b, gradients.DirectionalSettings{N: n, Seed: seed})
+	if err != nil {
+		return err
+	}
+	d := reports.Directional{DirectionalReport: rep, Batch: b.Len(), Seed: seed}
+	if out.is(fmtJSON) {
+		err = d.JSON(stdout)
+	} else {
+		err = d.Table(stdout, out.is(fmtMarkdown))
+	}
+	if err != nil {
+		return err
+	}
+	if !rep.Agree {
+		return finding("%s", d.Summary())
+	}
+	return nil
 }

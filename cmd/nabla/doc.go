@@ -42,10 +42,19 @@ checked before any work starts.
 	nabla compare --net 3-5-4-2 [--act tanh] [--batch 16] [--seed 1] [--engines backprop,numeric-central] [--format table|markdown|json]
 
 draws parameters (nn.Network.Init) and a batch (nn.Network.RandomBatch) from the seed,
-computes ∇K with each engine, and holds every pair of engines against each other
-(gradients.CompareAt): largest absolute and relative error, the worst parameter by name, and a
-verdict from the pair's tolerance; parameters at a ReLU kink within a pair's difference step
-are listed as non-differentiable points ("non_differentiable" in JSON) instead of failing it. Without --engines it takes every registered engine that
+computes ∇K with each engine, and holds every pair of engines against each other element by
+element (gradients.CompareAt): an element agrees within the pair's tolerance (a floor) or within
+4× the sum of the two engines' expected errors (finite-difference engines estimate theirs per
+element from the measured noise of K and their step; exact engines state a rounding bound
+that grows with K); "obs/exp" is the worst ratio of observed to expected. Elements whose
+difference stencil crossed a ReLU kink are not comparable ("non_differentiable" in JSON),
+exact engines apart at a pre-activation of 0 differ by convention ("convention"); neither
+fails the pair. The summary says first whether the exact engines agree among themselves.
+gradcheck's knobs: --atol A and --rtol R judge each element by |a − b| ≤ A + R·|b| instead;
+--step H sets every finite-difference engine's step; --detail all|K lists every element
+beyond its allowance, or the K closest to it, by name in the table and the JSON ("detail");
+--directional N is the fast check: each engine's ∇K·v against numeric-richardson's
+difference along N random directions. Without --engines it takes every registered engine that
 supports the network, leaving out those whose estimated time per gradient (from their cost
 evaluations or cost model) exceeds --budget (default 30s); what it leaves out, and why, goes to stderr
 and into the report. Engines named in --engines always run. Progress of slow engines goes to
