@@ -7,6 +7,7 @@ import (
 
 	"nabla/internal/jsonnum"
 	"nabla/internal/table"
+	"nabla/nn"
 )
 
 // Table writes the report as terminal tables: the full check (fault × engine, the first
@@ -43,8 +44,12 @@ func (r Report) JSON(w io.Writer) error {
 
 // Heading is one line naming the run.
 func (r Report) Heading() string {
-	return fmt.Sprintf("mutation testing on %s, batch %d, seed %d: %d faults, %d random directions",
-		r.Net, r.Batch, r.Seed, len(r.Faults), r.Directions)
+	cost := ""
+	if r.Cost != nn.Quadratic {
+		cost = ", cost " + r.Cost.String()
+	}
+	return fmt.Sprintf("mutation testing on %s%s, batch %d, seed %d: %d faults, %d random directions",
+		r.Net, cost, r.Batch, r.Seed, len(r.Faults), r.Directions)
 }
 
 // Summary is one line: how many faults the exact engines and all engines detect in the full
