@@ -10,12 +10,29 @@ import (
 
 // Case is one network and batch size to measure.
 type Case struct {
-	Net   string // architecture string, as nn.Parse reads it
-	Batch int    // training pairs per gradient
+	Net   string      // architecture string, as nn.Parse reads it
+	Batch int         // training pairs per gradient
+	Cost  nn.CostKind // the cost differentiated; the zero value is the notes' quadratic cost
 }
 
-// String returns "net=…/batch=…", the tail of a sub-benchmark name.
-func (c Case) String() string { return fmt.Sprintf("net=%s/batch=%d", c.Net, c.Batch) }
+// String returns "net=…/batch=…", the tail of a sub-benchmark name, with "/cost=xent" after
+// the net for a cost other than the quadratic one.
+func (c Case) String() string {
+	if c.Cost != nn.Quadratic {
+		return fmt.Sprintf("net=%s/cost=%s/batch=%d", c.Net, c.Cost, c.Batch)
+	}
+	return fmt.Sprintf("net=%s/batch=%d", c.Net, c.Batch)
+}
+
+// WithCost returns the cases with the cost set on each (a copy).
+func WithCost(cases []Case, cost nn.CostKind) []Case {
+	out := make([]Case, len(cases))
+	for i, c := range cases {
+		c.Cost = cost
+		out[i] = c
+	}
+	return out
+}
 
 // DefaultCases are the networks of the suite, from the smallest the notes draw (2-3-1) to the
 // MNIST network with 100 hidden units, each at a single pair and at a batch.
@@ -115,12 +132,14 @@ type Setup struct {
 	B       nn.Batch
 }
 
-// NewSetup parses the case's network and draws its parameters and batch from seed.
+// NewSetup parses the case's network, sets its cost and draws its parameters and batch from
+// seed.
 func NewSetup(c Case, seed uint64) (*Setup, error) {
 	net, err := nn.Parse(c.Arch())
 	if err != nil {
 		return nil, err
 	}
+	net = net.WithCost(c.Cost)
 	if c.Batch < 1 {
 		return nil, fmt.Errorf("case %s: batch %d < 1", c.Net, c.Batch)
 	}

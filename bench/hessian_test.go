@@ -9,7 +9,7 @@ import (
 
 // HvCases are the networks of BenchmarkHv: a small one every engine can do, and the MNIST
 // network at batch 100 on which H·v should cost a small multiple of a gradient.
-var HvCases = []Case{{"16-32-10", 32}, {"784-30-10", 100}, {"784-100-10", 100}}
+var HvCases = []Case{{Net: "16-32-10", Batch: 32}, {Net: "784-30-10", Batch: 100}, {Net: "784-100-10", Batch: 100}}
 
 // hvMaxParams bounds the networks on which BenchmarkHv runs the engines whose H·v grows with
 // the parameter count (finite differences: 2n complex passes; symbolic: a DAG per parameter).

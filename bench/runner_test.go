@@ -279,3 +279,22 @@ func (e centralEngine) Gradient(dst, A []float64, b nn.Batch) ([]float64, float6
 	}
 	return dst, e.ev.Cost(A, b), nil
 }
+
+// A case carries its cost kind into the network it sets up and into its name.
+func TestCaseCost(t *testing.T) {
+	c := Case{Net: "4-8-3:tanh,identity", Batch: 5}
+	assert.Equal(t, "net=4-8-3:tanh,identity/batch=5", c.String())
+	x := WithCost([]Case{c}, nn.CrossEntropy)[0]
+	assert.Equal(t, "net=4-8-3:tanh,identity/cost=xent/batch=5", x.String())
+	assert.Equal(t, nn.Quadratic, c.Cost, "WithCost copies")
+	s, err := NewSetup(x, 1)
+	require.NoError(t, err)
+	assert.Equal(t, nn.CrossEntropy, s.Network.CostKind())
+	k, err := s.Network.Cost(s.A, s.B)
+	require.NoError(t, err)
+	q, err := NewSetup(c, 1)
+	require.NoError(t, err)
+	kq, err := q.Network.Cost(q.A, q.B)
+	require.NoError(t, err)
+	assert.NotEqual(t, kq, k)
+}

@@ -3,6 +3,7 @@ package gradients
 import (
 	"fmt"
 	"math"
+	"nabla/internal/rng"
 
 	"gonum.org/v1/gonum/mat"
 
@@ -191,7 +192,7 @@ func RunHv(names []string, net *nn.Network, A, v []float64, b nn.Batch) ([]Resul
 // Direction draws the seeded random direction number i for H·v cross-checks: n entries
 // uniform in [−1, 1).
 func Direction(n int, seed uint64, i int) []float64 {
-	rng := nn.NewRand(seed*7919 + uint64(i))
+	rng := rng.New(seed*7919 + uint64(i))
 	v := make([]float64, n)
 	for j := range v {
 		v[j] = 2*rng.Float64() - 1

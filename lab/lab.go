@@ -7,6 +7,7 @@ import (
 
 	"nabla/bench"
 	"nabla/gradients"
+	"nabla/nn"
 	"nabla/reports"
 )
 
@@ -24,6 +25,9 @@ type Settings struct {
 	Quick bool
 	// Seed draws parameters, batches and directions. Zero is a valid seed.
 	Seed uint64
+	// Cost is the cost kind of the benchmark and cross-check cases; zero is the notes'
+	// quadratic cost. The scaling study and the further studies keep the quadratic cost.
+	Cost nn.CostKind
 	// Budget is the most time one gradient may take (gradients.Runner); zero means 1s, or
 	// 250ms when Quick.
 	Budget time.Duration
@@ -52,15 +56,16 @@ func (s Settings) EnginesOrDefault() []gradients.Info {
 	return s.Engines
 }
 
-// CasesOrDefault returns Cases, or the default cases of a full or quick run for nil.
+// CasesOrDefault returns Cases, or the default cases of a full or quick run for nil, with
+// the cost kind Cost.
 func (s Settings) CasesOrDefault() []bench.Case {
 	switch {
 	case s.Cases != nil:
-		return s.Cases
+		return bench.WithCost(s.Cases, s.Cost)
 	case s.Quick:
-		return bench.QuickCases
+		return bench.WithCost(bench.QuickCases, s.Cost)
 	}
-	return bench.DefaultCases
+	return bench.WithCost(bench.DefaultCases, s.Cost)
 }
 
 // WidthsOrDefault returns Widths, or the default widths of a full or quick run for nil.
@@ -103,7 +108,7 @@ func Measure(s Settings) (*reports.Results, error) {
 		return nil, fmt.Errorf("lab: no engine is registered")
 	}
 	r := &reports.Results{
-		Version: reports.FormatVersion, Date: start.UTC().Format(time.RFC3339), Seed: s.Seed, Quick: s.Quick,
+		Version: reports.FormatVersion, Date: start.UTC().Format(time.RFC3339), Seed: s.Seed, Quick: s.Quick, Cost: s.Cost,
 		Command: s.Command, Machine: reports.ThisMachine(), BudgetNs: float64(o.Budget), Engines: reports.EnginesOf(infos),
 	}
 	s.progress("report: %d engines, %d cases, budget %s per gradient", len(infos), len(cases), o.Budget)

@@ -10,6 +10,8 @@ import (
 	"github.com/olekukonko/tablewriter"
 	"github.com/olekukonko/tablewriter/renderer"
 	"github.com/olekukonko/tablewriter/tw"
+
+	"nabla/nn"
 )
 
 // Table writes the report as terminal tables: the full check (fault × engine, the first
@@ -64,8 +66,12 @@ func clampInf(v float64) float64 {
 
 // Heading is one line naming the run.
 func (r Report) Heading() string {
-	return fmt.Sprintf("mutation testing on %s, batch %d, seed %d: %d faults, %d random directions",
-		r.Net, r.Batch, r.Seed, len(r.Faults), r.Directions)
+	cost := ""
+	if r.Cost != nn.Quadratic {
+		cost = ", cost " + r.Cost.String()
+	}
+	return fmt.Sprintf("mutation testing on %s%s, batch %d, seed %d: %d faults, %d random directions",
+		r.Net, cost, r.Batch, r.Seed, len(r.Faults), r.Directions)
 }
 
 // Summary is one line: how many faults the exact engines and all engines detect in the full

@@ -40,12 +40,13 @@ const (
 // Config sets up a detection run. The zero value runs the whole catalogue on DefaultNet with
 // every registered engine.
 type Config struct {
-	Net        string   // architecture; "" means DefaultNet
-	Batch      int      // training pairs; 0 means DefaultBatch
-	Seed       uint64   // seed of parameters, batch and directions; 0 means 1
-	Engines    []string // engines to hold the mutants against; nil means gradients.Names()
-	Directions int      // random directions of the fast check; 0 means DefaultDirections
-	Faults     []Fault  // faults to run; nil means Catalogue(), and CNNCatalogue() too on a CNN
+	Net        string      // architecture; "" means DefaultNet
+	Cost       nn.CostKind // the cost the mutants and engines differentiate; zero is nn.Quadratic
+	Batch      int         // training pairs; 0 means DefaultBatch
+	Seed       uint64      // seed of parameters, batch and directions; 0 means 1
+	Engines    []string    // engines to hold the mutants against; nil means gradients.Names()
+	Directions int         // random directions of the fast check; 0 means DefaultDirections
+	Faults     []Fault     // faults to run; nil means Catalogue(), and CNNCatalogue() too on a CNN
 	// Budget is the longest estimated time of one engine's gradient (gradients.Runner);
 	// engines estimated above it are listed in Report.Skipped. Zero means no limit.
 	Budget time.Duration
@@ -98,6 +99,7 @@ type Outcome struct {
 // Report is the result of a detection run.
 type Report struct {
 	Net        string       `json:"net"`
+	Cost       nn.CostKind  `json:"cost"` // "quadratic" or "xent"
 	Batch      int          `json:"batch"`
 	Seed       uint64       `json:"seed"`
 	Directions int          `json:"directions"`
@@ -204,6 +206,7 @@ func Run(cfg Config) (Report, error) {
 	if err != nil {
 		return Report{}, err
 	}
+	net = net.WithCost(cfg.Cost)
 	if cfg.Faults == nil {
 		cfg.Faults = Catalogue()
 		if !net.InShape().IsVec() {
@@ -212,7 +215,7 @@ func Run(cfg Config) (Report, error) {
 	}
 	pt := point{net: net, vs: directions(net.NumParams(), cfg.Directions, cfg.Seed)}
 	pt.A, pt.b = drawPoint(net, cfg.Batch, cfg.Seed)
-	rep := Report{Net: net.String(), Batch: cfg.Batch, Seed: cfg.Seed, Directions: cfg.Directions}
+	rep := Report{Net: net.String(), Cost: cfg.Cost, Batch: cfg.Batch, Seed: cfg.Seed, Directions: cfg.Directions}
 	if err := pt.runEngines(cfg, &rep); err != nil {
 		return Report{}, err
 	}

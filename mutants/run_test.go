@@ -12,6 +12,7 @@ import (
 	_ "nabla/backprop"
 	"nabla/gradients"
 	"nabla/mutants"
+	"nabla/nn"
 	_ "nabla/numeric"
 	_ "nabla/symbolic"
 )
@@ -20,8 +21,15 @@ import (
 var peers = []string{"autodiff-reverse", "symbolic", "numeric-central"}
 
 func TestRunDetectsEveryFaultOnDefaultNet(t *testing.T) {
-	rep, err := mutants.Run(mutants.Config{})
+	for _, cost := range nn.CostKinds() {
+		t.Run(cost.String(), func(t *testing.T) { detectsEveryFault(t, cost) })
+	}
+}
+
+func detectsEveryFault(t *testing.T, cost nn.CostKind) {
+	rep, err := mutants.Run(mutants.Config{Cost: cost})
 	require.NoError(t, err)
+	assert.Equal(t, cost, rep.Cost)
 	require.Len(t, rep.Faults, len(mutants.Catalogue()))
 	names := map[string]bool{}
 	for _, e := range rep.Engines {

@@ -13,6 +13,7 @@ import (
 	"nabla/gradients"
 	"nabla/internal/gemm"
 	"nabla/internal/par"
+	"nabla/nn"
 	"nabla/results"
 )
 
@@ -22,13 +23,15 @@ const FormatVersion = 1
 // Results is everything a report shows, and the content of results.json: a report is rendered
 // from a Results alone, so that it can be rendered again from its JSON.
 type Results struct {
-	Version int     `json:"version"`
-	Date    string  `json:"date"` // when the measurements were taken, RFC 3339, UTC
-	Seed    uint64  `json:"seed"` // seed of every network's parameters and batch
-	Quick   bool    `json:"quick"`
-	Command string  `json:"command"`            // the command line that produced the results
-	Elapsed float64 `json:"elapsed_s,omitzero"` // wall time of the whole run, seconds
-	Machine Machine `json:"machine"`
+	Version int    `json:"version"`
+	Date    string `json:"date"` // when the measurements were taken, RFC 3339, UTC
+	Seed    uint64 `json:"seed"` // seed of every network's parameters and batch
+	Quick   bool   `json:"quick"`
+	// Cost is the cost kind every network was measured on ("quadratic" or "xent").
+	Cost    nn.CostKind `json:"cost"`
+	Command string      `json:"command"`            // the command line that produced the results
+	Elapsed float64     `json:"elapsed_s,omitzero"` // wall time of the whole run, seconds
+	Machine Machine     `json:"machine"`
 	// Budget is the most time one gradient was allowed, in ns (see bench.Options.Budget).
 	BudgetNs float64  `json:"budget_ns"`
 	Engines  []Engine `json:"engines"`

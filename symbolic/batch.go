@@ -4,6 +4,8 @@ import (
 	"fmt"
 
 	"gonum.org/v1/gonum/floats"
+
+	"nabla/internal/par"
 )
 
 // vkind is the shape of a vector instruction: which operands are vectors (V, one value per
@@ -70,6 +72,8 @@ type BatchProgram struct {
 	segs       []segment // runs of consecutive terms, for run1 (batch1.go)
 	segAt      []int32   // instruction → its first segment
 	flat       []float64 // run1's values: the varying variables, then the slots
+	pool       *par.Pool // SetThreads's threads (nil: the caller's goroutine)
+	task       *sumTask
 }
 
 // Len returns the number of vector instructions (after fusion), reductions included.
@@ -124,12 +128,8 @@ func (bp *BatchProgram) Sum(dst, uniform, data []float64, n int) []float64 {
 		}
 		bp.run1(dst, f)
 	}
-	for s := 0; s < n && n > 1; s += bp.chunk {
-		L := min(bp.chunk, n-s)
-		for j := range bp.varying {
-			bp.vecs[j] = data[j*n+s : j*n+s+L : j*n+s+L]
-		}
-		bp.run(dst, L)
+	if n > 1 {
+		bp.sumGroups(dst, data, n)
 	}
 	for _, uo := range bp.uouts {
 		dst[uo[0]] = float64(n) * u[uo[1]]

@@ -36,3 +36,39 @@ func TestSumOneRow(t *testing.T) {
 		})
 	}
 }
+
+// TestSumThreadsBitIdentical checks that Sum gives the same bits on any number of threads,
+// for batches of one group and of several.
+func TestSumThreadsBitIdentical(t *testing.T) {
+	for _, arch := range []string{"6-5-3", "12-9-4:tanh,identity"} {
+		net := nn.MustParse(arch)
+		for _, n := range []int{7, 60, 100, 260, 700} {
+			A, b := net.Init(nil, 5), net.RandomBatch(n, 5)
+			var want []float64
+			for _, threads := range []int{1, 2, 3, 8} {
+				e, err := New(net)
+				require.NoError(t, err)
+				e.bp.SetThreads(threads)
+				got := e.bp.Sum(nil, A, e.batchData(b), n)
+				if want == nil {
+					want = got
+					continue
+				}
+				for i := range want {
+					require.Equal(t, math.Float64bits(want[i]), math.Float64bits(got[i]), "%s, batch %d, %d threads: output %d", arch, n, threads, i)
+				}
+			}
+		}
+	}
+}
+
+func TestSumThreadsNoAllocs(t *testing.T) {
+	net := nn.MustParse("12-9-4")
+	e, err := New(net)
+	require.NoError(t, err)
+	e.bp.SetThreads(2)
+	A, b := net.Init(nil, 1), net.RandomBatch(300, 1)
+	data, out := e.batchData(b), make([]float64, 1+net.NumParams())
+	e.bp.Sum(out, A, data, 300)
+	assert.Zero(t, testing.AllocsPerRun(20, func() { e.bp.Sum(out, A, data, 300) }))
+}

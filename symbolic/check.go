@@ -4,13 +4,13 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"nabla/internal/rng"
 	"regexp"
 	"slices"
 	"strconv"
 	"strings"
 
 	"nabla/gradients"
-	"nabla/nn"
 )
 
 // CheckSettings says where Check looks and how strictly it judges. The zero value checks at
@@ -302,7 +302,7 @@ func (c *checker) outside(row []float64) string {
 // random draws n points inside the domain.
 func (c *checker) random(n int, seed uint64) [][]float64 {
 	var rows [][]float64
-	rng := nn.NewRand(seed)
+	rng := rng.New(seed)
 	for tries := 0; len(rows) < n && tries < 1000*n; tries++ {
 		row := make([]float64, c.n)
 		for i := range row {

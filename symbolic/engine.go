@@ -21,7 +21,9 @@ func init() {
 }
 
 // Engine is the gradient engine "symbolic": it evaluates the compiled cost-and-gradient
-// program of its network over each batch and sums over the training pairs.
+// program of its network over each batch and sums over the training pairs, the row groups of
+// a batch shared among par.Threads() threads (all cores, or nabla's --threads) with the same
+// result for any number (BatchProgram.SetThreads).
 type Engine struct {
 	net  *nn.Network
 	bp   *BatchProgram
@@ -80,7 +82,9 @@ func New(net *nn.Network) (*Engine, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &Engine{net: net, bp: tmpl.Clone(), out: make([]float64, 1+net.NumParams())}, nil
+	e := &Engine{net: net, bp: tmpl.Clone(), out: make([]float64, 1+net.NumParams())}
+	e.bp.SetThreads(0)
+	return e, nil
 }
 
 // Name returns "symbolic".
@@ -129,6 +133,7 @@ func (bp *BatchProgram) Clone() *BatchProgram {
 	q.vecs = make([][]float64, len(bp.vecs))
 	q.slotBuf = make([]float64, len(bp.slotBuf))
 	q.flat = make([]float64, len(bp.flat))
+	q.pool, q.task = nil, nil
 	for i := 0; i < bp.nslots; i++ {
 		q.vecs[nvary+i] = q.slotBuf[i*bp.chunk : (i+1)*bp.chunk : (i+1)*bp.chunk]
 	}

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"nabla/internal/rng"
 	"slices"
 	"sort"
 
@@ -337,7 +338,7 @@ func witness(net *nn.Network, A []float64, b nn.Batch, ref, G []float64, right b
 	}
 	if right || norm == 0 {
 		w.Direction = "random"
-		rng := nn.NewRand(s.Seed)
+		rng := rng.New(s.Seed)
 		for i := range d {
 			d[i] = 2*rng.Float64() - 1
 		}

@@ -6,6 +6,7 @@ import (
 	"io"
 
 	"nabla/bench"
+	"nabla/nn"
 	"nabla/reports"
 )
 
@@ -13,7 +14,7 @@ func init() {
 	register(&command{
 		name:    "bench",
 		summary: "time every engine's gradient on the built-in networks and print the timing table",
-		usage:   "[--quick] [--nets LIST] [--engines LIST] [--seed N] [--budget 1s] [--format table|markdown]",
+		usage:   "[--quick] [--nets LIST] [--engines LIST] [--cost quadratic|xent] [--seed N] [--budget 1s] [--format table|markdown]",
 		setup:   setupBench,
 	})
 }
@@ -38,7 +39,11 @@ func setupBench(fs *flag.FlagSet) func(args []string, stdout, stderr io.Writer) 
 		if *format == fmtMarkdown {
 			f = reports.Markdown
 		}
-		fmt.Fprintf(stdout, "Timed on %s.\n\n", reports.ThisMachine())
+		on := ""
+		if *lf.cost != nn.Quadratic {
+			on = ", on the " + lf.cost.String() + " cost"
+		}
+		fmt.Fprintf(stdout, "Timed on %s%s.\n\n", reports.ThisMachine(), on)
 		return reports.TimingTable(stdout, f, suite.Gradient)
 	}
 }

@@ -15,7 +15,7 @@ func init() {
 	register(&command{
 		name:    "mutate",
 		summary: "mutation testing: hold faulty hand-coded gradients against every engine",
-		usage:   "[--net ARCH] [--batch N] [--seed S] [--engines a,b,…] [--directions K] [--format table|markdown|json]",
+		usage:   "[--net ARCH] [--cost quadratic|xent] [--batch N] [--seed S] [--engines a,b,…] [--directions K] [--format table|markdown|json]",
 		setup:   setupMutate,
 	})
 }
@@ -30,6 +30,7 @@ const (
 
 func setupMutate(fs *flag.FlagSet) func(args []string, stdout, stderr io.Writer) error {
 	net := fs.String("net", mutants.DefaultNet, "architecture of the network the mutants run on")
+	cost := costFlag(fs)
 	batch := countFlag(fs, "batch", mutants.DefaultBatch, 1, maxMutateBatch, "training pairs in the random batch")
 	seed := seedFlag(fs, 1, "parameters, batch and directions")
 	engines := fs.String("engines", "", "comma-separated engines to hold the mutants against (default: all registered)")
@@ -47,7 +48,7 @@ func setupMutate(fs *flag.FlagSet) func(args []string, stdout, stderr io.Writer)
 		if n.NumParams() > maxMutateParams {
 			return usageErr("--net %s: %d parameters is too large for mutation testing (at most %d)", n, n.NumParams(), maxMutateParams)
 		}
-		cfg := mutants.Config{Net: *net, Batch: *batch, Seed: *seed, Directions: *dirs}
+		cfg := mutants.Config{Net: *net, Cost: *cost, Batch: *batch, Seed: *seed, Directions: *dirs}
 		if *engines != "" {
 			for _, e := range strings.Split(*engines, ",") {
 				cfg.Engines = append(cfg.Engines, strings.TrimSpace(e))

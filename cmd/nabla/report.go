@@ -11,6 +11,7 @@ import (
 	"nabla/bench"
 	"nabla/gradients"
 	"nabla/lab"
+	"nabla/nn"
 	"nabla/reports"
 )
 
@@ -18,7 +19,7 @@ func init() {
 	register(&command{
 		name:    "report",
 		summary: "the main job: cross-check, benchmark and scaling study of every engine, written as REPORT.md, results.json and SVG plots",
-		usage:   "[--out DIR] [--quick] [--nets LIST] [--engines LIST] [--seed N] [--budget D] | --from results.json [--out DIR]",
+		usage:   "[--out DIR] [--quick] [--nets LIST] [--engines LIST] [--cost quadratic|xent] [--seed N] [--budget D] | --from results.json [--out DIR]",
 		setup:   setupReport,
 	})
 }
@@ -31,6 +32,7 @@ type labFlags struct {
 	seed    uint64
 	budget  time.Duration
 	batch   int
+	cost    *nn.CostKind
 }
 
 func (f *labFlags) declare(fs *flag.FlagSet) {
@@ -41,12 +43,13 @@ func (f *labFlags) declare(fs *flag.FlagSet) {
 	f.batch = 16
 	fs.Var(&intValue{&f.batch, 1, maxBatch}, "batch", fmt.Sprintf("batch size of --nets items without @BATCH (1…%s)", groupDigits(maxBatch)))
 	fs.Uint64Var(&f.seed, "seed", 1, "seed of the parameters and batches")
+	f.cost = costFlag(fs)
 }
 
 // settings turns the flags into the lab's settings (engines and cases looked up, so that a
 // bad name is a usage error).
 func (f *labFlags) settings(progress io.Writer) (lab.Settings, error) {
-	s := lab.Settings{Quick: f.quick, Seed: f.seed, Budget: f.budget, Progress: progress}
+	s := lab.Settings{Quick: f.quick, Seed: f.seed, Budget: f.budget, Cost: *f.cost, Progress: progress}
 	if f.engines != "" {
 		for _, name := range strings.Split(f.engines, ",") {
 			info, err := gradients.Lookup(strings.TrimSpace(name))
@@ -151,6 +154,9 @@ func reportCommand(lf *labFlags, s lab.Settings) string {
 			ws[i] = strconv.Itoa(w)
 		}
 		cmd += " --widths " + strings.Join(ws, ",")
+	}
+	if *lf.cost != nn.Quadratic {
+		cmd += " --cost " + lf.cost.String()
 	}
 	return cmd + fmt.Sprintf(" --seed %d", lf.seed)
 }

@@ -3,6 +3,7 @@ package gradtest
 import (
 	"fmt"
 	"math"
+	"nabla/internal/rng"
 	"slices"
 	"testing"
 
@@ -105,7 +106,7 @@ var HvArchitectures = []string{
 
 // randomDirection draws a seeded direction with entries in [−1, 1).
 func randomDirection(n int, seed uint64) []float64 {
-	rng := nn.NewRand(seed)
+	rng := rng.New(seed)
 	v := make([]float64, n)
 	for i := range v {
 		v[i] = 2*rng.Float64() - 1
