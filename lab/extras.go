@@ -23,7 +23,7 @@ import (
 type extra func(r *reports.Results, infos []gradients.Info, seed uint64, progress io.Writer) error
 
 // extras are the further studies of a report, in the order they run.
-var extras = []extra{measureSteps, measureTrajectories, measureSwell, measureMutation, measureMutationCNN}
+var extras = []extra{measureSteps, measureTrajectories, measureSwell, measureMutation, measureMutationCNN, measureSecondOrder}
 
 func init() {
 	registerSection(SectionSwell, "Symbolic differentiation: expression swell", 65, swellBody)
