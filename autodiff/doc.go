@@ -7,7 +7,8 @@
 // scalars are matrices with one column, row or entry) in the order they are made — a Wengert
 // list. Leaves are Vars (the independent variables), Consts and Scalars; the operations are
 // MatMul, MatMulT (a·bᵀ), Transpose, Add, Sub and Mul (elementwise, broadcasting a row, a
-// column or a scalar), Scale, Sigmoid, Tanh, ReLU, Exp, Log, Square, Sin, Cos, Sum, Slice and
+// column or a scalar), Scale, Sigmoid, Tanh, ReLU, Exp, Log, Square, Sin, Cos, Sum,
+// LogSumExp (of each row, max-shifted, with the softmax as its local derivative), Slice and
 // At. Each operation states its value, how its tangent follows from its inputs' tangents, and
 // how it pushes its output's adjoint back to its inputs, accumulating with += (the design of
 // micrograd's engine.py). Creation order is topological, so Backward is one reverse sweep.
@@ -25,8 +26,9 @@
 //
 // # Engines
 //
-// A small adapter writes the cost K = Σᵢ ‖z⁽ⁱ⁾ − z̄⁽ⁱ⁾‖² with these operations from the nn layer
-// list (dense layers: h ← σ(h·Wᵀ + bᵀ)); it holds no derivative formula. Two engines are
+// A small adapter writes the cost with these operations from the nn layer list (dense layers:
+// h ← σ(h·Wᵀ + bᵀ)) and the network's cost kind — the quadratic K = Sum((h − z̄)²) or the
+// cross-entropy K = Sum(z̄ ⊙ (LogSumExp(h) − h)) — and holds no derivative formula. Two engines are
 // registered in package gradients: "autodiff-reverse" (Reverse: one recording, one backward
 // sweep) and "autodiff-forward" (Forward: ∇K·v in one dual-number pass via Directional, the
 // full gradient in one tangent sweep per parameter, so its cost grows with the parameter

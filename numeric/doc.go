@@ -23,6 +23,11 @@
 // arithmetic: no difference of nearly equal numbers is formed, so h = 1e-20 gives the
 // gradient to rounding.
 //
+// Every cost kind of package nn is evaluated, never differentiated: the float64 engines use the
+// reference cost, the float32 and complex128 passes their own version of it (one switch over
+// cost kinds, costsFor); the cross-entropy's log-sum-exp is shifted by the largest (real part
+// of the) output, and in complex arithmetic uses the principal exp and log, analytic there.
+//
 // Convolutional networks: the real-step engines evaluate K with nn's reference pass, which
 // handles every layer kind (float64 only; the float32 pass is for dense layers). The complex
 // pass has its own convolution and pooling (cnn.go). Max pooling compares real parts, so at

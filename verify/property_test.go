@@ -35,8 +35,9 @@ func nominalForward(c verify.Case) time.Duration {
 }
 
 // TestPropertyEveryPairAgrees draws random networks (depth 1–4, widths 1–32, every
-// activation, batch 1–64, one seed each) and requires every pair of registered engines to
-// agree within the pair's tolerance, parameters at ReLU kinks set aside as
+// activation, batch 1–64, one seed each; the quadratic cost, and every other network the
+// cross-entropy too) and requires every pair of registered engines to agree within the pair's
+// tolerance, parameters at ReLU kinks set aside as
 // non-differentiable points. It never redraws a case: kinks are the cross-check's to handle.
 func TestPropertyEveryPairAgrees(t *testing.T) {
 	n := propertyCases
@@ -60,46 +61,51 @@ func TestPropertyEveryPairAgrees(t *testing.T) {
 	engines := gradients.All()
 	require.NotEmpty(t, engines)
 	for i := range n {
-		c := verify.RandomCase(verify.Space{}, 1, i)
-		r := gradients.Runner{Budget: approxBudget, Forward: nominalForward(c), NoProbe: true}
-		out, err := r.Run(engines, c.Net, c.A, c.B)
-		require.NoError(t, err, "on %s", c.Arch)
-		results := out.Results
-		for _, s := range out.Skipped {
-			if s.Estimate > 0 {
-				approxSkipped++
+		base := verify.RandomCase(verify.Space{}, 1, i)
+		// Every case on the quadratic cost, every other one on the cross-entropy as well.
+		for _, cost := range nn.CostKinds()[:1+(i+1)%2] {
+			c := base
+			c.Net = base.Net.WithCost(cost)
+			r := gradients.Runner{Budget: approxBudget, Forward: nominalForward(c), NoProbe: true}
+			out, err := r.Run(engines, c.Net, c.A, c.B)
+			require.NoError(t, err, "on %s", c.Arch)
+			results := out.Results
+			for _, s := range out.Skipped {
+				if s.Estimate > 0 {
+					approxSkipped++
+				}
 			}
-		}
-		steps := map[string]float64{}
-		for j, e := range out.Engines {
-			steps[results[j].Engine] = 0
-			if s, ok := e.(stepper); ok && !exact[results[j].Engine] {
-				steps[results[j].Engine] = s.Step()
+			steps := map[string]float64{}
+			for j, e := range out.Engines {
+				steps[results[j].Engine] = 0
+				if s, ok := e.(stepper); ok && !exact[results[j].Engine] {
+					steps[results[j].Engine] = s.Step()
+				}
 			}
-		}
-		rep := gradients.CompareAt(c.Net, c.A, c.B, results)
-		pairs += len(rep.Pairs)
-		for _, p := range rep.Pairs {
-			kinks += len(p.NonDifferentiable)
-			if p.Agree {
-				continue
-			}
-			worst, at := worstDifferentiable(c.Net, p, results)
-			where := fmt.Sprintf("case %d %s batch %d seed %d: %s vs %s: rel err %.3g > %.3g at %s, K = %.4g",
-				i, c.Arch, c.B.Len(), c.Seed, p.A, p.B, worst, p.Tolerance, at, results[0].K)
-			switch {
-			case exact[p.A] && exact[p.B]:
-				t.Errorf("exact engines disagree: %s", where)
-			case p.CostErr > p.Tolerance:
-				t.Errorf("costs disagree (rel err %.3g): %s", p.CostErr, where)
-			case withinRounding(p, results, steps):
-				loose = append(loose, "rounding ε|K|/h: "+where)
-				alarm(against(p, exact), i)
-			case worst <= looseFactor*p.Tolerance:
-				loose = append(loose, fmt.Sprintf("within %d× the tolerance: %s", looseFactor, where))
-				alarm(against(p, exact), i)
-			default:
-				t.Errorf("engines disagree: %s", where)
+			rep := gradients.CompareAt(c.Net, c.A, c.B, results)
+			pairs += len(rep.Pairs)
+			for _, p := range rep.Pairs {
+				kinks += len(p.NonDifferentiable)
+				if p.Agree {
+					continue
+				}
+				worst, at := worstDifferentiable(c.Net, p, results)
+				where := fmt.Sprintf("case %d %s (%s) batch %d seed %d: %s vs %s: rel err %.3g > %.3g at %s, K = %.4g",
+					i, c.Arch, cost, c.B.Len(), c.Seed, p.A, p.B, worst, p.Tolerance, at, results[0].K)
+				switch {
+				case exact[p.A] && exact[p.B]:
+					t.Errorf("exact engines disagree: %s", where)
+				case p.CostErr > p.Tolerance:
+					t.Errorf("costs disagree (rel err %.3g): %s", p.CostErr, where)
+				case withinRounding(p, results, steps):
+					loose = append(loose, "rounding ε|K|/h: "+where)
+					alarm(against(p, exact), i)
+				case worst <= looseFactor*p.Tolerance:
+					loose = append(loose, fmt.Sprintf("within %d× the tolerance: %s", looseFactor, where))
+					alarm(against(p, exact), i)
+				default:
+					t.Errorf("engines disagree: %s", where)
+				}
 			}
 		}
 	}
