@@ -30,19 +30,24 @@ func trainCost(r *train.Result) string {
 	return r.Convention + " " + r.Cost
 }
 
-// decayNote names the weight decay λ of a run that has one (", λ = 5").
-func decayNote(lambda float64) string {
-	if lambda == 0 {
-		return ""
+// decayNote names the weight decay λ and the decay of η of a run that has them
+// (", λ = 5, η × 0.85 per epoch").
+func decayNote(r *train.Result) string {
+	s := ""
+	if r.WeightDecay != 0 {
+		s += fmt.Sprintf(", λ = %g", r.WeightDecay)
 	}
-	return fmt.Sprintf(", λ = %g", lambda)
+	if r.EtaDecay != 0 {
+		s += fmt.Sprintf(", η × %g per epoch", r.EtaDecay)
+	}
+	return s
 }
 
 // TrainTable writes the per-epoch table of a training run (epoch 0 is the initial state) and
 // a closing line with the final accuracy, boxed for the terminal or, with md, as Markdown.
 func TrainTable(w io.Writer, r *train.Result, md bool) error {
 	fmt.Fprintf(w, "%s on %s (%d pairs; test %s, %d pairs), engine %s, batch %d, η = %g on the %s cost (η_sum = %g)%s, seed %d\n\n",
-		r.Net, r.TrainSet, r.TrainSize, r.TestSet, r.TestSize, r.Engine, r.BatchSize, r.Eta, trainCost(r), r.EtaSum, decayNote(r.WeightDecay), r.Seed)
+		r.Net, r.TrainSet, r.TrainSize, r.TestSet, r.TestSize, r.Engine, r.BatchSize, r.Eta, trainCost(r), r.EtaSum, decayNote(r), r.Seed)
 	header := []string{"epoch", "train cost", "test cost", "test accuracy", "seconds", "CPU seconds", "eval seconds"}
 	rows := [][]string{epochRow(r.Initial)}
 	for _, e := range r.Epochs {
@@ -119,7 +124,7 @@ func TrainJSON(w io.Writer, r *train.Result) error {
 // are not positive cannot be shown on it and are left out.
 func TrainCurve(path string, r *train.Result, widthCm, heightCm float64) error {
 	p := plot.New()
-	p.Title.Text = fmt.Sprintf("%s, %s, batch %d, η = %g (%s cost)%s", r.Net, r.Engine, r.BatchSize, r.Eta, trainCost(r), decayNote(r.WeightDecay))
+	p.Title.Text = fmt.Sprintf("%s, %s, batch %d, η = %g (%s cost)%s", r.Net, r.Engine, r.BatchSize, r.Eta, trainCost(r), decayNote(r))
 	p.X.Label.Text = "epoch"
 	p.Y.Label.Text = "cost / test error rate"
 	p.Y.Scale = plot.LogScale{}
