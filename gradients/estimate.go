@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"slices"
 	"time"
 
 	"nabla/internal/stats"
@@ -120,25 +121,28 @@ func Probe(info Info, seed uint64) (*CostModel, error) {
 }
 
 // ForwardTime returns the time of one reference forward pass and cost (nn.Evaluator.Cost) on
-// A and the batch: the fastest of three calls after a warm-up, each call repeated until it
-// lasts a millisecond. It is the yardstick of every estimate (never below 1ns).
+// A and the batch: the median of three windows after a warm-up, each window repeating the call
+// until it lasts a millisecond. The median rather than the fastest, so that on a loaded
+// machine the estimates it scales reflect the time an engine will really get (never below 1ns).
 func ForwardTime(net *nn.Network, A []float64, b nn.Batch) time.Duration {
 	ev := nn.NewEvaluator(net)
 	sink := ev.Cost(A, b) // warm-up: sizes the buffers
-	best := time.Duration(math.MaxInt64)
-	for range 3 {
+	var windows [3]time.Duration
+	for w := range windows {
 		n := 0
 		start := time.Now()
 		for n == 0 || time.Since(start) < time.Millisecond {
 			sink += ev.Cost(A, b)
 			n++
 		}
-		best = min(best, time.Since(start)/time.Duration(n))
+		windows[w] = time.Since(start) / time.Duration(n)
 	}
+	slices.Sort(windows[:])
+	t := windows[1]
 	if math.IsNaN(sink) {
-		best++ // keeps sink alive; a NaN cost does not change the timing
+		t++ // keeps sink alive; a NaN cost does not change the timing
 	}
-	return max(best, 1)
+	return max(t, 1)
 }
 
 // Estimate is how long one gradient of an engine is expected to take on a case.

@@ -10,6 +10,7 @@ import (
 
 	"nabla/bench"
 	"nabla/gradients"
+	"nabla/internal/jsonnum"
 	"nabla/mutants"
 	"nabla/nn"
 	"nabla/reports"
@@ -22,7 +23,7 @@ import (
 type extra func(r *reports.Results, infos []gradients.Info, seed uint64, progress io.Writer) error
 
 // extras are the further studies of a report, in the order they run.
-var extras = []extra{measureSteps, measureTrajectories, measureSwell, measureMutation, measureMutationCNN}
+var extras = []extra{measureSteps, measureTrajectories, measureSwell, measureMutation, measureMutationCNN, measureSecondOrder}
 
 func init() {
 	registerSection(SectionSwell, "Symbolic differentiation: expression swell", 65, swellBody)
@@ -80,7 +81,7 @@ func measureSwell(r *reports.Results, _ []gradients.Info, _ uint64, progress io.
 func swellBody(w io.Writer, r *reports.Results) error {
 	raw, _ := r.Section(SectionSwell)
 	var rows []symbolic.Swell
-	if err := json.Unmarshal(raw, &rows); err != nil {
+	if err := jsonnum.Unmarshal(raw, &rows); err != nil {
 		return fmt.Errorf("report section %s: %w", SectionSwell, err)
 	}
 	io.WriteString(w, "The size of the symbolic engine's derivatives: the gradient written out as trees (every "+
@@ -172,7 +173,7 @@ func mutationCNNBody(w io.Writer, r *reports.Results) error {
 func mutationBody(w io.Writer, r *reports.Results) error {
 	raw, _ := r.Section(SectionMutation)
 	var rep mutants.Report
-	if err := json.Unmarshal(raw, &rep); err != nil {
+	if err := jsonnum.Unmarshal(raw, &rep); err != nil {
 		return fmt.Errorf("report section %s: %w", SectionMutation, err)
 	}
 	fmt.Fprintf(w, "Each fault is a faulty variant of the hand-coded gradient (package mutants, `nabla mutate`), "+

@@ -65,3 +65,35 @@ func TestMeasureSmall(t *testing.T) {
 	assert.False(t, ok, "no extras")
 	assert.Contains(t, progress.String(), "cross-check net=2-3-1/batch=2")
 }
+
+// The second-order section is measured, survives a JSON round trip and renders the Newton–CG
+// table, the mutant table and the learning-curve figure.
+func TestReportSecondOrderSection(t *testing.T) {
+	var infos []gradients.Info
+	for _, name := range []string{"backprop", "autodiff-reverse", "numeric-central"} {
+		info, err := gradients.Lookup(name)
+		require.NoError(t, err)
+		infos = append(infos, info)
+	}
+	r := &reports.Results{Version: reports.FormatVersion}
+	var progress bytes.Buffer
+	require.NoError(t, measureSecondOrder(r, infos, 1, &progress))
+	assert.Contains(t, progress.String(), "second order: Newton–CG")
+	data, err := json.Marshal(r)
+	require.NoError(t, err)
+	var back reports.Results
+	require.NoError(t, json.Unmarshal(data, &back))
+	rendered, err := reports.Render(&back, reports.Sections())
+	require.NoError(t, err)
+	md := string(rendered.Markdown)
+	assert.Contains(t, md, "## Second order: Hessian-vector products")
+	assert.Contains(t, md, "Newton–CG train cost")
+	assert.Contains(t, md, "missing-cross-term")
+	assert.Contains(t, md, "no false alarm on the control")
+	assert.NotContains(t, md, "| numeric-central", "an engine without H·v is not in the mutant table")
+	found := false
+	for _, f := range rendered.Figures {
+		found = found || f.File == "newton.svg"
+	}
+	assert.True(t, found, "newton.svg among the figures")
+}

@@ -4,9 +4,8 @@ import (
 	"fmt"
 	"io"
 	"strconv"
-	"strings"
-	"text/tabwriter"
 
+	"nabla/internal/table"
 	"nabla/symbolic"
 )
 
@@ -46,24 +45,18 @@ func formatMS(ms float64) string {
 	return fmt.Sprintf("%.2f s", ms/1000)
 }
 
-// SwellTable writes the expression-swell table (symbolic.Measure's rows) for the terminal,
-// as nabla derive prints it.
-func SwellTable(w io.Writer, rows []symbolic.Swell) error {
-	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
-	fmt.Fprintln(tw, strings.Join(swellHeader, "\t")+"\t")
+// SwellTable writes the expression-swell table (symbolic.Measure's rows) in the format of o,
+// as nabla derive prints it; a narrow terminal leaves out the naive columns, the cost's
+// instructions, the cost DAG and the ratio first.
+func SwellTable(w io.Writer, rows []symbolic.Swell, o table.Options) error {
+	t := table.Table{Header: swellHeader, Align: "lrrrrrrrrrr", Optional: []int{10, 9, 6, 2, 7}}
 	for _, r := range rows {
-		fmt.Fprintln(tw, strings.Join(swellCells(r), "\t")+"\t")
+		t.Rows = append(t.Rows, swellCells(r))
 	}
-	return tw.Flush()
+	return t.Write(w, o)
 }
 
 // SwellMarkdown writes the expression-swell table as Markdown, as nabla report shows it.
 func SwellMarkdown(w io.Writer, rows []symbolic.Swell) error {
-	fmt.Fprintf(w, "| %s |\n|%s\n", strings.Join(swellHeader, " | "), strings.Repeat(" ---: |", len(swellHeader)))
-	for _, r := range rows {
-		if _, err := fmt.Fprintf(w, "| %s |\n", strings.Join(swellCells(r), " | ")); err != nil {
-			return err
-		}
-	}
-	return nil
+	return SwellTable(w, rows, table.Options{Format: table.Markdown})
 }

@@ -1,67 +1,45 @@
 package mutants
 
 import (
-	"encoding/json"
 	"fmt"
 	"io"
-	"math"
 	"strings"
 
-	"github.com/olekukonko/tablewriter"
-	"github.com/olekukonko/tablewriter/renderer"
-	"github.com/olekukonko/tablewriter/tw"
-
+	"nabla/internal/jsonnum"
+	"nabla/internal/table"
 	"nabla/nn"
 )
 
 // Table writes the report as terminal tables: the full check (fault × engine, the first
 // wrong block each engine names), the directional check, and the detection rates.
-func (r Report) Table(w io.Writer) error { return r.render(w, false) }
+func (r Report) Table(w io.Writer) error { return r.Write(w, table.Options{}) }
 
 // Markdown writes the report as Markdown tables, ready for a README or a report.
-func (r Report) Markdown(w io.Writer) error { return r.render(w, true) }
+func (r Report) Markdown(w io.Writer) error { return r.Write(w, table.Options{Format: table.Markdown}) }
+
+// Write writes the report in the format of o: the tables of Table (a terminal table too wide
+// for o's width shows, per fault, what the exact and the approximate engines say instead of
+// one column per engine), Markdown, or as CSV the full check alone.
+func (r Report) Write(w io.Writer, o table.Options) error {
+	if o.Format == table.CSV {
+		header, rows := r.fullTable()
+		return table.Table{Header: header, Rows: rows}.Write(w, o)
+	}
+	return r.render(w, o)
+}
 
 // JSON writes the report and its rates as indented JSON: every fault with, per engine,
 // "detected" and the "block" named. A relative error that is not finite (a NaN gradient)
-// is written as the string "+Inf".
+// is written as the string "+Inf" or "NaN" (package internal/jsonnum).
 func (r Report) JSON(w io.Writer) error {
-	enc := json.NewEncoder(w)
-	enc.SetIndent("", "  ")
 	out := struct {
 		Report
 		Rates []Rate `json:"rates"`
-	}{finite(r), r.Rates()}
-	if err := enc.Encode(out); err != nil {
+	}{r, r.Rates()}
+	if err := jsonnum.Encode(w, out); err != nil {
 		return fmt.Errorf("mutants: JSON: %w", err)
 	}
 	return nil
-}
-
-// finite returns a copy of r with non-finite errors replaced by math.MaxFloat64, which
-// encoding/json can hold.
-func finite(r Report) Report {
-	fix := func(o Outcome) Outcome {
-		o.Detections = append([]Detection(nil), o.Detections...)
-		for i := range o.Detections {
-			o.Detections[i].MaxRelErr = clampInf(o.Detections[i].MaxRelErr)
-			o.Detections[i].DirectionalRelErr = clampInf(o.Detections[i].DirectionalRelErr)
-		}
-		o.CentralRelErr = clampInf(o.CentralRelErr)
-		return o
-	}
-	r.Control = fix(r.Control)
-	r.Faults = append([]Outcome(nil), r.Faults...)
-	for i := range r.Faults {
-		r.Faults[i] = fix(r.Faults[i])
-	}
-	return r
-}
-
-func clampInf(v float64) float64 {
-	if math.IsInf(v, 0) || math.IsNaN(v) {
-		return math.MaxFloat64
-	}
-	return v
 }
 
 // Heading is one line naming the run.
@@ -139,47 +117,147 @@ func yesNo(truth string, detected bool, kinks, dirs int) string {
 	return "-"
 }
 
-func (r Report) render(w io.Writer, md bool) error {
-	var b strings.Builder
-	if md {
-		fmt.Fprintf(&b, "**%s**\n\n", mdEscape(r.Heading()))
-	} else {
-		fmt.Fprintf(&b, "%s\n\n", r.Heading())
-	}
-	rows := append([]Outcome{r.Control}, r.Faults...)
-
-	b.WriteString(title(md, "Full check: first wrong block each engine names, output layer first"))
-	header := []string{"fault", "really wrong at"}
+// fullTable is the full check: per fault, the first wrong block each engine names.
+func (r Report) fullTable() (header []string, rows [][]string) {
+	header = []string{"fault", "really wrong at"}
 	for _, e := range r.Engines {
 		header = append(header, e.Name)
 	}
-	var full [][]string
-	for _, o := range rows {
+	for _, o := range append([]Outcome{r.Control}, r.Faults...) {
 		row := []string{o.Name, dash(o.Truth)}
 		for _, d := range o.Detections {
 			row = append(row, cell(o.Truth, d.Detected, d.Block))
 		}
-		full = append(full, row)
+		rows = append(rows, row)
 	}
-	if err := writeTable(&b, md, header, full); err != nil {
-		return err
-	}
+	return header, rows
+}
 
-	b.WriteString("\n" + title(md, "Directional check: ∇K·v for random unit v, against each engine and central differences"))
-	header = append(header[:2:2], append(engineNames(r), "central-along-v")...)
-	var dir [][]string
-	for _, o := range rows {
+// dirTable is the directional check: per fault, whether each engine and the central
+// differences along v flag it.
+func (r Report) dirTable() (header []string, rows [][]string) {
+	header = append([]string{"fault", "really wrong at"}, append(engineNames(r), "central-along-v")...)
+	for _, o := range append([]Outcome{r.Control}, r.Faults...) {
 		row := []string{o.Name, dash(o.Truth)}
 		for _, d := range o.Detections {
 			row = append(row, yesNo(o.Truth, d.Directional, d.DirectionalKinks, r.Directions))
 		}
-		dir = append(dir, append(row, yesNo(o.Truth, o.Central, 0, r.Directions)))
+		rows = append(rows, append(row, yesNo(o.Truth, o.Central, 0, r.Directions)))
 	}
-	if err := writeTable(&b, md, header, dir); err != nil {
+	return header, rows
+}
+
+// byKind folds the engine columns of a fault table (columns 2…) into one column for the
+// exact engines and one for the approximate ones: the verdict they share, or each engine's.
+func (r Report) byKind(header []string, rows [][]string) ([]string, [][]string) {
+	exact := map[string]bool{}
+	for _, e := range r.Engines {
+		exact[e.Name] = e.Exact
+	}
+	out := [][]string{}
+	for _, row := range rows {
+		var ex, ap []string
+		var exN, apN []string
+		for c := 2; c < len(row); c++ {
+			if exact[header[c]] {
+				ex, exN = append(ex, row[c]), append(exN, header[c])
+			} else {
+				ap, apN = append(ap, row[c]), append(apN, header[c])
+			}
+		}
+		out = append(out, []string{row[0], row[1], shared(ex, exN), shared(ap, apN)})
+	}
+	return []string{"fault", "really wrong at", "exact engines", "approximate engines"}, out
+}
+
+// shared is the verdict all engines share, or the engines grouped by verdict.
+func shared(verdicts, names []string) string {
+	if len(verdicts) == 0 {
+		return "-"
+	}
+	var order []string
+	by := map[string][]string{}
+	for i, v := range verdicts {
+		if by[v] == nil {
+			order = append(order, v)
+		}
+		by[v] = append(by[v], names[i])
+	}
+	if len(order) == 1 {
+		return order[0]
+	}
+	parts := make([]string, len(order))
+	for i, v := range order {
+		parts[i] = v + ": " + strings.Join(by[v], ", ")
+	}
+	return strings.Join(parts, "; ")
+}
+
+// faultTable writes a fault table, folded by engine kind when a terminal table with a column
+// per engine would be wider than o allows.
+func (r Report) faultTable(w io.Writer, o table.Options, header []string, rows [][]string) error {
+	t := table.Table{Header: header, Rows: rows}
+	if o.Format == table.Terminal && o.MaxWidth() > 0 {
+		var b strings.Builder
+		if err := t.Write(&b, table.Options{Width: table.Wide}); err != nil {
+			return err
+		}
+		if table.WidestLine(b.String()) > o.MaxWidth() {
+			h, folded := r.byKind(header, rows)
+			t = table.Table{Header: h, Rows: folded}
+			if err := t.Write(w, o); err != nil {
+				return err
+			}
+			_, err := fmt.Fprintln(w, "(engines folded by kind; --wide shows a column per engine)")
+			return err
+		}
+	}
+	return t.Write(w, o)
+}
+
+func (r Report) render(w io.Writer, o table.Options) error {
+	md := o.Format == table.Markdown
+	var b strings.Builder
+	if md {
+		fmt.Fprintf(&b, "**%s**\n\n", mdEscape(r.Heading()))
+	} else {
+		fmt.Fprintf(&b, "%s\n\n", table.Wrap(r.Heading(), o.MaxWidth()))
+	}
+	b.WriteString(title(md, "Full check: first wrong block each engine names, output layer first"))
+	header, rows := r.fullTable()
+	if err := r.faultTable(&b, o, header, rows); err != nil {
 		return err
 	}
-
+	b.WriteString("\n" + title(md, "Directional check: ∇K·v for random unit v, against each engine and central differences"))
+	header, rows = r.dirTable()
+	if err := r.faultTable(&b, o, header, rows); err != nil {
+		return err
+	}
 	b.WriteString("\n" + title(md, "Detection rate"))
+	if err := r.rateTable().Write(&b, o); err != nil {
+		return err
+	}
+	if len(r.Skipped) > 0 {
+		b.WriteString("\n")
+		for _, s := range r.Skipped {
+			if md {
+				fmt.Fprintf(&b, "- skipped %s\n", mdEscape(s))
+			} else {
+				fmt.Fprintf(&b, "%s\n", table.Wrap("skipped "+s, o.MaxWidth()))
+			}
+		}
+	}
+	if md {
+		fmt.Fprintf(&b, "\n%s\n", mdEscape(r.Summary()))
+	} else {
+		fmt.Fprintf(&b, "\n%s\n", table.Wrap(r.Summary(), o.MaxWidth()))
+	}
+	_, err := io.WriteString(w, b.String())
+	return err
+}
+
+// rateTable is the detection rate per engine.
+func (r Report) rateTable() table.Table {
 	var rates [][]string
 	for _, rt := range r.Rates() {
 		kind := "approximate"
@@ -203,22 +281,7 @@ func (r Report) render(w io.Writer, md bool) error {
 		}
 		rates = append(rates, []string{rt.Engine, kind, full, dir, alarm})
 	}
-	if err := writeTable(&b, md, []string{"engine", "kind", "full check", "directional check", "false alarm on control"}, rates); err != nil {
-		return err
-	}
-	if len(r.Skipped) > 0 {
-		b.WriteString("\n")
-		for _, s := range r.Skipped {
-			if md {
-				fmt.Fprintf(&b, "- skipped %s\n", mdEscape(s))
-			} else {
-				fmt.Fprintf(&b, "skipped %s\n", s)
-			}
-		}
-	}
-	fmt.Fprintf(&b, "\n%s\n", r.Summary())
-	_, err := io.WriteString(w, b.String())
-	return err
+	return table.Table{Header: []string{"engine", "kind", "full check", "directional check", "false alarm on control"}, Rows: rates}
 }
 
 func engineNames(r Report) []string {
@@ -243,40 +306,5 @@ func dash(s string) string {
 	return s
 }
 
-// writeTable renders one table with tablewriter, boxed for the terminal or as Markdown.
-func writeTable(w io.Writer, md bool, header []string, rows [][]string) error {
-	var r tw.Renderer = renderer.NewBlueprint()
-	if md {
-		r = renderer.NewMarkdown()
-		header = escapeAll(header)
-		for i := range rows {
-			rows[i] = escapeAll(rows[i])
-		}
-	}
-	t := tablewriter.NewTable(w,
-		tablewriter.WithRenderer(r),
-		tablewriter.WithHeaderAutoFormat(tw.Off),
-		tablewriter.WithRowAutoWrap(tw.WrapNone),
-	)
-	t.Header(header)
-	if err := t.Bulk(rows); err != nil {
-		return fmt.Errorf("mutants: table: %w", err)
-	}
-	if err := t.Render(); err != nil {
-		return fmt.Errorf("mutants: table: %w", err)
-	}
-	return nil
-}
-
-func escapeAll(s []string) []string {
-	out := make([]string, len(s))
-	for i, v := range s {
-		out[i] = mdEscape(v)
-	}
-	return out
-}
-
 // mdEscape keeps text from breaking a Markdown table or turning into markup.
-func mdEscape(s string) string {
-	return strings.NewReplacer("|", `\|`, "*", `\*`, "_", `\_`).Replace(s)
-}
+func mdEscape(s string) string { return table.EscapeMarkdown(s) }

@@ -3,6 +3,7 @@ package mutants
 import (
 	"fmt"
 	"io"
+	"nabla/internal/table"
 	"strings"
 
 	"nabla/gradients"
@@ -173,8 +174,19 @@ func (r SecondReport) Undetected() []string {
 // whether the fault changes H·v on the network, and each engine's verdict with its largest
 // relative error.
 func (r SecondReport) Table(w io.Writer, md bool) error {
+	o := table.Options{}
+	if md {
+		o.Format = table.Markdown
+	}
+	return r.Write(w, o)
+}
+
+// Write writes the table of Table in the format of o; CSV is the table alone.
+func (r SecondReport) Write(w io.Writer, o table.Options) error {
 	var b strings.Builder
-	fmt.Fprintf(&b, "second-order mutants (H·v) on %s, cost %s, batch %d, seed %d, %d random directions\n\n", r.Net, r.Cost, r.Batch, r.Seed, r.Directions)
+	if o.Format != table.CSV {
+		fmt.Fprintf(&b, "%s\n\n", table.Wrap(fmt.Sprintf("second-order mutants (H·v) on %s, cost %s, batch %d, seed %d, %d random directions", r.Net, r.Cost, r.Batch, r.Seed, r.Directions), o.MaxWidth()))
+	}
 	header := []string{"fault", "changes H·v"}
 	for _, e := range r.Engines {
 		header = append(header, e)
@@ -183,11 +195,15 @@ func (r SecondReport) Table(w io.Writer, md bool) error {
 	for _, o := range append([]SecondOutcome{r.Control}, r.Faults...) {
 		row := []string{o.Name, yes(o.Changes)}
 		for _, d := range o.Detections {
-			row = append(row, fmt.Sprintf("%s %.1e", map[bool]string{true: "detected", false: "—"}[d.Detected], d.MaxRelErr))
+			row = append(row, fmt.Sprintf("%s %.1e", map[bool]string{true: "yes", false: "no"}[d.Detected], d.MaxRelErr))
 		}
 		rows = append(rows, row)
 	}
-	if err := writeTable(&b, md, header, rows); err != nil {
+	if err := (table.Table{Header: header, Rows: rows}).Write(&b, o); err != nil {
+		return err
+	}
+	if o.Format == table.CSV {
+		_, err := io.WriteString(w, b.String())
 		return err
 	}
 	if u := r.Undetected(); len(u) > 0 {

@@ -1,16 +1,16 @@
 package reports
 
 import (
-	"encoding/json"
 	"fmt"
 	"io"
-	"math"
 	"strconv"
 	"strings"
 
 	"github.com/olekukonko/tablewriter/tw"
 
 	"nabla/gradients"
+	"nabla/internal/jsonnum"
+	"nabla/internal/table"
 	"nabla/nn"
 )
 
@@ -134,14 +134,27 @@ func (a Agreement) pairSummary() string {
 // Table writes the agreement as terminal tables: a heading line, the engines with their K,
 // the pairs with their errors and verdicts, and a summary line.
 func (a Agreement) Table(w io.Writer) error {
-	return a.render(w, false)
+	return a.Write(w, Terminal)
 }
 
 // Markdown writes the agreement as Markdown: a heading line, the engine and pair tables and
 // the summary, ready to paste into a note.
 func (a Agreement) Markdown(w io.Writer) error {
-	return a.render(w, true)
+	return a.Write(w, Markdown)
 }
+
+// Write writes the agreement in the format f: as Table or Markdown do, or as CSV with the
+// pairs table alone. A terminal table leaves out columns to fit f's width (see Format).
+func (a Agreement) Write(w io.Writer, f Format) error {
+	if f.Format == table.CSV {
+		header, align, rows := a.pairsTable()
+		return labTable(w, f, header, align, rows)
+	}
+	return a.render(w, f)
+}
+
+// pairsOptional are the columns of the pairs table a narrow terminal leaves out, first first.
+var pairsOptional = []int{7, 8, 9, 2, 4}
 
 func (a Agreement) heading() string {
 	what := "gradient"
@@ -160,22 +173,8 @@ func costNote(c nn.CostKind) string {
 	return ", cost " + c.String()
 }
 
-func (a Agreement) render(w io.Writer, md bool) error {
-	var b strings.Builder
-	if md {
-		fmt.Fprintf(&b, "**%s**\n\n", mdEscape(a.heading()))
-	} else {
-		fmt.Fprintf(&b, "%s\n\n", a.heading())
-	}
-	engines := [][]string{}
-	for _, e := range a.Engines {
-		engines = append(engines, []string{e.Name, fmtErr(e.Tolerance), fmtK(e.K)})
-	}
-	if err := writeTable(&b, md, []string{"engine", "tolerance", "K"},
-		tw.Alignment{tw.AlignLeft, tw.AlignRight, tw.AlignRight}, engines); err != nil {
-		return err
-	}
-	b.WriteString("\n")
+// pairsTable returns the table of pairs: their errors and verdicts.
+func (a Agreement) pairsTable() ([]string, tw.Alignment, [][]string) {
 	pairs := [][]string{}
 	for _, p := range a.Pairs {
 		verdict := "yes"
@@ -197,10 +196,30 @@ func (a Agreement) render(w io.Writer, md bool) error {
 		pairs = append(pairs, []string{p.A, p.B, fmtErr(p.MaxAbsErr), fmtErr(p.MaxRelErr), fmtErr(p.Tolerance), ratio,
 			p.Worst, fmtK(p.WorstA), fmtK(p.WorstB), fmtErr(p.CostErr), verdict})
 	}
-	if err := writeTable(&b, md,
-		[]string{"a", "b", "max abs err", "max rel err", "tolerance", "obs/exp", "worst", "a at worst", "b at worst", "cost rel err", "agree"},
+	return []string{"a", "b", "max abs err", "max rel err", "tolerance", "obs/exp", "worst", "a at worst", "b at worst", "cost rel err", "agree"},
 		tw.Alignment{tw.AlignLeft, tw.AlignLeft, tw.AlignRight, tw.AlignRight, tw.AlignRight, tw.AlignRight, tw.AlignLeft,
-			tw.AlignRight, tw.AlignRight, tw.AlignRight, tw.AlignLeft}, pairs); err != nil {
+			tw.AlignRight, tw.AlignRight, tw.AlignRight, tw.AlignLeft}, pairs
+}
+
+func (a Agreement) render(w io.Writer, f Format) error {
+	md := isMarkdown(f)
+	var b strings.Builder
+	if md {
+		fmt.Fprintf(&b, "**%s**\n\n", mdEscape(a.heading()))
+	} else {
+		fmt.Fprintf(&b, "%s\n\n", table.Wrap(a.heading(), f.MaxWidth()))
+	}
+	engines := [][]string{}
+	for _, e := range a.Engines {
+		engines = append(engines, []string{e.Name, fmtErr(e.Tolerance), fmtK(e.K)})
+	}
+	if err := labTable(&b, f, []string{"engine", "tolerance", "K"},
+		tw.Alignment{tw.AlignLeft, tw.AlignRight, tw.AlignRight}, engines); err != nil {
+		return err
+	}
+	b.WriteString("\n")
+	header, align, pairs := a.pairsTable()
+	if err := labTable(&b, f, header, align, pairs, pairsOptional...); err != nil {
 		return err
 	}
 	if len(a.Skipped) > 0 {
@@ -209,7 +228,7 @@ func (a Agreement) render(w io.Writer, md bool) error {
 			if md {
 				fmt.Fprintf(&b, "- skipped %s: %s\n", mdEscape(s.Name), mdEscape(s.Reason))
 			} else {
-				fmt.Fprintf(&b, "skipped %s: %s\n", s.Name, s.Reason)
+				fmt.Fprintf(&b, "%s\n", table.Wrap("skipped "+s.Name+": "+s.Reason, f.MaxWidth()))
 			}
 		}
 	}
@@ -217,7 +236,7 @@ func (a Agreement) render(w io.Writer, md bool) error {
 		return err
 	}
 	a.writeNotes(&b, md)
-	fmt.Fprintf(&b, "\n%s\n", a.Summary())
+	fmt.Fprintf(&b, "\n%s\n", table.Wrap(a.Summary(), f.MaxWidth()))
 	_, err := io.WriteString(w, b.String())
 	return err
 }
@@ -258,7 +277,7 @@ func (a Agreement) writeNotes(b *strings.Builder, md bool) {
 		if md {
 			fmt.Fprintf(b, "\n- %s\n", mdEscape(line))
 		} else {
-			fmt.Fprintf(b, "\n%s\n", line)
+			fmt.Fprintf(b, "\n%s\n", table.Wrap(line, table.DefaultWidth))
 		}
 	}
 	if len(a.Pairs) > 0 {
@@ -266,22 +285,15 @@ func (a Agreement) writeNotes(b *strings.Builder, md bool) {
 			"an element agrees within that or within the tolerance", a.Pairs[0].Safety)
 		if md {
 			line = mdEscape(line)
+		} else {
+			line = table.Wrap(line, table.DefaultWidth)
 		}
 		fmt.Fprintf(b, "\n%s\n", line)
 	}
 }
 
-// writeTable renders one table, boxed for the terminal or as Markdown (see labTable).
-func writeTable(w io.Writer, md bool, header []string, align tw.Alignment, rows [][]string) error {
-	f := Terminal
-	if md {
-		f = Markdown
-	}
-	return labTable(w, f, header, align, rows)
-}
-
 // mdEscape keeps text from breaking a Markdown table or turning into markup.
-func mdEscape(s string) string { return mdReplacer.Replace(s) }
+func mdEscape(s string) string { return table.EscapeMarkdown(s) }
 
 // fmtErr prints an error or tolerance with three significant digits.
 func fmtErr(v float64) string { return strconv.FormatFloat(v, 'e', 2, 64) }
@@ -291,11 +303,10 @@ func fmtK(v float64) string { return strconv.FormatFloat(v, 'g', 10, 64) }
 
 // JSON writes the agreement as indented JSON. Every float is written exactly (shortest
 // round-trip form); a non-finite one (a NaN gradient gives an infinite error) is written as
-// the string "+Inf", "-Inf" or "NaN", which ReadAgreement reads back.
+// the string "+Inf", "-Inf" or "NaN" (package internal/jsonnum), which ReadAgreement reads
+// back.
 func (a Agreement) JSON(w io.Writer) error {
-	enc := json.NewEncoder(w)
-	enc.SetIndent("", "  ")
-	if err := enc.Encode(toJSON(a)); err != nil {
+	if err := jsonnum.Encode(w, a); err != nil {
 		return fmt.Errorf("reports: agreement JSON: %w", err)
 	}
 	return nil
@@ -303,169 +314,9 @@ func (a Agreement) JSON(w io.Writer) error {
 
 // ReadAgreement reads an Agreement written by JSON, so that it can be rendered again.
 func ReadAgreement(r io.Reader) (Agreement, error) {
-	var j agreementJSON
-	dec := json.NewDecoder(r)
-	dec.DisallowUnknownFields()
-	if err := dec.Decode(&j); err != nil {
+	var a Agreement
+	if err := jsonnum.Decode(r, &a, true); err != nil {
 		return Agreement{}, fmt.Errorf("reports: read agreement: %w", err)
 	}
-	return fromJSON(j), nil
-}
-
-// jsonFloat is a float64 whose JSON form is a number when finite and a string otherwise,
-// since encoding/json rejects NaN and ±Inf.
-type jsonFloat float64
-
-func (f jsonFloat) MarshalJSON() ([]byte, error) {
-	v := float64(f)
-	switch {
-	case math.IsNaN(v):
-		return []byte(`"NaN"`), nil
-	case math.IsInf(v, 1):
-		return []byte(`"+Inf"`), nil
-	case math.IsInf(v, -1):
-		return []byte(`"-Inf"`), nil
-	}
-	return json.Marshal(v)
-}
-
-func (f *jsonFloat) UnmarshalJSON(b []byte) error {
-	var s string
-	if err := json.Unmarshal(b, &s); err == nil {
-		switch s {
-		case "NaN":
-			*f = jsonFloat(math.NaN())
-		case "+Inf":
-			*f = jsonFloat(math.Inf(1))
-		case "-Inf":
-			*f = jsonFloat(math.Inf(-1))
-		default:
-			return fmt.Errorf("reports: %q is not a number", s)
-		}
-		return nil
-	}
-	var v float64
-	if err := json.Unmarshal(b, &v); err != nil {
-		return err
-	}
-	*f = jsonFloat(v)
-	return nil
-}
-
-// The JSON mirror of Agreement, with jsonFloat for every float. Its keys are those of the
-// gradients types' json tags (a test checks that they stay in step).
-type agreementJSON struct {
-	Net     string          `json:"net"`
-	Cost    nn.CostKind     `json:"cost"`
-	Params  int             `json:"params"`
-	Batch   int             `json:"batch"`
-	Seed    uint64          `json:"seed"`
-	Engines []engineJSON    `json:"engines"`
-	Skipped []SkippedEngine `json:"skipped,omitempty"`
-	Pairs   []pairJSON      `json:"pairs"`
-	Agree   bool            `json:"agree"`
-	// ExactAgree and ExactPairs: see Agreement.
-	ExactAgree bool `json:"exact_agree"`
-	ExactPairs int  `json:"exact_pairs"`
-	// Quantity is Agreement.Quantity: empty for gradients.
-	Quantity string `json:"quantity,omitempty"`
-}
-
-type engineJSON struct {
-	Name      string    `json:"name"`
-	Tolerance jsonFloat `json:"tolerance"`
-	K         jsonFloat `json:"K"`
-}
-
-type pairJSON struct {
-	A         string      `json:"a"`
-	B         string      `json:"b"`
-	MaxAbsErr jsonFloat   `json:"max_abs_err"`
-	MaxRelErr jsonFloat   `json:"max_rel_err"`
-	Worst     string      `json:"worst"`
-	WorstAt   int         `json:"worst_index"`
-	WorstA    jsonFloat   `json:"worst_a"`
-	WorstB    jsonFloat   `json:"worst_b"`
-	CostErr   jsonFloat   `json:"cost_rel_err"`
-	Tolerance jsonFloat   `json:"tolerance"`
-	Agree     bool        `json:"agree"`
-	Blocks    []blockJSON `json:"blocks"`
-	FirstBad  string      `json:"first_bad_block,omitempty"`
-	// NonDifferentiable names the parameters not comparable at ReLU kinks, Convention those
-	// that differ by the convention for ReLU'(0) (gradients.Pair).
-	NonDifferentiable []string      `json:"non_differentiable,omitempty"`
-	Convention        []string      `json:"convention,omitempty"`
-	Agreeing          int           `json:"agreeing"`
-	Disagreeing       int           `json:"disagreeing"`
-	WorstRatio        jsonFloat     `json:"worst_ratio"`
-	WorstRatioAt      string        `json:"worst_ratio_at,omitempty"`
-	Safety            jsonFloat     `json:"safety_factor"`
-	Detail            []elementJSON `json:"detail,omitempty"`
-}
-
-// elementJSON mirrors gradients.Element.
-type elementJSON struct {
-	Name     string    `json:"name"`
-	Index    int       `json:"index"`
-	A        jsonFloat `json:"a"`
-	B        jsonFloat `json:"b"`
-	AbsErr   jsonFloat `json:"abs_err"`
-	Allowed  jsonFloat `json:"allowed"`
-	Ratio    jsonFloat `json:"ratio"`
-	Category string    `json:"category"`
-}
-
-type blockJSON struct {
-	Block     string    `json:"block"`
-	MaxAbsErr jsonFloat `json:"max_abs_err"`
-	MaxRelErr jsonFloat `json:"max_rel_err"`
-}
-
-func toJSON(a Agreement) agreementJSON {
-	j := agreementJSON{Net: a.Net, Cost: a.Cost, Params: a.Params, Batch: a.Batch, Seed: a.Seed, Skipped: a.Skipped,
-		Agree: a.Agree, ExactAgree: a.ExactAgree, ExactPairs: a.ExactPairs, Engines: []engineJSON{}, Pairs: []pairJSON{}, Quantity: a.Quantity}
-	for _, e := range a.Engines {
-		j.Engines = append(j.Engines, engineJSON{e.Name, jsonFloat(e.Tolerance), jsonFloat(e.K)})
-	}
-	for _, p := range a.Pairs {
-		pj := pairJSON{A: p.A, B: p.B, MaxAbsErr: jsonFloat(p.MaxAbsErr), MaxRelErr: jsonFloat(p.MaxRelErr),
-			Worst: p.Worst, WorstAt: p.WorstAt, WorstA: jsonFloat(p.WorstA), WorstB: jsonFloat(p.WorstB),
-			CostErr: jsonFloat(p.CostErr), Tolerance: jsonFloat(p.Tolerance), Agree: p.Agree,
-			Blocks: []blockJSON{}, FirstBad: p.FirstBad, NonDifferentiable: p.NonDifferentiable, Convention: p.Convention,
-			Agreeing: p.Agreeing, Disagreeing: p.Disagreeing, WorstRatio: jsonFloat(p.WorstRatio), WorstRatioAt: p.WorstRatioAt,
-			Safety: jsonFloat(p.Safety)}
-		for _, e := range p.Detail {
-			pj.Detail = append(pj.Detail, elementJSON{e.Name, e.Index, jsonFloat(e.A), jsonFloat(e.B), jsonFloat(e.AbsErr),
-				jsonFloat(e.Allowed), jsonFloat(e.Ratio), e.Category})
-		}
-		for _, b := range p.Blocks {
-			pj.Blocks = append(pj.Blocks, blockJSON{b.Block, jsonFloat(b.MaxAbsErr), jsonFloat(b.MaxRelErr)})
-		}
-		j.Pairs = append(j.Pairs, pj)
-	}
-	return j
-}
-
-func fromJSON(j agreementJSON) Agreement {
-	a := Agreement{Net: j.Net, Cost: j.Cost, Params: j.Params, Batch: j.Batch, Seed: j.Seed, Skipped: j.Skipped, Agree: j.Agree,
-		ExactAgree: j.ExactAgree, ExactPairs: j.ExactPairs, Quantity: j.Quantity}
-	for _, e := range j.Engines {
-		a.Engines = append(a.Engines, EngineRun{e.Name, float64(e.Tolerance), float64(e.K)})
-	}
-	for _, pj := range j.Pairs {
-		p := gradients.Pair{A: pj.A, B: pj.B, MaxAbsErr: float64(pj.MaxAbsErr), MaxRelErr: float64(pj.MaxRelErr),
-			Worst: pj.Worst, WorstAt: pj.WorstAt, WorstA: float64(pj.WorstA), WorstB: float64(pj.WorstB),
-			CostErr: float64(pj.CostErr), Tolerance: float64(pj.Tolerance), Agree: pj.Agree, FirstBad: pj.FirstBad,
-			NonDifferentiable: pj.NonDifferentiable, Convention: pj.Convention, Agreeing: pj.Agreeing,
-			Disagreeing: pj.Disagreeing, WorstRatio: float64(pj.WorstRatio), WorstRatioAt: pj.WorstRatioAt, Safety: float64(pj.Safety)}
-		for _, e := range pj.Detail {
-			p.Detail = append(p.Detail, gradients.Element{Name: e.Name, Index: e.Index, A: float64(e.A), B: float64(e.B),
-				AbsErr: float64(e.AbsErr), Allowed: float64(e.Allowed), Ratio: float64(e.Ratio), Category: e.Category})
-		}
-		for _, b := range pj.Blocks {
-			p.Blocks = append(p.Blocks, gradients.BlockErr{Block: b.Block, MaxAbsErr: float64(b.MaxAbsErr), MaxRelErr: float64(b.MaxRelErr)})
-		}
-		a.Pairs = append(a.Pairs, p)
-	}
-	return a
+	return a, nil
 }

@@ -1,7 +1,6 @@
 package reports
 
 import (
-	"encoding/json"
 	"fmt"
 	"io"
 	"math"
@@ -9,6 +8,7 @@ import (
 
 	"gonum.org/v1/plot/plotter"
 
+	"nabla/internal/jsonnum"
 	"nabla/results"
 )
 
@@ -18,24 +18,12 @@ type Agreements []Agreement
 
 // MarshalJSON writes the agreements in Agreement.JSON's form.
 func (as Agreements) MarshalJSON() ([]byte, error) {
-	js := make([]agreementJSON, len(as))
-	for i, a := range as {
-		js[i] = toJSON(a)
-	}
-	return json.Marshal(js)
+	return jsonnum.Marshal([]Agreement(as))
 }
 
 // UnmarshalJSON reads what MarshalJSON writes.
 func (as *Agreements) UnmarshalJSON(b []byte) error {
-	var js []agreementJSON
-	if err := json.Unmarshal(b, &js); err != nil {
-		return err
-	}
-	*as = make(Agreements, len(js))
-	for i, j := range js {
-		(*as)[i] = fromJSON(j)
-	}
-	return nil
+	return jsonnum.Unmarshal(b, (*[]Agreement)(as))
 }
 
 // AgreementOf turns the cross-check that package bench ran into an Agreement.

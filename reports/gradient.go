@@ -6,10 +6,8 @@ import (
 	"fmt"
 	"io"
 
-	"github.com/olekukonko/tablewriter"
-	"github.com/olekukonko/tablewriter/renderer"
-	"github.com/olekukonko/tablewriter/tw"
-
+	"nabla/internal/jsonnum"
+	"nabla/internal/table"
 	"nabla/nn"
 )
 
@@ -86,10 +84,10 @@ func (g GradientResult) JSON(w io.Writer) error {
 	if err := field("batch", g.Batch, false); err != nil {
 		return err
 	}
-	if err := field("K", jsonFloat(g.K), false); err != nil {
+	if err := field("K", jsonnum.Float(g.K), false); err != nil {
 		return err
 	}
-	if err := field("grad", jsonFloats(g.Grad), false); err != nil {
+	if err := field("grad", jsonnum.Floats(g.Grad), false); err != nil {
 		return err
 	}
 	b.WriteString(`  "blocks": {`)
@@ -114,7 +112,7 @@ func (g GradientResult) JSON(w io.Writer) error {
 // dimension: a vector stays flat, a matrix becomes an array of rows.
 func nested(dims []int, values []float64) any {
 	if len(dims) <= 1 {
-		return jsonFloats(values)
+		return jsonnum.Floats(values)
 	}
 	out := make([]any, dims[0])
 	n := len(values) / max(dims[0], 1)
@@ -124,26 +122,18 @@ func nested(dims []int, values []float64) any {
 	return out
 }
 
-func jsonFloats(v []float64) []jsonFloat {
-	out := make([]jsonFloat, len(v))
-	for i, x := range v {
-		out[i] = jsonFloat(x)
-	}
-	return out
-}
-
 // Table writes the result as a terminal table: a heading line with K, then one row per
 // parameter with its name and ∂K/∂A at full precision.
-func (g GradientResult) Table(w io.Writer) error {
-	if _, err := fmt.Fprintf(w, "K = %s  (net %s%s, engine %s, batch %d)\n\n", fmtFull(g.K), g.Net, costNote(g.Cost), g.Engine, g.Batch); err != nil {
-		return err
+func (g GradientResult) Table(w io.Writer) error { return g.Write(w, Terminal) }
+
+// Write writes the result in the format f: a heading line with K and the table of Table, or
+// as CSV the table alone (parameter, ∂K/∂A).
+func (g GradientResult) Write(w io.Writer, f Format) error {
+	if f.Format != table.CSV {
+		if _, err := fmt.Fprintf(w, "K = %s  (net %s%s, engine %s, batch %d)\n\n", fmtFull(g.K), g.Net, costNote(g.Cost), g.Engine, g.Batch); err != nil {
+			return err
+		}
 	}
-	t := tablewriter.NewTable(w,
-		tablewriter.WithRenderer(renderer.NewBlueprint()),
-		tablewriter.WithHeaderAutoFormat(tw.Off),
-		tablewriter.WithAlignment(tw.Alignment{tw.AlignLeft, tw.AlignRight}),
-	)
-	t.Header("parameter", "∂K/∂A")
 	rows := make([][]string, 0, len(g.Grad))
 	for _, blk := range g.Blocks {
 		b := nn.Block{Name: blk.Name, Dims: blk.Dims}
@@ -151,13 +141,7 @@ func (g GradientResult) Table(w io.Writer) error {
 			rows = append(rows, []string{b.EntryName(k), fmtFull(v)})
 		}
 	}
-	if err := t.Bulk(rows); err != nil {
-		return fmt.Errorf("reports: gradient table: %w", err)
-	}
-	if err := t.Render(); err != nil {
-		return fmt.Errorf("reports: gradient table: %w", err)
-	}
-	return nil
+	return labTable(w, f, []string{"parameter", "∂K/∂A"}, aligns("lr"), rows)
 }
 
 // fmtFull prints a float exactly (shortest round-trip form).

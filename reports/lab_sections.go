@@ -92,5 +92,5 @@ func trajectoriesBody(w io.Writer, r *Results) error {
 	io.WriteString(w, "The same training run (same seed, same shuffle) under one engine of each kind: exact "+
 		"engines should follow the same trajectory up to rounding, finite differences within their own "+
 		"error (`nabla train` trains with any one engine).\n\n")
-	return TrajectoryTable(w, &t, true)
+	return TrajectoryTable(w, &t, Markdown)
 }

@@ -7,6 +7,7 @@ import (
 
 	"gonum.org/v1/plot/plotter"
 
+	"nabla/internal/table"
 	"nabla/train"
 )
 
@@ -20,12 +21,20 @@ type NewtonComparison struct {
 // Table writes one row per step: each method's training cost and test accuracy, and the
 // Hessian-vector products Newton–CG has used so far (each costs about two gradients).
 func (c NewtonComparison) Table(w io.Writer, md bool) error {
-	gd, nt := c.GD, c.Newton
-	fmt.Fprintf(w, "%s on %s (%d pairs): gradient descent (η = %g, %s cost) against Newton–CG (%s), seed %d\n\n",
-		gd.Net, gd.TrainSet, gd.TrainSize, gd.Eta, gd.Cost, nt.Engine, gd.Seed)
 	f := Terminal
 	if md {
 		f = Markdown
+	}
+	return c.Write(w, f)
+}
+
+// Write writes the table of Table in the format f; CSV is the table alone.
+func (c NewtonComparison) Write(w io.Writer, f Format) error {
+	gd, nt := c.GD, c.Newton
+	if f.Format != table.CSV {
+		textLine(w, f, fmt.Sprintf("%s on %s (%s): gradient descent (η = %g, %s cost) against Newton–CG (%s), seed %d",
+			gd.Net, gd.TrainSet, plural(gd.TrainSize, "pair"), gd.Eta, gd.Cost, nt.Engine, gd.Seed))
+		fmt.Fprintln(w)
 	}
 	header := []string{"step", "GD train cost", "GD test acc", "Newton–CG train cost", "Newton–CG test acc", "H·v so far", "λ"}
 	rows := [][]string{{"0", fmtK(gd.Initial.TrainCost), percent(gd.Initial.TestAccuracy), fmtK(nt.Initial.TrainCost), percent(nt.Initial.TestAccuracy), "0", ""}}

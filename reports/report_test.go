@@ -50,7 +50,7 @@ func TestReportGolden(t *testing.T) {
 	// Every skipped engine is named with its reason.
 	for _, b := range r.Benchmarks {
 		if b.Skipped {
-			assert.Contains(t, md, b.Engine+" on "+caseLabel(b.Net, b.Batch)+": "+mdReplacer.Replace(b.Reason))
+			assert.Contains(t, md, b.Engine+" on "+caseLabel(b.Net, b.Batch)+": "+mdEscape(b.Reason))
 		}
 	}
 }
@@ -237,7 +237,7 @@ func TestLabSections(t *testing.T) {
 
 	var steps, traj bytes.Buffer
 	require.NoError(t, StepsMarkdown(&steps, sweep()))
-	require.NoError(t, TrajectoryTable(&traj, tr, true))
+	require.NoError(t, TrajectoryTable(&traj, tr, Markdown))
 	assert.Contains(t, md, "## Finite differences: the step size")
 	assert.Contains(t, md, strings.TrimSpace(steps.String()), "the sweep's own rendering")
 	assert.Contains(t, md, strings.TrimSpace(traj.String()), "the trajectories' own rendering")

@@ -1,7 +1,6 @@
 package reports
 
 import (
-	"encoding/json"
 	"fmt"
 	"image/color"
 	"io"
@@ -14,6 +13,8 @@ import (
 	"gonum.org/v1/plot/plotter"
 	"gonum.org/v1/plot/vg"
 
+	"nabla/internal/jsonnum"
+	"nabla/internal/table"
 	"nabla/results"
 )
 
@@ -21,10 +22,21 @@ import (
 // method and precision (the textbook and the scale-aware theoretical optimal step, the
 // measured one, best error, where signs start to flip, recommended step), the relative error at the chosen parameter for each decade of
 // h, and the spread of the errors over the sample for forward and central differences.
-func StepsTable(w io.Writer, s *results.StepSweep) error { return renderSteps(w, s, false) }
+func StepsTable(w io.Writer, s *results.StepSweep) error { return WriteSteps(w, s, Terminal) }
 
 // StepsMarkdown writes the same tables as StepsTable in Markdown.
-func StepsMarkdown(w io.Writer, s *results.StepSweep) error { return renderSteps(w, s, true) }
+func StepsMarkdown(w io.Writer, s *results.StepSweep) error { return WriteSteps(w, s, Markdown) }
+
+// WriteSteps writes the sweep in the format f: the tables of StepsTable, or as CSV the
+// relative error by step h alone. A terminal table leaves out columns (float32 first) to fit
+// f's width.
+func WriteSteps(w io.Writer, s *results.StepSweep, f Format) error {
+	if f.Format == table.CSV {
+		header, align, rows, _ := stepErrorTable(s)
+		return labTable(w, f, header, align, rows)
+	}
+	return renderSteps(w, s, f)
+}
 
 func stepsHeading(s *results.StepSweep) string {
 	return fmt.Sprintf("step-size sweep on %s (%d parameters), batch %d, seed %d, K = %s: ∂K/∂%s = %s by %s (complex step agrees to %s over the sample of %d parameters)",
@@ -52,18 +64,9 @@ func curveLabel(c results.StepCurve) string {
 	return c.Method + " f32"
 }
 
-func renderSteps(w io.Writer, s *results.StepSweep, md bool) error {
-	var b strings.Builder
-	heading := func(text string) {
-		if md {
-			fmt.Fprintf(&b, "**%s**\n\n", mdEscape(text))
-		} else {
-			fmt.Fprintf(&b, "%s\n\n", text)
-		}
-	}
-	heading(stepsHeading(s))
-
-	var guide [][]string
+// stepGuideTable is the guidance per method and precision; a narrow terminal keeps the
+// method, precision, measured and recommended step and the best error.
+func stepGuideTable(s *results.StepSweep) (header []string, align tw.Alignment, rows [][]string, optional []int) {
 	for _, c := range s.Curves {
 		ratio := "—"
 		if c.Ratio > 0 {
@@ -73,25 +76,25 @@ func renderSteps(w io.Writer, s *results.StepSweep, md bool) error {
 		if c.ScaledRatio > 0 {
 			scaled = strconv.FormatFloat(c.ScaledRatio, 'f', 2, 64)
 		}
-		guide = append(guide, []string{c.Method, c.Precision, strconv.Itoa(c.Order), fmtStep(c.Theory), fmtStep(c.Scaled), fmtStep(c.Best),
+		rows = append(rows, []string{c.Method, c.Precision, strconv.Itoa(c.Order), fmtStep(c.Theory), fmtStep(c.Scaled), fmtStep(c.Best),
 			ratio, scaled, fmtErr(c.BestErr), fmtStep(c.Flat), fmtStep(c.FirstFlip), fmtStep(c.Recommended)})
 	}
-	if err := writeTable(&b, md,
-		[]string{"method", "precision", "order", "theory h", "scaled theory h", "measured h", "measured/theory", "measured/scaled", "best median err", "as good from h ≤", "first sign flip at h", "recommended h"},
-		tw.Alignment{tw.AlignLeft, tw.AlignLeft, tw.AlignRight, tw.AlignRight, tw.AlignRight, tw.AlignRight, tw.AlignRight, tw.AlignRight, tw.AlignRight, tw.AlignRight, tw.AlignRight, tw.AlignRight},
-		guide); err != nil {
-		return err
-	}
+	return []string{"method", "precision", "order", "theory h", "scaled theory h", "measured h", "measured/theory", "measured/scaled", "best median err", "as good from h ≤", "first sign flip at h", "recommended h"},
+		aligns("llrrrrrrrrrr"), rows, []int{7, 6, 9, 4, 2, 10, 3}
+}
 
-	b.WriteString("\n")
-	heading(fmt.Sprintf("relative error of ∂K/∂%s by step h", s.Param))
-	header := []string{"h"}
-	align := tw.Alignment{tw.AlignRight}
-	for _, c := range s.Curves {
+// stepErrorTable is the relative error at the chosen parameter per decade of h, one column
+// per method and precision; a narrow terminal leaves out the float32 columns first.
+func stepErrorTable(s *results.StepSweep) (header []string, align tw.Alignment, rows [][]string, optional []int) {
+	header = []string{"h"}
+	align = tw.Alignment{tw.AlignRight}
+	for i, c := range s.Curves {
 		header = append(header, curveLabel(c))
 		align = append(align, tw.AlignRight)
+		if c.Precision != "float64" {
+			optional = append(optional, i+1)
+		}
 	}
-	var rows [][]string
 	rowOf := map[float64]int{}
 	for ci, c := range s.Curves {
 		for _, p := range c.Points {
@@ -109,11 +112,12 @@ func renderSteps(w io.Writer, s *results.StepSweep, md bool) error {
 			rows[r][ci+1] = fmtErr(p.RelErr)
 		}
 	}
-	rows = thinDeepRows(rows)
-	if err := writeTable(&b, md, header, align, rows); err != nil {
-		return err
-	}
+	return header, align, thinDeepRows(rows), optional
+}
 
+// stepSpreadTable is the median and largest error over the sample, and the sign flips, of
+// forward and central differences; nil when the sweep has neither.
+func stepSpreadTable(s *results.StepSweep) (header []string, align tw.Alignment, rows [][]string, optional []int) {
 	header = []string{"h"}
 	align = tw.Alignment{tw.AlignRight}
 	var picked []results.StepCurve
@@ -122,38 +126,73 @@ func renderSteps(w io.Writer, s *results.StepSweep, md bool) error {
 			picked = append(picked, c)
 			header = append(header, curveLabel(c))
 			align = append(align, tw.AlignRight)
+			if c.Precision != "float64" {
+				optional = append(optional, len(header)-1)
+			}
 		}
 	}
-	if len(picked) > 0 {
-		b.WriteString("\n")
-		heading(fmt.Sprintf("spread over the %d sampled parameters: median / max relative error (sign flips)", len(s.Sample)))
-		rows = nil
-		for i, p := range picked[0].Points {
-			if !isDecade(p.H) {
+	if len(picked) == 0 {
+		return nil, nil, nil, nil
+	}
+	for i, p := range picked[0].Points {
+		if !isDecade(p.H) {
+			continue
+		}
+		row := []string{fmtStep(p.H)}
+		for _, c := range picked {
+			if i >= len(c.Points) || c.Points[i].H != p.H {
+				row = append(row, "")
 				continue
 			}
-			row := []string{fmtStep(p.H)}
-			for _, c := range picked {
-				if i >= len(c.Points) || c.Points[i].H != p.H {
-					row = append(row, "")
-					continue
-				}
-				q := c.Points[i]
-				row = append(row, fmt.Sprintf("%s / %s (%d)", fmtErr(q.Median), fmtErr(q.Max), q.SignFlips))
-			}
-			rows = append(rows, row)
+			q := c.Points[i]
+			row = append(row, fmt.Sprintf("%s / %s (%d)", fmtErr(q.Median), fmtErr(q.Max), q.SignFlips))
 		}
-		if err := writeTable(&b, md, header, align, rows); err != nil {
+		rows = append(rows, row)
+	}
+	return header, align, rows, optional
+}
+
+func renderSteps(w io.Writer, s *results.StepSweep, f Format) error {
+	var b strings.Builder
+	line := func(text string) {
+		if isMarkdown(f) {
+			fmt.Fprintf(&b, "%s\n", mdEscape(text))
+		} else {
+			fmt.Fprintf(&b, "%s\n", table.Wrap(text, f.MaxWidth()))
+		}
+	}
+	heading := func(text string) {
+		if isMarkdown(f) {
+			fmt.Fprintf(&b, "**%s**\n\n", mdEscape(text))
+			return
+		}
+		line(text)
+		b.WriteString("\n")
+	}
+	heading(stepsHeading(s))
+	header, align, rows, optional := stepGuideTable(s)
+	if err := labTable(&b, f, header, align, rows, optional...); err != nil {
+		return err
+	}
+	b.WriteString("\n")
+	heading(fmt.Sprintf("relative error of ∂K/∂%s by step h", s.Param))
+	header, align, rows, optional = stepErrorTable(s)
+	if err := labTable(&b, f, header, align, rows, optional...); err != nil {
+		return err
+	}
+	if header, align, rows, optional = stepSpreadTable(s); header != nil {
+		b.WriteString("\n")
+		heading(fmt.Sprintf("spread over the %d sampled parameters: median / max relative error (sign flips)", len(s.Sample)))
+		if err := labTable(&b, f, header, align, rows, optional...); err != nil {
 			return err
 		}
 	}
 	b.WriteString("\n")
-	for _, line := range StepsGuidance(s) {
-		if md {
-			fmt.Fprintf(&b, "- %s\n", mdEscape(line))
-		} else {
-			fmt.Fprintf(&b, "%s\n", line)
+	for _, g := range StepsGuidance(s) {
+		if isMarkdown(f) {
+			g = "- " + g
 		}
+		line(g)
 	}
 	_, err := io.WriteString(w, b.String())
 	return err
@@ -317,42 +356,10 @@ func (d decadeTicks) Ticks(lo, hi float64) []plot.Tick {
 	return ticks
 }
 
-// stepPointJSON is a results.StepPoint whose errors may be non-finite.
-type stepPointJSON struct {
-	H         jsonFloat `json:"h"`
-	Value     jsonFloat `json:"value"`
-	RelErr    jsonFloat `json:"rel_err"`
-	Median    jsonFloat `json:"median_rel_err"`
-	Max       jsonFloat `json:"max_rel_err"`
-	SignFlips int       `json:"sign_flips"`
-}
-
-type stepCurveJSON struct {
-	results.StepCurve
-	Points []stepPointJSON `json:"points"`
-}
-
-type stepSweepJSON struct {
-	results.StepSweep
-	Curves []stepCurveJSON `json:"curves"`
-}
-
 // StepsJSON writes the sweep as indented JSON with every figure; a non-finite error is
-// written as the string "+Inf" or "NaN". ReadSteps reads it back.
+// written as the string "+Inf" or "NaN" (package internal/jsonnum). ReadSteps reads it back.
 func StepsJSON(w io.Writer, s *results.StepSweep) error {
-	j := stepSweepJSON{StepSweep: *s}
-	j.StepSweep.Curves = nil
-	for _, c := range s.Curves {
-		cj := stepCurveJSON{StepCurve: c}
-		cj.StepCurve.Points = nil
-		for _, q := range c.Points {
-			cj.Points = append(cj.Points, stepPointJSON{jsonFloat(q.H), jsonFloat(q.Value), jsonFloat(q.RelErr), jsonFloat(q.Median), jsonFloat(q.Max), q.SignFlips})
-		}
-		j.Curves = append(j.Curves, cj)
-	}
-	enc := json.NewEncoder(w)
-	enc.SetIndent("", "  ")
-	if err := enc.Encode(j); err != nil {
+	if err := jsonnum.Encode(w, s); err != nil {
 		return fmt.Errorf("reports: steps JSON: %w", err)
 	}
 	return nil
@@ -360,22 +367,9 @@ func StepsJSON(w io.Writer, s *results.StepSweep) error {
 
 // ReadSteps reads a sweep written by StepsJSON, so that it can be rendered again.
 func ReadSteps(r io.Reader) (*results.StepSweep, error) {
-	var j stepSweepJSON
-	dec := json.NewDecoder(r)
-	dec.DisallowUnknownFields()
-	if err := dec.Decode(&j); err != nil {
+	var s results.StepSweep
+	if err := jsonnum.Decode(r, &s, true); err != nil {
 		return nil, fmt.Errorf("reports: read steps: %w", err)
-	}
-	s := j.StepSweep
-	s.Curves = nil
-	for _, cj := range j.Curves {
-		c := cj.StepCurve
-		c.Points = nil
-		for _, q := range cj.Points {
-			c.Points = append(c.Points, results.StepPoint{H: float64(q.H), Value: float64(q.Value), RelErr: float64(q.RelErr),
-				Median: float64(q.Median), Max: float64(q.Max), SignFlips: q.SignFlips})
-		}
-		s.Curves = append(s.Curves, c)
 	}
 	return &s, nil
 }

@@ -7,60 +7,47 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/olekukonko/tablewriter"
-	"github.com/olekukonko/tablewriter/renderer"
 	"github.com/olekukonko/tablewriter/tw"
 
+	"nabla/internal/jsonnum"
+	"nabla/internal/table"
 	"nabla/internal/units"
 	"nabla/results"
 )
 
-// Format selects how a table is drawn.
-type Format int
+// Format says how a table is drawn: a terminal table fitted to a width (100 columns unless
+// Width says otherwise; table.Wide for every column), Markdown, or CSV. It is the one table
+// writer's options (package internal/table).
+type Format = table.Options
 
-const (
-	// Terminal draws boxed tables for a terminal.
-	Terminal Format = iota
+// The formats of the lab's tables.
+var (
+	// Terminal draws boxed tables fitted to 100 columns.
+	Terminal = Format{}
 	// Markdown draws GitHub-flavoured Markdown tables.
-	Markdown
+	Markdown = Format{Format: table.Markdown}
+	// CSV writes comma-separated values with a header row.
+	CSV = Format{Format: table.CSV}
 )
 
-// labTable renders one table with tablewriter. Cells are escaped for Markdown.
-func labTable(w io.Writer, f Format, header []string, align tw.Alignment, rows [][]string) error {
-	var r tw.Renderer = renderer.NewBlueprint()
-	if f == Markdown {
-		r = renderer.NewMarkdown()
-		header = escapeRow(header)
-		esc := make([][]string, len(rows))
-		for i, row := range rows {
-			esc[i] = escapeRow(row)
+func isMarkdown(f Format) bool { return f.Format == table.Markdown }
+
+// labTable renders one table with the one table writer. Cells are escaped for Markdown; the
+// optional columns may be left out of a terminal table too wide for its width, the first
+// first.
+func labTable(w io.Writer, f Format, header []string, align tw.Alignment, rows [][]string, optional ...int) error {
+	spec := make([]byte, len(align))
+	for i, a := range align {
+		spec[i] = 'l'
+		if a == tw.AlignRight {
+			spec[i] = 'r'
 		}
-		rows = esc
 	}
-	t := tablewriter.NewTable(w,
-		tablewriter.WithRenderer(r),
-		tablewriter.WithHeaderAutoFormat(tw.Off),
-		tablewriter.WithHeaderAlignment(tw.AlignLeft),
-		tablewriter.WithAlignment(align),
-	)
-	t.Header(header)
-	if err := t.Bulk(rows); err != nil {
-		return fmt.Errorf("reports: table: %w", err)
-	}
-	if err := t.Render(); err != nil {
-		return fmt.Errorf("reports: table: %w", err)
+	t := table.Table{Header: header, Rows: rows, Align: string(spec), Optional: optional}
+	if err := t.Write(w, f); err != nil {
+		return fmt.Errorf("reports: %w", err)
 	}
 	return nil
-}
-
-var mdReplacer = strings.NewReplacer("|", `\|`, "*", `\*`, "_", `\_`)
-
-func escapeRow(row []string) []string {
-	out := make([]string, len(row))
-	for i, s := range row {
-		out[i] = mdReplacer.Replace(s)
-	}
-	return out
 }
 
 func aligns(spec string) tw.Alignment {
@@ -132,7 +119,7 @@ func TimingTable(w io.Writer, f Format, timings []results.Timing) error {
 			fmtCount(r.Allocs), fmtCount(r.Bytes), fmtGFLOPS(r.GFLOPS), evals})
 	}
 	if err := labTable(w, f, []string{"engine", "net", "batch", "params", "gradient", "forward", "grad/fwd", "CPU grad/fwd", "allocs/op", "B/op", "GFLOP/s", "cost evals"},
-		aligns("llrrrrrrrrrr"), rows); err != nil {
+		aligns("llrrrrrrrrrr"), rows, 7, 9, 8, 11, 10, 3); err != nil {
 		return err
 	}
 	return skipList(w, f, skipped)
@@ -144,15 +131,15 @@ func skipList(w io.Writer, f Format, skipped []results.Timing) error {
 	}
 	var b strings.Builder
 	b.WriteString("\nSkipped (never silently):\n")
-	if f == Markdown {
+	if isMarkdown(f) {
 		b.WriteString("\n")
 	}
 	for _, r := range skipped {
 		line := fmt.Sprintf("%s on %s: %s", r.Engine, caseLabel(r.Net, r.Batch), r.Reason)
-		if f == Markdown {
-			fmt.Fprintf(&b, "- %s\n", mdReplacer.Replace(line))
+		if isMarkdown(f) {
+			fmt.Fprintf(&b, "- %s\n", table.EscapeMarkdown(line))
 		} else {
-			fmt.Fprintf(&b, "  %s\n", line)
+			fmt.Fprintf(&b, "  %s\n", strings.ReplaceAll(table.Wrap(line, f.MaxWidth()-4), "\n", "\n    "))
 		}
 	}
 	_, err := io.WriteString(w, b.String())
@@ -235,3 +222,20 @@ func FitTable(w io.Writer, f Format, fits []results.Fit) error {
 	}
 	return labTable(w, f, []string{"engine", "time ∝ params^k: k", "grad/fwd ∝ params^k: k", "points", "params"}, aligns("lrrrl"), rows)
 }
+
+// writeTable renders one table, boxed for the terminal (100 columns) or as Markdown: the
+// form of labTable for renderers that only tell the two apart.
+func writeTable(w io.Writer, md bool, header []string, align tw.Alignment, rows [][]string) error {
+	f := Terminal
+	if md {
+		f = Markdown
+	}
+	return labTable(w, f, header, align, rows)
+}
+
+// jsonFloat is the one JSON policy for a float (package internal/jsonnum): a number when
+// finite, the string "NaN", "+Inf" or "-Inf" otherwise.
+type jsonFloat = jsonnum.Float
+
+// jsonFloats converts a slice under the same policy.
+func jsonFloats(v []float64) []jsonnum.Float { return jsonnum.Floats(v) }

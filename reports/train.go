@@ -1,7 +1,6 @@
 package reports
 
 import (
-	"encoding/json"
 	"fmt"
 	"image/color"
 	"io"
@@ -9,14 +8,14 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/olekukonko/tablewriter"
-	"github.com/olekukonko/tablewriter/renderer"
 	"github.com/olekukonko/tablewriter/tw"
 	"gonum.org/v1/plot"
 	"gonum.org/v1/plot/plotter"
 	"gonum.org/v1/plot/vg"
 	"gonum.org/v1/plot/vg/draw"
 
+	"nabla/internal/jsonnum"
+	"nabla/internal/table"
 	"nabla/nn"
 	"nabla/train"
 )
@@ -44,22 +43,46 @@ func decayNote(r *train.Result) string {
 }
 
 // TrainTable writes the per-epoch table of a training run (epoch 0 is the initial state) and
-// a closing line with the final accuracy, boxed for the terminal or, with md, as Markdown.
-func TrainTable(w io.Writer, r *train.Result, md bool) error {
-	fmt.Fprintf(w, "%s on %s (%d pairs; test %s, %d pairs), engine %s, batch %d, η = %g on the %s cost (η_sum = %g)%s, seed %d\n\n",
-		r.Net, r.TrainSet, r.TrainSize, r.TestSet, r.TestSize, r.Engine, r.BatchSize, r.Eta, trainCost(r), r.EtaSum, decayNote(r), r.Seed)
+// a closing line with the final accuracy in the format f; CSV is the table alone.
+func TrainTable(w io.Writer, r *train.Result, f Format) error {
 	header := []string{"epoch", "train cost", "test cost", "test accuracy", "seconds", "CPU seconds", "eval seconds"}
 	rows := [][]string{epochRow(r.Initial)}
 	for _, e := range r.Epochs {
 		rows = append(rows, epochRow(e))
 	}
-	if err := trainTable(w, md, header, rows); err != nil {
+	if f.Format == table.CSV {
+		return labTable(w, f, header, rightAligned(len(header)), rows)
+	}
+	textLine(w, f, fmt.Sprintf("%s on %s (%s; test %s, %s), engine %s, batch %d, η = %g on the %s cost (η_sum = %.4g)%s, seed %d",
+		r.Net, r.TrainSet, plural(r.TrainSize, "pair"), r.TestSet, plural(r.TestSize, "pair"), r.Engine, r.BatchSize, r.Eta, trainCost(r), r.EtaSum, decayNote(r), r.Seed))
+	fmt.Fprintln(w)
+	if err := labTable(w, f, header, rightAligned(len(header)), rows, 6, 5); err != nil {
 		return err
 	}
-	f := r.Final()
-	_, err := fmt.Fprintf(w, "\nfinal test accuracy %s after %d epochs, %.2f s per epoch (%.2f s CPU; gradient steps only)\n",
-		percent(f.TestAccuracy), len(r.Epochs), r.SecondsPerEpoch(), r.CPUSecondsPerEpoch())
-	return err
+	fin := r.Final()
+	fmt.Fprintln(w)
+	textLine(w, f, fmt.Sprintf("final test accuracy %s after %s, %.2f s per epoch (%.2f s CPU; gradient steps only)",
+		percent(fin.TestAccuracy), plural(len(r.Epochs), "epoch"), r.SecondsPerEpoch(), r.CPUSecondsPerEpoch()))
+	return nil
+}
+
+// textLine writes a line of text under or over a table: wrapped to the width of a terminal
+// table, escaped for Markdown.
+func textLine(w io.Writer, f Format, s string) {
+	if isMarkdown(f) {
+		s = mdEscape(s)
+	} else {
+		s = table.Wrap(s, f.MaxWidth())
+	}
+	fmt.Fprintln(w, s)
+}
+
+// plural writes n and the noun, with an s unless n is 1: "1 epoch", "30 epochs".
+func plural(n int, noun string) string {
+	if n == 1 {
+		return "1 " + noun
+	}
+	return strconv.Itoa(n) + " " + noun + "s"
 }
 
 func epochRow(e train.Epoch) []string {
@@ -113,9 +136,7 @@ func TrainJSON(w io.Writer, r *train.Result) error {
 		out.Epochs = append(out.Epochs, conv(e))
 	}
 	out.FinalAccuracy = conv(r.Final()).TestAccuracy
-	enc := json.NewEncoder(w)
-	enc.SetIndent("", "  ")
-	return enc.Encode(out)
+	return jsonnum.Encode(w, out)
 }
 
 // TrainCurve draws the learning curve of a run as an SVG (or another format gonum/plot knows
@@ -175,40 +196,24 @@ func TrainCurve(path string, r *train.Result, widthCm, heightCm float64) error {
 
 // TrajectoryTable writes the cross-engine trajectory comparison: the training cost per epoch
 // under every engine, and each engine's largest relative deviation from the reference (the
-// first engine), boxed or as Markdown.
-func TrajectoryTable(w io.Writer, t *train.Trajectories, md bool) error {
-	fmt.Fprintf(w, "%s on %s, batch %d, η = %g (%s cost), seed %d: training cost per epoch under each engine\n\n",
-		t.Net, t.Set, t.BatchSize, t.Eta, t.Cost, t.Seed)
+// first engine), in the format f; CSV is the table alone.
+func TrajectoryTable(w io.Writer, t *train.Trajectories, f Format) error {
 	header, rows := t.Table()
-	if err := trainTable(w, md, header, rows); err != nil {
+	if f.Format == table.CSV {
+		return labTable(w, f, header, rightAligned(len(header)), rows)
+	}
+	textLine(w, f, fmt.Sprintf("%s on %s, batch %d, η = %g (%s cost), seed %d: training cost per epoch under each engine",
+		t.Net, t.Set, t.BatchSize, t.Eta, t.Cost, t.Seed))
+	fmt.Fprintln(w)
+	if err := labTable(w, f, header, rightAligned(len(header)), rows); err != nil {
 		return err
 	}
 	var parts []string
 	for i, name := range t.Engines[1:] {
 		parts = append(parts, fmt.Sprintf("%s %.1e", name, t.MaxRelDiff[i+1]))
 	}
-	_, err := fmt.Fprintf(w, "\nlargest relative deviation from %s: %s\n", t.Engines[0], strings.Join(parts, ", "))
-	return err
-}
-
-// trainTable renders one table, boxed for the terminal or as Markdown.
-func trainTable(w io.Writer, md bool, header []string, rows [][]string) error {
-	var r tw.Renderer = renderer.NewBlueprint()
-	if md {
-		r = renderer.NewMarkdown()
-	}
-	t := tablewriter.NewTable(w,
-		tablewriter.WithRenderer(r),
-		tablewriter.WithHeaderAutoFormat(tw.Off),
-		tablewriter.WithAlignment(rightAligned(len(header))),
-	)
-	t.Header(header)
-	if err := t.Bulk(rows); err != nil {
-		return fmt.Errorf("reports: table: %w", err)
-	}
-	if err := t.Render(); err != nil {
-		return fmt.Errorf("reports: table: %w", err)
-	}
+	fmt.Fprintln(w)
+	textLine(w, f, fmt.Sprintf("largest relative deviation from %s: %s", t.Engines[0], strings.Join(parts, ", ")))
 	return nil
 }
 

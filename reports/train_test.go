@@ -31,7 +31,11 @@ func fixedRun() *train.Result {
 func TestTrainTable(t *testing.T) {
 	for _, md := range []bool{false, true} {
 		var b bytes.Buffer
-		require.NoError(t, TrainTable(&b, fixedRun(), md))
+		f := Terminal
+		if md {
+			f = Markdown
+		}
+		require.NoError(t, TrainTable(&b, fixedRun(), f))
 		name := "train.txt"
 		if md {
 			name = "train.md"
@@ -92,7 +96,7 @@ func TestTrajectoryTable(t *testing.T) {
 		Results: []*train.Result{a, b}, MaxRelDiff: []float64{0, 3e-15},
 	}
 	var out bytes.Buffer
-	require.NoError(t, TrajectoryTable(&out, tr, true))
+	require.NoError(t, TrajectoryTable(&out, tr, Markdown))
 	checkGolden(t, "train_trajectory.md", out.Bytes())
 	assert.Contains(t, out.String(), "autodiff-reverse 3.0e-15")
 }

@@ -1,12 +1,13 @@
 package verify
 
 import (
-	"encoding/json"
 	"fmt"
 	"io"
+	"strconv"
 	"strings"
-	"text/tabwriter"
 
+	"nabla/internal/jsonnum"
+	"nabla/internal/table"
 	"nabla/nn"
 )
 
@@ -41,53 +42,69 @@ func (r Report) Summary() string {
 
 // Table writes the report for a terminal: the summary, the blocks, the worst elements, the
 // matching faults and the witness.
-func (r Report) Table(w io.Writer) error {
+func (r Report) Table(w io.Writer) error { return r.Write(w, table.Options{}) }
+
+// Write writes the report in the format of o (terminal, Markdown or CSV); CSV is the table of
+// blocks alone.
+func (r Report) Write(w io.Writer, o table.Options) error {
+	blocks := table.Table{Header: []string{"block", "entries", "wrong", "max rel err", "pattern"}, Align: "lrrrl"}
+	for _, b := range r.Blocks {
+		blocks.Rows = append(blocks.Rows, []string{b.Block, strconv.Itoa(b.Len), strconv.Itoa(b.Wrong), fmt.Sprintf("%.2e", b.MaxRelErr), b.Pattern})
+	}
+	if o.Format == table.CSV {
+		return blocks.Write(w, o)
+	}
+	line := func(s string) {
+		if o.Format == table.Markdown {
+			s = table.EscapeMarkdown(s)
+		} else {
+			s = table.Wrap(s, o.MaxWidth())
+		}
+		fmt.Fprintln(w, s)
+	}
 	net := r.Net
 	if r.Cost != nn.Quadratic {
 		net += ", cost " + r.Cost.String()
 	}
-	fmt.Fprintf(w, "%s, batch %d, %d parameters, K = %.10g\n%s\n\n", net, r.Batch, r.Params, r.K, r.Summary())
-	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
-	fmt.Fprintln(tw, "block\tentries\twrong\tmax rel err\tpattern")
-	for _, b := range r.Blocks {
-		fmt.Fprintf(tw, "%s\t%d\t%d\t%.2e\t%s\n", b.Block, b.Len, b.Wrong, b.MaxRelErr, b.Pattern)
-	}
-	if err := tw.Flush(); err != nil {
+	line(fmt.Sprintf("%s, batch %d, %d parameters, K = %.10g", net, r.Batch, r.Params, r.K))
+	line(r.Summary())
+	fmt.Fprintln(w)
+	if err := blocks.Write(w, o); err != nil {
 		return err
 	}
 	if len(r.Worst) > 0 {
 		fmt.Fprintln(w)
-		tw = tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
-		fmt.Fprintln(tw, "worst\tgiven\tright\trel err")
+		worst := table.Table{Header: []string{"worst", "given", "right", "rel err"}, Align: "lrrr"}
 		for _, e := range r.Worst {
-			fmt.Fprintf(tw, "%s\t%.10g\t%.10g\t%.2e\n", e.Name, e.Given, e.Want, e.RelErr)
+			worst.Rows = append(worst.Rows, []string{e.Name, fmt.Sprintf("%.10g", e.Given), fmt.Sprintf("%.10g", e.Want), fmt.Sprintf("%.2e", e.RelErr)})
 		}
-		if err := tw.Flush(); err != nil {
+		if err := worst.Write(w, o); err != nil {
 			return err
 		}
 	}
 	for _, f := range r.Faults {
-		fmt.Fprintf(w, "\nmatches the fault %s (max rel err %.1e): %s\n", f.Fault, f.RelErr, f.Mistake)
+		fmt.Fprintln(w)
+		line(fmt.Sprintf("matches the fault %s (max rel err %.1e): %s", f.Fault, f.RelErr, f.Mistake))
 	}
 	if x := r.Witness; x != nil {
 		side := "the exact engines"
 		if x.Sides == "given" {
 			side = "the given gradient"
 		}
-		fmt.Fprintf(w, "\nwitness %s along %s: %.10g (exact engines %.10g, given %.10g): sides with %s\n", x.Engine, x.Direction, x.Difference, x.Exact, x.Given, side)
+		fmt.Fprintln(w)
+		line(fmt.Sprintf("witness %s along %s: %.10g (exact engines %.10g, given %.10g): sides with %s", x.Engine, x.Direction, x.Difference, x.Exact, x.Given, side))
 	}
 	return nil
 }
 
-// JSON writes the report as indented JSON, with "summary" first.
+// JSON writes the report as indented JSON, with "summary" first; a non-finite number is
+// written as the string "NaN", "+Inf" or "-Inf" (package internal/jsonnum).
 func (r Report) JSON(w io.Writer) error {
-	enc := json.NewEncoder(w)
-	enc.SetIndent("", "  ")
 	out := struct {
 		Summary string `json:"summary"`
 		Report
 	}{r.Summary(), r}
-	if err := enc.Encode(out); err != nil {
+	if err := jsonnum.Encode(w, out); err != nil {
 		return fmt.Errorf("verify: JSON: %w", err)
 	}
 	return nil

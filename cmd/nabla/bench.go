@@ -6,6 +6,7 @@ import (
 	"io"
 
 	"nabla/bench"
+	"nabla/internal/jsonnum"
 	"nabla/nn"
 	"nabla/reports"
 )
@@ -14,7 +15,7 @@ func init() {
 	register(&command{
 		name:    "bench",
 		summary: "time every engine's gradient on the built-in networks and print the timing table",
-		usage:   "[--quick] [--nets LIST] [--engines LIST] [--cost quadratic|xent] [--seed N] [--budget 1s] [--format table|markdown]",
+		usage:   "[--quick] [--nets LIST] [--engines LIST] [--cost quadratic|xent] [--seed N] [--budget 1s] [--format table|markdown|json|csv] [--wide]",
 		setup:   setupBench,
 	})
 }
@@ -22,7 +23,7 @@ func init() {
 func setupBench(fs *flag.FlagSet) func(args []string, stdout, stderr io.Writer) error {
 	var lf labFlags
 	lf.declare(fs)
-	format := formatFlag(fs, fmtTable, fmtTable, fmtMarkdown)
+	out := outputFlag(fs, fmtTable)
 	return func(args []string, stdout, stderr io.Writer) error {
 		if err := noArgs("bench", args); err != nil {
 			return err
@@ -35,15 +36,14 @@ func setupBench(fs *flag.FlagSet) func(args []string, stdout, stderr io.Writer) 
 		if err != nil {
 			return err
 		}
-		f := reports.Terminal
-		if *format == fmtMarkdown {
-			f = reports.Markdown
+		if out.is(fmtJSON) {
+			return jsonnum.Encode(stdout, suite.Gradient)
 		}
 		on := ""
 		if *lf.cost != nn.Quadratic {
 			on = ", on the " + lf.cost.String() + " cost"
 		}
 		fmt.Fprintf(stdout, "Timed on %s%s.\n\n", reports.ThisMachine(), on)
-		return reports.TimingTable(stdout, f, suite.Gradient)
+		return reports.TimingTable(stdout, out.table(), suite.Gradient)
 	}
 }

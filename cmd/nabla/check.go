@@ -1,15 +1,14 @@
 package main
 
 import (
-	"encoding/json"
 	"flag"
 	"fmt"
 	"io"
 	"math"
-	"strconv"
 	"strings"
-	"text/tabwriter"
 
+	"nabla/internal/jsonnum"
+	"nabla/internal/table"
 	"nabla/symbolic"
 )
 
@@ -17,7 +16,7 @@ func init() {
 	register(&command{
 		name:    "check",
 		summary: "check a hand-derived gradient of a formula against symbolic differentiation and central differences",
-		usage:   "--f FORMULA --grad 'G1, G2, …' [--vars x,y] [--at x=1.5,y=0.3 …] [--points N] [--seed S] [--tol T] [--format table|json]",
+		usage:   "--f FORMULA --grad 'G1, G2, …' [--vars x,y] [--at x=1.5,y=0.3 …] [--points N] [--seed S] [--tol T] [--format table|json] [--wide]",
 		setup:   setupCheck,
 	})
 }
@@ -41,7 +40,7 @@ func setupCheck(fs *flag.FlagSet) func(args []string, stdout, stderr io.Writer) 
 	points := countFlag(fs, "points", 5, 0, maxCheckPoints, "random points to check at, uniform in [-2, 2]; 0 with --at unless given")
 	seed := seedFlag(fs, 1, "the random points")
 	tol := numberFlag(fs, "tol", 1e-9, math.SmallestNonzeroFloat64, 1, "largest relative error |given − symbolic|/max(1, |given|+|symbolic|) accepted (> 0)")
-	format := formatFlag(fs, fmtTable, fmtTable, fmtJSON)
+	out := outputFlag(fs, fmtTable, fmtTable, fmtJSON)
 	return func(args []string, stdout, stderr io.Writer) error {
 		if err := noArgs("check", args); err != nil {
 			return err
@@ -71,10 +70,10 @@ func setupCheck(fs *flag.FlagSet) func(args []string, stdout, stderr io.Writer) 
 		if err != nil {
 			return usageErr("%v", err)
 		}
-		if *format == "json" {
+		if out.is(fmtJSON) {
 			err = writeCheckJSON(stdout, rep)
 		} else {
-			err = writeCheck(stdout, rep)
+			err = writeCheck(stdout, rep, out.table())
 		}
 		if err != nil {
 			return err
@@ -86,62 +85,26 @@ func setupCheck(fs *flag.FlagSet) func(args []string, stdout, stderr io.Writer) 
 	}
 }
 
-// jsonNum is v, or its name ("NaN", "+Inf", "-Inf") when JSON has no number for it.
-func jsonNum(v float64) any {
-	if math.IsNaN(v) || math.IsInf(v, 0) {
-		return strconv.FormatFloat(v, 'g', -1, 64)
-	}
-	return v
-}
-
-// writeCheckJSON writes the report with its non-finite values as strings.
+// writeCheckJSON writes the report with its non-finite values as strings (internal/jsonnum).
 func writeCheckJSON(w io.Writer, r symbolic.CheckReport) error {
-	type value struct {
-		Given    any    `json:"given"`
-		Symbolic any    `json:"symbolic"`
-		Central  any    `json:"central"`
-		RelErr   any    `json:"rel_err"`
-		Reason   string `json:"reason,omitempty"`
-	}
-	type component struct {
-		symbolic.CheckComponent
-		MaxErr any     `json:"max_rel_err"`
-		Values []value `json:"values"`
-	}
-	out := struct {
-		symbolic.CheckReport
-		Components []component `json:"components"`
-		CentralErr any         `json:"central_rel_err"`
-	}{CheckReport: r, CentralErr: jsonNum(r.CentralErr)}
-	for _, c := range r.Components {
-		jc := component{CheckComponent: c, MaxErr: jsonNum(c.MaxErr)}
-		for _, v := range c.Values {
-			jc.Values = append(jc.Values, value{jsonNum(v.Given), jsonNum(v.Symbolic), jsonNum(v.Central), jsonNum(v.RelErr), v.Reason})
-		}
-		out.Components = append(out.Components, jc)
-	}
-	enc := json.NewEncoder(w)
-	enc.SetIndent("", "  ")
-	return enc.Encode(out)
+	return jsonnum.Encode(w, r)
 }
 
-func writeCheck(w io.Writer, out symbolic.CheckReport) error {
-	fmt.Fprintf(w, "f = %s, variables %s, %d point(s) checked, tolerance %.2g\n\n", out.F, strings.Join(out.Vars, ", "), len(out.Points), out.Tol)
-	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
-	fmt.Fprintln(tw, "component\tgiven\tsymbolic\tmax rel err\tverdict")
+func writeCheck(w io.Writer, out symbolic.CheckReport, o table.Options) error {
+	fmt.Fprintf(w, "f = %s, variables %s, %s checked, tolerance %.2g\n\n", out.F, strings.Join(out.Vars, ", "), count(len(out.Points), "point"), out.Tol)
+	comps := table.Table{Header: []string{"component", "given", "symbolic", "max rel err", "verdict"}, Align: "lllrl"}
 	for _, c := range out.Components {
 		verdict := "ok"
 		if !c.OK {
 			verdict = "WRONG"
 		}
-		fmt.Fprintf(tw, "∂f/∂%s\t%s\t%s\t%.2g\t%s\n", c.Var, c.Given, c.Expected, c.MaxErr, verdict)
+		comps.Rows = append(comps.Rows, []string{"∂f/∂" + c.Var, c.Given, c.Expected, fmt.Sprintf("%.2g", c.MaxErr), verdict})
 	}
-	if err := tw.Flush(); err != nil {
+	if err := comps.Write(w, o); err != nil {
 		return err
 	}
 	fmt.Fprintln(w)
-	tw = tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
-	fmt.Fprintln(tw, "point\tcomponent\tgiven\tsymbolic\tcentral diff.\t")
+	values := table.Table{Header: []string{"point", "component", "given", "symbolic", "central diff."}, Align: "rrrrr"}
 	for p, pt := range out.Points {
 		var parts []string
 		for _, v := range out.Vars {
@@ -149,10 +112,11 @@ func writeCheck(w io.Writer, out symbolic.CheckReport) error {
 		}
 		for _, c := range out.Components {
 			cp := c.Values[p]
-			fmt.Fprintf(tw, "%s\t∂f/∂%s\t%.10g\t%.10g\t%.10g\t\n", strings.Join(parts, ","), c.Var, cp.Given, cp.Symbolic, cp.Central)
+			values.Rows = append(values.Rows, []string{strings.Join(parts, ","), "∂f/∂" + c.Var,
+				fmt.Sprintf("%.10g", cp.Given), fmt.Sprintf("%.10g", cp.Symbolic), fmt.Sprintf("%.10g", cp.Central)})
 		}
 	}
-	if err := tw.Flush(); err != nil {
+	if err := values.Write(w, o); err != nil {
 		return err
 	}
 	fmt.Fprintf(w, "\ncentral differences vs symbolic: max rel err %.2g\n", out.CentralErr)

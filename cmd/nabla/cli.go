@@ -17,6 +17,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"nabla/internal/table"
 )
 
 // Exit statuses.
@@ -525,4 +527,37 @@ func quoteShort(s string) string {
 		return strconv.Quote(string(r[:40])) + "…"
 	}
 	return strconv.Quote(s)
+}
+
+// output is the --format and --wide of a command.
+type output struct {
+	format *string
+	wide   *bool
+}
+
+// outputFlag declares --format (default def, one of allowed, allFormats if none) and, for a
+// command with terminal tables, --wide.
+func outputFlag(fs *flag.FlagSet, def string, allowed ...string) output {
+	o := output{format: formatFlag(fs, def, allowed...), wide: new(bool)}
+	if len(allowed) == 0 || slices.Contains(allowed, fmtTable) {
+		o.wide = wideFlag(fs)
+	}
+	return o
+}
+
+// is reports whether the chosen format is f.
+func (o output) is(f string) bool { return *o.format == f }
+
+// table returns the options of the one table writer for the chosen format.
+func (o output) table() table.Options {
+	switch *o.format {
+	case fmtMarkdown:
+		return table.Options{Format: table.Markdown}
+	case fmtCSV:
+		return table.Options{Format: table.CSV}
+	}
+	if *o.wide {
+		return table.Options{Width: table.Wide}
+	}
+	return table.Options{}
 }

@@ -28,7 +28,7 @@ func init() {
 	register(&command{
 		name:    "compare",
 		summary: "cross-check gradient engines on seeded random parameters and data",
-		usage:   "--net 4-8-3 [--act NAME] [--cost quadratic|xent] [--batch 16] [--seed 1] [--engines a,b,…] [--format table|markdown|json] [--budget 30s] [--order 1|2] [--directions 4] [--atol A] [--rtol R] [--step H] [--directional N] [--detail all|K]",
+		usage:   "--net 4-8-3 [--act NAME] [--cost quadratic|xent] [--batch 16] [--seed 1] [--engines a,b,…] [--format table|markdown|json|csv] [--wide] [--budget 30s] [--order 1|2] [--directions 4] [--atol A] [--rtol R] [--step H] [--directional N] [--detail all|K]",
 		setup:   setupCompare,
 	})
 }
@@ -41,7 +41,7 @@ func setupCompare(fs *flag.FlagSet) func(args []string, stdout, stderr io.Writer
 	seed := seedFlag(fs, 1, "the random parameters (nn.Network.Init) and data (nn.Network.RandomBatch)")
 	engines := fs.String("engines", "", "comma-separated engines to compare, at least two (default: every registered engine\n"+
 		"that supports the net and fits --budget). Registered: "+strings.Join(gradients.Names(), ", "))
-	format := formatFlag(fs, fmtTable, fmtTable, fmtMarkdown, fmtJSON)
+	out := outputFlag(fs, fmtTable)
 	budget := budgetFlag(fs, defaultBudget, "longest estimated time of one gradient (e.g. 30s) of an engine picked by default;\n"+
 		"engines estimated above it (from their cost evaluations or cost model) are skipped with the\n"+
 		"reason on stderr. 0 means no limit; engines named in --engines always run")
@@ -73,32 +73,29 @@ func setupCompare(fs *flag.FlagSet) func(args []string, stdout, stderr io.Writer
 		A := net.Init(nil, *seed)
 		b := net.RandomBatch(*batch, *seed)
 		if *order == 2 {
-			hc := hvComparison{net: net, A: A, b: b, seed: *seed, directions: *directions, format: *format}
+			hc := hvComparison{net: net, A: A, b: b, seed: *seed, directions: *directions, out: out}
 			return hc.run(infos, insist, stdout, stderr)
 		}
 		if *k.directional > 0 {
-			return compareDirections(infos, net, A, b, *seed, *k.directional, *format, stdout)
+			return compareDirections(infos, net, A, b, *seed, *k.directional, out, stdout)
 		}
 		r := gradients.Runner{Budget: *budget, Insist: insist, Seed: *seed, Progress: stderr, Prefix: "nabla compare: ",
 			Hint: "name it in --engines to run it anyway, or raise --budget"}
-		out, err := r.Run(infos, net, A, b)
+		ran, err := r.Run(infos, net, A, b)
 		if err != nil {
 			return err
 		}
-		results := out.Results
+		results := ran.Results
 		if len(results) < 2 {
 			return fmt.Errorf("only %d engine(s) can run %s with batch %d within --budget %s; nothing to compare (raise --budget or name engines in --engines)",
 				len(results), net, *batch, *budget)
 		}
 		ag := reports.NewAgreement(gradients.CompareAtWith(net, A, b, results, crit), results)
-		ag.Params, ag.Batch, ag.Seed, ag.Skipped = net.NumParams(), *batch, *seed, skippedEngines(out.Skipped)
-		switch *format {
-		case "table":
-			err = ag.Table(stdout)
-		case "markdown":
-			err = ag.Markdown(stdout)
-		case "json":
+		ag.Params, ag.Batch, ag.Seed, ag.Skipped = net.NumParams(), *batch, *seed, skippedEngines(ran.Skipped)
+		if out.is(fmtJSON) {
 			err = ag.JSON(stdout)
+		} else {
+			err = ag.Write(stdout, out.table())
 		}
 		if err != nil {
 			return err
@@ -250,16 +247,16 @@ func (g gradcheck) withStep(infos []gradients.Info) ([]gradients.Info, error) {
 }
 
 // compareDirections runs the fast check and prints it; a disagreement is a finding.
-func compareDirections(infos []gradients.Info, net *nn.Network, A []float64, b nn.Batch, seed uint64, n int, format string, stdout io.Writer) error {
+func compareDirections(infos []gradients.Info, net *nn.Network, A []float64, b nn.Batch, seed uint64, n int, out output, stdout io.Writer) error {
 	rep, err := gradients.CheckDirections(infos, net, A, b, gradients.DirectionalSettings{N: n, Seed: seed})
 	if err != nil {
 		return err
 	}
 	d := reports.Directional{DirectionalReport: rep, Batch: b.Len(), Seed: seed}
-	if format == fmtJSON {
+	if out.is(fmtJSON) {
 		err = d.JSON(stdout)
 	} else {
-		err = d.Table(stdout, format == fmtMarkdown)
+		err = d.Table(stdout, out.is(fmtMarkdown))
 	}
 	if err != nil {
 		return err

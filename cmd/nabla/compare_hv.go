@@ -24,7 +24,7 @@ type hvComparison struct {
 	b          nn.Batch
 	seed       uint64
 	directions int
-	format     string
+	out        output
 }
 
 // pick keeps the engines with Hessian-vector products that can run on the network. Engines the
@@ -74,19 +74,16 @@ func (c hvComparison) run(infos []gradients.Info, insist bool, stdout, stderr io
 	ag := reports.NewAgreement(rep, results)
 	ag.Params, ag.Batch, ag.Seed, ag.Skipped = c.net.NumParams(), c.b.Len(), c.seed, skipped
 	ag.Quantity = fmt.Sprintf("H·v (worst of %d random directions)", c.directions)
-	switch c.format {
-	case "table":
-		err = ag.Table(stdout)
-	case "markdown":
-		err = ag.Markdown(stdout)
-	case "json":
+	if c.out.is(fmtJSON) {
 		err = ag.JSON(stdout)
+	} else {
+		err = ag.Write(stdout, c.out.table())
 	}
 	if err != nil {
 		return err
 	}
 	if !ag.Agree {
-		return &exitError{code: 1, msg: ag.Summary()}
+		return finding("%s", ag.Summary())
 	}
 	return nil
 }

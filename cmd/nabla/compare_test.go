@@ -247,7 +247,7 @@ func checkHelpFlags(t *testing.T, cmd, help string) {
 	fs.VisitAll(func(f *flag.Flag) {
 		assert.Contains(t, c.usage, "--"+f.Name, "synopsis of %s", cmd)
 		assert.Contains(t, help, "-"+f.Name+" ")
-		if f.DefValue != "" && f.DefValue != "0" {
+		if showDefault(f) {
 			assert.True(t, strings.Contains(help, "(default "+f.DefValue+")") || strings.Contains(help, `(default "`+f.DefValue+`")`),
 				"-%s default %s", f.Name, f.DefValue)
 		}

@@ -112,6 +112,9 @@ func TestConventionHelp(t *testing.T) {
 		assert.Empty(t, errOut, name)
 		assert.Contains(t, out, "usage: nabla "+name, name)
 		assert.NotContains(t, out, "(default -1)", "no made-up defaults")
+		fs := commands[name].flags()
+		commands[name].declare(fs)
+		fs.VisitAll(func(f *flag.Flag) { assert.Contains(t, out, "--"+f.Name+" ", "%s lists --%s", name, f.Name) })
 	}
 	code, out, errOut := runCLI(t, "help", "foo")
 	assert.Equal(t, exitUsage, code)

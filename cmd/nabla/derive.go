@@ -1,12 +1,13 @@
 package main
 
 import (
-	"encoding/json"
 	"flag"
 	"fmt"
 	"io"
 	"strings"
 
+	"nabla/internal/jsonnum"
+	"nabla/internal/table"
 	"nabla/lab"
 	"nabla/nn"
 	"nabla/symbolic"
@@ -16,7 +17,7 @@ func init() {
 	register(&command{
 		name:    "derive",
 		summary: "symbolic derivatives of a network's cost, and the expression-swell table",
-		usage:   "[--net ARCH] [--swell ARCH,…] [--latex] [--format table|markdown|json] [--naive-budget N] [--examples=false]",
+		usage:   "[--net ARCH] [--swell ARCH,…] [--latex] [--format table|markdown|json|csv] [--wide] [--naive-budget N] [--examples=false]",
 		setup:   setupDerive,
 	})
 }
@@ -47,32 +48,35 @@ type deriveOutput struct {
 func setupDerive(fs *flag.FlagSet) func(args []string, stdout, stderr io.Writer) error {
 	netFlag := fs.String("net", "2-3-1", "architecture whose cost is differentiated (derivatives printed up to 200 parameters)")
 	swell := fs.String("swell", "", "more architectures for the swell table, comma-separated (e.g. 16-16-4,64-64-10,784-30-10)")
-	latex := fs.Bool("latex", false, "print the derivatives as LaTeX")
-	format := formatFlag(fs, fmtTable, fmtTable, fmtMarkdown, fmtJSON)
+	latex := fs.Bool("latex", false, "print only the derivatives, as a LaTeX align* environment to paste into a document (needs amsmath)")
+	out := outputFlag(fs, fmtTable)
 	budget := countFlag(fs, "naive-budget", 1_000_000, -1, maxNaiveBudget, "node budget of the naive (tree, per-parameter) derivatives; -1 or 0 skips them")
 	examples := fs.Bool("examples", true, "add the classic swell examples (logistic map, y ← sin(y)·y) to the table")
 	return func(args []string, stdout, stderr io.Writer) error {
 		if err := noArgs("derive", args); err != nil {
 			return err
 		}
-		if *latex && *format != fmtTable {
-			return usageErr("--latex writes a LaTeX fragment; it takes no --format %s", *format)
+		if *latex && !out.is(fmtTable) {
+			return usageErr("--latex writes a LaTeX fragment; it takes no --format %s", *out.format)
 		}
 		net, err := nn.Parse(*netFlag)
 		if err != nil {
 			return usageErr("--net: %v", err)
 		}
+		if *latex && net.NumParams() > maxPrintParams {
+			return usageErr("--latex --net %s: %d parameters; derivatives are written up to %d", net, net.NumParams(), maxPrintParams)
+		}
 		opts := symbolic.MeasureOptions{NaiveBudget: *budget}
 		if *budget == 0 {
 			opts.NaiveBudget = -1
 		}
-		out := deriveOutput{}
+		res := deriveOutput{}
 		row, err := symbolic.MeasureNetwork(net, opts)
 		if err != nil {
 			return fmt.Errorf("derive %s: %w", net, err)
 		}
-		out.Swell = row
-		out.Rows = append(out.Rows, row)
+		res.Swell = row
+		res.Rows = append(res.Rows, row)
 		if *swell != "" {
 			for _, a := range strings.Split(*swell, ",") {
 				n, err := nn.Parse(a)
@@ -83,7 +87,7 @@ func setupDerive(fs *flag.FlagSet) func(args []string, stdout, stderr io.Writer)
 				if err != nil {
 					return fmt.Errorf("derive %s: %w", n, err)
 				}
-				out.Rows = append(out.Rows, r)
+				res.Rows = append(res.Rows, r)
 			}
 		}
 		if *examples {
@@ -92,7 +96,7 @@ func setupDerive(fs *flag.FlagSet) func(args []string, stdout, stderr io.Writer)
 				if err != nil {
 					return fmt.Errorf("derive %s: %w", ex.Name, err)
 				}
-				out.Rows = append(out.Rows, r)
+				res.Rows = append(res.Rows, r)
 			}
 		}
 		if net.NumParams() <= maxPrintParams {
@@ -102,52 +106,59 @@ func setupDerive(fs *flag.FlagSet) func(args []string, stdout, stderr io.Writer)
 			}
 			l := symbolic.NewListing(append([]symbolic.Expr{d.Cost}, d.Grad...)...)
 			for _, t := range l.Temps {
-				out.Intermediates = append(out.Intermediates, namedExpr{l.Name(t), l.Define(t, *latex)})
+				res.Intermediates = append(res.Intermediates, namedExpr{l.Name(t), l.Define(t, *latex)})
 			}
-			out.Cost = l.Format(d.Cost, *latex)
+			res.Cost = l.Format(d.Cost, *latex)
 			for i, g := range d.Grad {
-				out.Derivatives = append(out.Derivatives, namedExpr{d.Params[i], l.Format(g, *latex)})
+				res.Derivatives = append(res.Derivatives, namedExpr{d.Params[i], l.Format(g, *latex)})
 			}
 		}
-		switch *format {
-		case "json":
-			enc := json.NewEncoder(stdout)
-			enc.SetIndent("", "  ")
-			return enc.Encode(out)
-		case "markdown":
-			return lab.SwellMarkdown(stdout, out.Rows)
+		switch {
+		case *latex:
+			return writeLaTeX(stdout, net, res)
+		case out.is(fmtJSON):
+			return jsonnum.Encode(stdout, res)
+		case out.is(fmtTable):
+			return writeDerive(stdout, net, res, out.table())
 		}
-		return writeDerive(stdout, net, out, *latex)
+		return lab.SwellTable(stdout, res.Rows, out.table())
 	}
 }
 
-func writeDerive(w io.Writer, net *nn.Network, out deriveOutput, latex bool) error {
+// writeLaTeX writes the derivatives as an align* environment (amsmath), preceded by
+// comment lines: a fragment that compiles inside a document.
+func writeLaTeX(w io.Writer, net *nn.Network, res deriveOutput) error {
+	fmt.Fprintf(w, "%% K = sum_k (z_k - zbar_k)^2 for one training pair of %s, inputs x_i;\n", net)
+	fmt.Fprintf(w, "%% shared sub-expressions as t_1, t_2, ... (written by nabla derive --latex; needs amsmath)\n")
+	fmt.Fprintln(w, `\begin{align*}`)
+	var lines []string
+	for _, t := range res.Intermediates {
+		lines = append(lines, fmt.Sprintf("t_{%s} &= %s", strings.TrimPrefix(t.Name, "t"), t.Expr))
+	}
+	lines = append(lines, "K &= "+res.Cost)
+	for _, g := range res.Derivatives {
+		lines = append(lines, fmt.Sprintf(`\frac{\partial K}{\partial %s} &= %s`, symbolic.LaTeX(&symbolic.Var{Name: g.Name}), g.Expr))
+	}
+	fmt.Fprintln(w, strings.Join(lines, " \\\\\n"))
+	_, err := fmt.Fprintln(w, `\end{align*}`)
+	return err
+}
+
+func writeDerive(w io.Writer, net *nn.Network, out deriveOutput, o table.Options) error {
 	if out.Derivatives == nil {
 		fmt.Fprintf(w, "%s has %d parameters: derivatives are printed up to %d; the table follows.\n\n", net, net.NumParams(), maxPrintParams)
 	} else {
-		fmt.Fprintf(w, "K = Σₖ (zₖ − zbar[k])² for one training pair of %s, inputs x[i]; shared sub-expressions as t1, t2, …\n\n", net)
+		fmt.Fprintf(w, "%s\n\n", table.Wrap(fmt.Sprintf("K = Σₖ (zₖ − zbar[k])² for one training pair of %s, inputs x[i]; shared sub-expressions as t1, t2, …", net), o.MaxWidth()))
 		for _, t := range out.Intermediates {
-			name := t.Name
-			if latex {
-				name = "t_{" + strings.TrimPrefix(name, "t") + "}"
-			}
-			fmt.Fprintf(w, "%s = %s\n", name, t.Expr)
+			fmt.Fprintf(w, "%s = %s\n", t.Name, t.Expr)
 		}
 		fmt.Fprintf(w, "K = %s\n", out.Cost)
-		d := "∂K/∂"
-		if latex {
-			d = `\frac{\partial K}{\partial ` // closed below
-		}
 		for _, g := range out.Derivatives {
-			if latex {
-				fmt.Fprintf(w, "%s%s} = %s\n", d, symbolic.LaTeX(&symbolic.Var{Name: g.Name}), g.Expr)
-			} else {
-				fmt.Fprintf(w, "%s%s = %s\n", d, g.Name, g.Expr)
-			}
+			fmt.Fprintf(w, "∂K/∂%s = %s\n", g.Name, g.Expr)
 		}
 		fmt.Fprintln(w)
 	}
-	fmt.Fprintf(w, "derived and compiled %s in %.3f ms (%d parameters: %d instructions for K and ∇K, %d for K alone, ratio %.2f)\n\n",
-		net, out.DeriveMS, out.Params, out.Instructions, out.CostInstructions, out.Ratio)
-	return lab.SwellTable(w, out.Rows)
+	fmt.Fprintf(w, "%s\n\n", table.Wrap(fmt.Sprintf("derived and compiled %s in %.3f ms (%d parameters: %d instructions for K and ∇K, %d for K alone, ratio %.2f)",
+		net, out.DeriveMS, out.Params, out.Instructions, out.CostInstructions, out.Ratio), o.MaxWidth()))
+	return lab.SwellTable(w, out.Rows, o)
 }

@@ -3,6 +3,9 @@ package main
 import (
 	"bytes"
 	"encoding/json"
+	"os"
+	"os/exec"
+	"path/filepath"
 	"strings"
 	"testing"
 
@@ -36,14 +39,15 @@ func TestDeriveJSON(t *testing.T) {
 }
 
 func TestDeriveTable(t *testing.T) {
-	code, out, stderr := runSymbolicCLI("derive", "--net", "2-2-1", "--swell", "4-6-3", "--naive-budget", "10000")
+	code, out, stderr := runSymbolicCLI("derive", "--net", "2-2-1", "--swell", "4-6-3", "--naive-budget", "10000", "--wide")
 	require.Equal(t, 0, code, stderr)
 	for _, want := range []string{"t1 = sigmoid(", "∂K/∂W1[1,1] = x[1]*", "∂K/∂b2[1] = ", "derived and compiled 2-2-1 in", "logistic map n=10", "4-6-3", "(budget)"} {
 		assert.Contains(t, out, want)
 	}
 	code, out, stderr = runSymbolicCLI("derive", "--net", "2-1", "--latex", "--examples=false", "--naive-budget", "-1")
 	require.Equal(t, 0, code, stderr)
-	assert.Contains(t, out, `\frac{\partial K}{\partial W^{(1)}_{1,1}} = x_{1} \cdot`)
+	assert.Contains(t, out, `\frac{\partial K}{\partial W^{(1)}_{1,1}} &= x_{1} \cdot`)
+	assert.NotContains(t, out, "derived and compiled", "nothing but the fragment")
 	code, out, stderr = runSymbolicCLI("derive", "--net", "16-16-4", "--examples=false", "--format", "markdown", "--naive-budget", "-1")
 	require.Equal(t, 0, code, stderr)
 	assert.True(t, strings.HasPrefix(out, "| function |"), out)
@@ -166,6 +170,26 @@ func TestCheckNonFinite(t *testing.T) {
 
 	code, out, stderr = runSymbolicCLI("check", "--f", "log(x)", "--grad", "1/x", "--at", "x=-1;x=2")
 	assert.Equal(t, 0, code, stderr)
-	assert.Contains(t, out, "1 point(s) checked")
+	assert.Contains(t, out, "1 point checked")
 	assert.Contains(t, out, "skipped x=-1: f = NaN: outside the formula's domain")
+}
+
+// TestDeriveLaTeXCompiles puts the fragment of derive --latex into a document and runs
+// pdflatex on it (skipped where pdflatex is missing: Debian's texlive-latex-base has it).
+func TestDeriveLaTeXCompiles(t *testing.T) {
+	pdflatex, err := exec.LookPath("pdflatex")
+	if err != nil {
+		t.Skip("pdflatex is not installed")
+	}
+	code, out, stderr := runSymbolicCLI("derive", "--net", "2-2-1", "--latex")
+	require.Equal(t, 0, code, stderr)
+	require.True(t, strings.HasPrefix(out, "%"), "a fragment: comments, then align*")
+	dir := t.TempDir()
+	doc := "\\documentclass{article}\n\\usepackage{amsmath}\n\\begin{document}\n" + out + "\\end{document}\n"
+	require.NoError(t, os.WriteFile(filepath.Join(dir, "d.tex"), []byte(doc), 0o644))
+	cmd := exec.Command(pdflatex, "-interaction=nonstopmode", "-halt-on-error", "d.tex")
+	cmd.Dir = dir
+	log, err := cmd.CombinedOutput()
+	require.NoError(t, err, "pdflatex:\n%s", log)
+	assert.FileExists(t, filepath.Join(dir, "d.pdf"))
 }

@@ -21,12 +21,12 @@ func init() {
 	register(&command{
 		name:    "grad",
 		summary: "compute K and ∇K for given parameters and data, to hold against another framework",
-		usage:   "--net 3-4-2 --params A.json --batch batch.json [--act NAME] [--cost quadratic|xent] [--engine backprop] [--format json|table]",
+		usage:   "--net 3-4-2 --params A.json --batch batch.json [--act NAME] [--cost quadratic|xent] [--engine backprop] [--format json|table|markdown|csv] [--wide]",
 		setup:   setupGrad,
 	})
 }
 
-var gradFormats = []string{"json", "table"}
+var gradFormats = []string{fmtJSON, fmtTable, fmtMarkdown, fmtCSV}
 
 func setupGrad(fs *flag.FlagSet) func(args []string, stdout, stderr io.Writer) error {
 	arch := fs.String("net", "", "architecture, e.g. 3-4-2 (sigmoid everywhere) or 3-4-2:tanh,identity (required)")
@@ -39,8 +39,9 @@ then bl. For 3-4-2 that is W1 (4×3), b1 (4), W2 (2×4), b2 (2): 26 numbers (req
 inputs, Z the targets z̄; K = Σᵢ ‖z⁽ⁱ⁾ − z̄⁽ⁱ⁾‖² is summed over the pairs, not averaged (required)`)
 	engine := fs.String("engine", "backprop", "engine that computes the gradient; registered:\n"+strings.Join(gradients.Names(), ", ")+
 		"\nor mutant:FAULT, a faulty hand-coded gradient of the mutants catalogue (see nabla mutate)")
-	format := choiceFlag(fs, "format", fmtJSON, gradFormats, `output format. json is {"net", "engine", "batch", "K",
-"grad": [∇K in the layout of A], "blocks": {"W1": [[row], ...], "b1": [...], ...}}`)
+	out := outputFlag(fs, fmtJSON, gradFormats...)
+	fs.Lookup("format").Usage = `output format (json|table|markdown|csv). json is {"net", "engine", "batch", "K",
+"grad": [∇K in the layout of A], "blocks": {"W1": [[row], ...], "b1": [...], ...}}`
 	return func(args []string, stdout, stderr io.Writer) error {
 		if err := noArgs("grad", args); err != nil {
 			return err
@@ -83,10 +84,10 @@ inputs, Z the targets z̄; K = Σᵢ ‖z⁽ⁱ⁾ − z̄⁽ⁱ⁾‖² is summ
 			return fmt.Errorf("engine %s: %w", *engine, err)
 		}
 		res := reports.NewGradientResult(net, *engine, b.Len(), k, g)
-		if *format == "table" {
-			err = res.Table(stdout)
-		} else {
+		if out.is(fmtJSON) {
 			err = res.JSON(stdout)
+		} else {
+			err = res.Write(stdout, out.table())
 		}
 		if err != nil {
 			return err

@@ -240,7 +240,7 @@ func TestGradUsageErrors(t *testing.T) {
 		{"no params", []string{"--net", "2-2-1", "--batch", b}, 2, `--params is required: a JSON file {"A": [9 numbers]}`},
 		{"no batch", []string{"--net", "2-2-1", "--params", p}, 2, "--batch is required"},
 		{"unknown engine", []string{"--net", "2-2-1", "--params", p, "--batch", b, "--engine", "nope"}, 2, `unknown engine "nope"`},
-		{"bad format", []string{"--net", "2-2-1", "--params", p, "--batch", b, "--format", "markdown"}, 2, `--format markdown: want one of json, table`},
+		{"bad format", []string{"--net", "2-2-1", "--params", p, "--batch", b, "--format", "xml"}, 2, `--format xml: want one of json, table, markdown, csv`},
 		{"missing file", []string{"--net", "2-2-1", "--params", p + ".missing", "--batch", b}, 2, "no such file"},
 		{"wrong net for data", []string{"--net", "3-2-1", "--params", p, "--batch", b}, 2, "A has 9 numbers; network 3-2-1 has 11 parameters"},
 		{"unsupported engine", []string{"--net", "2-2-1", "--params", p, "--batch", b, "--engine", "test-broken"}, 1, "unsupported"},

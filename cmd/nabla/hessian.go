@@ -17,7 +17,7 @@ func init() {
 	register(&command{
 		name:    "hessian",
 		summary: "form the full Hessian of a small network by Hessian-vector products; print its spectrum",
-		usage:   "--net 2-3-1 [--act NAME] [--batch 16] [--seed 1] [--engine backprop] [--cost quadratic|xent] [--format table|markdown] [--plot spectrum.svg]",
+		usage:   "--net 2-3-1 [--act NAME] [--batch 16] [--seed 1] [--engine backprop] [--cost quadratic|xent] [--format table|markdown|csv] [--wide] [--plot spectrum.svg]",
 		setup:   setupHessian,
 	})
 }
@@ -28,17 +28,14 @@ func setupHessian(fs *flag.FlagSet) func(args []string, stdout, stderr io.Writer
 	batch := countFlag(fs, "batch", 16, 1, maxBatch, "number of random training pairs")
 	seed := seedFlag(fs, 1, "the random parameters and data")
 	engine := fs.String("engine", "backprop", "engine whose Hessian-vector products form H")
-	format := formatFlag(fs, fmtTable, fmtTable, fmtMarkdown)
+	out := outputFlag(fs, fmtTable, fmtTable, fmtMarkdown, fmtCSV)
 	cost := costFlag(fs)
 	plotPath := outFileFlag(fs, "plot", "write the spectrum plot (|λ| of H and of each diagonal block) to this file", ".svg")
 	return func(args []string, stdout, stderr io.Writer) error {
 		if err := noArgs("hessian", args); err != nil {
 			return err
 		}
-		f := reports.Terminal
-		if *format == fmtMarkdown {
-			f = reports.Markdown
-		}
+		f := out.table()
 		net, err := parseNet(*arch, *act, *cost)
 		if err != nil {
 			return err

@@ -15,7 +15,7 @@ func init() {
 	register(&command{
 		name:    "mutate",
 		summary: "mutation testing: hold faulty hand-coded gradients against every engine",
-		usage:   "[--net ARCH] [--cost quadratic|xent] [--batch N] [--seed S] [--engines a,b,…] [--directions K] [--format table|markdown|json]",
+		usage:   "[--net ARCH] [--cost quadratic|xent] [--batch N] [--seed S] [--engines a,b,…] [--directions K] [--format table|markdown|json|csv] [--wide]",
 		setup:   setupMutate,
 	})
 }
@@ -35,7 +35,7 @@ func setupMutate(fs *flag.FlagSet) func(args []string, stdout, stderr io.Writer)
 	seed := seedFlag(fs, 1, "parameters, batch and directions")
 	engines := fs.String("engines", "", "comma-separated engines to hold the mutants against (default: all registered)")
 	dirs := countFlag(fs, "directions", mutants.DefaultDirections, 1, maxDirections, "random directions v of the directional (fast) check")
-	format := formatFlag(fs, fmtTable, fmtTable, fmtMarkdown, fmtJSON)
+	out := outputFlag(fs, fmtTable)
 	order := countFlag(fs, "order", 1, 1, 2, "1: faults in the gradient; 2: faults in Hessian-vector products, held against every engine's H·v")
 	return func(args []string, stdout, stderr io.Writer) error {
 		if err := noArgs("mutate", args); err != nil {
@@ -60,7 +60,7 @@ func setupMutate(fs *flag.FlagSet) func(args []string, stdout, stderr io.Writer)
 			}
 		}
 		if *order == 2 {
-			return mutateSecond(cfg, *format, stdout)
+			return mutateSecond(cfg, out, stdout)
 		}
 		rep, err := mutants.Run(cfg)
 		if err != nil {
@@ -69,13 +69,10 @@ func setupMutate(fs *flag.FlagSet) func(args []string, stdout, stderr io.Writer)
 		if len(rep.Engines) == 0 {
 			return fmt.Errorf("no engine could run on %s", rep.Net)
 		}
-		switch *format {
-		case "json":
+		if out.is(fmtJSON) {
 			err = rep.JSON(stdout)
-		case "markdown":
-			err = rep.Markdown(stdout)
-		default:
-			err = rep.Table(stdout)
+		} else {
+			err = rep.Write(stdout, out.table())
 		}
 		if err != nil {
 			return err

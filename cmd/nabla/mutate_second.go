@@ -1,18 +1,18 @@
 package main
 
 import (
-	"encoding/json"
 	"errors"
 	"io"
 	"strings"
 
 	"nabla/gradients"
+	"nabla/internal/jsonnum"
 	"nabla/mutants"
 )
 
 // mutateSecond is nabla mutate --order 2: the second-order catalogue against every engine's
 // H·v. A fault some engine misses, or a flagged control, is a finding (exit 1).
-func mutateSecond(cfg mutants.Config, format string, stdout io.Writer) error {
+func mutateSecond(cfg mutants.Config, out output, stdout io.Writer) error {
 	rep, err := mutants.RunSecond(mutants.SecondConfig{Net: cfg.Net, Batch: cfg.Batch, Seed: cfg.Seed, Engines: cfg.Engines, Directions: cfg.Directions})
 	if errors.Is(err, gradients.ErrUnsupported) {
 		return usageErr("--engines: %v", err)
@@ -20,13 +20,10 @@ func mutateSecond(cfg mutants.Config, format string, stdout io.Writer) error {
 	if err != nil {
 		return err
 	}
-	switch format {
-	case fmtJSON:
-		enc := json.NewEncoder(stdout)
-		enc.SetIndent("", "  ")
-		err = enc.Encode(rep)
-	default:
-		err = rep.Table(stdout, format == fmtMarkdown)
+	if out.is(fmtJSON) {
+		err = jsonnum.Encode(stdout, rep)
+	} else {
+		err = rep.Write(stdout, out.table())
 	}
 	if err != nil {
 		return err

@@ -13,7 +13,7 @@ import (
 
 func TestNewtonCommand(t *testing.T) {
 	plot := filepath.Join(t.TempDir(), "curve.svg")
-	code, out, errOut := runCLI(t, "newton", "--set", "xor", "--net", "2-3-1", "--steps", "12", "--eta", "0.5", "--plot", plot)
+	code, out, errOut := runCLI(t, "newton", "--set", "xor", "--net", "2-3-1", "--steps", "12", "--eta", "0.5", "--plot", plot, "--wide")
 	require.Equal(t, 0, code, errOut)
 	assert.Contains(t, out, "Newton–CG train cost")
 	// The last row: step 12, GD's cost in column 2, Newton–CG's in column 4.

@@ -24,7 +24,7 @@ func init() {
 	register(&command{
 		name:    "train",
 		summary: "train a network by gradient descent with any engine (MNIST or a built-in set)",
-		usage:   "[--net 784-30-10] [--engine backprop] [--epochs 30] [--batch 10] [--eta 3.0] [--cost quadratic|xent] [--convention mean|sum] [--weight-decay λ] [--lambda λ] [--eta-decay F] [--set mnist|xor|spirals|blobs] [--data DIR] [--seed S] [--format table|markdown|json] [--plot curve.svg] [--compare all|a,b,…]",
+		usage:   "[--net 784-30-10] [--engine backprop] [--epochs 30] [--batch 10] [--eta 3.0] [--cost quadratic|xent] [--convention mean|sum] [--weight-decay λ] [--lambda λ] [--eta-decay F] [--set mnist|xor|spirals|blobs] [--data DIR] [--seed S] [--format table|markdown|json|csv] [--wide] [--plot curve.svg] [--compare all|a,b,…]",
 		setup:   setupTrain,
 	})
 }
@@ -53,7 +53,7 @@ func setupTrain(fs *flag.FlagSet) func(args []string, stdout, stderr io.Writer) 
 	trainN := countFlag(fs, "train-size", 0, 0, maxSetSize, "use only the first N training pairs (0 = all)")
 	testN := countFlag(fs, "test-size", 0, 0, maxSetSize, "use only the first N test pairs (0 = all)")
 	seed := seedFlag(fs, 1, "the initial parameters, the shuffle and the built-in sets")
-	format := formatFlag(fs, fmtTable, fmtTable, fmtMarkdown, fmtJSON)
+	out := outputFlag(fs, fmtTable)
 	plotPath := outFileFlag(fs, "plot", "write the learning curve to this file", ".svg", ".png", ".pdf")
 	verbose := fs.Bool("v", false, "print one line per epoch on stderr as training goes")
 	compare := fs.String("compare", "", "train the same run under several engines and print their cost trajectories side by side: comma-separated names, or \"all\" for one engine of each family (table or markdown)")
@@ -70,8 +70,8 @@ func setupTrain(fs *flag.FlagSet) func(args []string, stdout, stderr io.Writer) 
 			return usageErr("--net: %v", err)
 		}
 		net = net.WithCost(*kind)
-		if *compare != "" && *format == fmtJSON {
-			return usageErr("--compare prints a table: use --format table or markdown")
+		if *compare != "" && out.is(fmtJSON) {
+			return usageErr("--compare prints a table: use --format table, markdown or csv")
 		}
 		var trainSet, testSet data.Set
 		if *set == "mnist" {
@@ -115,18 +115,17 @@ func setupTrain(fs *flag.FlagSet) func(args []string, stdout, stderr io.Writer) 
 		ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
 		defer stop()
 		if *compare != "" {
-			return compareEngines(ctx, stdout, net, trainSet, testSet, cfg, *compare, *format)
+			return compareEngines(ctx, stdout, net, trainSet, testSet, cfg, *compare, out)
 		}
 		res, runErr := train.Run(ctx, net, trainSet, testSet, cfg)
 		if res == nil {
 			return runErr
 		}
 		runErr = divergence(runErr, res)
-		switch *format {
-		case "json":
+		if out.is(fmtJSON) {
 			err = reports.TrainJSON(stdout, res)
-		default:
-			err = reports.TrainTable(stdout, res, *format == "markdown")
+		} else {
+			err = reports.TrainTable(stdout, res, out.table())
 		}
 		if err != nil {
 			return err
@@ -164,7 +163,7 @@ const maxSaneCost = 1e100
 // compareEngines runs the configuration under several engines and prints the trajectory
 // table; it fails with status 1 when an exact engine drifts more than 1e-9 (relative) from
 // the first.
-func compareEngines(ctx context.Context, stdout io.Writer, net *nn.Network, trainSet, testSet data.Set, cfg train.Config, list, format string) error {
+func compareEngines(ctx context.Context, stdout io.Writer, net *nn.Network, trainSet, testSet data.Set, cfg train.Config, list string, out output) error {
 	var engines []string
 	if list == "all" {
 		engines = train.TrajectoryEngines()
@@ -178,7 +177,7 @@ func compareEngines(ctx context.Context, stdout io.Writer, net *nn.Network, trai
 	if err != nil {
 		return err
 	}
-	if err := reports.TrajectoryTable(stdout, tr, format == "markdown"); err != nil {
+	if err := reports.TrajectoryTable(stdout, tr, out.table()); err != nil {
 		return err
 	}
 	for i, name := range tr.Engines {

@@ -17,7 +17,7 @@ func init() {
 	register(&command{
 		name:    "verify",
 		summary: "hold a gradient computed elsewhere (numpy, PyTorch, your own code) against the exact engines: where it is wrong, and which mistake it is",
-		usage:   "--net 3-4-2 --params A.json --batch batch.json --grad G.json [--act NAME] [--cost quadratic|xent] [--engines a,b] [--tol T] [--format table|json]",
+		usage:   "--net 3-4-2 --params A.json --batch batch.json --grad G.json [--act NAME] [--cost quadratic|xent] [--engines a,b] [--tol T] [--format table|markdown|json|csv] [--wide]",
 		setup:   setupVerify,
 	})
 }
@@ -33,7 +33,7 @@ in the layout of A, or {"blocks": {"W1": [[row], ...], "b1": [...], ...}} with w
 outputs × inputs rows (PyTorch's Linear.weight.grad) (required)`)
 	engines := fs.String("engines", "", "exact engines to hold it against, comma-separated (default: every exact engine)")
 	tol := numberFlag(fs, "tol", verify.DefaultTol, math.SmallestNonzeroFloat64, 1, "relative error per element accepted (> 0); about 1e-4 for a float32 gradient")
-	format := formatFlag(fs, fmtTable, fmtTable, fmtJSON)
+	out := outputFlag(fs, fmtTable)
 	return func(args []string, stdout, stderr io.Writer) error {
 		if err := noArgs("verify", args); err != nil {
 			return err
@@ -69,10 +69,10 @@ outputs × inputs rows (PyTorch's Linear.weight.grad) (required)`)
 		if err != nil {
 			return err
 		}
-		if *format == "json" {
+		if out.is(fmtJSON) {
 			err = rep.JSON(stdout)
 		} else {
-			err = rep.Table(stdout)
+			err = rep.Write(stdout, out.table())
 		}
 		if err != nil {
 			return err

@@ -9,6 +9,8 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"nabla/mutants"
 )
 
 const verifyNet = "4-6-6-3:tanh,sigmoid,sigmoid"
@@ -70,6 +72,24 @@ func TestVerifyRoundTrip(t *testing.T) {
 	require.NoError(t, os.WriteFile(bp, blocks, 0o644))
 	code, _, stderr = runSymbolicCLI("verify", "--net", verifyNet, "--params", pPath, "--batch", bPath, "--grad", bp)
 	require.Equal(t, 0, code, stderr)
+
+	// Each catalogued mutant's gradient, exported as JSON by nabla grad, is named.
+	for _, f := range mutants.Catalogue() {
+		m := grad("mutant:" + f.Name)
+		code, out, stderr := runSymbolicCLI("verify", "--net", verifyNet, "--params", pPath, "--batch", bPath, "--grad", m, "--engines", "backprop,autodiff-reverse", "--format", "json")
+		assert.Equal(t, 1, code, "%s: %s", f.Name, stderr)
+		var rep struct {
+			Faults []struct {
+				Fault string `json:"fault"`
+			} `json:"faults"`
+		}
+		require.NoError(t, json.Unmarshal([]byte(out), &rep), out)
+		var names []string
+		for _, d := range rep.Faults {
+			names = append(names, d.Fault)
+		}
+		assert.Contains(t, names, f.Name)
+	}
 
 	// A mutant's gradient is named.
 	m := grad("mutant:dw-transposed")

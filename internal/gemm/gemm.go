@@ -47,23 +47,40 @@ func (m *Multiplier) Gemm(tA, tB blas.Transpose, alpha float64, a, b blas64.Gene
 	}
 	rows, cols := (c.Rows+tileRows-1)/tileRows, (c.Cols+tileCols-1)/tileCols
 	tiles := rows * cols
-	if m == nil || tiles < 2 || c.Rows*c.Cols*k < minParallel || m.pool.Threads() == 1 {
-		for t := range tiles {
-			tile(t, cols, tA, tB, alpha, a, b, beta, c)
-		}
+	if m == nil || c.Rows*c.Cols*k < minParallel || m.pool.Threads() == 1 || (!splitFree && tiles < 2) {
+		serial := Multiplier{tA: tA, tB: tB, alpha: alpha, beta: beta, a: a, b: b, c: c}
+		serial.block(0, c.Rows, 0, c.Cols)
 		return
 	}
 	m.tA, m.tB, m.alpha, m.beta, m.a, m.b, m.c = tA, tB, alpha, beta, a, b, c
-	m.cols, m.tiles, m.parts = cols, tiles, min(tiles, m.pool.Threads())
+	m.cols, m.tiles = cols, tiles
+	if splitFree {
+		m.parts = min(m.pool.Threads(), max(c.Rows, c.Cols))
+	} else {
+		m.parts = min(tiles, m.pool.Threads())
+	}
 	m.pool.Run(m.parts, m)
 	m.a, m.b, m.c = blas64.General{}, blas64.General{}, blas64.General{}
 }
 
-// Run computes part i's share of the tiles (par.Task).
+// Run computes part i of the product (par.Task): with a BLAS whose result does not depend on
+// how C is cut (splitFree), an even share of C's rows or, when C is wider than tall, of its
+// columns; otherwise an even share of the fixed grid of tiles.
 func (m *Multiplier) Run(i int) {
-	lo, hi := par.Span(m.tiles, m.parts, i)
-	for t := lo; t < hi; t++ {
-		tile(t, m.cols, m.tA, m.tB, m.alpha, m.a, m.b, m.beta, m.c)
+	c := m.c
+	switch {
+	case !splitFree:
+		lo, hi := par.Span(m.tiles, m.parts, i)
+		for t := lo; t < hi; t++ {
+			r, s := t/m.cols*tileRows, t%m.cols*tileCols
+			m.tile(r, min(r+tileRows, c.Rows), s, min(s+tileCols, c.Cols))
+		}
+	case c.Rows >= c.Cols:
+		lo, hi := par.Span(c.Rows, m.parts, i)
+		m.block(lo, hi, 0, c.Cols)
+	default:
+		lo, hi := par.Span(c.Cols, m.parts, i)
+		m.block(0, c.Rows, lo, hi)
 	}
 }
 
@@ -72,21 +89,29 @@ func Gemm(tA, tB blas.Transpose, alpha float64, a, b blas64.General, beta float6
 	(*Multiplier)(nil).Gemm(tA, tB, alpha, a, b, beta, c)
 }
 
-// tile computes tile t of C (tile row t/cols, tile column t%cols) with one Dgemm call.
-func tile(t, cols int, tA, tB blas.Transpose, alpha float64, a, b blas64.General, beta float64, c blas64.General) {
-	i, j := t/cols*tileRows, t%cols*tileCols
-	r, s := min(tileRows, c.Rows-i), min(tileCols, c.Cols-j)
+// block computes rows [i0, i1) × columns [j0, j1) of C, tile by tile.
+func (m *Multiplier) block(i0, i1, j0, j1 int) {
+	for i := i0; i < i1; i += tileRows {
+		for j := j0; j < j1; j += tileCols {
+			m.tile(i, min(i+tileRows, i1), j, min(j+tileCols, j1))
+		}
+	}
+}
+
+// tile computes rows [i0, i1) × columns [j0, j1) of C with one Dgemm call.
+func (m *Multiplier) tile(i0, i1, j0, j1 int) {
+	a, b, c := m.a, m.b, m.c
 	k := a.Cols
-	var ai, bj []float64 // rows i… of op(a), columns j… of op(b)
-	if tA == blas.Trans {
-		k, ai = a.Rows, a.Data[i:]
+	var ai, bj []float64 // rows i0… of op(a), columns j0… of op(b)
+	if m.tA == blas.Trans {
+		k, ai = a.Rows, a.Data[i0:]
 	} else {
-		ai = a.Data[i*a.Stride:]
+		ai = a.Data[i0*a.Stride:]
 	}
-	if tB == blas.Trans {
-		bj = b.Data[j*b.Stride:]
+	if m.tB == blas.Trans {
+		bj = b.Data[j0*b.Stride:]
 	} else {
-		bj = b.Data[j:]
+		bj = b.Data[j0:]
 	}
-	blas64.Implementation().Dgemm(tA, tB, r, s, k, alpha, ai, max(1, a.Stride), bj, max(1, b.Stride), beta, c.Data[i*c.Stride+j:], max(1, c.Stride))
+	blas64.Implementation().Dgemm(m.tA, m.tB, i1-i0, j1-j0, k, m.alpha, ai, max(1, a.Stride), bj, max(1, b.Stride), m.beta, c.Data[i0*c.Stride+j0:], max(1, c.Stride))
 }

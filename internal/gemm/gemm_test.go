@@ -48,7 +48,7 @@ func naive(tA, tB blas.Transpose, alpha float64, a, b blas64.General, beta float
 
 func TestGemm(t *testing.T) {
 	rng := rand.New(rand.NewPCG(1, 2))
-	for _, tc := range []struct{ m, n, k int }{{1, 1, 1}, {3, 5, 7}, {70, 200, 9}, {130, 30, 784 / 4}, {300, 1, 65}, {1, 400, 3}} {
+	for _, tc := range []struct{ m, n, k int }{{1, 1, 1}, {3, 5, 7}, {70, 200, 9}, {130, 30, 784 / 4}, {300, 1, 65}, {1, 400, 3}, {40, 700, 50}, {257, 300, 31}} {
 		for _, tA := range []blas.Transpose{blas.NoTrans, blas.Trans} {
 			for _, tB := range []blas.Transpose{blas.NoTrans, blas.Trans} {
 				t.Run(fmt.Sprintf("%dx%dx%d/%c%c", tc.m, tc.n, tc.k, tA, tB), func(t *testing.T) {

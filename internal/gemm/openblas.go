@@ -28,3 +28,7 @@ func init() {
 	C.openblas_set_num_threads(1)
 	blas64.Use(netlib.Implementation{})
 }
+
+// splitFree: OpenBLAS's kernels may treat the edges of a product differently from its inside,
+// so the threads share a fixed grid of tiles instead of cutting C by their number.
+const splitFree = false

@@ -4,14 +4,14 @@ import (
 	"flag"
 	"fmt"
 	"go/ast"
-	"go/parser"
 	"go/token"
 	"io"
-	"io/fs"
 	"os"
 	"path/filepath"
 	"slices"
 	"strings"
+
+	"nabla/internal/tools/gofiles"
 )
 
 // Long is a function over the bound.
@@ -57,24 +57,7 @@ func run(w io.Writer, dirs []string, maxLines int, allowed []string) int {
 // Check returns the non-test functions under root longer than maxLines lines.
 func Check(root string, maxLines int) ([]Long, error) {
 	var longs []Long
-	fset := token.NewFileSet()
-	err := filepath.WalkDir(root, func(path string, d fs.DirEntry, err error) error {
-		if err != nil {
-			return err
-		}
-		if d.IsDir() {
-			if name := d.Name(); path != root && (name == "testdata" || strings.HasPrefix(name, ".")) {
-				return filepath.SkipDir
-			}
-			return nil
-		}
-		if !strings.HasSuffix(path, ".go") || strings.HasSuffix(path, "_test.go") {
-			return nil
-		}
-		f, err := parser.ParseFile(fset, path, nil, parser.SkipObjectResolution)
-		if err != nil {
-			return err
-		}
+	err := gofiles.Walk(root, false, func(fset *token.FileSet, path string, f *ast.File) error {
 		rel, err := filepath.Rel(root, filepath.Dir(path))
 		if err != nil {
 			return err

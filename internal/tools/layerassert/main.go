@@ -4,13 +4,11 @@ import (
 	"flag"
 	"fmt"
 	"go/ast"
-	"go/parser"
 	"go/token"
 	"io"
-	"io/fs"
 	"os"
-	"path/filepath"
-	"strings"
+
+	"nabla/internal/tools/gofiles"
 )
 
 // Unchecked is one unchecked type assertion to a type of package nn.
@@ -49,24 +47,7 @@ func run(w io.Writer, dirs []string) int {
 // root, test files included.
 func Check(root string) ([]Unchecked, error) {
 	var found []Unchecked
-	fset := token.NewFileSet()
-	err := filepath.WalkDir(root, func(path string, d fs.DirEntry, err error) error {
-		if err != nil {
-			return err
-		}
-		if d.IsDir() {
-			if name := d.Name(); path != root && (name == "testdata" || strings.HasPrefix(name, ".")) {
-				return filepath.SkipDir
-			}
-			return nil
-		}
-		if !strings.HasSuffix(path, ".go") {
-			return nil
-		}
-		f, err := parser.ParseFile(fset, path, nil, parser.SkipObjectResolution)
-		if err != nil {
-			return err
-		}
+	err := gofiles.Walk(root, true, func(fset *token.FileSet, _ string, f *ast.File) error {
 		found = append(found, checkFile(fset, f)...)
 		return nil
 	})
