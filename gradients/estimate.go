@@ -121,9 +121,12 @@ func Probe(info Info, seed uint64) (*CostModel, error) {
 }
 
 // ForwardTime returns the time of one reference forward pass and cost (nn.Evaluator.Cost) on
-// A and the batch: the median of three windows after a warm-up, each window repeating the call
-// until it lasts a millisecond. The median rather than the fastest, so that on a loaded
-// machine the estimates it scales reflect the time an engine will really get (never below 1ns).
+// A and the batch: the fastest of three windows after a warm-up, each window repeating the call
+// until it lasts a millisecond (never below 1ns). It is the uncontended time: on a loaded
+// machine a window that the scheduler interrupts can last many times longer (a median of
+// three such windows overstated a 784-30-10 forward pass tenfold at load 22 on 2 cores), while
+// the fastest window understates a long engine run by the share of the cores it gets (2–3× at
+// load 17).
 func ForwardTime(net *nn.Network, A []float64, b nn.Batch) time.Duration {
 	ev := nn.NewEvaluator(net)
 	sink := ev.Cost(A, b) // warm-up: sizes the buffers
@@ -137,8 +140,7 @@ func ForwardTime(net *nn.Network, A []float64, b nn.Batch) time.Duration {
 		}
 		windows[w] = time.Since(start) / time.Duration(n)
 	}
-	slices.Sort(windows[:])
-	t := windows[1]
+	t := slices.Min(windows[:])
 	if math.IsNaN(sink) {
 		t++ // keeps sink alive; a NaN cost does not change the timing
 	}

@@ -53,6 +53,7 @@ func TrainTable(w io.Writer, r *train.Result, f Format) error {
 	if f.Format == table.CSV {
 		return labTable(w, f, header, rightAligned(len(header)), rows)
 	}
+	rows = thinRows(rows, maxEpochRows)
 	textLine(w, f, fmt.Sprintf("%s on %s (%s; test %s, %s), engine %s, batch %d, η = %g on the %s cost (η_sum = %.4g)%s, seed %d",
 		r.Net, r.TrainSet, plural(r.TrainSize, "pair"), r.TestSet, plural(r.TestSize, "pair"), r.Engine, r.BatchSize, r.Eta, trainCost(r), r.EtaSum, decayNote(r), r.Seed))
 	fmt.Fprintln(w)
@@ -64,6 +65,22 @@ func TrainTable(w io.Writer, r *train.Result, f Format) error {
 	textLine(w, f, fmt.Sprintf("final test accuracy %s after %s, %.2f s per epoch (%.2f s CPU; gradient steps only)",
 		percent(fin.TestAccuracy), plural(len(r.Epochs), "epoch"), r.SecondsPerEpoch(), r.CPUSecondsPerEpoch()))
 	return nil
+}
+
+// maxEpochRows bounds the rows of a training table for a reader (CSV and JSON keep every
+// epoch).
+const maxEpochRows = 25
+
+// thinRows keeps at most n rows, evenly spaced, the first and the last always.
+func thinRows(rows [][]string, n int) [][]string {
+	if len(rows) <= n {
+		return rows
+	}
+	out := make([][]string, 0, n)
+	for i := range n {
+		out = append(out, rows[i*(len(rows)-1)/(n-1)])
+	}
+	return out
 }
 
 // textLine writes a line of text under or over a table: wrapped to the width of a terminal
