@@ -110,3 +110,20 @@ func TestTrainCLICompare(t *testing.T) {
 	assert.Equal(t, 2, code)
 	assert.Contains(t, stderr, "--compare prints a table")
 }
+
+// TestTrainBuiltinDefaults: a built-in set sizes the network itself and its defaults
+// converge; XOR reaches 100% test accuracy.
+func TestTrainBuiltinDefaults(t *testing.T) {
+	code, out, stderr := runTrainCLI("--set", "xor")
+	require.Equal(t, 0, code, stderr)
+	assert.Contains(t, out, "2-4-1 on xor")
+	assert.Contains(t, out, "final test accuracy 100.00% after 1000 epochs")
+	if testing.Short() {
+		t.Skip("spirals and blobs train for seconds; skipped with -short")
+	}
+	for _, set := range []string{"spirals", "blobs"} {
+		code, out, stderr := runTrainCLI("--set", set)
+		require.Equal(t, 0, code, stderr)
+		assert.Contains(t, out, "final test accuracy 9", set)
+	}
+}
