@@ -1,6 +1,7 @@
 package gradients
 
 import (
+	"fmt"
 	"math"
 	"testing"
 
@@ -104,4 +105,9 @@ func TestHvChecker(t *testing.T) {
 	_, err := NewHv("hv-checked", nn.MustParse("2-1"))
 	assert.ErrorIs(t, err, ErrUnsupported)
 	assert.NotContains(t, HvNames(nn.MustParse("2-1")), "hv-checked")
+}
+
+func ExampleCondition() {
+	fmt.Println(Condition([]float64{-0.5, 0.25, 4}))
+	// Output: 16
 }

@@ -111,13 +111,17 @@ type Engine struct {
 	// truncC is the leading truncation error of a single-step quotient at step 1 per unit of
 	// max(1, |K|): |Σ Coeff·Loc^(p+1)|/(p+1)! for a formula of order p; 0 with Richardson
 	// extrapolation, whose tableau estimates its truncation itself.
-	truncC  float64
-	order   int
-	noiseV  []float64 // the direction along which Gradient measures the noise of K
-	noise   float64   // the noise of K measured by the last Gradient call
-	dir     []float64 // the direction of a Directional call
-	workers []*worker // workers[0] also serves Partial and Directional
-	pool    *par.Pool
+	truncC float64
+	order  int
+	// companion: the stencil has points at ±h and is of order above 2, so the central
+	// difference on those two points is a free, less accurate second estimate whose distance
+	// bounds the truncation error (Central5).
+	companion bool
+	noiseV    []float64 // the direction along which Gradient measures the noise of K
+	noise     float64   // the noise of K measured by the last Gradient call
+	dir       []float64 // the direction of a Directional call
+	workers   []*worker // workers[0] also serves Partial and Directional
+	pool      *par.Pool
 
 	// The arguments of the Gradient call in progress, read by the workers.
 	gradDst, gradA []float64
@@ -131,6 +135,7 @@ type worker struct {
 	e     *Engine
 	eval  coster
 	tab   []float64 // Richardson tableau, levels × levels
+	low   float64   // the companion central difference of the last quotient (Engine.companion)
 	kinks int       // quotients retried for a ReLU kink in the last call
 }
 
@@ -210,6 +215,7 @@ func New(net *nn.Network, s *Settings) (*Engine, error) {
 	e.roundC = roundingPerK(set.Formula, e.pows)
 	if e.levels == 1 {
 		e.order, e.truncC = Order(set.Formula), truncationPerK(set.Formula)
+		e.companion = e.order > 2 && hasLoc(set.Formula, 1) && hasLoc(set.Formula, -1)
 	}
 	if !set.NoErrorBounds {
 		e.bound = make([]float64, net.NumParams())
@@ -346,6 +352,16 @@ func roundingPerK(f fd.Formula, pows []int) float64 {
 	return RoundingSafety * c
 }
 
+// hasLoc reports whether the formula's stencil has a point at loc.
+func hasLoc(f fd.Formula, loc float64) bool {
+	for _, p := range f.Stencil {
+		if p.Loc == loc {
+			return true
+		}
+	}
+	return false
+}
+
 // truncationPerK is the leading coefficient of a first-derivative formula's truncation
 // error, |Σ Coeff·Loc^(p+1)|/(p+1)! for order p: the error is about that times h^p times the
 // (p+1)-th derivative of K along the parameter.
@@ -366,7 +382,9 @@ func truncationPerK(f fd.Formula) float64 {
 // K that Gradient measures with NoiseEvaluations extra evaluations (about ε·Σ|terms of K|,
 // the rounding of the forward pass and of the sum over the batch included), plus the
 // truncation error: with Richardson extrapolation the tableau's own estimate
-// (ErrorEstimates); for a single-step formula of order p the leading term
+// (ErrorEstimates); for a formula of order above 2 with points at ±h (Central5) at least its
+// distance from the central difference on those two points, which it evaluates anyway; for a
+// single-step formula of order p otherwise the leading term
 // |Σ Coeff·Loc^(p+1)|/(p+1)!·h^p·max(1, |K|), which takes the (p+1)-th derivative of K along
 // a parameter to be of the size of K (a sum over the batch, as K is) — measuring it would
 // cost another evaluation per parameter; where it is larger, the engine's registered
@@ -434,6 +452,9 @@ func (e *Engine) Run(i int) {
 			continue
 		}
 		e.bound[j] = rk/h + tk*math.Pow(h, float64(e.order))
+		if e.companion {
+			e.bound[j] = max(e.bound[j], rk/h+math.Abs(d-w.low))
+		}
 		if e.errs != nil {
 			e.bound[j] += e.errs[j]
 		}
@@ -521,7 +542,7 @@ func (w *worker) extrapolate(j int, k0, h float64) (float64, bool) {
 // quotient applies the stencil with step h to parameter j, or along e.dir when j < 0, and
 // reports whether some stencil point changed the sign of a ReLU pre-activation.
 func (w *worker) quotient(j int, k0, h float64) (float64, bool) {
-	var s float64
+	var s, low float64
 	var crossed bool
 	for _, p := range w.e.formula.Stencil {
 		if p.Loc == 0 {
@@ -533,9 +554,17 @@ func (w *worker) quotient(j int, k0, h float64) (float64, bool) {
 		} else {
 			w.eval.along(p.Loc*h, w.e.dir)
 		}
-		s += p.Coeff * w.eval.cost()
+		k := w.eval.cost()
+		s += p.Coeff * k
+		switch p.Loc {
+		case 1:
+			low += k / 2
+		case -1:
+			low -= k / 2
+		}
 		crossed = crossed || w.eval.crossed()
 	}
+	w.low = low / h
 	if j >= 0 {
 		w.eval.restore(j)
 	} else {

