@@ -29,12 +29,17 @@ func trainCost(r *train.Result) string {
 	return r.Convention + " " + r.Cost
 }
 
-// decayNote names the weight decay λ of a run that has one (", λ = 5").
-func decayNote(lambda float64) string {
-	if lambda == 0 {
-		return ""
+// decayNote names the weight decay λ and the decay of η of a run that has them
+// (", λ = 5, η × 0.85 per epoch").
+func decayNote(r *train.Result) string {
+	s := ""
+	if r.WeightDecay != 0 {
+		s += fmt.Sprintf(", λ = %g", r.WeightDecay)
 	}
-	return fmt.Sprintf(", λ = %g", lambda)
+	if r.EtaDecay != 0 {
+		s += fmt.Sprintf(", η × %g per epoch", r.EtaDecay)
+	}
+	return s
 }
 
 // TrainTable writes the per-epoch table of a training run (epoch 0 is the initial state) and
@@ -50,7 +55,7 @@ func TrainTable(w io.Writer, r *train.Result, f Format) error {
 	}
 	rows = thinRows(rows, maxEpochRows)
 	textLine(w, f, fmt.Sprintf("%s on %s (%s; test %s, %s), engine %s, batch %d, η = %g on the %s cost (η_sum = %.4g)%s, seed %d",
-		r.Net, r.TrainSet, plural(r.TrainSize, "pair"), r.TestSet, plural(r.TestSize, "pair"), r.Engine, r.BatchSize, r.Eta, trainCost(r), r.EtaSum, decayNote(r.WeightDecay), r.Seed))
+		r.Net, r.TrainSet, plural(r.TrainSize, "pair"), r.TestSet, plural(r.TestSize, "pair"), r.Engine, r.BatchSize, r.Eta, trainCost(r), r.EtaSum, decayNote(r), r.Seed))
 	fmt.Fprintln(w)
 	if err := labTable(w, f, header, rightAligned(len(header)), rows, 6, 5); err != nil {
 		return err
@@ -157,7 +162,7 @@ func TrainJSON(w io.Writer, r *train.Result) error {
 // are not positive cannot be shown on it and are left out.
 func TrainCurve(path string, r *train.Result, widthCm, heightCm float64) error {
 	p := plot.New()
-	p.Title.Text = fmt.Sprintf("%s, %s, batch %d, η = %g (%s cost)%s", r.Net, r.Engine, r.BatchSize, r.Eta, trainCost(r), decayNote(r.WeightDecay))
+	p.Title.Text = fmt.Sprintf("%s, %s, batch %d, η = %g (%s cost)%s", r.Net, r.Engine, r.BatchSize, r.Eta, trainCost(r), decayNote(r))
 	p.X.Label.Text = "epoch"
 	p.Y.Label.Text = "cost / test error rate"
 	p.Y.Scale = plot.LogScale{}

