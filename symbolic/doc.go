@@ -41,7 +41,11 @@
 // b1[j], …, the inputs x[i] and the targets zbar[k] — the quadratic Σₖ (zₖ − z̄ₖ)², or the
 // cross-entropy Σₖ z̄ₖ·(LSE − zₖ) with a log-sum-exp shifted by max z (built from exp, log and
 // relu nodes, so that no exponential overflows); the engine compiles its gradient once per
-// architecture and cost kind and sums it over the batch.
+// architecture and cost kind and sums it over the batch. A convolution is written as sums
+// of products (one product node per kernel tap and output pixel), max pooling with Max
+// (x + relu(y − x), so a tie takes ReLU's convention: the first entry wins), average pooling
+// as a sum over P²; the DAG grows with the network's multiply-adds (about 4 nodes each for
+// cost and gradient).
 //
 // # Invariants
 //
