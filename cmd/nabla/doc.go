@@ -20,6 +20,8 @@ The commands:
 	nabla mutate    mutation testing: hold faulty hand-coded gradients against every engine
 	nabla report    the main job: cross-check, benchmarks and scaling study of every engine,
 	                written as DIR/REPORT.md, DIR/results.json and SVG plots
+	nabla results   measure the lab on this machine and write docs/RESULTS.md: timings, ratios,
+	                cross-checks, with date, machine, Go version, BLAS, threads, load and duration
 	nabla steps     step-size sweep: error of each finite-difference formula against the exact
 	                gradient, h from 1e-1 to 1e-16
 	nabla train     train a network by gradient descent with any engine (MNIST or a built-in set)
