@@ -489,3 +489,48 @@ func Accuracy(z blas64.General, s data.Set) float64 {
 	}
 	return float64(correct) / float64(len(s.Labels))
 }
+
+// Confusion classifies every pair of the set with the parameters A (as Accuracy does) and
+// returns the confusion matrix, m[true][predicted], with s.Classes rows and columns (2 for a
+// single output), and the accuracy. The set must have labels.
+func Confusion(net *nn.Network, A []float64, s data.Set) (m [][]int, accuracy float64, err error) {
+	if s.Labels == nil || s.Len() == 0 {
+		return nil, 0, fmt.Errorf("train: confusion: set %s has no labels", s.Name)
+	}
+	if err := s.Fits(net); err != nil {
+		return nil, 0, fmt.Errorf("train: confusion: %w", err)
+	}
+	if err := net.CheckParams(A); err != nil {
+		return nil, 0, fmt.Errorf("train: confusion: %w", err)
+	}
+	n := max(s.Classes, 2)
+	m = make([][]int, n)
+	for i := range m {
+		m[i] = make([]int, n)
+	}
+	ev := nn.NewEvaluator(net)
+	correct := 0
+	for lo := 0; lo < s.Len(); lo += evalChunk {
+		hi := min(lo+evalChunk, s.Len())
+		z := ev.Forward(A, s.Slice(lo, hi).X)
+		for i := range hi - lo {
+			row := z.Data[i*z.Stride : i*z.Stride+z.Cols]
+			class := 0
+			if z.Cols == 1 {
+				if row[0] >= 0.5 {
+					class = 1
+				}
+			} else {
+				class = floats.MaxIdx(row)
+			}
+			l := s.Labels[lo+i]
+			if l < n && class < n {
+				m[l][class]++
+			}
+			if class == l {
+				correct++
+			}
+		}
+	}
+	return m, float64(correct) / float64(s.Len()), nil
+}

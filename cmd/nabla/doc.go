@@ -18,6 +18,8 @@ The commands:
 	nabla hessian   the full Hessian of a small network by H·v products: spectrum, symmetry
 	nabla grad      compute K and ∇K for given parameters and data (JSON in, JSON or a table out)
 	nabla mutate    mutation testing: hold faulty hand-coded gradients against every engine
+	nabla predict   classify a data set with saved parameters (train --save): accuracy and the
+	                confusion matrix, as a table and an SVG heat map
 	nabla report    the main job: cross-check, benchmarks and scaling study of every engine,
 	                written as DIR/REPORT.md, DIR/results.json and SVG plots
 	nabla results   measure the lab on this machine and write docs/RESULTS.md: timings, ratios,

@@ -12,6 +12,7 @@ import (
 	"strings"
 
 	"nabla/gradients"
+	"nabla/internal/jsonnum"
 	"nabla/mutants"
 	"nabla/nn"
 	"nabla/reports"
@@ -110,6 +111,34 @@ func nonFinite(k float64, g []float64, net *nn.Network) error {
 	return nil
 }
 
+// savedNet returns the architecture a saved model names ("net"), or "" when the file has none.
+func savedNet(path string) (string, error) {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return "", err
+	}
+	var f struct {
+		Net string `json:"net"`
+	}
+	if err := json.Unmarshal(data, &f); err != nil {
+		return "", fmt.Errorf("%s: %s", path, describeJSONError(data, err))
+	}
+	return f.Net, nil
+}
+
+// writeModel writes the parameters in the layout of grad --params, with the architecture:
+// {"net": "2-4-1", "A": [...]}.
+func writeModel(path string, net *nn.Network, A []float64) error {
+	var b bytes.Buffer
+	if err := jsonnum.Encode(&b, struct {
+		Net string    `json:"net"`
+		A   []float64 `json:"A"`
+	}{net.String(), A}); err != nil {
+		return err
+	}
+	return os.WriteFile(path, b.Bytes(), 0o644)
+}
+
 // layoutOf describes the blocks of A in order: "W1 (4×3), b1 (4), W2 (2×4), b2 (2)".
 func layoutOf(net *nn.Network) string {
 	parts := make([]string, 0, len(net.Blocks()))
@@ -122,11 +151,16 @@ func layoutOf(net *nn.Network) string {
 // readParams reads {"A": [...]} and checks it against the network.
 func readParams(path string, net *nn.Network) ([]float64, error) {
 	var f struct {
-		A []*float64 `json:"A"` // pointers, so that null is told apart from 0
+		// Net is the architecture a saved model (train --save) names; optional.
+		Net string     `json:"net,omitempty"`
+		A   []*float64 `json:"A"` // pointers, so that null is told apart from 0
 	}
 	want := fmt.Sprintf(`{"A": [%d numbers]} (%s, row-major)`, net.NumParams(), layoutOf(net))
 	if err := decodeFile(path, &f, want); err != nil {
 		return nil, err
+	}
+	if f.Net != "" && f.Net != net.String() {
+		return nil, fmt.Errorf("%s holds parameters of %s, not of %s; give --net %s", path, f.Net, net, f.Net)
 	}
 	if f.A == nil {
 		return nil, fmt.Errorf(`%s: no "A" array; want %s`, path, want)

@@ -24,7 +24,7 @@ func init() {
 	register(&command{
 		name:    "train",
 		summary: "train a network by gradient descent with any engine (MNIST or a built-in set)",
-		usage:   "[--net 784-30-10] [--engine backprop] [--epochs 30] [--batch 10] [--eta 3.0] [--cost quadratic|xent] [--convention mean|sum] [--weight-decay λ] [--lambda λ] [--eta-decay F] [--set mnist|xor|spirals|blobs] [--data DIR] [--seed S] [--format table|markdown|json|csv] [--wide] [--plot curve.svg] [--compare all|a,b,…]",
+		usage:   "[--net 784-30-10] [--engine backprop] [--epochs 30] [--batch 10] [--eta 3.0] [--cost quadratic|xent] [--convention mean|sum] [--weight-decay λ] [--lambda λ] [--eta-decay F] [--set mnist|xor|spirals|blobs] [--data DIR] [--seed S] [--format table|markdown|json|csv] [--wide] [--plot curve.svg] [--save model.json] [--load model.json] [--compare all|a,b,…]",
 		setup:   setupTrain,
 	})
 }
@@ -89,6 +89,8 @@ func setupTrain(fs *flag.FlagSet) func(args []string, stdout, stderr io.Writer) 
 	out := outputFlag(fs, fmtTable)
 	plotPath := outFileFlag(fs, "plot", "write the learning curve to this file", ".svg", ".png", ".pdf")
 	verbose := fs.Bool("v", false, "print one line per epoch on stderr as training goes")
+	save := outFileFlag(fs, "save", `write the trained parameters to this file, in the layout of grad --params: {"net": …, "A": [...]}`, ".json")
+	load := fs.String("load", "", "start from the parameters in this file (as --save writes them, or grad --params) instead of a seeded init")
 	compare := fs.String("compare", "", "train the same run under several engines and print their cost trajectories side by side: comma-separated names, or \"all\" for one engine of each family (table or markdown)")
 	return func(args []string, stdout, stderr io.Writer) error {
 		if err := noArgs("train", args); err != nil {
@@ -99,6 +101,9 @@ func setupTrain(fs *flag.FlagSet) func(args []string, stdout, stderr io.Writer) 
 			return usageErr("--convention: %v", err)
 		}
 		setDefaults(fs, *set, arch, epochs, eta)
+		if err := netFromModel(fs, *load, arch); err != nil {
+			return err
+		}
 		net, err := nn.Parse(*arch)
 		if err != nil {
 			return usageErr("--net: %v", err)
@@ -137,6 +142,11 @@ func setupTrain(fs *flag.FlagSet) func(args []string, stdout, stderr io.Writer) 
 			}
 		}
 		cfg := train.Config{Engine: *engine, Epochs: *epochs, BatchSize: *batch, Eta: *eta, Cost: c, WeightDecay: *lambda, EtaDecay: *etaDecay, Seed: *seed}
+		if *load != "" {
+			if cfg.Init, err = readParams(*load, net); err != nil {
+				return inputErr(err)
+			}
+		}
 		if f, ok := stderr.(*os.File); ok && term.IsTerminal(int(f.Fd())) {
 			cfg.Progress = stderr
 		}
@@ -163,6 +173,11 @@ func setupTrain(fs *flag.FlagSet) func(args []string, stdout, stderr io.Writer) 
 		}
 		if err != nil {
 			return err
+		}
+		if *save != "" && len(res.Epochs) > 0 {
+			if err := writeModel(*save, net, res.Params); err != nil {
+				return err
+			}
 		}
 		if *plotPath != "" && len(res.Epochs) > 0 {
 			if err := reports.TrainCurve(*plotPath, res, 16, 10); err != nil {

@@ -144,3 +144,48 @@ func TestResults(t *testing.T) {
 		assert.Contains(t, string(b), want)
 	}
 }
+
+// TestSaveLoadRoundTrip: train --save writes the parameters; predict --load classifies with
+// them as training measured; grad --params reads the same file and finds the same cost.
+func TestSaveLoadRoundTrip(t *testing.T) {
+	dir := t.TempDir()
+	model := filepath.Join(dir, "model.json")
+	code, out, stderr := runTrainCLI("--set", "xor", "--save", model, "--format", "json")
+	require.Equal(t, 0, code, stderr)
+	var trained struct {
+		FinalAccuracy float64 `json:"final_test_accuracy"`
+		Epochs        []struct {
+			TrainCost float64 `json:"train_cost"`
+		} `json:"epochs"`
+	}
+	require.NoError(t, json.Unmarshal([]byte(out), &trained))
+	require.NotEmpty(t, trained.Epochs)
+
+	var pout, perr bytes.Buffer
+	require.Equal(t, 0, run([]string{"predict", "--load", model, "--set", "xor", "--format", "json"}, &pout, &perr), perr.String())
+	var pred struct {
+		Net       string  `json:"net"`
+		Accuracy  float64 `json:"accuracy"`
+		Confusion [][]int `json:"confusion"`
+	}
+	require.NoError(t, json.Unmarshal(pout.Bytes(), &pred))
+	assert.Equal(t, "2-4-1", pred.Net, "the net comes from the file")
+	assert.Equal(t, trained.FinalAccuracy, pred.Accuracy)
+	assert.Equal(t, [][]int{{2, 0}, {0, 2}}, pred.Confusion)
+
+	// XOR's four pairs as a batch: grad's K (the notes' sum) is 2·4 times the mean cost.
+	batch := filepath.Join(dir, "xor.json")
+	require.NoError(t, os.WriteFile(batch, []byte(`{"X": [[0,0],[0,1],[1,0],[1,1]], "Z": [[0],[1],[1],[0]]}`), 0o644))
+	var gout, gerr bytes.Buffer
+	require.Equal(t, 0, run([]string{"grad", "--net", "2-4-1", "--params", model, "--batch", batch}, &gout, &gerr), gerr.String())
+	var g struct {
+		K float64 `json:"K"`
+	}
+	require.NoError(t, json.Unmarshal(gout.Bytes(), &g))
+	assert.InEpsilon(t, 8*trained.Epochs[len(trained.Epochs)-1].TrainCost, g.K, 1e-9)
+
+	// A file saved for another network is an input error naming both.
+	var eout, eerr bytes.Buffer
+	assert.Equal(t, exitUsage, run([]string{"grad", "--net", "2-3-1", "--params", model, "--batch", batch}, &eout, &eerr))
+	assert.Contains(t, eerr.String(), "2-4-1")
+}
