@@ -44,7 +44,8 @@ func setupBench(fs *flag.FlagSet) func(args []string, stdout, stderr io.Writer) 
 		if *lf.cost != nn.Quadratic {
 			on = ", on the " + lf.cost.String() + " cost"
 		}
-		fmt.Fprintf(stdout, "%s\n\n", table.Wrap(fmt.Sprintf("Timed on %s%s.", reports.ThisMachine(), on), out.table().MaxWidth()))
-		return reports.TimingTable(stdout, out.table(), suite.Gradient)
+		opts := out.table()
+		fmt.Fprintf(stdout, "%s\n\n", table.Wrap(fmt.Sprintf("Timed on %s%s.", reports.ThisMachine(), on), opts.MaxWidth()))
+		return reports.TimingTable(stdout, opts, suite.Gradient)
 	}
 }
