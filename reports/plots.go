@@ -103,10 +103,15 @@ func (lp LinePlot) SVG() ([]byte, error) {
 		w, h = 20*vg.Centimeter, 11*vg.Centimeter
 	}
 	legend.YOffs = -vg.Centimeter
+	// The strip is as wide as the longest name needs, so that no name is cut off.
+	strip := legendWidth
+	for _, s := range lp.Series {
+		strip = max(strip, legend.TextStyle.Rectangle(s.Name).Size().X+legend.ThumbnailWidth+vg.Centimeter)
+	}
 	canvas := vgsvg.New(w, h)
 	dc := draw.New(canvas)
-	p.Draw(draw.Crop(dc, 0, -legendWidth, 0, 0))
-	legend.Draw(draw.Crop(dc, w-legendWidth+0.3*vg.Centimeter, 0, 0, 0))
+	p.Draw(draw.Crop(dc, 0, -strip, 0, 0))
+	legend.Draw(draw.Crop(dc, w-strip+0.3*vg.Centimeter, 0, 0, 0))
 	var buf bytes.Buffer
 	if _, err := canvas.WriteTo(&buf); err != nil {
 		return nil, fmt.Errorf("reports: plot %q: %w", lp.Title, err)

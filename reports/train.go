@@ -158,8 +158,10 @@ func TrainJSON(w io.Writer, r *train.Result) error {
 
 // TrainCurve draws the learning curve of a run as an SVG (or another format gonum/plot knows
 // from the file name's extension) of the given size in centimetres: training and test cost
-// and the test error rate 1 − accuracy against the epoch, on a logarithmic axis. Points that
-// are not positive cannot be shown on it and are left out.
+// and the test error rate 1 − accuracy against the epoch, on a logarithmic axis. A long run is
+// thinned to at most maxCurvePoints epochs (the last always kept); a test error of 0, which
+// the axis cannot show, is drawn at the floor of the axis with hollow markers and said so
+// in the legend; other points that are not positive are left out.
 func TrainCurve(path string, r *train.Result, widthCm, heightCm float64) error {
 	p := plot.New()
 	p.Title.Text = fmt.Sprintf("%s, %s, batch %d, η = %g (%s cost)%s", r.Net, r.Engine, r.BatchSize, r.Eta, trainCost(r), decayNote(r))
@@ -168,7 +170,16 @@ func TrainCurve(path string, r *train.Result, widthCm, heightCm float64) error {
 	p.Y.Scale = plot.LogScale{}
 	p.Y.Tick.Marker = plot.LogTicks{Prec: -1}
 	p.Add(plotter.NewGrid())
-	all := append([]train.Epoch{r.Initial}, r.Epochs...)
+	all := thinEpochs(append([]train.Epoch{r.Initial}, r.Epochs...), maxCurvePoints)
+	floor := math.Inf(1) // the smallest positive value drawn, for the zeros
+	for _, e := range all {
+		for _, v := range []float64{e.TrainCost, e.TestCost, 1 - e.TestAccuracy} {
+			if v > 0 && v < floor {
+				floor = v
+			}
+		}
+	}
+	floor /= 4
 	series := []struct {
 		name  string
 		value func(train.Epoch) float64
@@ -181,11 +192,23 @@ func TrainCurve(path string, r *train.Result, widthCm, heightCm float64) error {
 	}
 	drawn := 0
 	for _, s := range series {
-		var xys plotter.XYs
+		var xys, zeros plotter.XYs
 		for _, e := range all {
 			if v := s.value(e); v > 0 && !math.IsInf(v, 0) {
 				xys = append(xys, plotter.XY{X: float64(e.Epoch), Y: v})
+			} else if v == 0 && !math.IsInf(floor, 0) {
+				zeros = append(zeros, plotter.XY{X: float64(e.Epoch), Y: floor})
 			}
+		}
+		if len(zeros) > 0 {
+			z, err := plotter.NewScatter(zeros)
+			if err != nil {
+				return fmt.Errorf("reports: learning curve: %w", err)
+			}
+			z.Color, z.Shape, z.Radius = s.col, draw.RingGlyph{}, vg.Points(2.5)
+			p.Add(z)
+			p.Legend.Add(s.name+" = 0 (drawn at the floor)", z)
+			drawn++
 		}
 		if len(xys) == 0 {
 			continue
@@ -209,6 +232,21 @@ func TrainCurve(path string, r *train.Result, widthCm, heightCm float64) error {
 		return fmt.Errorf("reports: learning curve %s: %w", path, err)
 	}
 	return nil
+}
+
+// maxCurvePoints bounds the epochs a learning curve draws.
+const maxCurvePoints = 300
+
+// thinEpochs keeps at most n epochs, evenly spaced, the first and the last always.
+func thinEpochs(all []train.Epoch, n int) []train.Epoch {
+	if len(all) <= n {
+		return all
+	}
+	out := make([]train.Epoch, 0, n)
+	for i := range n {
+		out = append(out, all[i*(len(all)-1)/(n-1)])
+	}
+	return out
 }
 
 // TrajectoryTable writes the cross-engine trajectory comparison: the training cost per epoch

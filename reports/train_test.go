@@ -100,3 +100,24 @@ func TestTrajectoryTable(t *testing.T) {
 	checkGolden(t, "train_trajectory.md", out.Bytes())
 	assert.Contains(t, out.String(), "autodiff-reverse 3.0e-15")
 }
+
+// TestTrainCurveThinnedZerosMarked: a 3000-epoch run is drawn with at most maxCurvePoints
+// epochs, and a test error of 0 is marked and named, not dropped.
+func TestTrainCurveThinnedZerosMarked(t *testing.T) {
+	r := fixedRun()
+	r.Epochs = nil
+	for e := 1; e <= 3000; e++ {
+		acc := 0.9
+		if e > 1500 {
+			acc = 1
+		}
+		r.Epochs = append(r.Epochs, train.Epoch{Epoch: e, TrainCost: 1 / float64(e), TestCost: 1 / float64(e), TestAccuracy: acc})
+	}
+	path := filepath.Join(t.TempDir(), "curve.svg")
+	require.NoError(t, TrainCurve(path, r, 16, 10))
+	b, err := os.ReadFile(path)
+	require.NoError(t, err)
+	assert.Contains(t, string(b), "drawn at the floor")
+	assert.Len(t, thinEpochs(append([]train.Epoch{r.Initial}, r.Epochs...), maxCurvePoints), maxCurvePoints)
+	assert.Less(t, len(b), 400_000, "a few hundred points, not thousands")
+}
