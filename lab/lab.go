@@ -3,6 +3,7 @@ package lab
 import (
 	"fmt"
 	"io"
+	"strings"
 	"time"
 
 	"nabla/bench"
@@ -122,7 +123,7 @@ func Measure(s Settings) (*reports.Results, error) {
 	}
 	if !s.NoScaling {
 		widths := s.WidthsOrDefault()
-		s.progress("scaling study: widths %v, batch %d", widths, bench.ScalingBatch)
+		s.progress("scaling study: widths %s, batch %d", strings.Trim(strings.Join(strings.Fields(fmt.Sprint(widths)), ", "), "[]"), bench.ScalingBatch)
 		sc, err := bench.RunScaling(infos, widths, bench.ScalingBatch, o)
 		if err != nil {
 			return nil, err

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"math"
 	"strconv"
+	"time"
 
 	"nabla/data"
 	"nabla/gradients"
@@ -35,6 +36,7 @@ func CompareTrajectories(ctx context.Context, net *nn.Network, trainSet, testSet
 	if len(engines) < 2 {
 		return nil, fmt.Errorf("train: compare trajectories: want at least two engines, got %v", engines)
 	}
+	progress := cfg.Progress // one line per engine as it starts and ends; the runs draw no bar
 	cfg.Progress, cfg.OnEpoch = nil, nil
 	t := &Trajectories{Net: net.String(), Set: trainSet.Name, Eta: cfg.Eta, Cost: cfg.Cost.String(), Seed: cfg.Seed, Engines: engines}
 	for _, name := range engines {
@@ -43,7 +45,14 @@ func CompareTrajectories(ctx context.Context, net *nn.Network, trainSet, testSet
 			return nil, fmt.Errorf("train: compare trajectories: %w", err)
 		}
 		cfg.Engine = name
+		start := time.Now()
+		if progress != nil {
+			fmt.Fprintf(progress, "training under %s (%d of %d)…\n", name, len(t.Results)+1, len(engines))
+		}
 		r, err := Run(ctx, net, trainSet, testSet, cfg)
+		if progress != nil && err == nil {
+			fmt.Fprintf(progress, "  %s done in %s\n", name, time.Since(start).Round(10*time.Millisecond))
+		}
 		if err != nil {
 			return nil, fmt.Errorf("train: compare trajectories: %w", err)
 		}

@@ -159,7 +159,7 @@ func setupTrain(fs *flag.FlagSet) func(args []string, stdout, stderr io.Writer) 
 		ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
 		defer stop()
 		if *compare != "" {
-			return compareEngines(ctx, stdout, net, trainSet, testSet, cfg, *compare, out)
+			return compareEngines(ctx, stdout, stderr, net, trainSet, testSet, cfg, *compare, out)
 		}
 		res, runErr := train.Run(ctx, net, trainSet, testSet, cfg)
 		if res == nil {
@@ -212,7 +212,7 @@ const maxSaneCost = 1e100
 // compareEngines runs the configuration under several engines and prints the trajectory
 // table; it fails with status 1 when an exact engine drifts more than 1e-9 (relative) from
 // the first.
-func compareEngines(ctx context.Context, stdout io.Writer, net *nn.Network, trainSet, testSet data.Set, cfg train.Config, list string, out output) error {
+func compareEngines(ctx context.Context, stdout, stderr io.Writer, net *nn.Network, trainSet, testSet data.Set, cfg train.Config, list string, out output) error {
 	var engines []string
 	if list == "all" {
 		engines = train.TrajectoryEngines()
@@ -221,7 +221,7 @@ func compareEngines(ctx context.Context, stdout io.Writer, net *nn.Network, trai
 			engines = append(engines, strings.TrimSpace(e))
 		}
 	}
-	cfg.Progress, cfg.OnEpoch = nil, nil
+	cfg.Progress, cfg.OnEpoch = stderr, nil // a line per engine as it starts and ends
 	tr, err := train.CompareTrajectories(ctx, net, trainSet, testSet, cfg, engines)
 	if err != nil {
 		return err
