@@ -158,5 +158,6 @@ func agreementFigures(r *Results) ([]Figure, error) {
 	if err != nil {
 		return nil, err
 	}
-	return []Figure{{File: "agreement.svg", Title: lp.Title, SVG: svg}}, nil
+	return []Figure{{File: "agreement.svg", Title: lp.Title, SVG: svg,
+		Caption: lp.Title + "; an error of 0 (exact agreement) is drawn at 1e-17, the bottom of the axis; each pair agrees when its error stays within the tolerances of its engines (see the agreement table)"}}, nil
 }

@@ -80,7 +80,8 @@ func stepsFigures(r *Results) ([]Figure, error) {
 	if err := StepsPlot(&b, s, "svg"); err != nil {
 		return nil, err
 	}
-	return []Figure{{File: "steps.svg", Title: "finite-difference error against the step h", SVG: b.Bytes()}}, nil
+	return []Figure{{File: "steps.svg", Title: "finite-difference error against the step h", SVG: b.Bytes(),
+		Caption: "relative error of each formula against h (float32 dashed); the dotted vertical lines mark the theoretical optimal steps √ε and ε^(1/3) of float64 and float32; an error of 0 is drawn at 1e-17"}}, nil
 }
 
 func trajectoriesBody(w io.Writer, r *Results) error {

@@ -34,7 +34,9 @@ type Section struct {
 type Figure struct {
 	File  string // file name in the report directory, e.g. "scaling-time.svg"
 	Title string // alt text of the link
-	SVG   []byte
+	// Caption is the line under the figure in REPORT.md: what to read in it; "" uses Title.
+	Caption string
+	SVG     []byte
 }
 
 var (
@@ -158,7 +160,8 @@ func scalingFigures(r *Results) ([]Figure, error) {
 		if err != nil {
 			return nil, err
 		}
-		figs = append(figs, Figure{File: f.file, Title: f.lp.Title, SVG: svg})
+		figs = append(figs, Figure{File: f.file, Title: f.lp.Title, SVG: svg,
+			Caption: f.lp.Title + " (log–log; one line per engine, skipped engines left out)"})
 	}
 	return figs, nil
 }
@@ -215,7 +218,11 @@ func Render(r *Results, sections []Section) (*Rendered, error) {
 			return nil, fmt.Errorf("reports: section %s: %w", s.ID, err)
 		}
 		for _, f := range figs {
-			fmt.Fprintf(&b, "\n![%s](%s)\n", f.Title, f.File)
+			caption := f.Caption
+			if caption == "" {
+				caption = f.Title
+			}
+			fmt.Fprintf(&b, "\n![%s](%s)\n\n*%s*\n", f.Title, f.File, mdEscape(caption))
 		}
 		out.Figures = append(out.Figures, figs...)
 	}
