@@ -54,7 +54,7 @@ func convForward(mul *gemm.Multiplier, c *nn.Conv2D, w *convWork, out, in blas64
 	K := blas64.General{Rows: c.F, Cols: ckk, Stride: ckk, Data: kernel}
 	for n := 0; n < in.Rows; n++ {
 		U := w.cols[n*ckk*pix : (n+1)*ckk*pix]
-		im2col(c, U, in.Data[n*in.Stride:n*in.Stride+in.Cols])
+		c.Im2Col(U, in.Data[n*in.Stride:n*in.Stride+in.Cols])
 		o := out.Data[n*out.Stride : n*out.Stride+out.Cols]
 		for f, bf := range bias {
 			row := o[f*pix : (f+1)*pix]
@@ -95,42 +95,6 @@ func convBackward(mul *gemm.Multiplier, c *nn.Conv2D, w *convWork, delta blas64.
 		dU := blas64.General{Rows: ckk, Cols: pix, Stride: pix, Data: w.dcols}
 		mul.Gemm(blas.Trans, blas.NoTrans, 1, K, D, 0, dU) // [C2]: Kᵀ Δ, then col2im
 		col2im(c, below.Data[n*below.Stride:n*below.Stride+below.Cols], w.dcols)
-	}
-}
-
-// im2col writes the CK² × OH·OW matrix U of one image x (C×H×W): U[(c,i,j),(p,q)] =
-// x[c, pS+i−P, qS+j−P], 0 in the padding.
-func im2col(c *nn.Conv2D, U, x []float64) {
-	oh, ow, s, pad := c.OutH(), c.OutW(), c.Stride, c.Pad
-	r := 0
-	for ch := 0; ch < c.C; ch++ {
-		img := x[ch*c.H*c.W : (ch+1)*c.H*c.W]
-		for i := 0; i < c.K; i++ {
-			for j := 0; j < c.K; j++ {
-				row := U[r*oh*ow : (r+1)*oh*ow]
-				r++
-				for p := 0; p < oh; p++ {
-					out := row[p*ow : (p+1)*ow]
-					y := p*s + i - pad
-					if y < 0 || y >= c.H {
-						clear(out)
-						continue
-					}
-					src := img[y*c.W : (y+1)*c.W]
-					if s == 1 && pad == 0 {
-						copy(out, src[j:j+ow])
-						continue
-					}
-					for q := range out {
-						if v := q*s + j - pad; v >= 0 && v < c.W {
-							out[q] = src[v]
-						} else {
-							out[q] = 0
-						}
-					}
-				}
-			}
-		}
 	}
 }
 

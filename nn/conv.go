@@ -379,7 +379,7 @@ func (c *Conv2D) forward(mul *gemm.Multiplier, buf *[]float64, p []float64, in, 
 	K := blas64.General{Rows: c.F, Cols: ckk, Stride: ckk, Data: kernel}
 	U := blas64.General{Rows: ckk, Cols: pix, Stride: pix, Data: cols}
 	for n := 0; n < in.Rows; n++ {
-		c.im2col(cols, in.Data[n*in.Stride:n*in.Stride+in.Cols])
+		c.Im2Col(cols, in.Data[n*in.Stride:n*in.Stride+in.Cols])
 		out := pre.Data[n*pre.Stride : n*pre.Stride+pre.Cols]
 		for f, bf := range bias {
 			row := out[f*pix : (f+1)*pix]
@@ -392,9 +392,11 @@ func (c *Conv2D) forward(mul *gemm.Multiplier, buf *[]float64, p []float64, in, 
 	c.Act.Apply(act.Data[:pre.Rows*pre.Stride], pre.Data[:pre.Rows*pre.Stride])
 }
 
-// im2col writes the C·K·K × OutH·OutW matrix U of one image x: U[(c,i,j),(p,q)] =
-// x[c, pS+i−P, qS+j−P], 0 in the padding.
-func (c *Conv2D) im2col(U, x []float64) {
+// Im2Col writes the C·K·K × OutH·OutW matrix U of one image x (C×H×W, row-major):
+// U[(c,i,j),(p,q)] = x[c, pS+i−P, qS+j−P], 0 in the padding. It rearranges the input of the
+// forward pass and computes no derivative, so engines may use it for their own passes. U must
+// have length C·K·K·OutH·OutW and x length C·H·W.
+func (c *Conv2D) Im2Col(U, x []float64) {
 	oh, ow := c.OutH(), c.OutW()
 	r := 0
 	for ch := 0; ch < c.C; ch++ {
@@ -411,6 +413,10 @@ func (c *Conv2D) im2col(U, x []float64) {
 						continue
 					}
 					src := img[y*c.W : (y+1)*c.W]
+					if c.Stride == 1 && c.Pad == 0 {
+						copy(out, src[j:j+ow])
+						continue
+					}
 					for q := range out {
 						if u := q*c.Stride + j - c.Pad; u >= 0 && u < c.W {
 							out[q] = src[u]
