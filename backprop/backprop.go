@@ -39,7 +39,6 @@ var (
 type Engine struct {
 	net     *nn.Network
 	steps   []step           // steps[l]: layer l's forward pass and backward rules (step.go)
-	layers  []dense          // the layers when every one is dense (for Hv), else nil
 	act     []blas64.General // act[l]: N × Outputs of layer l, the activations σ(ŷ)
 	delta   []blas64.General // delta[l]: N × Outputs of layer l, ∂K/∂ŷ (δ, γ, … of the notes)
 	buf     []float64        // backing store of act and delta
@@ -62,19 +61,12 @@ func New(net *nn.Network) (*Engine, error) {
 	if e.output, e.rOutput, err = outputFor(net.CostKind()); err != nil {
 		return nil, err
 	}
-	layers := make([]dense, 0, L)
 	for l, layer := range net.Layers() {
 		s, err := layerOf(layer, l > 0)
 		if err != nil {
 			return nil, fmt.Errorf("layer %d: %w", l+1, err)
 		}
 		e.steps[l] = s
-		if d, ok := s.(dense); ok {
-			layers = append(layers, d)
-		}
-	}
-	if len(layers) == L {
-		e.layers = layers
 	}
 	return e, nil
 }

@@ -109,6 +109,7 @@ type convStep struct {
 	below bool
 	w     convWork
 	n     int
+	rcols []float64 // im2col matrices of Ry for Hv (hessian_conv.go)
 }
 
 func (s *convStep) outputs() int              { return s.c.Outputs() }

@@ -93,26 +93,34 @@ func TestHessianSymmetry(t *testing.T) {
 	}
 }
 
-// TestHvCNN holds the engines whose H·v handles convolution and pooling against each other on
-// small CNNs; engines that do not are skipped by HvNames (backprop's R-pass is dense-only).
+// TestHvCNN holds every engine with H·v against every other on small CNNs (convolution with
+// stride and padding, both poolings, either cost): exact engines within 1e-10 relative of each
+// other, every pair within its verdict.
 func TestHvCNN(t *testing.T) {
 	for _, arch := range []string{
 		"1x6x6-conv2@3x3-4:tanh,sigmoid",
 		"1x6x6-conv2@3x3-avgpool2-3:tanh,sigmoid",
 		"2x6x6-conv3@3x3+p1-maxpool2-3:tanh,identity",
+		"1x8x8-conv3@3x3/s2+p1-conv2@2x2-avgpool2-2:sigmoid,tanh,identity",
 	} {
-		t.Run(arch, func(t *testing.T) {
-			net := nn.MustParse(arch)
-			A, b := net.Init(nil, 2), net.RandomBatch(3, 2)
-			names := gradients.HvNames(net)
-			t.Logf("engines with H·v: %v", names)
-			require.GreaterOrEqual(t, len(names), 2)
-			rep, _, err := gradients.CrossCheckHv(names, net, A, b, 2, 5)
-			require.NoError(t, err)
-			for _, p := range rep.Pairs {
-				t.Logf("%s vs %s: %.2g", p.A, p.B, p.MaxRelErr)
-				assert.True(t, p.Agree, "%s vs %s: %.2g > %.2g at %s", p.A, p.B, p.MaxRelErr, p.Tolerance, p.Worst)
-			}
-		})
+		for _, cost := range nn.CostKinds() {
+			t.Run(fmt.Sprintf("net=%s/cost=%s", arch, cost), func(t *testing.T) {
+				net := nn.MustParse(arch).WithCost(cost)
+				A, b := net.Init(nil, 2), net.RandomBatch(3, 2)
+				names := gradients.HvNames(net)
+				require.GreaterOrEqual(t, len(names), 4, "engines with H·v: %v", names)
+				rep, _, err := gradients.CrossCheckHv(names, net, A, b, 2, 5)
+				require.NoError(t, err)
+				for _, p := range rep.Pairs {
+					t.Logf("%s vs %s: %.2g", p.A, p.B, p.MaxRelErr)
+					ia, _ := gradients.Lookup(p.A)
+					ib, _ := gradients.Lookup(p.B)
+					if ia.Exact && ib.Exact {
+						assert.LessOrEqual(t, p.MaxRelErr, 1e-10, "%s vs %s at %s", p.A, p.B, p.Worst)
+					}
+					assert.True(t, p.Agree, "%s vs %s: %.2g > %.2g at %s", p.A, p.B, p.MaxRelErr, p.Tolerance, p.Worst)
+				}
+			})
+		}
 	}
 }
