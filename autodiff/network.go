@@ -6,6 +6,7 @@ import (
 	"gonum.org/v1/gonum/mat"
 
 	"nabla/gradients"
+	"nabla/internal/gemm"
 	"nabla/nn"
 )
 
@@ -113,6 +114,7 @@ type netCost struct {
 
 func newNetCost(net *nn.Network) (*netCost, error) {
 	c := &netCost{net: net, params: make([]*Tensor, 0, len(net.Blocks()))}
+	c.tape.mul = gemm.New(0) // the products on par.Threads() threads, as NewTape's
 	for l, layer := range net.Layers() {
 		step, err := stepOf(layer)
 		if err != nil {

@@ -19,6 +19,8 @@ import (
 type StepOptions struct {
 	// Net is the architecture, as nn.Parse reads it ("4-8-3"). Required.
 	Net string
+	// Cost is the cost kind K is measured with; the zero value is the notes' quadratic cost.
+	Cost nn.CostKind
 	// Batch is the number of training pairs. Zero means 16.
 	Batch int
 	// Seed draws the parameters (nn.Network.Init) and the batch (RandomBatch). Zero is a
@@ -130,6 +132,7 @@ func Steps(opts StepOptions) (*StepSweep, error) {
 	if err != nil {
 		return nil, err
 	}
+	net = net.WithCost(opts.Cost)
 	batch := cmp.Or(opts.Batch, 16)
 	if batch < 1 {
 		return nil, fmt.Errorf("steps: batch %d < 1", batch)
@@ -153,7 +156,7 @@ func Steps(opts StepOptions) (*StepSweep, error) {
 	if err != nil {
 		return nil, err
 	}
-	s := &StepSweep{Net: net.String(), Params: net.NumParams(), Batch: batch, Seed: opts.Seed, K: k,
+	s := &StepSweep{Net: net.String(), Cost: opts.Cost, Params: net.NumParams(), Batch: batch, Seed: opts.Seed, K: k,
 		Index: sample[0], Param: net.ParamName(sample[0]), Exact: g[sample[0]], ExactEngine: exactName}
 	for _, j := range sample {
 		s.Sample = append(s.Sample, net.ParamName(j))

@@ -97,7 +97,7 @@ func secondOrderBody(w io.Writer, r *reports.Results) error {
 		"(`nabla compare --order 2` cross-checks them, `nabla hessian` forms the whole Hessian of a small "+
 		"network). Newton–CG uses them inside conjugate gradients; here it trains the same network from "+
 		"the same parameters as full-batch gradient descent (`nabla newton`).\n\n")
-	if err := (reports.NewtonComparison{GD: s.GD, Newton: s.Newton}).Table(w, true); err != nil {
+	if err := (reports.NewtonComparison{GD: s.GD, Newton: s.Newton}).Write(w, reports.Markdown); err != nil {
 		return err
 	}
 	io.WriteString(w, "\nFaults in a hand-coded H·v (package mutants, `nabla mutate --order 2`), held against "+

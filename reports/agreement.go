@@ -232,7 +232,7 @@ func (a Agreement) render(w io.Writer, f Format) error {
 			}
 		}
 	}
-	if err := a.writeDetail(&b, md); err != nil {
+	if err := a.writeDetail(&b, f); err != nil {
 		return err
 	}
 	a.writeNotes(&b, md)
@@ -243,7 +243,7 @@ func (a Agreement) render(w io.Writer, f Format) error {
 
 // writeDetail writes the elements the pairs name in detail (gradients.Criteria.Detail), one
 // table over all pairs; nothing when none does.
-func (a Agreement) writeDetail(b *strings.Builder, md bool) error {
+func (a Agreement) writeDetail(b *strings.Builder, f Format) error {
 	var rows [][]string
 	for _, p := range a.Pairs {
 		for _, e := range p.Detail {
@@ -255,8 +255,7 @@ func (a Agreement) writeDetail(b *strings.Builder, md bool) error {
 		return nil
 	}
 	b.WriteString("\n")
-	return writeTable(b, md, []string{"pair", "element", "a", "b", "abs err", "allowed", "ratio", "category"},
-		tw.Alignment{tw.AlignLeft, tw.AlignLeft, tw.AlignRight, tw.AlignRight, tw.AlignRight, tw.AlignRight, tw.AlignRight, tw.AlignLeft}, rows)
+	return labTable(b, f, []string{"pair", "element", "a", "b", "abs err", "allowed", "ratio", "category"}, aligns("llrrrrrl"), rows)
 }
 
 // writeNotes writes the elements not comparable or differing by convention, per pair, and

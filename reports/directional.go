@@ -1,15 +1,13 @@
 package reports
 
 import (
-	"encoding/json"
 	"fmt"
 	"io"
 	"strconv"
 	"strings"
 
-	"github.com/olekukonko/tablewriter/tw"
-
 	"nabla/gradients"
+	"nabla/internal/jsonnum"
 )
 
 // Directional is the fast cross-check (gradients.CheckDirections) with what it takes to
@@ -34,19 +32,17 @@ func (d Directional) Summary() string {
 	return fmt.Sprintf("%d of %d engines disagree with %s's difference along v: %s", len(bad), len(d.Rows), d.Witness, strings.Join(bad, ", "))
 }
 
-// Table writes the fast check as a terminal table (Markdown when md): one row per engine
-// with ∇K·v per direction, the witness's row first.
-func (d Directional) Table(w io.Writer, md bool) error {
+// Table writes the fast check as a table in the format f: one row per engine with ∇K·v per
+// direction, the witness's row first.
+func (d Directional) Table(w io.Writer, f Format) error {
 	var b strings.Builder
 	fmt.Fprintf(&b, "directional check on %s, batch %d, seed %d: ∇K·v for %d random unit directions v\n\n", d.Net, d.Batch, d.Seed, len(d.Reference))
 	header := []string{"engine", "how"}
-	align := tw.Alignment{tw.AlignLeft, tw.AlignLeft}
 	for j := range d.Reference {
 		header = append(header, "v"+strconv.Itoa(j+1))
-		align = append(align, tw.AlignRight)
 	}
 	header = append(header, "max rel err", "agree")
-	align = append(align, tw.AlignRight, tw.AlignLeft)
+	align := aligns("ll" + strings.Repeat("r", len(d.Reference)) + "rl")
 	row := []string{d.Witness, "difference along v"}
 	for _, x := range d.Reference {
 		row = append(row, fmtK(x))
@@ -63,7 +59,7 @@ func (d Directional) Table(w io.Writer, md bool) error {
 		}
 		rows = append(rows, append(row, fmtErr(r.MaxRelErr), verdict))
 	}
-	if err := writeTable(&b, md, header, align, rows); err != nil {
+	if err := labTable(&b, f, header, align, rows); err != nil {
 		return err
 	}
 	for _, s := range d.Skipped {
@@ -74,26 +70,15 @@ func (d Directional) Table(w io.Writer, md bool) error {
 	return err
 }
 
-// JSON writes the fast check as indented JSON with its summary; non-finite values are
-// written as the strings "+Inf", "-Inf" or "NaN".
+// JSON writes the fast check as indented JSON with its summary, under the one JSON policy
+// (package internal/jsonnum): non-finite values are written as the strings "+Inf", "-Inf" or
+// "NaN".
 func (d Directional) JSON(w io.Writer) error {
-	type row struct {
-		gradients.DirectionalRow
-		Values    []jsonFloat `json:"values"`
-		MaxRelErr jsonFloat   `json:"max_rel_err"`
-	}
 	out := struct {
 		Directional
-		Reference []jsonFloat `json:"reference"`
-		Rows      []row       `json:"engines"`
-		Summary   string      `json:"summary"`
-	}{Directional: d, Reference: jsonFloats(d.Reference), Summary: d.Summary()}
-	for _, r := range d.Rows {
-		out.Rows = append(out.Rows, row{r, jsonFloats(r.Values), jsonFloat(r.MaxRelErr)})
-	}
-	enc := json.NewEncoder(w)
-	enc.SetIndent("", "  ")
-	if err := enc.Encode(out); err != nil {
+		Summary string `json:"summary"`
+	}{Directional: d, Summary: d.Summary()}
+	if err := jsonnum.Encode(w, out); err != nil {
 		return fmt.Errorf("reports: directional JSON: %w", err)
 	}
 	return nil

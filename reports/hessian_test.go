@@ -49,6 +49,6 @@ func TestNewtonPlot(t *testing.T) {
 	require.Len(t, lp.Series, 2)
 	assert.Len(t, lp.Series[1].XY, 2, "the zero cost is left out of the log axis")
 	var b bytes.Buffer
-	require.NoError(t, c.Table(&b, true))
+	require.NoError(t, c.Write(&b, Markdown))
 	checkGolden(t, "newton.md", b.Bytes())
 }

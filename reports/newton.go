@@ -18,17 +18,9 @@ type NewtonComparison struct {
 	Newton *train.NewtonResult
 }
 
-// Table writes one row per step: each method's training cost and test accuracy, and the
-// Hessian-vector products Newton–CG has used so far (each costs about two gradients).
-func (c NewtonComparison) Table(w io.Writer, md bool) error {
-	f := Terminal
-	if md {
-		f = Markdown
-	}
-	return c.Write(w, f)
-}
-
-// Write writes the table of Table in the format f; CSV is the table alone.
+// Write writes one row per step in the format f: each method's training cost and test
+// accuracy, and the Hessian-vector products Newton–CG has used so far (each costs about two
+// gradients). CSV is the table alone.
 func (c NewtonComparison) Write(w io.Writer, f Format) error {
 	gd, nt := c.GD, c.Newton
 	if f.Format != table.CSV {

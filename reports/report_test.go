@@ -218,7 +218,7 @@ func TestLabSections(t *testing.T) {
 	a, b := fixedRun(), fixedRun()
 	b.Engine = "symbolic"
 	tr := &train.Trajectories{
-		Net: "2-6-2", Set: "spirals", BatchSize: 20, Eta: 2, Cost: "mean", Seed: 1,
+		Net: "2-6-2", Set: "spirals", BatchSize: 20, Eta: 2, Convention: "mean", Seed: 1,
 		Engines: []string{"backprop", "symbolic"}, Exact: []bool{true, true},
 		Results: []*train.Result{a, b}, MaxRelDiff: []float64{0, 0},
 	}

@@ -39,8 +39,8 @@ func WriteSteps(w io.Writer, s *results.StepSweep, f Format) error {
 }
 
 func stepsHeading(s *results.StepSweep) string {
-	return fmt.Sprintf("step-size sweep on %s (%d parameters), batch %d, seed %d, K = %s: ∂K/∂%s = %s by %s (complex step agrees to %s over the sample of %d parameters)",
-		s.Net, s.Params, s.Batch, s.Seed, fmtK(s.K), s.Param, fmtK(s.Exact), s.ExactEngine, fmtErr(s.ComplexCheck), len(s.Sample))
+	return fmt.Sprintf("step-size sweep on %s (%d parameters)%s, batch %d, seed %d, K = %s: ∂K/∂%s = %s by %s (complex step agrees to %s over the sample of %d parameters)",
+		s.Net, s.Params, costNote(s.Cost), s.Batch, s.Seed, fmtK(s.K), s.Param, fmtK(s.Exact), s.ExactEngine, fmtErr(s.ComplexCheck), len(s.Sample))
 }
 
 // fmtStep prints a step with two significant digits ("1e-05", "3.2e-08"); 0 prints as "—".

@@ -9,7 +9,6 @@ import (
 
 	"github.com/olekukonko/tablewriter/tw"
 
-	"nabla/internal/jsonnum"
 	"nabla/internal/table"
 	"nabla/internal/units"
 	"nabla/results"
@@ -222,20 +221,3 @@ func FitTable(w io.Writer, f Format, fits []results.Fit) error {
 	}
 	return labTable(w, f, []string{"engine", "time ∝ params^k: k", "grad/fwd ∝ params^k: k", "points", "params"}, aligns("lrrrl"), rows)
 }
-
-// writeTable renders one table, boxed for the terminal (100 columns) or as Markdown: the
-// form of labTable for renderers that only tell the two apart.
-func writeTable(w io.Writer, md bool, header []string, align tw.Alignment, rows [][]string) error {
-	f := Terminal
-	if md {
-		f = Markdown
-	}
-	return labTable(w, f, header, align, rows)
-}
-
-// jsonFloat is the one JSON policy for a float (package internal/jsonnum): a number when
-// finite, the string "NaN", "+Inf" or "-Inf" otherwise.
-type jsonFloat = jsonnum.Float
-
-// jsonFloats converts a slice under the same policy.
-func jsonFloats(v []float64) []jsonnum.Float { return jsonnum.Floats(v) }

@@ -258,7 +258,7 @@ func TrajectoryTable(w io.Writer, t *train.Trajectories, f Format) error {
 		return labTable(w, f, header, rightAligned(len(header)), rows)
 	}
 	textLine(w, f, fmt.Sprintf("%s on %s, batch %d, η = %g (%s cost), seed %d: training cost per epoch under each engine",
-		t.Net, t.Set, t.BatchSize, t.Eta, t.Cost, t.Seed))
+		t.Net, t.Set, t.BatchSize, t.Eta, t.Convention, t.Seed))
 	fmt.Fprintln(w)
 	if err := labTable(w, f, header, rightAligned(len(header)), rows); err != nil {
 		return err

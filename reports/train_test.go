@@ -91,7 +91,7 @@ func TestTrajectoryTable(t *testing.T) {
 	b.Engine = "autodiff-reverse"
 	b.Epochs[1].TrainCost *= 1 + 3e-15
 	tr := &train.Trajectories{
-		Net: "2-6-2", Set: "spirals", BatchSize: 20, Eta: 2, Cost: "mean", Seed: 1,
+		Net: "2-6-2", Set: "spirals", BatchSize: 20, Eta: 2, Convention: "mean", Seed: 1,
 		Engines: []string{"backprop", "autodiff-reverse"}, Exact: []bool{true, true},
 		Results: []*train.Result{a, b}, MaxRelDiff: []float64{0, 3e-15},
 	}

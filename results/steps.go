@@ -1,5 +1,7 @@
 package results
 
+import "nabla/nn"
+
 // Step range of the sweep for the difference formulas: h from MaxStep down to MinStep.
 const (
 	MaxStep = 1e-1
@@ -59,11 +61,14 @@ type StepCurve struct {
 
 // StepSweep is the result of Steps.
 type StepSweep struct {
-	Net    string  `json:"net"`
-	Params int     `json:"params"`
-	Batch  int     `json:"batch"`
-	Seed   uint64  `json:"seed"`
-	K      float64 `json:"K"`
+	Net string `json:"net"`
+	// Cost is the cost kind K was measured with (absent in sweeps recorded before it was
+	// recorded: the quadratic cost).
+	Cost   nn.CostKind `json:"cost"`
+	Params int         `json:"params"`
+	Batch  int         `json:"batch"`
+	Seed   uint64      `json:"seed"`
+	K      float64     `json:"K"`
 	// Param and Index name the chosen parameter; Exact is ∂K/∂Aⱼ there from ExactEngine.
 	Param       string  `json:"param"`
 	Index       int     `json:"index"`

@@ -14,15 +14,17 @@ import (
 
 // Trajectories holds the same training run repeated under several engines.
 type Trajectories struct {
-	Net       string    `json:"net"`
-	Set       string    `json:"set"`
-	BatchSize int       `json:"batch_size"`
-	Eta       float64   `json:"eta"`
-	Cost      string    `json:"cost"`
-	Seed      uint64    `json:"seed"`
-	Engines   []string  `json:"engines"`
-	Exact     []bool    `json:"exact"`
-	Results   []*Result `json:"results"`
+	Net       string  `json:"net"`
+	Set       string  `json:"set"`
+	BatchSize int     `json:"batch_size"`
+	Eta       float64 `json:"eta"`
+	// Convention is the convention of Eta and of the costs, "sum" or "mean" (Config.Cost);
+	// the cost kind of each run is its Result's Cost.
+	Convention string    `json:"convention"`
+	Seed       uint64    `json:"seed"`
+	Engines    []string  `json:"engines"`
+	Exact      []bool    `json:"exact"`
+	Results    []*Result `json:"results"`
 	// MaxRelDiff[i] is the largest relative deviation |Kᵢ − K₀|/|K₀| of engine i's training
 	// cost from the first engine's over all epochs (0 for the first engine itself).
 	MaxRelDiff []float64 `json:"max_rel_diff"`
@@ -38,7 +40,7 @@ func CompareTrajectories(ctx context.Context, net *nn.Network, trainSet, testSet
 	}
 	progress := cfg.Progress // one line per engine as it starts and ends; the runs draw no bar
 	cfg.Progress, cfg.OnEpoch = nil, nil
-	t := &Trajectories{Net: net.String(), Set: trainSet.Name, Eta: cfg.Eta, Cost: cfg.Cost.String(), Seed: cfg.Seed, Engines: engines}
+	t := &Trajectories{Net: net.String(), Set: trainSet.Name, Eta: cfg.Eta, Convention: cfg.Cost.String(), Seed: cfg.Seed, Engines: engines}
 	for _, name := range engines {
 		info, err := gradients.Lookup(name)
 		if err != nil {

@@ -18,6 +18,7 @@ import (
 	"strings"
 	"time"
 
+	"nabla/gradients"
 	"nabla/internal/table"
 )
 
@@ -91,7 +92,8 @@ func findingHint(hint, format string, args ...any) error {
 }
 
 // exitCode returns the exit status of a command's error: 0 for nil, the status of an
-// exitError, 1 otherwise (a failure of the work itself).
+// exitError, 2 for an engine asked for what it cannot do (an unknown engine, a network it
+// does not support: the user's choice), 1 otherwise (a failure of the work itself).
 func exitCode(err error) int {
 	if err == nil {
 		return exitOK
@@ -99,6 +101,9 @@ func exitCode(err error) int {
 	var ee *exitError
 	if errors.As(err, &ee) {
 		return ee.code
+	}
+	if errors.Is(err, gradients.ErrUnsupported) || errors.Is(err, gradients.ErrUnknownEngine) {
+		return exitUsage
 	}
 	return exitFinding
 }

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"math"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -87,7 +88,7 @@ func setupCompare(fs *flag.FlagSet) func(args []string, stdout, stderr io.Writer
 		}
 		results := ran.Results
 		if len(results) < 2 {
-			return fmt.Errorf("only %d engine(s) can run %s with batch %d within --budget %s; nothing to compare (raise --budget or name engines in --engines)",
+			return usageHint("raise --budget or name engines in --engines", "only %d engine(s) can run %s with batch %d within --budget %s; nothing to compare",
 				len(results), net, *batch, *budget)
 		}
 		ag := reports.NewAgreement(gradients.CompareAtWith(net, A, b, results, crit), results)
@@ -123,26 +124,41 @@ func pickEngines(list string) (infos []gradients.Info, insist bool, err error) {
 	if strings.TrimSpace(list) == "" {
 		return gradients.All(), false, nil
 	}
-	seen := map[string]bool{}
+	names, err := engineList("engines", list)
+	if err != nil {
+		return nil, true, err
+	}
+	if len(names) < 2 {
+		return nil, true, usageErr("--engines %q: name at least two engines to compare (registered: %s)", list, strings.Join(gradients.Names(), ", "))
+	}
+	for _, name := range names {
+		info, _ := gradients.Lookup(name) // engineList checked the name
+		infos = append(infos, info)
+	}
+	return infos, true, nil
+}
+
+// engineList splits the comma-separated engine names of --flag, each registered and named
+// once; a bad list is a usage error naming the registered engines.
+func engineList(flag, list string) ([]string, error) {
+	var names []string
 	for _, name := range strings.Split(list, ",") {
 		name = strings.TrimSpace(name)
 		if name == "" {
 			continue
 		}
-		if seen[name] {
-			return nil, true, usageErr("--engines names %s twice", name)
+		if slices.Contains(names, name) {
+			return nil, usageErr("--%s names %s twice", flag, name)
 		}
-		seen[name] = true
-		info, err := gradients.Lookup(name)
-		if err != nil {
-			return nil, true, usageErr("--engines: %v", err)
+		if _, err := gradients.Lookup(name); err != nil {
+			return nil, usageErr("--%s: unknown engine %q (registered: %s)", flag, name, strings.Join(gradients.Names(), ", "))
 		}
-		infos = append(infos, info)
+		names = append(names, name)
 	}
-	if len(infos) < 2 {
-		return nil, true, usageErr("--engines %q: name at least two engines to compare (registered: %s)", list, strings.Join(gradients.Names(), ", "))
+	if len(names) == 0 {
+		return nil, usageErr("--%s %q names no engine (registered: %s)", flag, list, strings.Join(gradients.Names(), ", "))
 	}
-	return infos, true, nil
+	return names, nil
 }
 
 // skippedEngines converts the runner's skips for the agreement report.
@@ -256,7 +272,7 @@ func compareDirections(infos []gradients.Info, net *nn.Network, A []float64, b n
 	if out.is(fmtJSON) {
 		err = d.JSON(stdout)
 	} else {
-		err = d.Table(stdout, out.is(fmtMarkdown))
+		err = d.Table(stdout, out.table())
 	}
 	if err != nil {
 		return err

@@ -3,6 +3,7 @@ package main
 import (
 	"fmt"
 	"io"
+	"strings"
 
 	"nabla/gradients"
 	"nabla/nn"
@@ -37,13 +38,13 @@ func (c hvComparison) pick(infos []gradients.Info, insist bool) ([]string, []rep
 		e, err := info.New(c.net)
 		if err != nil {
 			if insist {
-				return nil, nil, err
+				return nil, nil, usageErr("--engines: %s cannot run %s: %v", info.Name, c.net, err)
 			}
 			continue
 		}
 		if gradients.HvCapable(e) != nil {
 			if insist {
-				return nil, nil, usageErr("--engines: %s has no Hessian-vector products (engines with them: %v)", info.Name, gradients.HvNames(c.net))
+				return nil, nil, usageErr("--engines: %s has no Hessian-vector products (engines with them: %s)", info.Name, strings.Join(gradients.HvNames(c.net), ", "))
 			}
 			continue
 		}
@@ -65,7 +66,7 @@ func (c hvComparison) run(infos []gradients.Info, insist bool, stdout, stderr io
 		return err
 	}
 	if len(names) < 2 {
-		return fmt.Errorf("only %d engine(s) with Hessian-vector products can run %s; nothing to compare", len(names), c.net)
+		return usageHint("name two of "+strings.Join(gradients.HvNames(c.net), ", ")+" in --engines", "only %d engine(s) with Hessian-vector products can run %s; nothing to compare", len(names), c.net)
 	}
 	rep, results, err := gradients.CrossCheckHv(names, c.net, c.A, c.b, c.directions, c.seed)
 	if err != nil {

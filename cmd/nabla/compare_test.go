@@ -148,7 +148,7 @@ func TestCompareBudget(t *testing.T) {
 	assert.Contains(t, engineNames(a), "test-slow")
 	// A budget below any gradient's time skips every engine: nothing left to compare.
 	code, _, errOut := runCLI(t, "compare", "--net", "3-4-2", "--budget", "1ns")
-	assert.Equal(t, 1, code)
+	assert.Equal(t, exitUsage, code, "nothing to compare is a usage error: raise --budget")
 	assert.Contains(t, errOut, "skipping numeric-central: estimated ")
 	assert.Contains(t, errOut, "skipping backprop: estimated ")
 	assert.Contains(t, errOut, "only 0 engine(s) can run 3-4-2 with batch 16 within --budget 1ns")
@@ -192,7 +192,7 @@ func TestCompareErrors(t *testing.T) {
 		{"unknown engine", []string{"--net", "3-4-2", "--engines", "backprop,nope"}, 2, []string{`unknown engine "nope"`, "backprop", "numeric-central"}},
 		{"one engine", []string{"--net", "3-4-2", "--engines", "backprop"}, 2, []string{"at least two engines"}},
 		{"engine twice", []string{"--net", "3-4-2", "--engines", "backprop,backprop"}, 2, []string{"backprop twice"}},
-		{"unsupported named engine", []string{"--net", "3-4-2", "--engines", "backprop,test-broken"}, 1, []string{"unsupported", "runs only"}},
+		{"unsupported named engine", []string{"--net", "3-4-2", "--engines", "backprop,test-broken"}, 2, []string{"unsupported", "runs only"}},
 		{"bad net", []string{"--net", "3-x-2"}, 2, []string{"--net", `"3-x-2"`, `layer 1 "x"`}},
 		{"one size", []string{"--net", "3"}, 2, []string{"--net", "at least one layer"}},
 		{"bad activation in net", []string{"--net", "3-4:swish"}, 2, []string{"--net", "swish"}},

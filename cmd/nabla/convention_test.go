@@ -81,6 +81,11 @@ func TestConvention(t *testing.T) {
 		badCase{"report/budget without unit", []string{"report", "--budget", "5", "--out", t.TempDir()}},
 		badCase{"check/points", []string{"check", "--f", "x^2", "--grad", "2*x", "--points", "-5"}},
 		badCase{"help/unknown command", []string{"help", "foo"}},
+		badCase{"verify/unknown engine", []string{"verify", "--net", "2-2-1", "--engines", "backprop,nope"}},
+		badCase{"verify/inexact engine", []string{"verify", "--net", "2-2-1", "--engines", "numeric-central"}},
+		badCase{"compare/order 2, unknown engine", []string{"compare", "--net", "2-2-1", "--order", "2", "--engines", "backprop,nope"}},
+		badCase{"compare/order 2, engine without H·v", []string{"compare", "--net", "2-2-1", "--order", "2", "--engines", "backprop,numeric-central"}},
+		badCase{"compare/order 2, one engine", []string{"compare", "--net", "2-2-1", "--order", "2", "--engines", "backprop"}},
 	)
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {

@@ -17,7 +17,7 @@ func init() {
 	register(&command{
 		name:    "derive",
 		summary: "symbolic derivatives of a network's cost, and the expression-swell table",
-		usage:   "[--net ARCH] [--swell ARCH,…] [--latex] [--format table|markdown|json|csv] [--wide] [--naive-budget N] [--examples=false]",
+		usage:   "[--net ARCH] [--swell ARCH,…] [--cost quadratic|xent] [--latex] [--format table|markdown|json|csv] [--wide] [--naive-budget N] [--examples=false]",
 		setup:   setupDerive,
 	})
 }
@@ -48,6 +48,7 @@ type deriveOutput struct {
 func setupDerive(fs *flag.FlagSet) func(args []string, stdout, stderr io.Writer) error {
 	netFlag := fs.String("net", "2-3-1", "architecture whose cost is differentiated (derivatives printed up to 200 parameters)")
 	swell := fs.String("swell", "", "more architectures for the swell table, comma-separated (e.g. 16-16-4,64-64-10,784-30-10)")
+	cost := costFlag(fs)
 	latex := fs.Bool("latex", false, "print only the derivatives, as a LaTeX align* environment to paste into a document (needs amsmath)")
 	out := outputFlag(fs, fmtTable)
 	budget := countFlag(fs, "naive-budget", 1_000_000, -1, maxNaiveBudget, "node budget of the naive (tree, per-parameter) derivatives; -1 or 0 skips them")
@@ -59,9 +60,9 @@ func setupDerive(fs *flag.FlagSet) func(args []string, stdout, stderr io.Writer)
 		if *latex && !out.is(fmtTable) {
 			return usageErr("--latex writes a LaTeX fragment; it takes no --format %s", *out.format)
 		}
-		net, err := nn.Parse(*netFlag)
+		net, err := parseNet(*netFlag, "", *cost)
 		if err != nil {
-			return usageErr("--net: %v", err)
+			return err
 		}
 		if *latex && net.NumParams() > maxPrintParams {
 			return usageErr("--latex --net %s: %d parameters; derivatives are written up to %d", net, net.NumParams(), maxPrintParams)
@@ -83,6 +84,7 @@ func setupDerive(fs *flag.FlagSet) func(args []string, stdout, stderr io.Writer)
 				if err != nil {
 					return usageErr("--swell: %v", err)
 				}
+				n = n.WithCost(*cost)
 				r, err := symbolic.MeasureNetwork(n, opts)
 				if err != nil {
 					return fmt.Errorf("derive %s: %w", n, err)
@@ -125,10 +127,18 @@ func setupDerive(fs *flag.FlagSet) func(args []string, stdout, stderr io.Writer)
 	}
 }
 
+// costText is "K = " and the formula of the cost kind c: quadratic or xent (cross-entropy).
+func costText(c nn.CostKind, quadratic, xent string) string {
+	if c == nn.CrossEntropy {
+		return "K = " + xent
+	}
+	return "K = " + quadratic
+}
+
 // writeLaTeX writes the derivatives as an align* environment (amsmath), preceded by
 // comment lines: a fragment that compiles inside a document.
 func writeLaTeX(w io.Writer, net *nn.Network, res deriveOutput) error {
-	fmt.Fprintf(w, "%% K = sum_k (z_k - zbar_k)^2 for one training pair of %s, inputs x_i;\n", net)
+	fmt.Fprintf(w, "%% %s for one training pair of %s, inputs x_i;\n", costText(net.CostKind(), "sum_k (z_k - zbar_k)^2", "-sum_k zbar_k log softmax(z)_k"), net)
 	fmt.Fprintf(w, "%% shared sub-expressions as t_1, t_2, ... (written by nabla derive --latex; needs amsmath)\n")
 	fmt.Fprintln(w, `\begin{align*}`)
 	var lines []string
@@ -148,7 +158,7 @@ func writeDerive(w io.Writer, net *nn.Network, out deriveOutput, o table.Options
 	if out.Derivatives == nil {
 		fmt.Fprintf(w, "%s has %d parameters: derivatives are printed up to %d; the table follows.\n\n", net, net.NumParams(), maxPrintParams)
 	} else {
-		fmt.Fprintf(w, "%s\n\n", table.Wrap(fmt.Sprintf("K = Σₖ (zₖ − zbar[k])² for one training pair of %s, inputs x[i]; shared sub-expressions as t1, t2, …", net), o.MaxWidth()))
+		fmt.Fprintf(w, "%s\n\n", table.Wrap(fmt.Sprintf("%s for one training pair of %s, inputs x[i]; shared sub-expressions as t1, t2, …", costText(net.CostKind(), "Σₖ (zₖ − zbar[k])²", "−Σₖ zbar[k]·log softmax(z)ₖ"), net), o.MaxWidth()))
 		for _, t := range out.Intermediates {
 			fmt.Fprintf(w, "%s = %s\n", t.Name, t.Expr)
 		}

@@ -243,7 +243,7 @@ func TestGradUsageErrors(t *testing.T) {
 		{"bad format", []string{"--net", "2-2-1", "--params", p, "--batch", b, "--format", "xml"}, 2, `--format xml: want one of json, table, markdown, csv`},
 		{"missing file", []string{"--net", "2-2-1", "--params", p + ".missing", "--batch", b}, 2, "no such file"},
 		{"wrong net for data", []string{"--net", "3-2-1", "--params", p, "--batch", b}, 2, "A has 9 numbers; network 3-2-1 has 11 parameters"},
-		{"unsupported engine", []string{"--net", "2-2-1", "--params", p, "--batch", b, "--engine", "test-broken"}, 1, "unsupported"},
+		{"unsupported engine", []string{"--net", "2-2-1", "--params", p, "--batch", b, "--engine", "test-broken"}, 2, "unsupported"},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			code, out, errOut := runCLI(t, append([]string{"grad"}, c.args...)...)

@@ -2,11 +2,9 @@ package main
 
 import (
 	"flag"
-	"fmt"
 	"io"
 	"strings"
 
-	"nabla/gradients"
 	"nabla/mutants"
 	"nabla/nn"
 )
@@ -50,13 +48,8 @@ func setupMutate(fs *flag.FlagSet) func(args []string, stdout, stderr io.Writer)
 		}
 		cfg := mutants.Config{Net: *net, Cost: *cost, Batch: *batch, Seed: *seed, Directions: *dirs}
 		if *engines != "" {
-			for _, e := range strings.Split(*engines, ",") {
-				cfg.Engines = append(cfg.Engines, strings.TrimSpace(e))
-			}
-		}
-		for _, e := range cfg.Engines {
-			if _, err := gradients.Lookup(e); err != nil {
-				return usageErr("--engines: %v", err)
+			if cfg.Engines, err = engineList("engines", *engines); err != nil {
+				return err
 			}
 		}
 		if *order == 2 {
@@ -67,7 +60,7 @@ func setupMutate(fs *flag.FlagSet) func(args []string, stdout, stderr io.Writer)
 			return err
 		}
 		if len(rep.Engines) == 0 {
-			return fmt.Errorf("no engine could run on %s", rep.Net)
+			return usageHint("name engines that support it in --engines", "no engine could run on %s", rep.Net)
 		}
 		if out.is(fmtJSON) {
 			err = rep.JSON(stdout)

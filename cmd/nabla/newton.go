@@ -7,6 +7,7 @@ import (
 	"io"
 	"os"
 	"os/signal"
+	"strings"
 
 	"nabla/data"
 	"nabla/gradients"
@@ -59,7 +60,7 @@ func setupNewton(fs *flag.FlagSet) func(args []string, stdout, stderr io.Writer)
 			return usageErr("--net %s: %v", net, err)
 		}
 		if _, err := gradients.NewHv(*engine, net); err != nil {
-			return usageErr("--engine %s: %v (engines with Hessian-vector products: %v)", *engine, err, gradients.HvNames(net))
+			return usageErr("--engine %s: %v (engines with Hessian-vector products: %s)", *engine, err, strings.Join(gradients.HvNames(net), ", "))
 		}
 		ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
 		defer stop()

@@ -19,7 +19,7 @@ func init() {
 	register(&command{
 		name:    "steps",
 		summary: "step-size sweep: error of each finite-difference formula against the exact gradient, h from 1e-1 to 1e-16",
-		usage:   "--net ARCH [--param W1[2,3]] [--batch 16] [--seed 0] [--sample 32] [--exact backprop] [--format table|markdown|json|csv] [--wide] [--plot steps.svg]",
+		usage:   "--net ARCH [--param W1[2,3]] [--batch 16] [--seed 0] [--sample 32] [--exact backprop] [--cost quadratic|xent] [--format table|markdown|json|csv] [--wide] [--plot steps.svg]",
 		setup:   setupSteps,
 	})
 }
@@ -38,6 +38,7 @@ func setupSteps(fs *flag.FlagSet) func(args []string, stdout, stderr io.Writer) 
 	sample := countFlag(fs, "sample", 32, 1, maxStepsSample, "parameters over which the spread of the errors and the sign flips are measured")
 	perDecade := countFlag(fs, "per-decade", 4, 1, 20, "steps per decade of h")
 	exact := fs.String("exact", "backprop", "registered engine that gives the exact gradient")
+	cost := costFlag(fs)
 	out := outputFlag(fs, fmtTable)
 	plotPath := outFileFlag(fs, "plot", "write the log-log plot of the errors to this file", ".svg", ".png", ".pdf")
 	return func(args []string, stdout, stderr io.Writer) error {
@@ -60,7 +61,7 @@ func setupSteps(fs *flag.FlagSet) func(args []string, stdout, stderr io.Writer) 
 			return usageErr("--exact: %v", err)
 		}
 		plotFormat := strings.TrimPrefix(strings.ToLower(filepath.Ext(*plotPath)), ".")
-		s, err := bench.Steps(bench.StepOptions{Net: *net, Batch: *batch, Seed: *seed, Param: *param,
+		s, err := bench.Steps(bench.StepOptions{Net: *net, Cost: *cost, Batch: *batch, Seed: *seed, Param: *param,
 			Sample: *sample, PerDecade: *perDecade, Exact: *exact})
 		if err != nil {
 			return err

@@ -9,6 +9,7 @@ import (
 	"slices"
 	"strings"
 
+	"nabla/gradients"
 	"nabla/nn"
 	"nabla/verify"
 )
@@ -42,6 +43,17 @@ outputs × inputs rows (PyTorch's Linear.weight.grad) (required)`)
 		if err != nil {
 			return err
 		}
+		s := verify.Settings{Tol: *tol}
+		if *engines != "" {
+			if s.Engines, err = engineList("engines", *engines); err != nil {
+				return err
+			}
+			for _, e := range s.Engines {
+				if info, _ := gradients.Lookup(e); !info.Exact {
+					return usageErr("--engines: %s is not exact; a gradient is verified against exact engines (%s)", e, strings.Join(exactEngines(), ", "))
+				}
+			}
+		}
 		for _, f := range []struct{ name, path string }{{"--params", *paramsPath}, {"--batch", *batchPath}, {"--grad", *gradPath}} {
 			if f.path == "" {
 				return usageErr("%s is required", f.name)
@@ -58,12 +70,6 @@ outputs × inputs rows (PyTorch's Linear.weight.grad) (required)`)
 		G, err := readGradient(*gradPath, net)
 		if err != nil {
 			return inputErr(err)
-		}
-		s := verify.Settings{Tol: *tol}
-		if *engines != "" {
-			for _, e := range strings.Split(*engines, ",") {
-				s.Engines = append(s.Engines, strings.TrimSpace(e))
-			}
 		}
 		rep, err := verify.Gradient(net, A, b, G, s)
 		if err != nil {
@@ -82,6 +88,17 @@ outputs × inputs rows (PyTorch's Linear.weight.grad) (required)`)
 		}
 		return nil
 	}
+}
+
+// exactEngines lists the registered exact engines.
+func exactEngines() []string {
+	var names []string
+	for _, info := range gradients.All() {
+		if info.Exact {
+			names = append(names, info.Name)
+		}
+	}
+	return names
 }
 
 // readGradient reads a gradient in the layout nabla grad prints: "grad" (flat, the layout

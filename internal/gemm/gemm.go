@@ -15,6 +15,7 @@ const minParallel = 1 << 17
 // caller's goroutine. A Multiplier is not safe for concurrent use.
 type Multiplier struct {
 	pool *par.Pool
+	ws   []workspace // the assembly GEMM's packed panels, one per thread
 
 	// The call in progress, read by the pool's threads.
 	tA, tB      blas.Transpose
@@ -22,11 +23,19 @@ type Multiplier struct {
 	a, b, c     blas64.General
 	cols, tiles int // tile columns of C, tiles in all
 	parts       int
+
+	// The call in progress on the assembly GEMM: its operands, the kernel, and how C is cut
+	// (units of mr rows, or of nr columns when byCols).
+	p      product
+	kn     *kernel
+	units  int
+	byCols bool
 }
 
 // New returns a Multiplier on threads threads (0: par.Threads(), all cores or --threads).
 func New(threads int) *Multiplier {
-	return &Multiplier{pool: par.NewPool(threads)}
+	p := par.NewPool(threads)
+	return &Multiplier{pool: p, ws: make([]workspace, p.Threads())}
 }
 
 // Threads returns the number of threads the Multiplier uses: 1 for nil.
@@ -44,6 +53,10 @@ func (m *Multiplier) Gemm(tA, tB blas.Transpose, alpha float64, a, b blas64.Gene
 	k := a.Cols
 	if tA == blas.Trans {
 		k = a.Rows
+	}
+	if kn := m.kernel(c.Rows, c.Cols, k); kn != nil {
+		m.asm(kn, product{tA: tA, tB: tB, alpha: alpha, beta: beta, a: a, b: b, c: c, k: k})
+		return
 	}
 	rows, cols := (c.Rows+tileRows-1)/tileRows, (c.Cols+tileCols-1)/tileCols
 	tiles := rows * cols
@@ -114,4 +127,93 @@ func (m *Multiplier) tile(i0, i1, j0, j1 int) {
 		bj = b.Data[j0:]
 	}
 	blas64.Implementation().Dgemm(m.tA, m.tB, i1-i0, j1-j0, k, m.alpha, ai, max(1, a.Stride), bj, max(1, b.Stride), m.beta, c.Data[i0*c.Stride+j0:], max(1, c.Stride))
+}
+
+// kernel returns the micro-kernel for an m×n×k product, nil for gonum's Dgemm: products too
+// small or too thin to pay for packing go to gonum. The choice depends on the shape alone.
+func (m *Multiplier) kernel(rows, cols, k int) *kernel {
+	if active == nil || rows < 2 || cols < 4 || k < 4 || rows*cols*k < minKernel {
+		return nil
+	}
+	return active
+}
+
+// minKernel is the number of multiply-adds below which a product goes to gonum's Dgemm.
+const minKernel = 4096
+
+// asm computes the product p on the assembly GEMM: on the caller's goroutine, or cut along
+// C's longer side into whole micro-tiles shared evenly by the threads.
+func (m *Multiplier) asm(kn *kernel, p product) {
+	c := p.c
+	if p.alpha == 0 || p.k == 0 { // BLAS: C = beta·C, and beta = 0 does not read C
+		scale(p.beta, c)
+		return
+	}
+	checkShapes(&p)
+	if m == nil || c.Rows*c.Cols*p.k < minParallel || m.pool.Threads() == 1 {
+		var w *workspace
+		if m != nil {
+			w = &m.ws[0]
+		} else {
+			w = serial.Get().(*workspace)
+			defer serial.Put(w)
+		}
+		w.run(kn, &p, 0, c.Rows, 0, c.Cols)
+		return
+	}
+	rowUnits, colUnits := (c.Rows+kn.mr-1)/kn.mr, (c.Cols+kn.nr-1)/kn.nr
+	m.byCols, m.units = colUnits > rowUnits, max(rowUnits, colUnits)
+	m.p, m.kn, m.parts = p, kn, min(m.pool.Threads(), m.units)
+	m.pool.Run(m.parts, asmTask{m})
+	m.p = product{}
+}
+
+// asmTask is a Multiplier's assembly product as a par.Task (its Run computes part i).
+type asmTask struct{ m *Multiplier }
+
+// Run computes part i of the product: an even share of C's micro-tile rows or columns.
+func (t asmTask) Run(i int) {
+	m := t.m
+	lo, hi := par.Span(m.units, m.parts, i)
+	c := m.p.c
+	if m.byCols {
+		m.ws[i].run(m.kn, &m.p, 0, c.Rows, lo*m.kn.nr, min(hi*m.kn.nr, c.Cols))
+		return
+	}
+	m.ws[i].run(m.kn, &m.p, lo*m.kn.mr, min(hi*m.kn.mr, c.Rows), 0, c.Cols)
+}
+
+// scale sets C = beta·C, to zero without reading C when beta is 0.
+func scale(beta float64, c blas64.General) {
+	for i := range c.Rows {
+		row := c.Data[i*c.Stride : i*c.Stride+c.Cols]
+		if beta == 0 {
+			clear(row)
+			continue
+		}
+		for j := range row {
+			row[j] *= beta
+		}
+	}
+}
+
+// checkShapes panics, as blas64.Gemm does, when the operands do not fit together or their
+// data is too short for their shapes and strides.
+func checkShapes(p *product) {
+	am, ak := p.a.Rows, p.a.Cols
+	if p.tA == blas.Trans {
+		am, ak = ak, am
+	}
+	bk, bn := p.b.Rows, p.b.Cols
+	if p.tB == blas.Trans {
+		bk, bn = bn, bk
+	}
+	if am != p.c.Rows || bn != p.c.Cols || ak != bk {
+		panic("gemm: shapes of A, B and C do not match")
+	}
+	for _, g := range []*blas64.General{&p.a, &p.b, &p.c} {
+		if g.Rows > 0 && g.Cols > 0 && (g.Stride < g.Cols || len(g.Data) < (g.Rows-1)*g.Stride+g.Cols) {
+			panic("gemm: matrix data shorter than its shape and stride")
+		}
+	}
 }

@@ -2,12 +2,10 @@ package gemm
 
 import (
 	"fmt"
-	"math"
 	"math/rand/v2"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
-	"github.com/stretchr/testify/require"
 	"gonum.org/v1/gonum/blas"
 	"gonum.org/v1/gonum/blas/blas64"
 )
@@ -19,6 +17,20 @@ func random(rng *rand.Rand, r, c, pad int) blas64.General {
 		g.Data[i] = 2*rng.Float64() - 1
 	}
 	return g
+}
+
+// operands returns seeded A, B and C for an m×n×k product with the given transposes, every
+// matrix with some padding between its rows.
+func operands(rng *rand.Rand, m, n, k int, tA, tB blas.Transpose) (a, b, c blas64.General) {
+	a = random(rng, m, k, 1)
+	if tA == blas.Trans {
+		a = random(rng, k, m, 2)
+	}
+	b = random(rng, k, n, 0)
+	if tB == blas.Trans {
+		b = random(rng, n, k, 3)
+	}
+	return a, b, random(rng, m, n, 1)
 }
 
 // naive computes alpha·op(a)·op(b) + beta·c by the definition.
@@ -52,40 +64,9 @@ func TestGemm(t *testing.T) {
 		for _, tA := range []blas.Transpose{blas.NoTrans, blas.Trans} {
 			for _, tB := range []blas.Transpose{blas.NoTrans, blas.Trans} {
 				t.Run(fmt.Sprintf("%dx%dx%d/%c%c", tc.m, tc.n, tc.k, tA, tB), func(t *testing.T) {
-					a := random(rng, tc.m, tc.k, 1)
-					if tA == blas.Trans {
-						a = random(rng, tc.k, tc.m, 2)
-					}
-					b := random(rng, tc.k, tc.n, 0)
-					if tB == blas.Trans {
-						b = random(rng, tc.n, tc.k, 3)
-					}
-					c0 := random(rng, tc.m, tc.n, 1)
+					a, b, c0 := operands(rng, tc.m, tc.n, tc.k, tA, tB)
 					want := naive(tA, tB, 0.5, a, b, 2, c0)
-					var first []float64
-					for _, threads := range []int{0, 1, 2, 3} {
-						c := c0
-						c.Data = append([]float64(nil), c0.Data...)
-						var mul *Multiplier
-						if threads > 0 {
-							mul = New(threads)
-						}
-						mul.Gemm(tA, tB, 0.5, a, b, 2, c)
-						got := make([]float64, 0, tc.m*tc.n)
-						for i := range tc.m {
-							got = append(got, c.Data[i*c.Stride:i*c.Stride+tc.n]...)
-						}
-						for i := range want {
-							require.InDelta(t, want[i], got[i], 1e-12*float64(tc.k), "element %d", i)
-						}
-						if first == nil {
-							first = got
-							continue
-						}
-						for i := range got {
-							require.Equal(t, math.Float64bits(first[i]), math.Float64bits(got[i]), "element %d with %d threads differs from serial", i, threads)
-						}
-					}
+					checkThreads(t, want, c0, tc.k, func(mul *Multiplier, c blas64.General) { mul.Gemm(tA, tB, 0.5, a, b, 2, c) })
 				})
 			}
 		}

@@ -21,7 +21,7 @@ const (
 )
 
 // BLAS names the BLAS the products run on.
-const BLAS = "OpenBLAS"
+var BLAS = "OpenBLAS"
 
 // init routes gonum's BLAS to OpenBLAS, one thread per call: the threads are the pool's.
 func init() {
