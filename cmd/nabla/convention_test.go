@@ -88,7 +88,7 @@ func TestConvention(t *testing.T) {
 		badCase{"verify/unknown engine", []string{"verify", "--net", "2-2-1", "--engines", "backprop,nope"}},
 		badCase{"verify/inexact engine", []string{"verify", "--net", "2-2-1", "--engines", "numeric-central"}},
 		badCase{"compare/order 2, unknown engine", []string{"compare", "--net", "2-2-1", "--order", "2", "--engines", "backprop,nope"}},
-		badCase{"compare/order 2, engine without H·v", []string{"compare", "--net", "2-2-1", "--order", "2", "--engines", "backprop,numeric-central"}},
+		badCase{"compare/order 2, engine without H·v", []string{"compare", "--net", "2-2-1", "--order", "2", "--engines", "backprop,numeric-forward"}},
 		badCase{"compare/order 2, one engine", []string{"compare", "--net", "2-2-1", "--order", "2", "--engines", "backprop"}},
 	)
 	for _, tc := range cases {

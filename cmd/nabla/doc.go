@@ -47,10 +47,12 @@ checked before any work starts.
 
 draws parameters (nn.Network.Init) and a batch (nn.Network.RandomBatch) from the seed,
 computes ∇K with each engine, and holds every pair of engines against each other element by
-element (gradients.CompareAt): an element agrees within the pair's tolerance (a floor) or within
-4× the sum of the two engines' expected errors (finite-difference engines estimate theirs per
-element from the measured noise of K and their step; exact engines state a rounding bound
-that grows with K); "obs/exp" is the worst ratio of observed to expected. Elements whose
+element (gradients.CompareAt): an element agrees within 4× the sum of the two engines' expected
+errors (finite-difference engines estimate theirs per element from the measured noise of K
+and their step, and measure their truncation again at twice the step for an element their
+estimate does not explain; exact engines state a rounding bound that grows with K), or, where
+neither engine estimates its error per element, within the pair's tolerance (a floor);
+"obs/exp" is the worst ratio of observed to expected. Elements whose
 difference stencil crossed a ReLU kink are not comparable ("non_differentiable" in JSON),
 exact engines apart at a pre-activation of 0 differ by convention ("convention"); neither
 fails the pair. The summary says first whether the exact engines agree among themselves.
@@ -68,9 +70,11 @@ stderr. The JSON form has a top-level "pairs" array of objects with "a", "b", "m
 	nabla compare --net 4-8-3 --order 2 [--directions 4] [--engines backprop,symbolic]
 
 holds Hessian-vector products H·v instead of gradients against each other, along seeded
-random directions v (gradients.CrossCheckHv), with the same per-element verdicts and each
-engine's HvTolerance; every engine with H·v takes part unless --engines names others, except
-the difference engine numeric-complex on more than 5,000 parameters. A pair's row is its worst
+random directions v (gradients.CrossCheckHv), with the same per-element verdicts: each
+element within the engines' stated errors (the difference engines numeric-central and
+numeric-complex state theirs per element) or the HvTolerance floor. Every engine with H·v takes
+part unless --engines names others, except the difference engines on more than 5,000
+parameters. A pair's row is its worst
 direction; "quantity" in JSON says what was compared.
 
 # Grad
