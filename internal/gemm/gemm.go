@@ -146,7 +146,7 @@ func (m *Multiplier) kernel(rows, cols, k int) *kernel {
 const minKernel = 4096
 
 // asm computes the product p on the assembly GEMM: on the caller's goroutine, or cut along
-// C's longer side into whole micro-tiles shared evenly by the threads.
+// C's longer side into whole micro-tile rows or columns shared evenly by the threads.
 func (m *Multiplier) asm(kn *kernel, p product) {
 	c := p.c
 	if p.alpha == 0 || p.k == 0 { // BLAS: C = beta·C, and beta = 0 does not read C
@@ -165,8 +165,13 @@ func (m *Multiplier) asm(kn *kernel, p product) {
 		w.run(kn, &p, 0, c.Rows, 0, c.Cols)
 		return
 	}
+	// Each thread packs all of the operand along the side not cut: cut C's longer side, so
+	// that the smaller of op(A) (m×k) and op(B) (k×n) is the one packed twice.
 	rowUnits, colUnits := (c.Rows+kn.mr-1)/kn.mr, (c.Cols+kn.nr-1)/kn.nr
-	m.byCols, m.units = colUnits > rowUnits, max(rowUnits, colUnits)
+	m.byCols, m.units = c.Cols > c.Rows, rowUnits
+	if m.byCols {
+		m.units = colUnits
+	}
 	m.p, m.kn, m.parts = p, kn, min(m.pool.Threads(), m.units)
 	m.pool.Run(m.parts, asmTask{m})
 	m.p = product{}
