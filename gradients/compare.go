@@ -47,6 +47,11 @@ type Result struct {
 	// Crossed marks the elements whose difference stencil crossed a non-smooth point of K at
 	// the steps the engine really used (ErrorBounder); nil when the engine gives none.
 	Crossed []bool
+	// refine measures the expected error of one element (BoundRefiner), nil when the
+	// engine cannot; refined caches what it returned (NaN: not asked yet), shared by the
+	// copies of the Result.
+	refine  func(i int, g float64) float64
+	refined []float64
 }
 
 // ErrorBounder is implemented by approximate engines that estimate the error of each
@@ -59,18 +64,53 @@ type ErrorBounder interface {
 	ErrorBounds() (bound []float64, crossed []bool)
 }
 
+// BoundRefiner is implemented by approximate engines whose ErrorBounds rest on a guess (say,
+// of the size of a second derivative) that they can replace by a measurement, one element at
+// a time, at the cost of a few more evaluations of K. The cross-check asks only for the
+// elements that its first judgement finds beyond their allowance.
+type BoundRefiner interface {
+	// RefineBound returns the measured expected absolute error of element i of the last
+	// Gradient call, whose value was g (NaN when it cannot say). The engine must not have
+	// been called since, and the A and batch of that call must not have changed.
+	RefineBound(i int, g float64) float64
+}
+
 // NewResult is an engine's answer as the cross-check needs it: the Info's tolerance, kink
-// step and exactness, and copies of the engine's error bounds when it is an ErrorBounder
-// (call it right after the Gradient call that computed g).
+// step and exactness, copies of the engine's error bounds when it is an ErrorBounder, and
+// the engine itself when it is a BoundRefiner, to be asked for measured bounds where the
+// cross-check needs them (call it right after the Gradient call that computed g, and call
+// the engine no more before the results are compared).
 func NewResult(info Info, e Engine, k float64, g []float64) Result {
 	r := Result{Engine: info.Name, Tolerance: info.Tol(), K: k, Grad: g, Step: info.KinkStep(), Exact: info.Exact}
 	if eb, ok := e.(ErrorBounder); ok {
 		bound, crossed := eb.ErrorBounds()
 		if len(bound) == len(g) && len(crossed) == len(g) {
 			r.Bound, r.Crossed = slices.Clone(bound), slices.Clone(crossed)
+			if br, ok := e.(BoundRefiner); ok {
+				r.refine = br.RefineBound
+				r.refined = make([]float64, len(g))
+				for i := range r.refined {
+					r.refined[i] = math.NaN()
+				}
+			}
 		}
 	}
 	return r
+}
+
+// refineAt replaces the expected error of element i by the engine's measurement
+// (BoundRefiner), once; it reports whether the result can refine at all.
+func (r Result) refineAt(i int) bool {
+	if r.refine == nil || r.Bound == nil {
+		return false
+	}
+	if math.IsNaN(r.refined[i]) {
+		r.refined[i] = r.refine(i, r.Grad[i])
+		if math.IsNaN(r.refined[i]) {
+			r.refined[i] = r.Bound[i]
+		}
+	}
+	return true
 }
 
 // ExactRoundingFactor is the multiple of ε·(|gᵢ| + |K|) that ExactBound states.
@@ -87,10 +127,13 @@ func ExactBound(k, g float64) float64 {
 	return ExactRoundingFactor * 0x1p-52 * (math.Abs(g) + math.Abs(k))
 }
 
-// expected is r's expected absolute error at element i: its own bound, ExactBound for an
-// exact engine, 0 otherwise (the tolerance floor alone judges it).
+// expected is r's expected absolute error at element i: its measured bound when the
+// cross-check asked for one (refineAt), its own bound, ExactBound for an exact engine, 0
+// otherwise (the tolerance floor alone judges it).
 func (r Result) expected(i int) float64 {
 	switch {
+	case r.Bound != nil && r.refined != nil && !math.IsNaN(r.refined[i]):
+		return r.refined[i]
 	case r.Bound != nil:
 		return r.Bound[i]
 	case r.Exact:
@@ -138,14 +181,18 @@ type Pair struct {
 	// (ComparePairAt only). They do not count against Agree.
 	Convention []string `json:"convention,omitempty"`
 	// Agreeing and Disagreeing count the elements in each category (the other two are
-	// NonDifferentiable and Convention). An element agrees when its relative error is within
-	// Tolerance (the floor) or its absolute difference within SafetyFactor times the sum of
-	// the two engines' expected errors.
+	// NonDifferentiable and Convention). An element agrees when its absolute difference is
+	// within SafetyFactor times the sum of the two engines' expected errors, measured ones
+	// where an engine's estimate did not suffice (BoundRefiner). When neither engine
+	// estimates its error per element (Result.Bound: two exact engines, whose rounding bound
+	// is a size, not an estimate), a relative error within Tolerance also agrees: the fixed
+	// tolerances are a floor only there.
 	Agreeing    int `json:"agreeing"`
 	Disagreeing int `json:"disagreeing"`
 	// WorstRatio is the largest observed difference over SafetyFactor·(sum of the expected
-	// errors) among the comparable elements, at WorstRatioAt (0 and "" when neither engine
-	// states an expected error). Below 1 the expected errors alone explain every difference.
+	// errors, measured where measured) among the comparable elements, at WorstRatioAt (0 and
+	// "" when neither engine states an expected error). Below 1 the expected errors alone
+	// explain every difference.
 	WorstRatio   float64 `json:"worst_ratio"`
 	WorstRatioAt string  `json:"worst_ratio_at,omitempty"`
 	Safety       float64 `json:"safety_factor"`
@@ -215,6 +262,10 @@ func comparePair(net *nn.Network, a, b Result, c Criteria) (Pair, []int) {
 		panic(fmt.Sprintf("gradients: ComparePair: gradients of length %d and %d, want %d", len(a.Grad), len(b.Grad), n))
 	}
 	p := Pair{A: a.Engine, B: b.Engine, Tolerance: pairTolerance(a.Tolerance, b.Tolerance), WorstAt: -1, Safety: SafetyFactor}
+	j := judge{a: a, b: b, c: c}
+	if a.Bound == nil && b.Bound == nil {
+		j.floor = p.Tolerance
+	}
 	worstRatio := -1
 	var bad []int
 	var elems []Element
@@ -228,17 +279,14 @@ func comparePair(net *nn.Network, a, b Result, c Criteria) (Pair, []int) {
 			if re > p.MaxRelErr || p.WorstAt < 0 {
 				p.MaxRelErr, p.WorstAt = re, i
 			}
-			exp := SafetyFactor * (a.expected(i) + b.expected(i))
-			allowed := max(exp, p.Tolerance*max(1, math.Abs(a.Grad[i])+math.Abs(b.Grad[i])))
-			if c.override() {
-				allowed = c.Atol + c.Rtol*math.Abs(b.Grad[i])
-			}
+			crossed := a.crossed(i) || b.crossed(i)
+			allowed, exp := j.allowance(i, ae, !crossed)
 			el := Element{Name: net.ParamName(i), Index: i, A: a.Grad[i], B: b.Grad[i], AbsErr: ae, Allowed: allowed, Ratio: ae / allowed}
 			switch {
-			case a.crossed(i) || b.crossed(i):
+			case crossed:
 				p.NonDifferentiable = append(p.NonDifferentiable, el.Name)
 				el.Category = NotComparable
-			case ae <= allowed || (!c.override() && re <= p.Tolerance):
+			case ae <= allowed:
 				p.Agreeing++
 				el.Category = Agreeing
 			default:
@@ -272,6 +320,55 @@ func comparePair(net *nn.Network, a, b Result, c Criteria) (Pair, []int) {
 	return p, bad
 }
 
+// MaxConfirmed is how many elements of a pair the cross-check confirms as disagreeing with
+// measured bounds (BoundRefiner) before it stops asking for them: the pair disagrees whatever
+// the rest are, and each measurement costs evaluations of K. The elements beyond it keep
+// their first judgement.
+const MaxConfirmed = 4
+
+// judge holds what the judgement of a pair's elements needs: the two results, the criteria,
+// the tolerance floor (zero when an engine estimates its error per element: the estimates
+// judge alone), and how many elements measured bounds confirmed as disagreeing.
+type judge struct {
+	a, b      Result
+	c         Criteria
+	floor     float64
+	confirmed int
+}
+
+// allowance returns the difference allowed at element i, whose observed difference is ae,
+// and the expected part of it, SafetyFactor times the sum of the two engines' expected
+// errors. When refine is set and the expected errors alone do not explain ae (ae above their
+// sum, before the safety factor), it first asks the engines that can for measured bounds
+// (BoundRefiner) and judges with those, until MaxConfirmed elements have been confirmed as
+// disagreeing: so an estimate that was a guess never decides an element, nor the worst
+// ratio a pair reports.
+func (j *judge) allowance(i int, ae float64, refine bool) (allowed, exp float64) {
+	allowed, exp = j.allowed(i)
+	if ae <= exp/SafetyFactor || !refine || j.c.override() || j.confirmed >= MaxConfirmed {
+		return allowed, exp
+	}
+	ra, rb := j.a.refineAt(i), j.b.refineAt(i)
+	if !ra && !rb {
+		return allowed, exp
+	}
+	allowed, exp = j.allowed(i)
+	if ae > allowed {
+		j.confirmed++
+	}
+	return allowed, exp
+}
+
+// allowed is allowance without measured bounds.
+func (j *judge) allowed(i int) (allowed, exp float64) {
+	a, b := j.a.Grad[i], j.b.Grad[i]
+	exp = SafetyFactor * (j.a.expected(i) + j.b.expected(i))
+	if j.c.override() {
+		return j.c.Atol + j.c.Rtol*math.Abs(b), exp
+	}
+	return max(exp, j.floor*max(1, math.Abs(a)+math.Abs(b))), exp
+}
+
 // detail returns the k elements with the largest ratio (all of them, in that order, when k
 // is negative).
 func detail(elems []Element, k int) []Element {
@@ -291,8 +388,9 @@ const (
 )
 
 // Criteria override how CompareAtWith judges each element and what it reports. The zero
-// value is the default judgement: within the tolerance floor or within SafetyFactor times
-// the sum of the two engines' expected errors.
+// value is the default judgement: within SafetyFactor times the sum of the two engines'
+// expected errors, or within the tolerance floor where neither estimates its error per
+// element (see Pair.Agreeing).
 type Criteria struct {
 	// Atol and Rtol, when either is positive, replace the default judgement by gradcheck's
 	// rule: an element agrees when |a − b| ≤ Atol + Rtol·|b| (b the second engine's value).

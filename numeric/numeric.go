@@ -105,6 +105,7 @@ type Engine struct {
 	errs    []float64 // Richardson error estimates per parameter
 	bound   []float64 // expected absolute error per parameter of the last Gradient call
 	crossed []bool    // whether each parameter's stencil crossed a kink at the steps used
+	steps   []float64 // the smallest step of each parameter's stencil in the last Gradient call
 	// roundC is the rounding error of a quotient at step 1 per unit of noise of K:
 	// RoundingSafety·Σ|Coeff| times the amplification of Richardson's extrapolation.
 	roundC float64
@@ -127,6 +128,11 @@ type Engine struct {
 	gradDst, gradA []float64
 	gradB          nn.Batch
 	k0             float64
+	// The A and batch of the last Gradient call, for RefineBound; ready says that worker 0
+	// still holds them (a Partial or Directional call since then loaded others).
+	lastA []float64
+	lastB nn.Batch
+	ready bool
 }
 
 // worker is one thread's share of the engine: its own evaluator, Richardson tableau and kink
@@ -144,6 +150,7 @@ var (
 	_ gradients.CostCounter  = (*Engine)(nil)
 	_ gradients.Directional  = (*Engine)(nil)
 	_ gradients.ErrorBounder = (*Engine)(nil)
+	_ gradients.BoundRefiner = (*Engine)(nil)
 )
 
 // New prepares a finite-difference engine for the network. s may be nil, meaning the zero
@@ -220,6 +227,7 @@ func New(net *nn.Network, s *Settings) (*Engine, error) {
 	if !set.NoErrorBounds {
 		e.bound = make([]float64, net.NumParams())
 		e.crossed = make([]bool, net.NumParams())
+		e.steps = make([]float64, net.NumParams())
 		if maxNoiseShare*NoiseEvaluations <= e.points*e.levels*net.NumParams() {
 			rng := nn.NewRand(uint64(net.NumParams()))
 			e.noiseV = make([]float64, net.NumParams())
@@ -386,10 +394,12 @@ func truncationPerK(f fd.Formula) float64 {
 // distance from the central difference on those two points, which it evaluates anyway; for a
 // single-step formula of order p otherwise the leading term
 // |Σ Coeff·Loc^(p+1)|/(p+1)!·h^p·max(1, |K|), which takes the (p+1)-th derivative of K along
-// a parameter to be of the size of K (a sum over the batch, as K is) — measuring it would
-// cost another evaluation per parameter; where it is larger, the engine's registered
-// tolerance is the cross-check's floor (gradients.Info.Tolerance). The slices are owned by the engine
-// and overwritten by its next Gradient call. It implements gradients.ErrorBounder.
+// a parameter to be of the size of K (a sum over the batch, as K is). That is a guess, not a
+// measurement (measuring it costs another evaluation per parameter, as much as the gradient
+// again for Forward): it is too small where the derivatives of K outgrow K (a small K, layers
+// without activation), so the cross-check replaces it by RefineBound's measurement for every
+// element it would otherwise call a disagreement. The slices are owned by the engine and
+// overwritten by its next Gradient call. It implements gradients.ErrorBounder.
 func (e *Engine) ErrorBounds() (bound []float64, crossed []bool) { return e.bound, e.crossed }
 
 // Step returns the step h the engine uses (the first step with Richardson extrapolation).
@@ -433,6 +443,7 @@ func (e *Engine) Gradient(dst, A []float64, b nn.Batch) ([]float64, float64, err
 	e.noise = w0.noise(e.k0, b)
 	e.pool.Run(len(e.workers), e)
 	e.gradDst, e.gradA, e.gradB = nil, nil, nn.Batch{}
+	e.lastA, e.lastB, e.ready = A, b, true
 	return dst, e.k0, nil
 }
 
@@ -459,6 +470,7 @@ func (e *Engine) Run(i int) {
 			e.bound[j] += e.errs[j]
 		}
 		e.crossed[j] = crossed
+		e.steps[j] = h
 	}
 }
 
@@ -489,6 +501,7 @@ const MaxKinkRetries = 8
 // begin loads A and the batch into worker 0, for a call that uses it alone, and clears the
 // other workers' kink counts.
 func (e *Engine) begin(A []float64, b nn.Batch) *worker {
+	e.ready = false
 	for _, w := range e.workers {
 		w.kinks = 0
 	}

@@ -11,6 +11,7 @@ import (
 	"gonum.org/v1/plot/plotter"
 
 	"nabla/gradients"
+	"nabla/internal/table"
 )
 
 // Spectrum is the full Hessian of a network's cost formed by one engine, as nabla hessian
@@ -51,11 +52,13 @@ func extremes(values []float64) (lo, hi float64) {
 // and count of negative eigenvalues.
 func (s Spectrum) Table(w io.Writer, f Format) error {
 	var b strings.Builder
-	fmt.Fprintf(&b, "Hessian of K on %s (%d parameters), batch %d, seed %d, by %s: %d Hessian-vector products\n\n",
-		s.Net, s.Params, s.Batch, s.Seed, s.Engine, s.Params)
-	lo, hi := extremes(s.Values)
-	fmt.Fprintf(&b, "K = %s, symmetry error max|Hᵢⱼ − Hⱼᵢ|/max(1, max|H|) = %s\n", fmtK(s.K), fmtErr(s.Symmetry))
-	fmt.Fprintf(&b, "λmin = %s, λmax = %s, condition number max|λ|/min|λ| = %s\n\n", fmtK(lo), fmtK(hi), fmtK(gradients.Condition(s.Values)))
+	if f.Format != table.CSV { // CSV is the table alone
+		fmt.Fprintf(&b, "Hessian of K on %s (%d parameters), batch %d, seed %d, by %s: %d Hessian-vector products\n\n",
+			s.Net, s.Params, s.Batch, s.Seed, s.Engine, s.Params)
+		lo, hi := extremes(s.Values)
+		fmt.Fprintf(&b, "K = %s, symmetry error max|Hᵢⱼ − Hⱼᵢ|/max(1, max|H|) = %s\n", fmtK(s.K), fmtErr(s.Symmetry))
+		fmt.Fprintf(&b, "λmin = %s, λmax = %s, condition number max|λ|/min|λ| = %s\n\n", fmtK(lo), fmtK(hi), fmtK(gradients.Condition(s.Values)))
+	}
 	row := func(name string, v []float64) []string {
 		lo, hi := extremes(v)
 		return []string{name, strconv.Itoa(len(v)), fmtK(lo), fmtK(hi), fmtK(gradients.Condition(v)), strconv.Itoa(negatives(v))}

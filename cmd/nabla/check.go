@@ -16,7 +16,7 @@ func init() {
 	register(&command{
 		name:    "check",
 		summary: "check a hand-derived gradient of a formula against symbolic differentiation and central differences",
-		usage:   "--f FORMULA --grad 'G1, G2, …' [--vars x,y] [--at x=1.5,y=0.3 …] [--points N] [--seed S] [--tol T] [--format table|json] [--wide]",
+		usage:   "--f FORMULA --grad 'G1, G2, …' [--vars x,y] [--at x=1.5,y=0.3 …] [--points N] [--seed S] [--tol T] [--format table|markdown|json|csv] [--wide]",
 		setup:   setupCheck,
 	})
 }
@@ -40,7 +40,7 @@ func setupCheck(fs *flag.FlagSet) func(args []string, stdout, stderr io.Writer) 
 	points := countFlag(fs, "points", 5, 0, maxCheckPoints, "random points to check at, uniform in [-2, 2]; 0 with --at unless given")
 	seed := seedFlag(fs, 1, "the random points")
 	tol := numberFlag(fs, "tol", 1e-9, math.SmallestNonzeroFloat64, 1, "largest relative error |given − symbolic|/max(1, |given|+|symbolic|) accepted (> 0)")
-	out := outputFlag(fs, fmtTable, fmtTable, fmtJSON)
+	out := outputFlag(fs, fmtTable)
 	return func(args []string, stdout, stderr io.Writer) error {
 		if err := noArgs("check", args); err != nil {
 			return err
@@ -85,12 +85,34 @@ func setupCheck(fs *flag.FlagSet) func(args []string, stdout, stderr io.Writer) 
 	}
 }
 
+// checkValues is the table of the given, symbolic and central-difference value of each
+// component at each point.
+func checkValues(out symbolic.CheckReport) table.Table {
+	values := table.Table{Header: []string{"point", "component", "given", "symbolic", "central diff."}, Align: "rrrrr"}
+	for p, pt := range out.Points {
+		var parts []string
+		for _, v := range out.Vars {
+			parts = append(parts, fmt.Sprintf("%s=%.4g", v, pt[v]))
+		}
+		for _, c := range out.Components {
+			cp := c.Values[p]
+			values.Rows = append(values.Rows, []string{strings.Join(parts, ","), "∂f/∂" + c.Var,
+				fmt.Sprintf("%.10g", cp.Given), fmt.Sprintf("%.10g", cp.Symbolic), fmt.Sprintf("%.10g", cp.Central)})
+		}
+	}
+	return values
+}
+
 // writeCheckJSON writes the report with its non-finite values as strings (internal/jsonnum).
 func writeCheckJSON(w io.Writer, r symbolic.CheckReport) error {
 	return jsonnum.Encode(w, r)
 }
 
+// writeCheck writes the report as tables (CSV: the table of values alone).
 func writeCheck(w io.Writer, out symbolic.CheckReport, o table.Options) error {
+	if o.Format == table.CSV {
+		return checkValues(out).Write(w, o)
+	}
 	fmt.Fprintf(w, "f = %s, variables %s, %s checked, tolerance %.2g\n\n", out.F, strings.Join(out.Vars, ", "), count(len(out.Points), "point"), out.Tol)
 	comps := table.Table{Header: []string{"component", "given", "symbolic", "max rel err", "verdict"}, Align: "lllrl"}
 	for _, c := range out.Components {
@@ -104,18 +126,7 @@ func writeCheck(w io.Writer, out symbolic.CheckReport, o table.Options) error {
 		return err
 	}
 	fmt.Fprintln(w)
-	values := table.Table{Header: []string{"point", "component", "given", "symbolic", "central diff."}, Align: "rrrrr"}
-	for p, pt := range out.Points {
-		var parts []string
-		for _, v := range out.Vars {
-			parts = append(parts, fmt.Sprintf("%s=%.4g", v, pt[v]))
-		}
-		for _, c := range out.Components {
-			cp := c.Values[p]
-			values.Rows = append(values.Rows, []string{strings.Join(parts, ","), "∂f/∂" + c.Var,
-				fmt.Sprintf("%.10g", cp.Given), fmt.Sprintf("%.10g", cp.Symbolic), fmt.Sprintf("%.10g", cp.Central)})
-		}
-	}
+	values := checkValues(out)
 	if err := values.Write(w, o); err != nil {
 		return err
 	}

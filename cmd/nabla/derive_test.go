@@ -119,7 +119,7 @@ func TestCheckErrors(t *testing.T) {
 		{[]string{"check", "--f", "x", "--grad", "1", "--tol", "-1"}, "--tol -1: want a number from"},
 		{[]string{"check", "--f", "x", "--grad", "1", "--tol", "0"}, "--tol 0: want a number from"},
 		{[]string{"check", "--f", "x", "--grad", "1", "--at", "x=1,x=2"}, "gives x twice"},
-		{[]string{"check", "--f", "x", "--grad", "1", "--format", "xml"}, "--format xml: want one of table, json"},
+		{[]string{"check", "--f", "x", "--grad", "1", "--format", "xml"}, "--format xml: want one of table, markdown, json, csv"},
 	} {
 		code, _, stderr := runSymbolicCLI(tc.args...)
 		assert.Equal(t, 2, code, "%v", tc.args)

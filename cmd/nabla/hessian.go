@@ -17,7 +17,7 @@ func init() {
 	register(&command{
 		name:    "hessian",
 		summary: "form the full Hessian of a small network by Hessian-vector products; print its spectrum",
-		usage:   "--net 2-3-1 [--act NAME] [--batch 16] [--seed 1] [--engine backprop] [--cost quadratic|xent] [--format table|markdown|csv] [--wide] [--plot spectrum.svg]",
+		usage:   "--net 2-3-1 [--act NAME] [--batch 16] [--seed 1] [--engine backprop] [--cost quadratic|xent] [--format table|markdown|json|csv] [--wide] [--plot spectrum.svg]",
 		setup:   setupHessian,
 	})
 }
@@ -28,7 +28,7 @@ func setupHessian(fs *flag.FlagSet) func(args []string, stdout, stderr io.Writer
 	batch := countFlag(fs, "batch", 16, 1, maxBatch, "number of random training pairs")
 	seed := seedFlag(fs, 1, "the random parameters and data")
 	engine := fs.String("engine", "backprop", "engine whose Hessian-vector products form H")
-	out := outputFlag(fs, fmtTable, fmtTable, fmtMarkdown, fmtCSV)
+	out := outputFlag(fs, fmtTable)
 	cost := costFlag(fs)
 	plotPath := outFileFlag(fs, "plot", "write the spectrum plot (|λ| of H and of each diagonal block) to this file", ".svg")
 	return func(args []string, stdout, stderr io.Writer) error {
@@ -67,7 +67,12 @@ func setupHessian(fs *flag.FlagSet) func(args []string, stdout, stderr io.Writer
 		}
 		s := reports.Spectrum{Net: net.String(), Params: net.NumParams(), Batch: *batch, Seed: *seed, Engine: *engine,
 			K: k, Symmetry: gradients.SymmetryError(H), Values: values, Blocks: blocks}
-		if err := s.Table(stdout, f); err != nil {
+		if out.is(fmtJSON) {
+			err = s.JSON(stdout)
+		} else {
+			err = s.Table(stdout, f)
+		}
+		if err != nil {
 			return err
 		}
 		if *plotPath == "" {

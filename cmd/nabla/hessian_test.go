@@ -45,7 +45,7 @@ func TestHessianCommandUsage(t *testing.T) {
 		{"engine without Hv", []string{"hessian", "--net", "2-3-1", "--engine", "numeric-central"}, 2},
 		{"plot not svg", []string{"hessian", "--net", "2-3-1", "--plot", "x.png"}, 2},
 		{"plot dir missing", []string{"hessian", "--net", "2-3-1", "--plot", "/nonexistent/dir/x.svg"}, 2},
-		{"bad format", []string{"hessian", "--net", "2-3-1", "--format", "json"}, 2},
+		{"bad format", []string{"hessian", "--net", "2-3-1", "--format", "xml"}, 2},
 		{"unknown cost", []string{"hessian", "--net", "2-3-1", "--cost", "hinge"}, 2},
 		{"constant cost, nothing to plot", []string{"hessian", "--net", "2-3-1", "--cost", "xent", "--plot", "/tmp/never-written.svg"}, 1},
 		{"zero batch", []string{"hessian", "--net", "2-3-1", "--batch", "0"}, 2},

@@ -20,7 +20,7 @@ func init() {
 	register(&command{
 		name:    "newton",
 		summary: "train a small network by Newton–CG (H·v inside conjugate gradients) and by gradient descent; compare",
-		usage:   "[--set blobs] [--net 2-8-4] [--steps 20] [--eta 0.01] [--engine backprop] [--cg 50] [--seed 1] [--format table|markdown|csv] [--wide] [--plot curve.svg]",
+		usage:   "[--set blobs] [--net 2-8-4] [--steps 20] [--eta 0.01] [--engine backprop] [--cg 50] [--seed 1] [--format table|markdown|json|csv] [--wide] [--plot curve.svg]",
 		setup:   setupNewton,
 	})
 }
@@ -38,7 +38,7 @@ func setupNewton(fs *flag.FlagSet) func(args []string, stdout, stderr io.Writer)
 	cg := countFlag(fs, "cg", train.DefaultCGIterations, 1, 100_000, "most conjugate-gradient iterations (H·v products) per Newton step")
 	trainN := countFlag(fs, "train-size", 200, 1, maxSetSize, "use the first N training pairs")
 	seed := seedFlag(fs, 1, "the initial parameters and the set")
-	out := outputFlag(fs, fmtTable, fmtTable, fmtMarkdown, fmtCSV)
+	out := outputFlag(fs, fmtTable)
 	plotPath := outFileFlag(fs, "plot", "write the learning curves to this file", ".svg")
 	return func(args []string, stdout, stderr io.Writer) error {
 		if err := noArgs("newton", args); err != nil {
@@ -73,7 +73,12 @@ func setupNewton(fs *flag.FlagSet) func(args []string, stdout, stderr io.Writer)
 			return err
 		}
 		c := reports.NewtonComparison{GD: gd, Newton: nt}
-		if err := c.Write(stdout, out.table()); err != nil {
+		if out.is(fmtJSON) {
+			err = c.JSON(stdout)
+		} else {
+			err = c.Write(stdout, out.table())
+		}
+		if err != nil {
 			return err
 		}
 		if *plotPath == "" {

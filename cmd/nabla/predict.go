@@ -75,7 +75,9 @@ func setupPredict(fs *flag.FlagSet) func(args []string, stdout, stderr io.Writer
 				Confusion [][]int `json:"confusion"`
 			}{net.String(), testSet.Name, testSet.Len(), acc, m})
 		} else {
-			fmt.Fprintf(stdout, "%s on %s (%s)\n", net, testSet.Name, count(testSet.Len(), "pair"))
+			if !out.is(fmtCSV) {
+				fmt.Fprintf(stdout, "%s on %s (%s)\n", net, testSet.Name, count(testSet.Len(), "pair"))
+			}
 			err = reports.ConfusionTable(stdout, m, acc, out.table())
 		}
 		if err != nil {
