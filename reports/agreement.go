@@ -281,7 +281,7 @@ func (a Agreement) writeNotes(b *strings.Builder, md bool) {
 	}
 	if len(a.Pairs) > 0 {
 		line := fmt.Sprintf("obs/exp: the largest observed difference over %g× the sum of the two engines' expected errors (below 1: explained by them); "+
-			"an element agrees within that or within the tolerance", a.Pairs[0].Safety)
+			"an element agrees within that, or within the tolerance where neither engine estimates its error per element", a.Pairs[0].Safety)
 		if md {
 			line = mdEscape(line)
 		} else {

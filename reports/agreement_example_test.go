@@ -32,7 +32,7 @@ func ExampleAgreement_Markdown() {
 	// |:------|:-------|------------:|------------:|----------:|--------:|:--------|-----------:|-----------:|-------------:|:------|
 	// | exact | approx |    1.00e-06 |    2.08e-08 |  1.00e-07 |       – | W1[1,1] |         24 |  24.000001 |     0.00e+00 | yes   |
 	//
-	// obs/exp: the largest observed difference over 4× the sum of the two engines' expected errors (below 1: explained by them); an element agrees within that or within the tolerance
+	// obs/exp: the largest observed difference over 4× the sum of the two engines' expected errors (below 1: explained by them); an element agrees within that, or within the tolerance where neither engine estimates its error per element
 	//
 	// the pair agrees within its tolerance
 }

@@ -47,10 +47,12 @@ checked before any work starts.
 
 draws parameters (nn.Network.Init) and a batch (nn.Network.RandomBatch) from the seed,
 computes ∇K with each engine, and holds every pair of engines against each other element by
-element (gradients.CompareAt): an element agrees within the pair's tolerance (a floor) or within
-4× the sum of the two engines' expected errors (finite-difference engines estimate theirs per
-element from the measured noise of K and their step; exact engines state a rounding bound
-that grows with K); "obs/exp" is the worst ratio of observed to expected. Elements whose
+element (gradients.CompareAt): an element agrees within 4× the sum of the two engines' expected
+errors (finite-difference engines estimate theirs per element from the measured noise of K
+and their step, and measure their truncation again at twice the step for an element their
+estimate does not explain; exact engines state a rounding bound that grows with K), or, where
+neither engine estimates its error per element, within the pair's tolerance (a floor);
+"obs/exp" is the worst ratio of observed to expected. Elements whose
 difference stencil crossed a ReLU kink are not comparable ("non_differentiable" in JSON),
 exact engines apart at a pre-activation of 0 differ by convention ("convention"); neither
 fails the pair. The summary says first whether the exact engines agree among themselves.
