@@ -117,6 +117,12 @@ func im2col(g Conv, U, x []float64) {
 			for j := 0; j < g.K; j++ {
 				row := U[r*oh*ow : (r+1)*oh*ow]
 				r++
+				if g.Stride == 1 && g.Pad == 0 { // every tap inside the image
+					for p := 0; p < oh; p++ {
+						copy(row[p*ow:(p+1)*ow], img[(p+i)*g.W+j:])
+					}
+					continue
+				}
 				for p := 0; p < oh; p++ {
 					out := row[p*ow : (p+1)*ow]
 					y := p*g.Stride + i - g.Pad
@@ -149,6 +155,15 @@ func col2im(g Conv, dx, dU []float64) {
 			for j := 0; j < g.K; j++ {
 				row := dU[r*oh*ow : (r+1)*oh*ow]
 				r++
+				if g.Stride == 1 && g.Pad == 0 { // every tap inside the image
+					for p := 0; p < oh; p++ {
+						dst := img[(p+i)*g.W+j : (p+i)*g.W+j+ow]
+						for q, v := range row[p*ow : (p+1)*ow] {
+							dst[q] += v
+						}
+					}
+					continue
+				}
 				for p := 0; p < oh; p++ {
 					y := p*g.Stride + i - g.Pad
 					if y < 0 || y >= g.H {
@@ -247,20 +262,51 @@ func (t *Tape) MaxPool(x *Tensor, g Pool) *Tensor {
 		z.args = make([]int32, z.Len())
 	}
 	z.args = z.args[:z.Len()]
-	eachWindow(g, x.rows, func(k, base, top int) {
-		img := x.value[base:]
-		best := top
-		for i := 0; i < g.P; i++ {
-			for r := top + i*g.W; r < top+i*g.W+g.P; r++ {
-				if img[r] > img[best] {
-					best = r
+	maxWindows(g, x.rows, z.value, z.args, x.value)
+	return t.record(z)
+}
+
+// maxWindows sets dst[k] to the largest entry of window k of src and arg[k] to its index in
+// src, the first in row-major order among equal ones. A row of 2×2 windows at stride 2, the
+// common case, is a loop of its own.
+func maxWindows(g Pool, n int, dst []float64, arg []int32, src []float64) {
+	oh, ow, k := g.OutH(), g.OutW(), 0
+	for c := 0; c < n*g.C; c++ {
+		for p := 0; p < oh; p++ {
+			top := c*g.H*g.W + p*g.Stride*g.W
+			out, args := dst[k:k+ow], arg[k:k+ow]
+			k += ow
+			if g.P == 2 && g.Stride == 2 {
+				r0, r1 := src[top:top+2*ow], src[top+g.W:top+g.W+2*ow]
+				for q := range out {
+					best, bi := r0[2*q], top+2*q
+					if v := r0[2*q+1]; v > best {
+						best, bi = v, top+2*q+1
+					}
+					if v := r1[2*q]; v > best {
+						best, bi = v, top+g.W+2*q
+					}
+					if v := r1[2*q+1]; v > best {
+						best, bi = v, top+g.W+2*q+1
+					}
+					out[q], args[q] = best, int32(bi)
 				}
+				continue
+			}
+			for q := range out {
+				t := top + q*g.Stride
+				best := t
+				for i := 0; i < g.P; i++ {
+					for r := t + i*g.W; r < t+i*g.W+g.P; r++ {
+						if src[r] > src[best] {
+							best = r
+						}
+					}
+				}
+				out[q], args[q] = src[best], int32(best)
 			}
 		}
-		z.args[k] = int32(base + best)
-		z.value[k] = img[best]
-	})
-	return t.record(z)
+	}
 }
 
 // AvgPool records average pooling: each output is the mean of its P×P window (summed in

@@ -127,36 +127,6 @@ func col2im(c *nn.Conv2D, dx, dU []float64) {
 	}
 }
 
-// maxPoolForward pools every image (rows of in) into out and records in arg, for each
-// output, the index within its image of the window's first largest entry.
-func maxPoolForward(m *nn.MaxPool, out, in blas64.General, arg []int32) {
-	oh, ow, hw := m.OutH(), m.OutW(), m.H*m.W
-	k := 0
-	for n := 0; n < in.Rows; n++ {
-		x := in.Data[n*in.Stride : n*in.Stride+in.Cols]
-		o := out.Data[n*out.Stride : n*out.Stride+out.Cols]
-		j := 0
-		for ch := 0; ch < m.C; ch++ {
-			for p := 0; p < oh; p++ {
-				for q := 0; q < ow; q++ {
-					top := ch*hw + p*m.Stride*m.W + q*m.Stride
-					best := top
-					for i := 0; i < m.P; i++ {
-						for r := top + i*m.W; r < top+i*m.W+m.P; r++ {
-							if x[r] > x[best] {
-								best = r
-							}
-						}
-					}
-					o[j], arg[k] = x[best], int32(best)
-					j++
-					k++
-				}
-			}
-		}
-	}
-}
-
 // maxPoolBackward routes each output's δ to the arg-max of its window.
 func maxPoolBackward(delta, below blas64.General, arg []int32) {
 	k := 0

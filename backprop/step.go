@@ -151,7 +151,7 @@ func (s *maxPoolStep) size(n int) {
 }
 
 func (s *maxPoolStep) forward(_ *gemm.Multiplier, _ []float64, in, act blas64.General) {
-	maxPoolForward(s.m, act, in, s.arg)
+	s.m.Max(act, s.arg, in)
 }
 
 func (s *maxPoolStep) backward(_ *gemm.Multiplier, _, _ []float64, _, delta, below blas64.General) {

@@ -72,7 +72,11 @@
 // # Second order
 //
 // Engines that implement HessianVector compute H·v, the Hessian of K times a direction v,
-// without forming H; Info.HvTolerance states how close to the true product they are. Hessian
+// without forming H. Runner computes them instead of gradients when its Hv field holds v, as
+// Results (NewHvResult) that Compare judges per element like gradients: exact engines state
+// the rounding bound HvExactBounds, which scales with the size of the product, difference
+// engines their own truncation and rounding per element (HvErrorBounder), and
+// Info.HvTolerance is the relative floor under both. Hessian
 // forms the full H of a small network by one product per parameter, SymmetryError measures
 // how far the columns so formed are from a symmetric matrix, and Symmetrize gives the
 // symmetric part for an eigen-decomposition (gonum's mat.EigenSym).

@@ -3,10 +3,11 @@ package gradients
 import (
 	"fmt"
 	"math"
-	"nabla/internal/rng"
+	"slices"
 
 	"gonum.org/v1/gonum/mat"
 
+	"nabla/internal/rng"
 	"nabla/nn"
 )
 
@@ -40,22 +41,17 @@ func (i Info) HvTol() float64 {
 }
 
 // NewHv prepares the named engine for the network and returns its HessianVector capability.
-// An engine without one is an error wrapping ErrUnsupported.
+// An engine without one, or whose HvChecker refuses the network, is an error wrapping
+// ErrUnsupported.
 func NewHv(name string, net *nn.Network) (HessianVector, error) {
 	e, err := New(name, net)
 	if err != nil {
 		return nil, err
 	}
-	h, ok := e.(HessianVector)
-	if !ok {
-		return nil, fmt.Errorf("engine %s: %w: no Hessian-vector products", name, ErrUnsupported)
+	if err := HvCapable(e); err != nil {
+		return nil, fmt.Errorf("engine %s: %w", name, err)
 	}
-	if c, ok := e.(HvChecker); ok {
-		if err := c.CheckHv(); err != nil {
-			return nil, fmt.Errorf("engine %s: %w", name, err)
-		}
-	}
-	return h, nil
+	return e.(HessianVector), nil
 }
 
 // HvNames returns the registered engines that compute H·v on the network, in the order of
@@ -63,17 +59,9 @@ func NewHv(name string, net *nn.Network) (HessianVector, error) {
 func HvNames(net *nn.Network) []string {
 	var names []string
 	for _, info := range All() {
-		e, err := info.New(net)
-		if err != nil {
-			continue
+		if e, err := info.New(net); err == nil && HvCapable(e) == nil {
+			names = append(names, info.Name)
 		}
-		if _, ok := e.(HessianVector); !ok {
-			continue
-		}
-		if c, ok := e.(HvChecker); ok && c.CheckHv() != nil {
-			continue
-		}
-		names = append(names, info.Name)
 	}
 	return names
 }
@@ -162,31 +150,68 @@ func Symmetrize(h mat.Matrix) *mat.SymDense {
 	return s
 }
 
+// HvErrorBounder is implemented by approximate engines that estimate the error of each
+// element of their last Hv call, like ErrorBounder for gradients.
+type HvErrorBounder interface {
+	// HvErrorBounds returns the expected absolute error of every element of the last Hv call
+	// (truncation plus rounding at the steps really used) and whether each element's stencil
+	// crossed a non-smooth point of K. The slices belong to the engine.
+	HvErrorBounds() (bound []float64, crossed []bool)
+}
+
+// HvExactBounds writes into dst (allocated when nil; otherwise of the length of hv) the
+// rounding error an exact engine states for each element of its product hv = H·v:
+// ExactRoundingFactor·ε·(|hvᵢ| + ‖hv‖∞). An element of H·v is a sum, over the batch and the
+// parameters, of second-order terms, and its rounding error grows with their size, not with
+// K or the gradient; the largest element of the product stands for that size (it is the
+// largest |Σⱼ Hᵢⱼvⱼ|, so a product in which every element cancels to near zero is held to a
+// tighter bound than its terms would allow: the tolerance floor, Info.HvTol, covers that).
+func HvExactBounds(dst, hv []float64) []float64 {
+	if dst == nil {
+		dst = make([]float64, len(hv))
+	} else if len(dst) != len(hv) {
+		panic(fmt.Sprintf("gradients: HvExactBounds: dst has length %d, hv %d", len(dst), len(hv)))
+	}
+	var scale float64
+	for _, x := range hv {
+		scale = max(scale, math.Abs(x))
+	}
+	for i, x := range hv {
+		dst[i] = ExactRoundingFactor * 0x1p-52 * (math.Abs(x) + scale)
+	}
+	return dst
+}
+
+// NewHvResult is an engine's H·v as the cross-check needs it (call it right after the Hv call
+// that computed hv): Grad holds hv, Tolerance the Info's HvTol, and Bound the expected error of
+// each element, the engine's own (copies of HvErrorBounds) when it is an HvErrorBounder, and
+// HvExactBounds for an exact engine.
+func NewHvResult(info Info, e HessianVector, k float64, hv []float64) Result {
+	r := Result{Engine: info.Name, Tolerance: info.HvTol(), K: k, Grad: hv, Exact: info.Exact}
+	if eb, ok := e.(HvErrorBounder); ok {
+		bound, crossed := eb.HvErrorBounds()
+		if len(bound) == len(hv) && len(crossed) == len(hv) {
+			r.Bound, r.Crossed = slices.Clone(bound), slices.Clone(crossed)
+			return r
+		}
+	}
+	if info.Exact {
+		r.Bound = HvExactBounds(nil, hv)
+	}
+	return r
+}
+
 // RunHv prepares each named engine for the network, computes H·v at A along v on the batch,
-// and returns the products as Results (Grad holds H·v, Tolerance the engine's HvTol), in the
-// order of names, ready for Compare. The first error stops it; an engine without
-// HessianVector is an error wrapping ErrUnsupported.
+// and returns the products as Results (NewHvResult), in the order of names, ready for
+// Compare: a Runner with no budget that insists on every engine, along v. The first error
+// stops it; an engine without HessianVector is an error wrapping ErrUnsupported.
 func RunHv(names []string, net *nn.Network, A, v []float64, b nn.Batch) ([]Result, error) {
-	if err := net.Check(A, b); err != nil {
+	infos, err := Infos(names)
+	if err != nil {
 		return nil, err
 	}
-	results := make([]Result, 0, len(names))
-	for _, name := range names {
-		info, err := Lookup(name)
-		if err != nil {
-			return nil, err
-		}
-		h, err := NewHv(name, net)
-		if err != nil {
-			return nil, err
-		}
-		hv, k, err := h.Hv(nil, A, v, b)
-		if err != nil {
-			return nil, fmt.Errorf("engine %s: %w", name, err)
-		}
-		results = append(results, Result{Engine: name, Tolerance: info.HvTol(), K: k, Grad: hv, Exact: info.Exact})
-	}
-	return results, nil
+	out, err := (&Runner{Insist: true, Hv: v}).Run(infos, net, A, b)
+	return out.Results, err
 }
 
 // Direction draws the seeded random direction number i for H·v cross-checks: n entries

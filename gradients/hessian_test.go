@@ -111,3 +111,70 @@ func ExampleCondition() {
 	fmt.Println(Condition([]float64{-0.5, 0.25, 4}))
 	// Output: 16
 }
+
+// fixedHv is an engine whose H·v is a fixed vector, with stated per-element errors when
+// bound is set.
+type fixedHv struct {
+	fake
+	hv, bound []float64
+}
+
+func (f *fixedHv) Hv(dst, A, v []float64, b nn.Batch) ([]float64, float64, error) {
+	dst = CheckDst("fixed", dst, len(f.hv))
+	copy(dst, f.hv)
+	return dst, 2, nil
+}
+
+func (f *fixedHv) HvErrorBounds() ([]float64, []bool) {
+	if f.bound == nil {
+		return nil, nil
+	}
+	return f.bound, make([]bool, len(f.bound))
+}
+
+// TestRunnerHv runs the runner along a direction: products as Results with each engine's
+// error per element (HvExactBounds for an exact engine, the engine's own for an
+// HvErrorBounder), engines without H·v skipped, or an error when insisted on.
+func TestRunnerHv(t *testing.T) {
+	net := nn.MustParse("2-1")
+	hv := []float64{1, -4, 0.5}
+	for _, info := range []Info{
+		{Name: "hv-exact", Exact: true, New: func(*nn.Network) (Engine, error) { return &fixedHv{hv: hv}, nil }},
+		{Name: "hv-approx", New: func(*nn.Network) (Engine, error) { return &fixedHv{hv: hv, bound: []float64{1e-3, 2e-3, 3e-3}}, nil }},
+		{Name: "hv-none", Exact: true, New: func(*nn.Network) (Engine, error) { return &fake{g: make([]float64, 3)}, nil }},
+	} {
+		Register(info)
+		defer unregister(info.Name)
+	}
+	A, b := net.Init(nil, 1), net.RandomBatch(2, 1)
+	v := []float64{1, 0, 0}
+	infos, err := Infos([]string{"hv-exact", "hv-approx", "hv-none"})
+	require.NoError(t, err)
+	out, err := (&Runner{Hv: v}).Run(infos, net, A, b)
+	require.NoError(t, err)
+	require.Len(t, out.Results, 2)
+	require.Len(t, out.Skipped, 1)
+	assert.Equal(t, "hv-none", out.Skipped[0].Engine)
+	assert.Contains(t, out.Skipped[0].Reason, "no Hessian-vector products")
+	exact, approx := out.Results[0], out.Results[1]
+	assert.Equal(t, hv, exact.Grad)
+	assert.Equal(t, 2.0, exact.K)
+	assert.Equal(t, DefaultHvTolerance, exact.Tolerance)
+	assert.Equal(t, HvExactBounds(nil, hv), exact.Bound)
+	assert.Equal(t, []float64{1e-3, 2e-3, 3e-3}, approx.Bound)
+
+	_, err = (&Runner{Hv: v, Insist: true}).Run(infos, net, A, b)
+	assert.ErrorIs(t, err, ErrUnsupported)
+	_, err = RunHv([]string{"hv-exact", "hv-none"}, net, A, v, b)
+	assert.ErrorIs(t, err, ErrUnsupported)
+}
+
+func TestHvExactBounds(t *testing.T) {
+	eps := 0x1p-52
+	got := HvExactBounds(nil, []float64{2, -8, 0})
+	want := []float64{ExactRoundingFactor * eps * 10, ExactRoundingFactor * eps * 16, ExactRoundingFactor * eps * 8}
+	for i := range want {
+		assert.InDelta(t, want[i], got[i], 1e-30)
+	}
+	assert.Panics(t, func() { HvExactBounds(make([]float64, 2), []float64{1}) })
+}

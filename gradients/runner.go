@@ -53,7 +53,18 @@ type Runner struct {
 	// Hint is appended to the reason of every skip for the budget, e.g. how to run the engine
 	// anyway; "" adds nothing.
 	Hint string
+	// Hv, when not nil, is a direction v: the runner computes each engine's Hessian-vector
+	// product H·v (HessianVector) instead of its gradient, as Results made by NewHvResult.
+	// An engine without one (or whose HvChecker refuses the network) is skipped, or an error
+	// wrapping ErrUnsupported when Insist. Estimates are a gradient's times HvCostFactor.
+	Hv []float64
 }
+
+// HvCostFactor is the multiple of one gradient's estimated time that a Runner expects one
+// H·v to take: an R-pass or a tangent sweep costs two to four gradients, and the difference
+// engines' products take four gradients (numeric-central) or four complex passes per
+// parameter (numeric-complex).
+const HvCostFactor = 4
 
 // Prepared is an engine built for a network and judged against the budget.
 type Prepared struct {
@@ -79,10 +90,23 @@ func (r *Runner) Prepare(info Info, net *nn.Network, batch int, fwd time.Duratio
 		return p, fmt.Errorf("engine %s on %s: %w", info.Name, net, err)
 	}
 	p.Engine = e
+	if r.Hv != nil {
+		if err := HvCapable(e); err != nil {
+			if r.Insist {
+				return p, fmt.Errorf("engine %s: %w", info.Name, err)
+			}
+			p.Skip = err.Error()
+			return p, nil
+		}
+	}
 	if r.Budget <= 0 && r.Progress == nil {
 		return p, nil
 	}
 	p.Estimate = EstimateTime(e, r.model(info), net, batch, fwd)
+	if r.Hv != nil {
+		p.Estimate.Time *= HvCostFactor
+		p.Estimate.How = fmt.Sprintf("%d × a gradient: %s", HvCostFactor, p.Estimate.How)
+	}
 	if !r.Insist && r.Budget > 0 && p.Estimate.Time > r.Budget {
 		p.Skip = fmt.Sprintf("estimated %s per gradient (%s) exceeds the budget of %s",
 			units.FormatNs(float64(p.Estimate.Time)), p.Estimate.How, r.Budget)
@@ -140,19 +164,41 @@ func (r *Runner) Run(infos []Info, net *nn.Network, A []float64, b nn.Batch) (Ou
 			continue
 		}
 		var (
-			g    []float64
-			k    float64
+			res  Result
 			gerr error
 		)
-		d := r.watch(info.Name, p.Estimate, func() { g, k, gerr = p.Engine.Gradient(nil, A, b) })
+		d := r.watch(info.Name, p.Estimate, func() { res, gerr = r.compute(info, p.Engine, A, b) })
 		if gerr != nil {
 			return out, fmt.Errorf("engine %s: %w", info.Name, gerr)
 		}
-		out.Results = append(out.Results, NewResult(info, p.Engine, k, g))
+		out.Results = append(out.Results, res)
 		out.Engines = append(out.Engines, p.Engine)
 		out.Times = append(out.Times, d)
 	}
 	return out, nil
+}
+
+// compute is one engine's gradient, or its H·v along r.Hv, as a Result.
+func (r *Runner) compute(info Info, e Engine, A []float64, b nn.Batch) (Result, error) {
+	if r.Hv == nil {
+		g, k, err := e.Gradient(nil, A, b)
+		return NewResult(info, e, k, g), err
+	}
+	h := e.(HessianVector) // Prepare checked it
+	hv, k, err := h.Hv(nil, A, r.Hv, b)
+	return NewHvResult(info, h, k, hv), err
+}
+
+// HvCapable returns an error wrapping ErrUnsupported when the prepared engine has no
+// Hessian-vector products on its network: it is no HessianVector, or its HvChecker refuses.
+func HvCapable(e Engine) error {
+	if _, ok := e.(HessianVector); !ok {
+		return fmt.Errorf("%w: no Hessian-vector products", ErrUnsupported)
+	}
+	if c, ok := e.(HvChecker); ok {
+		return c.CheckHv()
+	}
+	return nil
 }
 
 // Infos looks up the named engines, in order.

@@ -93,7 +93,7 @@ func secondOrderBody(w io.Writer, r *reports.Results) error {
 	if err != nil {
 		return err
 	}
-	io.WriteString(w, "backprop, autodiff-reverse, symbolic and numeric-complex also compute Hessian-vector products H·v "+
+	io.WriteString(w, "backprop, autodiff-reverse, symbolic, numeric-central and numeric-complex also compute Hessian-vector products H·v "+
 		"(`nabla compare --order 2` cross-checks them, `nabla hessian` forms the whole Hessian of a small "+
 		"network). Newton–CG uses them inside conjugate gradients; here it trains the same network from "+
 		"the same parameters as full-batch gradient descent (`nabla newton`).\n\n")

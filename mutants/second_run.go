@@ -124,7 +124,7 @@ func secondHvs(net *nn.Network, f SecondFault, A []float64, b nn.Batch, dirs [][
 		if err != nil {
 			return nil, err
 		}
-		out[d] = gradients.Result{Engine: m.Name(), Tolerance: gradients.DefaultHvTolerance, K: k, Grad: hv, Exact: true}
+		out[d] = gradients.Result{Engine: m.Name(), Tolerance: gradients.DefaultHvTolerance, K: k, Grad: hv, Exact: true, Bound: gradients.HvExactBounds(nil, hv)}
 	}
 	return out, nil
 }

@@ -282,8 +282,82 @@ func (m *MaxPool) Nearest(in, _ blas64.General) (pair, unit int, dist float64) {
 func (m *MaxPool) check() error { return m.Pool.check("maxpool") }
 
 func (m *MaxPool) forward(_ *gemm.Multiplier, _ *[]float64, _ []float64, in, pre, act blas64.General) {
-	m.pool(pre, in, true)
+	m.Max(pre, nil, in)
 	copy(act.Data, pre.Data)
+}
+
+// Max writes, for every pair (a row of in, C×H×W) and output of the layer, the largest entry
+// of its window into out (a row per pair) and, when arg is not nil, the entry's index within
+// the pair's row of in into arg (Outputs entries per pair, pair after pair). The largest entry
+// is the first in row-major order of the window among equal ones (strictly greater replaces).
+// It is the forward pass and computes no derivative: engines may use it for their own passes.
+func (m *MaxPool) Max(out blas64.General, arg []int32, in blas64.General) {
+	if arg != nil && len(arg) < in.Rows*m.Outputs() {
+		panic(fmt.Sprintf("nn: MaxPool.Max: %d indices for %d pairs of %d outputs", len(arg), in.Rows, m.Outputs()))
+	}
+	oh, ow, hw, k := m.OutH(), m.OutW(), m.H*m.W, 0
+	for n := 0; n < in.Rows; n++ {
+		x := in.Data[n*in.Stride : n*in.Stride+in.Cols]
+		o := out.Data[n*out.Stride : n*out.Stride+out.Cols]
+		for ch, j := 0, 0; ch < m.C; ch++ {
+			for p := 0; p < oh; p++ {
+				top := ch*hw + p*m.Stride*m.W
+				oo := o[j : j+ow]
+				var aa []int32
+				if arg != nil {
+					aa = arg[k : k+ow]
+				}
+				if m.P == 2 && m.Stride == 2 {
+					max2x2(oo, aa, x[top:top+2*ow], x[top+m.W:top+m.W+2*ow], top, top+m.W)
+				} else {
+					m.maxRow(oo, aa, x, top)
+				}
+				j += ow
+				k += ow
+			}
+		}
+	}
+}
+
+// max2x2 is a row of 2×2 windows at stride 2 over the rows r0 and r1 of an image, which start
+// at the indices i0 and i1 of its pair's input.
+func max2x2(out []float64, arg []int32, r0, r1 []float64, i0, i1 int) {
+	r0, r1 = r0[:2*len(out)], r1[:2*len(out)]
+	for q := range out {
+		best, bi := r0[2*q], i0+2*q
+		if v := r0[2*q+1]; v > best {
+			best, bi = v, i0+2*q+1
+		}
+		if v := r1[2*q]; v > best {
+			best, bi = v, i1+2*q
+		}
+		if v := r1[2*q+1]; v > best {
+			best, bi = v, i1+2*q+1
+		}
+		out[q] = best
+		if arg != nil {
+			arg[q] = int32(bi)
+		}
+	}
+}
+
+// maxRow is a row of windows of any size and stride whose first starts at x[top].
+func (m *MaxPool) maxRow(out []float64, arg []int32, x []float64, top int) {
+	for q := range out {
+		t := top + q*m.Stride
+		best := t
+		for i := 0; i < m.P; i++ {
+			for r := t + i*m.W; r < t+i*m.W+m.P; r++ {
+				if x[r] > x[best] {
+					best = r
+				}
+			}
+		}
+		out[q] = x[best]
+		if arg != nil {
+			arg[q] = int32(best)
+		}
+	}
 }
 
 // AvgPool is average pooling: each output pixel is the mean of its window.
@@ -316,7 +390,7 @@ func (a *AvgPool) Nearest(_, _ blas64.General) (pair, unit int, dist float64) {
 func (a *AvgPool) check() error { return a.Pool.check("avgpool") }
 
 func (a *AvgPool) forward(_ *gemm.Multiplier, _ *[]float64, _ []float64, in, pre, act blas64.General) {
-	a.pool(pre, in, false)
+	a.mean(pre, in)
 	copy(act.Data, pre.Data)
 }
 
@@ -338,30 +412,18 @@ func (p *Pool) windows(in blas64.General, f func(n, k int, win []float64, stride
 	}
 }
 
-// pool reduces every window of every channel of every pair (rows of in) into dst, to its
-// maximum (isMax; the first largest entry) or its mean (summed row-major, divided by P²).
-func (p *Pool) pool(dst, in blas64.General, isMax bool) {
+// mean reduces every window of every channel of every pair (rows of in) into dst, to its
+// mean (summed row-major, divided by P²).
+func (p *Pool) mean(dst, in blas64.General) {
 	area := float64(p.P * p.P)
 	p.windows(in, func(n, k int, win []float64, stride int) {
-		v := win[0]
-		if isMax {
-			for i := 0; i < p.P; i++ {
-				for _, e := range win[i*stride : i*stride+p.P] {
-					if e > v {
-						v = e
-					}
-				}
+		var v float64
+		for i := 0; i < p.P; i++ {
+			for _, e := range win[i*stride : i*stride+p.P] {
+				v += e
 			}
-		} else {
-			v = 0
-			for i := 0; i < p.P; i++ {
-				for _, e := range win[i*stride : i*stride+p.P] {
-					v += e
-				}
-			}
-			v /= area
 		}
-		dst.Data[n*dst.Stride+k] = v
+		dst.Data[n*dst.Stride+k] = v / area
 	})
 }
 

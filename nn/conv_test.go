@@ -2,10 +2,12 @@ package nn_test
 
 import (
 	"math"
+	"math/rand/v2"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+	"gonum.org/v1/gonum/blas/blas64"
 	"gonum.org/v1/gonum/mat"
 
 	"nabla/nn"
@@ -60,6 +62,54 @@ func TestPoolForwardByHand(t *testing.T) {
 	assert.Equal(t, []float64{5, 2, -1, 8}, forward(t, "1x4x4-maxpool2", nil, x))
 	assert.Equal(t, []float64{13.0 / 4, 6.0 / 4, -10.0 / 4, 16.0 / 4}, forward(t, "1x4x4-avgpool2", nil, x))
 	assert.Equal(t, []float64{7, 7, 7, 8}, forward(t, "1x4x4-maxpool3/s1", nil, x))
+}
+
+// TestMaxPoolMax checks MaxPool.Max, values and arg-max indices, against a plain scan of
+// every window on images of a few values (so that windows tie), for the 2×2 fast path and
+// for other windows and strides, on two pairs.
+func TestMaxPoolMax(t *testing.T) {
+	rng := rand.New(rand.NewPCG(5, 13))
+	for _, g := range []nn.Pool{
+		{C: 3, H: 6, W: 7, P: 2, Stride: 2},
+		{C: 2, H: 5, W: 5, P: 2, Stride: 2},
+		{C: 2, H: 6, W: 6, P: 3, Stride: 1},
+		{C: 1, H: 7, W: 5, P: 2, Stride: 3},
+	} {
+		m := &nn.MaxPool{Pool: g}
+		const pairs = 2
+		in := blas64.General{Rows: pairs, Cols: m.Inputs(), Stride: m.Inputs(), Data: make([]float64, pairs*m.Inputs())}
+		for i := range in.Data {
+			in.Data[i] = float64(rng.IntN(3))
+		}
+		out := blas64.General{Rows: pairs, Cols: m.Outputs(), Stride: m.Outputs(), Data: make([]float64, pairs*m.Outputs())}
+		arg := make([]int32, pairs*m.Outputs())
+		m.Max(out, arg, in)
+		var wantOut []float64
+		var wantArg []int32
+		for n := 0; n < pairs; n++ {
+			x := in.Data[n*in.Stride:]
+			for c := 0; c < g.C; c++ {
+				for p := 0; p < m.OutH(); p++ {
+					for q := 0; q < m.OutW(); q++ {
+						best := -1
+						for i := 0; i < g.P; i++ {
+							for j := 0; j < g.P; j++ {
+								if k := c*g.H*g.W + (p*g.Stride+i)*g.W + q*g.Stride + j; best < 0 || x[k] > x[best] {
+									best = k
+								}
+							}
+						}
+						wantOut, wantArg = append(wantOut, x[best]), append(wantArg, int32(best))
+					}
+				}
+			}
+		}
+		assert.Equal(t, wantOut, out.Data, "%+v", g)
+		assert.Equal(t, wantArg, arg, "%+v", g)
+		clear(out.Data)
+		m.Max(out, nil, in)
+		assert.Equal(t, wantOut, out.Data, "%+v without indices", g)
+	}
 }
 
 // TestCNNArchitectures checks that CNN architecture strings parse into the intended layers

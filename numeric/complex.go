@@ -50,7 +50,7 @@ type Complex struct {
 	workers []*complexWorker
 	pool    *par.Pool
 	dst     []float64 // the gradient of the Gradient call in progress
-	hv      hvBufs    // Hv's buffers, allocated on its first call
+	bh      *bicHv    // Hv's state, allocated on its first call (hessian_bicomplex.go)
 	dense   bool      // every layer is dense: partial takes the rank-one shortcut
 	costs   costFuncs // the cost kind in complex arithmetic (costsFor)
 }

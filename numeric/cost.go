@@ -16,6 +16,9 @@ import (
 type costFuncs struct {
 	f32  func(k float32, z, zbar []float32) float32
 	c128 func(k complex128, z []complex128, zbar []float64) complex128
+	// bic is the bicomplex evaluation of H·v (hessian_bicomplex.go): the pair z₁ + i₂z₂ and
+	// the sum k₁ + i₂k₂ as their two parts.
+	bic func(k1, k2 complex128, z1, z2 []complex128, zbar []float64) (complex128, complex128)
 }
 
 // costsFor is numeric's one switch over cost kinds. Unknown kinds are an error wrapping
@@ -23,9 +26,9 @@ type costFuncs struct {
 func costsFor(c nn.CostKind) (costFuncs, error) {
 	switch c {
 	case nn.Quadratic:
-		return costFuncs{f32: quadratic32, c128: quadraticComplex}, nil
+		return costFuncs{f32: quadratic32, c128: quadraticComplex, bic: quadraticBic}, nil
 	case nn.CrossEntropy:
-		return costFuncs{f32: crossEntropy32, c128: crossEntropyComplex}, nil
+		return costFuncs{f32: crossEntropy32, c128: crossEntropyComplex, bic: crossEntropyBic}, nil
 	default:
 		return costFuncs{}, fmt.Errorf("%w: numeric: cost %v", gradients.ErrUnsupported, c)
 	}

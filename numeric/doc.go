@@ -53,4 +53,13 @@
 // The package registers with package gradients, all approximate (Info.Exact false), each with
 // a tolerance measured against backprop: "numeric-forward", "numeric-backward",
 // "numeric-central", "numeric-central5", "numeric-richardson" and "numeric-complex".
+//
+// # Second order
+//
+// Two engines compute Hessian-vector products H·v, both from numeric's own complex-step
+// gradient (no other engine's): numeric-central by central differences of it along v, and
+// numeric-complex by the complex step along v taken through it, in bicomplex arithmetic, which
+// needs no difference and is accurate to rounding. Each states the expected error of every
+// element of its product (HvErrorBounds: truncation and rounding for the differences, rounding
+// for the bicomplex step), which the cross-check holds each element to.
 package numeric

@@ -19,6 +19,7 @@ type dense struct {
 	Act     nn.Activation
 	N       int
 	cpass   func(p []complex128, in, pre cblas128.General)
+	maxPool *nn.Pool // a max-pooling layer's geometry, for the bicomplex pass of H·v
 }
 
 // weights returns W and b of the layer within a (A in any element type).
@@ -38,7 +39,9 @@ func layerOf(layer nn.Layer, off int) (dense, error) {
 	case *nn.Conv2D:
 		return imageLayer(l, off, func(p []complex128, in, pre cblas128.General) { complexConv(l, p, in, pre) }), nil
 	case *nn.MaxPool:
-		return imageLayer(l, off, func(_ []complex128, in, pre cblas128.General) { complexPool(l.Pool, in, pre, true) }), nil
+		d := imageLayer(l, off, func(_ []complex128, in, pre cblas128.General) { complexPool(l.Pool, in, pre, true) })
+		d.maxPool = &l.Pool
+		return d, nil
 	case *nn.AvgPool:
 		return imageLayer(l, off, func(_ []complex128, in, pre cblas128.General) { complexPool(l.Pool, in, pre, false) }), nil
 	default:

@@ -123,6 +123,7 @@ type Engine struct {
 	dir       []float64 // the direction of a Directional call
 	workers   []*worker // workers[0] also serves Partial and Directional
 	pool      *par.Pool
+	hv        *centralHv // Hv's buffers (hessian.go), allocated on its first call
 
 	// The arguments of the Gradient call in progress, read by the workers.
 	gradDst, gradA []float64

@@ -46,7 +46,7 @@ func init() {
 			Settings{Formula: Forward}, ForwardTolerance, Forward.Step},
 		{"numeric-backward", "backward differences (K(A) − K(A−h·eⱼ))/h, h = 2e-8: n+1 cost evaluations",
 			Settings{Formula: Backward}, ForwardTolerance, Backward.Step},
-		{"numeric-central", "central differences (K(A+h·eⱼ) − K(A−h·eⱼ))/2h, h = 6e-6: 2n+1 cost evaluations",
+		{"numeric-central", "central differences (K(A+h·eⱼ) − K(A−h·eⱼ))/2h, h = 6e-6: 2n+1 cost evaluations; H·v: central differences along v of the complex-step gradient",
 			Settings{Formula: Central}, CentralTolerance, Central.Step},
 		{"numeric-central5", "five-point central differences, 4th order, h = 1e-3: 4n+1 cost evaluations",
 			Settings{Formula: Central5}, Central5Tolerance, 2 * Central5.Step},
@@ -57,9 +57,8 @@ func init() {
 	}
 	gradients.Register(gradients.Info{
 		Name:          "numeric-complex",
-		Description:   "complex step Im K(A+ih·eⱼ)/h, h = 1e-20, forward pass in complex128: n+1 cost evaluations",
+		Description:   "complex step Im K(A+ih·eⱼ)/h, h = 1e-20, forward pass in complex128: n+1 cost evaluations; H·v: the complex step along v through the complex-step gradient (bicomplex)",
 		Tolerance:     ComplexTolerance,
-		HvTolerance:   HvComplexTolerance,
 		Step:          DefaultComplexStep,
 		SupportsLayer: supportsLayer,
 		New: func(net *nn.Network) (gradients.Engine, error) {

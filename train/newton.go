@@ -104,10 +104,10 @@ func Newton(ctx context.Context, net *nn.Network, trainSet, testSet data.Set, cf
 	if err != nil {
 		return nil, fmt.Errorf("train: %w", err)
 	}
-	hv, ok := eng.(gradients.HessianVector)
-	if !ok {
-		return nil, fmt.Errorf("train: Newton–CG: engine %s: %w: no Hessian-vector products", cfg.Engine, gradients.ErrUnsupported)
+	if err := gradients.HvCapable(eng); err != nil {
+		return nil, fmt.Errorf("train: Newton–CG: engine %s: %w", cfg.Engine, err)
 	}
+	hv := eng.(gradients.HessianVector)
 	n := net.NumParams()
 	t := &newton{net: net, eng: eng, hv: hv, ev: nn.NewEvaluator(net), b: trainSet.Batch, lambda: cfg.Damping, maxCG: cfg.CGIterations}
 	for _, s := range []*[]float64{&t.A, &t.g, &t.p, &t.r, &t.d, &t.hd, &t.try} {

@@ -51,7 +51,7 @@ func TestNewtonErrors(t *testing.T) {
 	trainSet, testSet, err := data.Builtin("xor", 1)
 	require.NoError(t, err)
 	net := nn.MustParse("2-3-1")
-	_, err = train.Newton(context.Background(), net, trainSet, testSet, train.NewtonConfig{Engine: "numeric-central"})
+	_, err = train.Newton(context.Background(), net, trainSet, testSet, train.NewtonConfig{Engine: "numeric-forward"})
 	assert.ErrorIs(t, err, gradients.ErrUnsupported)
 	_, err = train.Newton(context.Background(), net, trainSet, testSet, train.NewtonConfig{Damping: -1})
 	assert.Error(t, err)

@@ -27,6 +27,9 @@ const (
 	exitOK      = 0 // the command ran and found nothing wrong
 	exitFinding = 1 // a finding: a disagreement, a wrong gradient, a non-finite result
 	exitUsage   = 2 // a usage or input error: bad flag, bad value, bad file, unwritable output
+	// exitInterrupted is the status of a command stopped by Ctrl-C (128 + SIGINT, as shells
+	// report it); what was finished before is printed.
+	exitInterrupted = 130
 )
 
 // conventionText is the part of "nabla help" that states the convention.
@@ -37,7 +40,7 @@ const conventionText = `Every command follows one convention:
   --budget D        time budget as a duration with a unit: 500ms, 5s, 2m (0: no limit)
   counts and sizes are bounded; the bounds are in 'nabla help COMMAND'
 Exit status: 0 ok; 1 a finding (disagreement, wrong gradient, non-finite result);
-2 a usage or input error, with one line "nabla COMMAND: …" on stderr.`
+2 a usage or input error, with one line "nabla COMMAND: …" on stderr; 130 interrupted (Ctrl-C).`
 
 // exitError is the one error type that carries an exit status: a usage or input error
 // (exitUsage) or a finding (exitFinding). Its message is printed as one line

@@ -42,7 +42,7 @@ func (c hvComparison) pick(infos []gradients.Info, insist bool) ([]string, []rep
 			}
 			continue
 		}
-		if _, ok := e.(gradients.HessianVector); !ok {
+		if gradients.HvCapable(e) != nil {
 			if insist {
 				return nil, nil, usageErr("--engines: %s has no Hessian-vector products (engines with them: %s)", info.Name, strings.Join(gradients.HvNames(c.net), ", "))
 			}
@@ -50,7 +50,7 @@ func (c hvComparison) pick(infos []gradients.Info, insist bool) ([]string, []rep
 		}
 		if !insist && !info.Exact && c.net.NumParams() > hvApproxMaxParams {
 			skipped = append(skipped, reports.SkippedEngine{Name: info.Name,
-				Reason: fmt.Sprintf("H·v by differences takes 2n+1 = %d gradient-sized evaluations on %d parameters; name it in --engines to run it anyway", 2*c.net.NumParams()+1, c.net.NumParams())})
+				Reason: fmt.Sprintf("its H·v takes about 4n = %d complex evaluations of K on %d parameters; name it in --engines to run it anyway", 4*c.net.NumParams(), c.net.NumParams())})
 			continue
 		}
 		names = append(names, info.Name)

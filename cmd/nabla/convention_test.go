@@ -1,7 +1,11 @@
 package main
 
 import (
+	"bytes"
+	"context"
 	"flag"
+	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"strings"
@@ -84,7 +88,7 @@ func TestConvention(t *testing.T) {
 		badCase{"verify/unknown engine", []string{"verify", "--net", "2-2-1", "--engines", "backprop,nope"}},
 		badCase{"verify/inexact engine", []string{"verify", "--net", "2-2-1", "--engines", "numeric-central"}},
 		badCase{"compare/order 2, unknown engine", []string{"compare", "--net", "2-2-1", "--order", "2", "--engines", "backprop,nope"}},
-		badCase{"compare/order 2, engine without H·v", []string{"compare", "--net", "2-2-1", "--order", "2", "--engines", "backprop,numeric-central"}},
+		badCase{"compare/order 2, engine without H·v", []string{"compare", "--net", "2-2-1", "--order", "2", "--engines", "backprop,numeric-forward"}},
 		badCase{"compare/order 2, one engine", []string{"compare", "--net", "2-2-1", "--order", "2", "--engines", "backprop"}},
 	)
 	for _, tc := range cases {
@@ -169,4 +173,30 @@ func TestFlagValues(t *testing.T) {
 	assert.Equal(t, `"`+strings.Repeat("x", 40)+`"…`, quoteShort(strings.Repeat("x", 41)))
 	assert.Equal(t, "12s", fmtDuration(12*time.Second))
 	assert.Equal(t, "3 days", fmtDuration(72*time.Hour))
+}
+
+// TestInterruptEndsProgressLine checks that an interrupted command's error line starts on a
+// line of its own after a progress line left open, and exits 130.
+func TestInterruptEndsProgressLine(t *testing.T) {
+	for _, tc := range []struct {
+		name     string
+		progress string
+		want     string
+	}{
+		{"open progress line", "\repoch 3/30  40% |████      |", "\repoch 3/30  40% |████      |\nnabla fake: interrupted; train: epoch 3: context canceled\n"},
+		{"closed line", "starting\n", "starting\nnabla fake: interrupted; train: epoch 3: context canceled\n"},
+		{"nothing written", "", "nabla fake: interrupted; train: epoch 3: context canceled\n"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			c := &command{name: "fake", setup: func(fs *flag.FlagSet) func([]string, io.Writer, io.Writer) error {
+				return func(_ []string, _, stderr io.Writer) error {
+					io.WriteString(stderr, tc.progress)
+					return fmt.Errorf("train: epoch 3: %w", context.Canceled)
+				}
+			}}
+			var out, errOut bytes.Buffer
+			assert.Equal(t, exitInterrupted, c.run(nil, &out, &errOut))
+			assert.Equal(t, tc.want, errOut.String())
+		})
+	}
 }

@@ -70,9 +70,11 @@ stderr. The JSON form has a top-level "pairs" array of objects with "a", "b", "m
 	nabla compare --net 4-8-3 --order 2 [--directions 4] [--engines backprop,symbolic]
 
 holds Hessian-vector products H·v instead of gradients against each other, along seeded
-random directions v (gradients.CrossCheckHv), with the same per-element verdicts and each
-engine's HvTolerance; every engine with H·v takes part unless --engines names others, except
-the difference engine numeric-complex on more than 5,000 parameters. A pair's row is its worst
+random directions v (gradients.CrossCheckHv), with the same per-element verdicts: each
+element within the engines' stated errors (the difference engines numeric-central and
+numeric-complex state theirs per element) or the HvTolerance floor. Every engine with H·v takes
+part unless --engines names others, except the difference engines on more than 5,000
+parameters. A pair's row is its worst
 direction; "quantity" in JSON says what was compared.
 
 # Grad

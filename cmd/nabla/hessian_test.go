@@ -42,7 +42,7 @@ func TestHessianCommandUsage(t *testing.T) {
 		{"no net", []string{"hessian"}, 2},
 		{"too large", []string{"hessian", "--net", "784-30-10"}, 2},
 		{"unknown engine", []string{"hessian", "--net", "2-3-1", "--engine", "nope"}, 2},
-		{"engine without Hv", []string{"hessian", "--net", "2-3-1", "--engine", "numeric-central"}, 2},
+		{"engine without Hv", []string{"hessian", "--net", "2-3-1", "--engine", "numeric-forward"}, 2},
 		{"plot not svg", []string{"hessian", "--net", "2-3-1", "--plot", "x.png"}, 2},
 		{"plot dir missing", []string{"hessian", "--net", "2-3-1", "--plot", "/nonexistent/dir/x.svg"}, 2},
 		{"bad format", []string{"hessian", "--net", "2-3-1", "--format", "xml"}, 2},

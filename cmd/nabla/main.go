@@ -2,12 +2,15 @@ package main
 
 import (
 	"bytes"
+	"context"
 	"errors"
 	"flag"
 	"fmt"
 	"io"
 	"os"
 	"sort"
+
+	"golang.org/x/term"
 
 	"nabla/internal/par"
 )
@@ -126,7 +129,12 @@ func (c *command) run(args []string, stdout, stderr io.Writer) int {
 	if file != "" {
 		out = &buf
 	}
-	err := runFn(fs.Args(), out, stderr)
+	errw := &lineWriter{w: stderr}
+	err := runFn(fs.Args(), out, errw)
+	errw.endLine() // a progress line cut short (Ctrl-C) ends before the error line
+	if errors.Is(err, context.Canceled) {
+		err = &exitError{code: exitInterrupted, msg: "interrupted", hint: oneLine(err.Error()), err: err}
+	}
 	code := exitCode(err)
 	if file != "" && code != exitUsage {
 		if werr := os.WriteFile(file, buf.Bytes(), 0o644); werr != nil {
@@ -151,6 +159,38 @@ func outFile(fs *flag.FlagSet) string {
 		return *v.p
 	}
 	return ""
+}
+
+// lineWriter is a command's stderr: it remembers whether the last line written was left
+// open (a progress bar drawn with carriage returns), so that the error line starts on a
+// line of its own.
+type lineWriter struct {
+	w    io.Writer
+	last byte
+}
+
+func (l *lineWriter) Write(p []byte) (int, error) {
+	if len(p) > 0 {
+		l.last = p[len(p)-1]
+	}
+	return l.w.Write(p)
+}
+
+// endLine ends an open line.
+func (l *lineWriter) endLine() {
+	if l.last != 0 && l.last != '\n' {
+		l.Write([]byte{'\n'})
+	}
+}
+
+// terminal returns the terminal that w writes to, if it is one: a progress bar is drawn
+// only there.
+func terminal(w io.Writer) (*os.File, bool) {
+	if l, ok := w.(*lineWriter); ok {
+		w = l.w
+	}
+	f, ok := w.(*os.File)
+	return f, ok && term.IsTerminal(int(f.Fd()))
 }
 
 func printUsage(w io.Writer) {

@@ -36,7 +36,7 @@ func TestNewtonCommand(t *testing.T) {
 
 func TestNewtonCommandUsage(t *testing.T) {
 	for _, args := range [][]string{
-		{"newton", "--engine", "numeric-central"},
+		{"newton", "--engine", "numeric-forward"},
 		{"newton", "--net", "3-3-4"},
 		{"newton", "--set", "mnist"},
 		{"newton", "--plot", "x.png"},

@@ -11,8 +11,6 @@ import (
 	"os/signal"
 	"strings"
 
-	"golang.org/x/term"
-
 	"nabla/data"
 	"nabla/gradients"
 	"nabla/nn"
@@ -147,7 +145,7 @@ func setupTrain(fs *flag.FlagSet) func(args []string, stdout, stderr io.Writer) 
 				return inputErr(err)
 			}
 		}
-		if f, ok := stderr.(*os.File); ok && term.IsTerminal(int(f.Fd())) {
+		if _, ok := terminal(stderr); ok {
 			cfg.Progress = stderr
 		}
 		if *verbose {
