@@ -202,8 +202,8 @@ type Pair struct {
 	WorstRatioAt string  `json:"worst_ratio_at,omitempty"`
 	// Measured counts the elements judged with a bound an engine measured for them
 	// (BoundRefiner) because its estimate did not explain the observed difference.
-	Measured int `json:"measured,omitempty"`
-	Safety       float64 `json:"safety_factor"`
+	Measured int     `json:"measured,omitempty"`
+	Safety   float64 `json:"safety_factor"`
 	// Detail lists elements by name as Criteria.Detail asks (CompareAtWith only).
 	Detail []Element `json:"detail,omitempty"`
 }
