@@ -232,8 +232,8 @@ func checkShapes(p *product) {
 // arithmetic.
 const maxSmall = 256
 
-// small computes C = alpha·op(A)·op(B) + beta·C by the definition, each element a sum over k
-// in order, then alpha·sum, plus beta·C unless beta is 0 (then C is not read).
+// small computes C = alpha·op(A)·op(B) + beta·C by the definition (see Small), after the
+// shape checks of Gemm.
 func small(tA, tB blas.Transpose, alpha float64, a, b blas64.General, beta float64, c blas64.General, k int) {
 	p := product{tA: tA, tB: tB, a: a, b: b, c: c, k: k}
 	checkShapes(&p)
@@ -241,20 +241,30 @@ func small(tA, tB blas.Transpose, alpha float64, a, b blas64.General, beta float
 		scale(beta, c)
 		return
 	}
-	ai, al := a.Stride, 1 // op(A)[i][l] at a.Data[i·ai + l·al]
-	if tA == blas.Trans {
-		ai, al = 1, a.Stride
+	Small(tA == blas.Trans, tB == blas.Trans, c.Rows, c.Cols, k, alpha, a.Data, a.Stride, b.Data, b.Stride, beta, c.Data, c.Stride)
+}
+
+// Small computes C = alpha·op(A)·op(B) + beta·C for an m×n×k product of row-major matrices
+// given as slices and strides (op transposing when tA or tB is set) by the definition: each
+// element a sum over k in order, then alpha·sum, plus beta·C unless beta is 0 (then C is not
+// read). It is for products of a few hundred multiply-adds at most (tiny networks, batch 1),
+// where a BLAS call's set-up costs more than the arithmetic; it does not check shapes beyond
+// the slices' bounds.
+func Small(tA, tB bool, m, n, k int, alpha float64, a []float64, lda int, b []float64, ldb int, beta float64, c []float64, ldc int) {
+	ai, al := lda, 1 // op(A)[i][l] at a[i·ai + l·al]
+	if tA {
+		ai, al = 1, lda
 	}
-	bl, bj := b.Stride, 1 // op(B)[l][j] at b.Data[l·bl + j·bj]
-	if tB == blas.Trans {
-		bl, bj = 1, b.Stride
+	bl, bj := ldb, 1 // op(B)[l][j] at b[l·bl + j·bj]
+	if tB {
+		bl, bj = 1, ldb
 	}
-	for i := range c.Rows {
-		row := c.Data[i*c.Stride : i*c.Stride+c.Cols]
+	for i := range m {
+		row := c[i*ldc : i*ldc+n]
 		for j := range row {
 			var s float64
 			for l := range k {
-				s += a.Data[i*ai+l*al] * b.Data[l*bl+j*bj]
+				s += a[i*ai+l*al] * b[l*bl+j*bj]
 			}
 			if beta == 0 {
 				row[j] = alpha * s
