@@ -56,6 +56,9 @@ func TestMutateOrder2(t *testing.T) {
 		assert.Contains(t, out, f)
 	}
 	assert.Contains(t, out, "no false alarm on the control")
+	code, out, errOut = runCLI(t, "mutate", "--order", "2", "--cost", "xent", "--engines", "backprop,numeric-complex")
+	require.Equal(t, 0, code, errOut)
+	assert.Contains(t, out, "cost xent")
 	code, _, errOut = runCLI(t, "mutate", "--order", "2", "--engines", "backprop,numeric-forward")
 	assert.Equal(t, 2, code, errOut)
 }

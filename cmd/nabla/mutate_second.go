@@ -13,7 +13,7 @@ import (
 // mutateSecond is nabla mutate --order 2: the second-order catalogue against every engine's
 // H·v. A fault some engine misses, or a flagged control, is a finding (exit 1).
 func mutateSecond(cfg mutants.Config, out output, stdout io.Writer) error {
-	rep, err := mutants.RunSecond(mutants.SecondConfig{Net: cfg.Net, Batch: cfg.Batch, Seed: cfg.Seed, Engines: cfg.Engines, Directions: cfg.Directions})
+	rep, err := mutants.RunSecond(mutants.SecondConfig{Net: cfg.Net, Cost: cfg.Cost, Batch: cfg.Batch, Seed: cfg.Seed, Engines: cfg.Engines, Directions: cfg.Directions})
 	if errors.Is(err, gradients.ErrUnsupported) {
 		return usageErr("--engines: %v", err)
 	}
