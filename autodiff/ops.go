@@ -192,11 +192,11 @@ func (t *Tape) Cos(x *Tensor) *Tensor { return t.unary(opCos, x) }
 
 // sigmoid is 1/(1+e⁻ˣ), evaluated without overflow for either sign of x.
 func sigmoid(x float64) float64 {
-	if x >= 0 {
-		return 1 / (1 + math.Exp(-x))
+	e, n := math.Exp(-math.Abs(x)), 1.0 // a select, not a branch on x's sign
+	if x < 0 {
+		n = e
 	}
-	e := math.Exp(x)
-	return e / (1 + e)
+	return n / (1 + e)
 }
 
 func (t *Tape) unary(op opKind, x *Tensor) *Tensor {

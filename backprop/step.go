@@ -52,6 +52,7 @@ func layerOf(layer nn.Layer, below bool) (step, error) {
 type dense struct {
 	In, Out int
 	Act     nn.Activation
+	ew      *elementwise // σ on the engine's threads; nil: on the caller's goroutine
 }
 
 // Split cuts the layer's part of A (or of a vector in its layout) into W and b, as views.
@@ -71,29 +72,28 @@ func (d dense) forward(mul *gemm.Multiplier, p []float64, in, act blas64.General
 	}
 	W := blas64.General{Rows: d.Out, Cols: d.In, Stride: d.In, Data: w}
 	mul.Gemm(blas.NoTrans, blas.Trans, 1, in, W, 1, act)
-	d.Act.Apply(act.Data, act.Data)
+	d.ew.apply(d.Act, act.Data, nil)
 }
 
 func (d dense) backward(mul *gemm.Multiplier, p, g []float64, in, delta, below blas64.General) {
 	n := delta.Rows
 	gw, gb := d.Split(g)
-	// The first pair's outer product δ yᵀ is written directly, which spares a pass that
-	// zeroes the block; the other pairs are added by one product. The sums come out in
-	// the same order as Gemm with beta = 0 would form them.
-	d0, y0 := delta.Data[:d.Out], in.Data[:d.In]
-	for o, do := range d0 {
-		row := gw[o*d.In : (o+1)*d.In]
-		for j, yj := range y0 {
-			row[j] = do * yj
-		}
-	}
-	copy(gb, d0)
-	if n > 1 {
-		mul.Gemm(blas.Trans, blas.NoTrans, 1, rowsFrom(delta, 1), rowsFrom(in, 1), 1, blas64.General{Rows: d.Out, Cols: d.In, Stride: d.In, Data: gw})
-		for i := 1; i < n; i++ {
-			for j, v := range delta.Data[i*delta.Stride : i*delta.Stride+d.Out] {
-				gb[j] += v
+	// ∂K/∂W = Δᵀ Y in one product (for one pair the outer product δ yᵀ, written directly);
+	// ∂K/∂b the column sums of Δ, in the batch's order.
+	if n == 1 {
+		for o, do := range delta.Data[:d.Out] {
+			row := gw[o*d.In : (o+1)*d.In]
+			for j, yj := range in.Data[:d.In] {
+				row[j] = do * yj
 			}
+		}
+	} else {
+		mul.Gemm(blas.Trans, blas.NoTrans, 1, delta, in, 0, blas64.General{Rows: d.Out, Cols: d.In, Stride: d.In, Data: gw})
+	}
+	copy(gb, delta.Data[:d.Out])
+	for i := 1; i < n; i++ {
+		for j, v := range delta.Data[i*delta.Stride : i*delta.Stride+d.Out] {
+			gb[j] += v
 		}
 	}
 	if below.Rows == 0 {

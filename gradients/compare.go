@@ -127,12 +127,17 @@ func ExactBound(k, g float64) float64 {
 	return ExactRoundingFactor * 0x1p-52 * (math.Abs(g) + math.Abs(k))
 }
 
+// measured reports whether r's expected error at element i is a measured bound (refineAt).
+func (r Result) measured(i int) bool {
+	return r.Bound != nil && r.refined != nil && !math.IsNaN(r.refined[i])
+}
+
 // expected is r's expected absolute error at element i: its measured bound when the
 // cross-check asked for one (refineAt), its own bound, ExactBound for an exact engine, 0
 // otherwise (the tolerance floor alone judges it).
 func (r Result) expected(i int) float64 {
 	switch {
-	case r.Bound != nil && r.refined != nil && !math.IsNaN(r.refined[i]):
+	case r.measured(i):
 		return r.refined[i]
 	case r.Bound != nil:
 		return r.Bound[i]
@@ -195,7 +200,10 @@ type Pair struct {
 	// explain every difference.
 	WorstRatio   float64 `json:"worst_ratio"`
 	WorstRatioAt string  `json:"worst_ratio_at,omitempty"`
-	Safety       float64 `json:"safety_factor"`
+	// Measured counts the elements judged with a bound an engine measured for them
+	// (BoundRefiner) because its estimate did not explain the observed difference.
+	Measured int     `json:"measured,omitempty"`
+	Safety   float64 `json:"safety_factor"`
 	// Detail lists elements by name as Criteria.Detail asks (CompareAtWith only).
 	Detail []Element `json:"detail,omitempty"`
 }
@@ -317,6 +325,7 @@ func comparePair(net *nn.Network, a, b Result, c Criteria) (Pair, []int) {
 	costExp := SafetyFactor * (costExpected(a) + costExpected(b))
 	p.Agree = p.Disagreeing == 0 && (p.CostErr <= p.Tolerance || absErr(a.K, b.K) <= costExp)
 	p.Detail = detail(elems, c.Detail)
+	p.Measured = j.measured
 	return p, bad
 }
 
@@ -328,12 +337,13 @@ const MaxConfirmed = 4
 
 // judge holds what the judgement of a pair's elements needs: the two results, the criteria,
 // the tolerance floor (zero when an engine estimates its error per element: the estimates
-// judge alone), and how many elements measured bounds confirmed as disagreeing.
+// judge alone), how many elements were judged with measured bounds, and how many of those
+// the measurement confirmed as disagreeing.
 type judge struct {
-	a, b      Result
-	c         Criteria
-	floor     float64
-	confirmed int
+	a, b                Result
+	c                   Criteria
+	floor               float64
+	measured, confirmed int
 }
 
 // allowance returns the difference allowed at element i, whose observed difference is ae,
@@ -345,16 +355,17 @@ type judge struct {
 // ratio a pair reports.
 func (j *judge) allowance(i int, ae float64, refine bool) (allowed, exp float64) {
 	allowed, exp = j.allowed(i)
-	if ae <= exp/SafetyFactor || !refine || j.c.override() || j.confirmed >= MaxConfirmed {
-		return allowed, exp
+	if ae > exp/SafetyFactor && refine && !j.c.override() && j.confirmed < MaxConfirmed {
+		ra, rb := j.a.refineAt(i), j.b.refineAt(i)
+		if ra || rb {
+			allowed, exp = j.allowed(i)
+			if ae > allowed {
+				j.confirmed++
+			}
+		}
 	}
-	ra, rb := j.a.refineAt(i), j.b.refineAt(i)
-	if !ra && !rb {
-		return allowed, exp
-	}
-	allowed, exp = j.allowed(i)
-	if ae > allowed {
-		j.confirmed++
+	if j.a.measured(i) || j.b.measured(i) {
+		j.measured++
 	}
 	return allowed, exp
 }

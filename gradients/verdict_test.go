@@ -124,6 +124,7 @@ func TestRefinedBounds(t *testing.T) {
 				assert.Equal(t, n-tc.dis, p.Agreeing)
 				assert.Equal(t, tc.ratioOver, p.WorstRatio > 1, "worst ratio %v", p.WorstRatio)
 				assert.Equal(t, tc.calls, calls)
+				assert.Equal(t, tc.calls, p.Measured)
 			}
 		})
 	}

@@ -92,31 +92,15 @@ func agreementBody(w io.Writer, r *Results) error {
 const PreferredReference = "backprop"
 
 // AgreementPlot shows, per engine, the largest relative error against a reference engine in
-// every cross-check, against the parameter count, on log–log axes. The reference is the exact
-// engine that takes part in the most cross-checks (PreferredReference on a tie, otherwise the
-// first in the results' order). Errors below 1e-17 (exact agreement included) are drawn at
-// 1e-17; infinite ones (a NaN gradient) are left out.
+// every cross-check, against the parameter count, on log–log axes, with the pair's tolerance
+// as a dashed line in the same colour. The reference is the exact engine that takes part in
+// the most cross-checks (PreferredReference on a tie, otherwise the first in the results'
+// order). Errors of exactly 0 are drawn on a dotted row labelled "0 (exact)" a decade below
+// the smallest other value; infinite ones (a NaN gradient) are left out.
 func AgreementPlot(r *Results) (lp LinePlot, ref string) {
-	const floor = 1e-17
-	count := map[string]int{}
-	exact := map[string]bool{}
-	for _, e := range r.Engines {
-		exact[e.Name] = e.Exact
-	}
-	for _, a := range r.Agreement {
-		for _, e := range a.Engines {
-			if exact[e.Name] {
-				count[e.Name]++
-			}
-		}
-	}
-	best := 0
-	for _, e := range r.Engines {
-		if c := count[e.Name]; c > best || (c == best && c > 0 && e.Name == PreferredReference) {
-			ref, best = e.Name, c
-		}
-	}
+	ref = agreementReference(r)
 	series := map[string]*Series{}
+	lowest := math.Inf(1)
 	for _, a := range r.Agreement {
 		for _, p := range a.Pairs {
 			other := ""
@@ -136,17 +120,54 @@ func AgreementPlot(r *Results) (lp LinePlot, ref string) {
 				s = &Series{Name: other}
 				series[other] = s
 			}
-			s.XY = append(s.XY, plotter.XY{X: float64(a.Params), Y: max(p.MaxRelErr, floor)})
+			x := float64(a.Params)
+			s.XY = append(s.XY, plotter.XY{X: x, Y: p.MaxRelErr})
+			if p.Tolerance > 0 && !math.IsInf(p.Tolerance, 0) {
+				s.Limit = append(s.Limit, plotter.XY{X: x, Y: p.Tolerance})
+				lowest = min(lowest, p.Tolerance)
+			}
+			if p.MaxRelErr > 0 {
+				lowest = min(lowest, p.MaxRelErr)
+			}
 		}
 	}
 	lp = LinePlot{Title: "Largest relative error against " + ref, X: "parameters", Y: "max relative error",
-		LogX: true, LogY: true}
+		LogX: true, LogY: true, LimitName: "dashed: the pair's tolerance"}
+	if !math.IsInf(lowest, 0) {
+		lp.ZeroAt = math.Pow(10, math.Floor(math.Log10(lowest))-1)
+	} else {
+		lp.ZeroAt = 1e-17
+	}
 	for _, e := range r.engineNames() {
 		if s, ok := series[e]; ok {
 			lp.Series = append(lp.Series, *s)
 		}
 	}
 	return lp, ref
+}
+
+// agreementReference is the engine the agreement plot measures the others against: the exact
+// engine in the most cross-checks, PreferredReference on a tie.
+func agreementReference(r *Results) string {
+	count := map[string]int{}
+	exact := map[string]bool{}
+	for _, e := range r.Engines {
+		exact[e.Name] = e.Exact
+	}
+	for _, a := range r.Agreement {
+		for _, e := range a.Engines {
+			if exact[e.Name] {
+				count[e.Name]++
+			}
+		}
+	}
+	ref, best := "", 0
+	for _, e := range r.Engines {
+		if c := count[e.Name]; c > best || (c == best && c > 0 && e.Name == PreferredReference) {
+			ref, best = e.Name, c
+		}
+	}
+	return ref
 }
 
 func agreementFigures(r *Results) ([]Figure, error) {
@@ -159,5 +180,6 @@ func agreementFigures(r *Results) ([]Figure, error) {
 		return nil, err
 	}
 	return []Figure{{File: "agreement.svg", Title: lp.Title, SVG: svg,
-		Caption: lp.Title + "; an error of 0 (exact agreement) is drawn at 1e-17, the bottom of the axis; each pair agrees when its error stays within the tolerances of its engines (see the agreement table)"}}, nil
+		Caption: lp.Title + " (log–log): a point under its dashed line (the pair's tolerance, same colour) agrees; above it, the pair " +
+			"agrees only where each element is within the engines' expected errors (the agreement tables); an error of exactly 0 sits on the row labelled 0"}}, nil
 }

@@ -6,9 +6,11 @@ import (
 	"encoding/xml"
 	"errors"
 	"io"
+	"math"
 	"os"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strings"
 	"testing"
 
@@ -265,4 +267,47 @@ func TestProblems(t *testing.T) {
 	require.NoError(t, err)
 	assert.Contains(t, string(out.Markdown), "- **Problems:** engine "+r.Benchmarks[1].Engine+" failed")
 	assert.Contains(t, string(out.Markdown), "<details open>", "a disagreeing network's pairs are shown open")
+}
+
+// TestAgreementPlotMarks checks the agreement plot's marks: each pair's tolerance as a dashed
+// line, and an error of exactly 0 on a labelled row a decade below every other value.
+func TestAgreementPlotMarks(t *testing.T) {
+	r := fixture(t)
+	lp, ref := AgreementPlot(r)
+	require.Equal(t, "backprop", ref)
+	lowest := math.Inf(1)
+	for _, s := range lp.Series {
+		require.NotEmpty(t, s.Limit, "%s has its tolerance line", s.Name)
+		for _, pt := range append(append(plotter.XYs(nil), s.XY...), s.Limit...) {
+			if pt.Y > 0 {
+				lowest = min(lowest, pt.Y)
+			}
+		}
+	}
+	assert.Less(t, lp.ZeroAt, lowest/9, "the row of zeros lies below every other value")
+	assert.NotContains(t, svgTexts(t, mustSVG(t, lp)), zeroLabel, "no zeros, no row")
+
+	// An exact agreement (0) is drawn on the labelled row, not left out or faked as 1e-17.
+	for i := range r.Agreement {
+		for j := range r.Agreement[i].Pairs {
+			if p := &r.Agreement[i].Pairs[j]; (p.A == "symbolic" || p.B == "symbolic") && (p.A == ref || p.B == ref) {
+				p.MaxRelErr = 0
+			}
+		}
+	}
+	lp, _ = AgreementPlot(r)
+	i := slices.IndexFunc(lp.Series, func(s Series) bool { return s.Name == "symbolic" })
+	require.GreaterOrEqual(t, i, 0)
+	assert.Zero(t, lp.Series[i].XY[0].Y)
+	texts := svgTexts(t, mustSVG(t, lp))
+	assert.Contains(t, texts, zeroLabel)
+	assert.Contains(t, texts, "dotted: exact 0 (no error)")
+	assert.Contains(t, texts, "dashed: the pair's tolerance")
+}
+
+func mustSVG(t *testing.T, lp LinePlot) []byte {
+	t.Helper()
+	svg, err := lp.SVG()
+	require.NoError(t, err)
+	return svg
 }

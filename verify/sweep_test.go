@@ -67,7 +67,7 @@ func TestSweep(t *testing.T) {
 			rates[engine][class].detected++
 		}
 	}
-	var pairs, alarms, notComparable int
+	var pairs, alarms, notComparable, measured int
 	var worstRatio float64
 	var worstAt string
 	for i := range *sweepCases {
@@ -82,6 +82,7 @@ func TestSweep(t *testing.T) {
 		pairs += len(rep.Pairs)
 		for _, p := range rep.Pairs {
 			notComparable += len(p.NonDifferentiable)
+			measured += p.Measured
 			if p.WorstRatio > worstRatio {
 				worstRatio, worstAt = p.WorstRatio, fmt.Sprintf("case %d %s batch %d: %s vs %s at %s", i, c.Arch, c.B.Len(), p.A, p.B, p.WorstRatioAt)
 			}
@@ -109,8 +110,8 @@ func TestSweep(t *testing.T) {
 			}
 		}
 	}
-	t.Logf("%d networks, %d engine pairs, %d false alarms, %d elements not comparable, worst obs/exp %.3g (%s), %v",
-		*sweepCases, pairs, alarms, notComparable, worstRatio, worstAt, time.Since(start).Round(time.Second))
+	t.Logf("%d networks, %d engine pairs, %d false alarms, %d elements not comparable, %d judged with measured bounds, worst obs/exp %.3g (%s), %v",
+		*sweepCases, pairs, alarms, notComparable, measured, worstRatio, worstAt, time.Since(start).Round(time.Second))
 	classes := map[string]bool{}
 	for _, m := range rates {
 		for c := range m {

@@ -71,6 +71,20 @@ var handCases = []struct {
 		blocks: `{"W1": [[-0.125, 0.25], [0.125, -0.25]], "b1": [-0.0625, 0.0625], "W2": [[-0.125, -0.125]], "b2": [-0.25]}`,
 	},
 	{
+		// A convolutional network on one 1×3×3 image x = [1 2 0; 0 1 3; 2 1 1], z̄ = 7. Layout:
+		// K1 (1×1×2×2) = [1 −1; 2 0], c1 = ½, W3 = 2, b3 = −1; identity everywhere.
+		//   ŷ[p,q] = Σᵢⱼ K1[i,j]·x[p+i,q+j] + ½ = [−½ 4½; 3½ ½]; max pooling 2×2 picks 4½ at (1, 2).
+		//   z = 2·4½ − 1 = 8; z − z̄ = 1; K = 1; δ = 2: ∂W3 = 2·4½ = 9, ∂b3 = 2.
+		//   δ of the pooled pixel 2·W3 = 4, routed to (1, 2) only: ∂c1 = 4, and ∂K1 = 4 times
+		//   the window under (1, 2), x[1:3, 2:4] = [2 0; 1 3]: [8 0; 4 12].
+		name: "cnn-1x3x3-maxpool", net: "1x3x3-conv1@2x2-maxpool2-1:identity,identity",
+		params: `{"A": [1, -1, 2, 0,  0.5,  2,  -1]}`,
+		batch:  `{"X": [[1, 2, 0, 0, 1, 3, 2, 1, 1]], "Z": [[7]]}`,
+		K:      1,
+		grad:   []float64{8, 0, 4, 12, 4, 9, 2},
+		blocks: `{"K1": [[[[8, 0], [4, 12]]]], "c1": [4], "W3": [[9]], "b3": [2]}`,
+	},
+	{
 		// Softmax + cross-entropy, K = Σᵢ Σₖ z̄ₖ (LSE(z) − zₖ), ∂K/∂z = p·Σz̄ − z̄, p = softmax(z).
 		// 2-2-2, ReLU then identity. W1 = [[1, −1], [½, 2]], b1 = (0, −3), W2 = [[2, −1], [0, 1]],
 		// b2 = (1.5, −1.5). Layout: W1 (4), b1 (2), W2 (4), b2 (2).
@@ -146,8 +160,10 @@ func TestGradHandChecked(t *testing.T) {
 					assertNested(t, wantBlocks[name], gotBlock, info.Tol(), name)
 				}
 				// Blocks come in the layout order of A.
-				assert.Less(t, strings.Index(out, `"W1"`), strings.Index(out, `"b1"`))
-				assert.Less(t, strings.Index(out, `"b1"`), strings.Index(out, `"W2"`))
+				blocks := net.Blocks()
+				for i := 1; i < len(blocks); i++ {
+					assert.Less(t, strings.Index(out, `"`+blocks[i-1].Name+`"`), strings.Index(out, `"`+blocks[i].Name+`"`))
+				}
 			})
 		}
 	}

@@ -54,6 +54,10 @@ func (m *Multiplier) Gemm(tA, tB blas.Transpose, alpha float64, a, b blas64.Gene
 	if tA == blas.Trans {
 		k = a.Rows
 	}
+	if c.Rows*c.Cols*k <= maxSmall {
+		small(tA, tB, alpha, a, b, beta, c, k)
+		return
+	}
 	if kn := m.kernel(c.Rows, c.Cols, k); kn != nil {
 		m.asm(kn, product{tA: tA, tB: tB, alpha: alpha, beta: beta, a: a, b: b, c: c, k: k})
 		return
@@ -142,7 +146,7 @@ func (m *Multiplier) kernel(rows, cols, k int) *kernel {
 const minKernel = 4096
 
 // asm computes the product p on the assembly GEMM: on the caller's goroutine, or cut along
-// C's longer side into whole micro-tiles shared evenly by the threads.
+// C's longer side into whole micro-tile rows or columns shared evenly by the threads.
 func (m *Multiplier) asm(kn *kernel, p product) {
 	c := p.c
 	if p.alpha == 0 || p.k == 0 { // BLAS: C = beta·C, and beta = 0 does not read C
@@ -161,8 +165,13 @@ func (m *Multiplier) asm(kn *kernel, p product) {
 		w.run(kn, &p, 0, c.Rows, 0, c.Cols)
 		return
 	}
+	// Each thread packs all of the operand along the side not cut: cut C's longer side, so
+	// that the smaller of op(A) (m×k) and op(B) (k×n) is the one packed twice.
 	rowUnits, colUnits := (c.Rows+kn.mr-1)/kn.mr, (c.Cols+kn.nr-1)/kn.nr
-	m.byCols, m.units = colUnits > rowUnits, max(rowUnits, colUnits)
+	m.byCols, m.units = c.Cols > c.Rows, rowUnits
+	if m.byCols {
+		m.units = colUnits
+	}
 	m.p, m.kn, m.parts = p, kn, min(m.pool.Threads(), m.units)
 	m.pool.Run(m.parts, asmTask{m})
 	m.p = product{}
@@ -214,6 +223,44 @@ func checkShapes(p *product) {
 	for _, g := range []*blas64.General{&p.a, &p.b, &p.c} {
 		if g.Rows > 0 && g.Cols > 0 && (g.Stride < g.Cols || len(g.Data) < (g.Rows-1)*g.Stride+g.Cols) {
 			panic("gemm: matrix data shorter than its shape and stride")
+		}
+	}
+}
+
+// maxSmall is the number of multiply-adds up to which a product is computed by small: for
+// products this small (tiny networks, batch 1) the set-up of a BLAS call costs more than the
+// arithmetic.
+const maxSmall = 256
+
+// small computes C = alpha·op(A)·op(B) + beta·C by the definition, each element a sum over k
+// in order, then alpha·sum, plus beta·C unless beta is 0 (then C is not read).
+func small(tA, tB blas.Transpose, alpha float64, a, b blas64.General, beta float64, c blas64.General, k int) {
+	p := product{tA: tA, tB: tB, a: a, b: b, c: c, k: k}
+	checkShapes(&p)
+	if alpha == 0 || k == 0 {
+		scale(beta, c)
+		return
+	}
+	ai, al := a.Stride, 1 // op(A)[i][l] at a.Data[i·ai + l·al]
+	if tA == blas.Trans {
+		ai, al = 1, a.Stride
+	}
+	bl, bj := b.Stride, 1 // op(B)[l][j] at b.Data[l·bl + j·bj]
+	if tB == blas.Trans {
+		bl, bj = 1, b.Stride
+	}
+	for i := range c.Rows {
+		row := c.Data[i*c.Stride : i*c.Stride+c.Cols]
+		for j := range row {
+			var s float64
+			for l := range k {
+				s += a.Data[i*ai+l*al] * b.Data[l*bl+j*bj]
+			}
+			if beta == 0 {
+				row[j] = alpha * s
+			} else {
+				row[j] = float64(alpha*s) + float64(beta*row[j])
+			}
 		}
 	}
 }

@@ -2,6 +2,7 @@ package gemm
 
 import (
 	"fmt"
+	"math"
 	"math/rand/v2"
 	"testing"
 
@@ -58,16 +59,26 @@ func naive(tA, tB blas.Transpose, alpha float64, a, b blas64.General, beta float
 	return out
 }
 
+// TestGemm holds the public Gemm (small products by the definition, larger ones on the
+// assembly kernels or gonum) against the definition, with beta 2 and with beta 0 on a C full of
+// NaN, which must not leak.
 func TestGemm(t *testing.T) {
 	rng := rand.New(rand.NewPCG(1, 2))
-	for _, tc := range []struct{ m, n, k int }{{1, 1, 1}, {3, 5, 7}, {70, 200, 9}, {130, 30, 784 / 4}, {300, 1, 65}, {1, 400, 3}, {40, 700, 50}, {257, 300, 31}} {
+	for _, tc := range []struct{ m, n, k int }{{1, 1, 1}, {3, 5, 7}, {4, 3, 0}, {2, 3, 40}, {70, 200, 9}, {130, 30, 784 / 4}, {300, 1, 65}, {1, 400, 3}, {40, 700, 50}, {257, 300, 31}} {
 		for _, tA := range []blas.Transpose{blas.NoTrans, blas.Trans} {
 			for _, tB := range []blas.Transpose{blas.NoTrans, blas.Trans} {
-				t.Run(fmt.Sprintf("%dx%dx%d/%c%c", tc.m, tc.n, tc.k, tA, tB), func(t *testing.T) {
-					a, b, c0 := operands(rng, tc.m, tc.n, tc.k, tA, tB)
-					want := naive(tA, tB, 0.5, a, b, 2, c0)
-					checkThreads(t, want, c0, tc.k, func(mul *Multiplier, c blas64.General) { mul.Gemm(tA, tB, 0.5, a, b, 2, c) })
-				})
+				for _, beta := range []float64{2, 0} {
+					t.Run(fmt.Sprintf("%dx%dx%d/%c%c/beta=%g", tc.m, tc.n, tc.k, tA, tB, beta), func(t *testing.T) {
+						a, b, c0 := operands(rng, tc.m, tc.n, tc.k, tA, tB)
+						want := naive(tA, tB, 0.5, a, b, beta, c0)
+						if beta == 0 {
+							for i := range c0.Data {
+								c0.Data[i] = math.NaN()
+							}
+						}
+						checkThreads(t, want, c0, tc.k, func(mul *Multiplier, c blas64.General) { mul.Gemm(tA, tB, 0.5, a, b, beta, c) })
+					})
+				}
 			}
 		}
 	}

@@ -160,7 +160,26 @@ func pack(dst []float64, wd int, g blas64.General, xRows bool, x0, x1, l0, l1 in
 			}
 			continue
 		}
-		for x := range n {
+		x := 0
+		for ; x+8 <= n; x += 8 { // eight of g's rows at a time, written as runs of eight
+			o := (s0+x)*ld + l0
+			r0, r1, r2, r3 := src[o:o+kb], src[o+ld:o+ld+kb], src[o+2*ld:o+2*ld+kb], src[o+3*ld:o+3*ld+kb]
+			o += 4 * ld
+			r4, r5, r6, r7 := src[o:o+kb], src[o+ld:o+ld+kb], src[o+2*ld:o+2*ld+kb], src[o+3*ld:o+3*ld+kb]
+			for l, v := range r0 {
+				q := d[l*wd+x : l*wd+x+8 : l*wd+x+8]
+				q[0], q[1], q[2], q[3], q[4], q[5], q[6], q[7] = v, r1[l], r2[l], r3[l], r4[l], r5[l], r6[l], r7[l]
+			}
+		}
+		for ; x+4 <= n; x += 4 { // four of g's rows at a time, written as runs of four
+			o := (s0+x)*ld + l0
+			r0, r1, r2, r3 := src[o:o+kb], src[o+ld:o+ld+kb], src[o+2*ld:o+2*ld+kb], src[o+3*ld:o+3*ld+kb]
+			for l, v := range r0 {
+				q := d[l*wd+x : l*wd+x+4 : l*wd+x+4]
+				q[0], q[1], q[2], q[3] = v, r1[l], r2[l], r3[l]
+			}
+		}
+		for ; x < n; x++ {
 			for l, v := range src[(s0+x)*ld+l0 : (s0+x)*ld+l1] {
 				d[l*wd+x] = v
 			}
