@@ -493,11 +493,15 @@ func printFlags(w io.Writer, fs *flag.FlagSet) {
 		} else {
 			fmt.Fprint(w, "\n"+strings.Repeat(" ", 22))
 		}
-		fmt.Fprint(w, strings.ReplaceAll(usage, "\n", "\n"+strings.Repeat(" ", 22)))
 		if showDefault(f) {
-			fmt.Fprintf(w, " (default %s)", f.DefValue)
+			usage += fmt.Sprintf(" (default %s)", f.DefValue)
 		}
-		fmt.Fprintln(w)
+		// Each paragraph of the usage wrapped to the 100 columns of the help.
+		paras := strings.Split(usage, "\n")
+		for i, p := range paras {
+			paras[i] = table.Wrap(p, table.DefaultWidth-22)
+		}
+		fmt.Fprintln(w, strings.ReplaceAll(strings.Join(paras, "\n"), "\n", "\n"+strings.Repeat(" ", 22)))
 	})
 }
 
