@@ -2,10 +2,20 @@
 GO      ?= go
 ENGINES := numeric backprop symbolic autodiff
 OUT     ?= report-out
+# make bench: which benchmarks (a -bench regexp), how long each runs, how often, and where to.
+BENCH     ?= .
+BENCHTIME ?= 100ms
+COUNT     ?= 5
+BENCHOUT  ?= bench.txt
 
-.PHONY: all test test-short test-openblas bench report lint deps ci
+.PHONY: all help test test-short test-openblas bench report lint deps ci
 
 all: lint deps test
+
+## help: these targets, and how long the long ones took when docs/RESULTS.md was generated
+help:
+	@sed -n 's/^## //p' Makefile
+	@echo; sed -n '/^## How long the long commands take/,/^## /p' docs/RESULTS.md | grep -E '^(Measured|load|\|)' || echo "durations: not measured yet (go run ./cmd/nabla results --durations)"
 
 ## test: the whole test suite, as CI runs it
 test:
@@ -19,9 +29,9 @@ test-openblas:
 test-short:
 	$(GO) test -short ./...
 
-## bench: every benchmark, 5 repeats, for benchstat (writes bench.txt)
+## bench: the benchmarks for benchstat, COUNT=5 runs of BENCHTIME=100ms each (BENCH=regexp for a subset; writes bench.txt)
 bench:
-	$(GO) test -run '^$$' -bench . -benchmem -count 5 ./... | tee bench.txt
+	$(GO) test -run '^$$' -bench '$(BENCH)' -benchtime $(BENCHTIME) -benchmem -count $(COUNT) ./... | tee $(BENCHOUT)
 
 ## report: the main job, nabla report on its built-in default
 report:

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"path/filepath"
 	"strings"
 	"time"
 
@@ -17,7 +18,7 @@ func init() {
 	register(&command{
 		name:    "results",
 		summary: "measure the lab on this machine and write docs/RESULTS.md (timings, ratios, cross-checks, durations)",
-		usage:   "[--out docs/RESULTS.md] [--full] [--seed N]",
+		usage:   "[--out docs/RESULTS.md] [--full] [--durations] [--seed N]",
 		setup:   setupResults,
 	})
 }
@@ -27,10 +28,16 @@ func setupResults(fs *flag.FlagSet) func(args []string, stdout, stderr io.Writer
 	*out = "docs/RESULTS.md"
 	fs.Lookup("out").DefValue = *out
 	full := fs.Bool("full", false, "the full run of nabla report (several minutes) instead of the quick one (about a minute)")
+	timeLong := fs.Bool("durations", false, "also time the long commands (make bench, go test ./..., nabla report, nabla report --quick)\n"+
+		"one after the other, from the module's root, and keep them in "+durationsFile+" next to --out\n"+
+		"(without it, the durations kept there are shown)")
 	seed := seedFlag(fs, 1, "the parameters and batches")
 	return func(args []string, stdout, stderr io.Writer) error {
 		if err := noArgs("results", args); err != nil {
 			return err
+		}
+		if _, err := os.Stat("go.mod"); *timeLong && err != nil {
+			return usageErr("--durations runs make and go test from the module's root; run it where go.mod is")
 		}
 		cmd := "go run ./cmd/nabla results"
 		if *full {
@@ -43,8 +50,25 @@ func setupResults(fs *flag.FlagSet) func(args []string, stdout, stderr io.Writer
 			return err
 		}
 		took := time.Since(start)
+		loadAfter := loadAverage()
+		dpath := filepath.Join(filepath.Dir(*out), durationsFile)
+		long, err := readDurations(dpath)
+		if err != nil {
+			return inputErr(err)
+		}
+		if *timeLong {
+			if long, err = measureDurations(stderr, machineLine(r.Machine)); err != nil {
+				return err
+			}
+			if err := writeDurations(dpath, long); err != nil {
+				return err
+			}
+		}
 		var b bytes.Buffer
-		if err := writeResults(&b, r, cmd, took, loadBefore, loadAverage()); err != nil {
+		if err := writeResults(&b, r, cmd, took, loadBefore, loadAfter); err != nil {
+			return err
+		}
+		if err := writeDurationsSection(&b, long); err != nil {
 			return err
 		}
 		if err := os.WriteFile(*out, b.Bytes(), 0o644); err != nil {
