@@ -23,7 +23,8 @@ The commands:
 	nabla report    the main job: cross-check, benchmarks and scaling study of every engine,
 	                written as DIR/REPORT.md, DIR/results.json and SVG plots
 	nabla results   measure the lab on this machine and write docs/RESULTS.md: timings, ratios,
-	                cross-checks, with date, machine, Go version, BLAS, threads, load and duration
+	                cross-checks, with date, machine, Go version, BLAS, threads, load and duration;
+	                --durations also times make bench, go test ./... and nabla report
 	nabla steps     step-size sweep: error of each finite-difference formula against the exact
 	                gradient, h from 1e-1 to 1e-16
 	nabla train     train a network by gradient descent with any engine (MNIST or a built-in set)
@@ -163,8 +164,9 @@ nabla bench runs the same benchmarks and prints the timing table alone.
 0 when the command ran and found nothing wrong; 1 for a finding (a disagreement, a wrong
 gradient, a non-finite result, a diverged training run) or a failure of the work itself; 2 for
 a usage or input error (an unknown command or flag, a bad flag value, a count out of bounds, a
-malformed or missing input file, an unwritable output path). Errors are one line
-"nabla COMMAND: …" on stderr, with a hint where there is one.
+malformed or missing input file, an unwritable output path, an engine that cannot run the
+network); 130 when interrupted by Ctrl-C (what finished is printed; an open progress line is
+ended first). Errors are one line "nabla COMMAND: …" on stderr, with a hint where there is one.
 check exits 0 only when it checked at least one point and every component agreed there; a
 given, symbolic or difference value that is NaN or ±Inf is a finding with its reason (1); a
 point outside the formula's domain is skipped and named, and no point left to check is a usage
