@@ -31,7 +31,7 @@ test-short:
 
 ## bench: the benchmarks for benchstat, COUNT=5 runs of BENCHTIME=100ms each (BENCH=regexp for a subset; writes bench.txt)
 bench:
-	$(GO) test -run '^$$' -bench '$(BENCH)' -benchtime $(BENCHTIME) -benchmem -count $(COUNT) ./... | tee $(BENCHOUT)
+	$(GO) test -run '^$$' -bench '$(BENCH)' -benchtime $(BENCHTIME) -benchmem -count $(COUNT) ./... | tee $(BENCHOUT); ! grep -q '^FAIL' $(BENCHOUT)
 
 ## report: the main job, nabla report on its built-in default
 report:

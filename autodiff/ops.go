@@ -7,6 +7,7 @@ import (
 	"gonum.org/v1/gonum/blas"
 	"gonum.org/v1/gonum/blas/blas64"
 
+	"nabla/internal/gemm"
 	"nabla/nn"
 )
 
@@ -578,18 +579,25 @@ func binaryPush(z *Tensor, g, gx, gy, xv, yv []float64) {
 // gemm sets c = op(a)·op(b) + beta·c for row-major a (ar×ac) and b (br×bc) as stored, where op
 // transposes when ta or tb is set, on the tape's threads.
 func (t *Tape) gemm(ta, tb bool, a []float64, ar, ac int, b []float64, br, bc int, beta float64, c []float64) {
-	m, n := ar, bc
+	m, n, k := ar, bc, ac
 	if ta {
-		m = ac
+		m, k = ac, ar
 	}
 	if tb {
 		n = br
+	}
+	if m*n*k <= maxSmall { // tiny networks: the definition costs less than a BLAS call's set-up
+		gemm.Small(ta, tb, m, n, k, 1, a, max(1, ac), b, max(1, bc), beta, c, max(1, n))
+		return
 	}
 	A := blas64.General{Rows: ar, Cols: ac, Stride: max(1, ac), Data: a}
 	B := blas64.General{Rows: br, Cols: bc, Stride: max(1, bc), Data: b}
 	C := blas64.General{Rows: m, Cols: n, Stride: max(1, n), Data: c}
 	t.mul.Gemm(trans(ta), trans(tb), 1, A, B, beta, C)
 }
+
+// maxSmall is the number of multiply-adds up to which gemm computes a product by gemm.Small.
+const maxSmall = 64
 
 func trans(t bool) blas.Transpose {
 	if t {

@@ -48,12 +48,18 @@ def build(root):
 
 
 def run_peer(py, peer):
+    """Runs the peer once per thread count. Debian's torch does not pass torch.set_num_threads
+    on to OpenBLAS, whose own pool starts with every core when the library loads: the thread
+    count is therefore also given as OPENBLAS_NUM_THREADS, so that "1 thread" is one thread in
+    the products too."""
     rows = {}
-    r = sh([py, peer, "--threads", "1,2", "--target", "0.1", "--reps", "5"])
-    for line in r.stdout.splitlines():
-        f = line.split(",")
-        if len(f) == 7 and f[0].startswith("torch"):
-            rows[(f[1], int(f[2]), int(f[3]))] = float(f[5])  # gradient µs
+    for th in (1, 2):
+        env = dict(os.environ, OPENBLAS_NUM_THREADS=str(th))
+        r = sh([py, peer, "--threads", str(th), "--target", "0.1", "--reps", "5"], env=env)
+        for line in r.stdout.splitlines():
+            f = line.split(",")
+            if len(f) == 7 and f[0].startswith("torch"):
+                rows[(f[1], int(f[2]), int(f[3]))] = float(f[5])  # gradient µs
     return rows
 
 
@@ -154,7 +160,8 @@ def write(args, bins, rounds, start, load_before, load_after, go_version):
              f"gonum's elsewhere: `nabla bench` names it), threads 1 and 2; "
              f"load average {load_before} before and {load_after} after (the machine is shared). "
              f"Each of {args.rounds} rounds runs PyTorch's float64 gradient (`torch_mlp.py`, Debian's "
-             f"python3-torch on OpenBLAS) and then nabla's `BenchmarkGradient` in each build; a ratio is "
+             f"python3-torch on OpenBLAS, with OPENBLAS_NUM_THREADS set to its thread count: torch's own "
+             f"setting does not reach OpenBLAS) and then nabla's `BenchmarkGradient` in each build; a ratio is "
              f"nabla's time over PyTorch's one-thread time in the same round, and the figures are medians "
              f"over the rounds. Wall-clock times: on a loaded machine both sides are slowed.\n")
     L.append("## Gradient time, and its ratio to PyTorch on one thread\n")

@@ -16,9 +16,11 @@
 // goroutines (and allocations) start only when a product spans four 64×64 blocks; gonum
 // computes every element of C by the same operations however C is cut, so the threads share
 // C's rows (or, for a wide C, its columns) evenly. The build with the tag openblas routes
-// Dgemm to OpenBLAS through gonum.org/v1/netlib, pinned to one thread per call, on a fixed grid
-// of 256×256 tiles that the threads share (OpenBLAS may treat a product's edges differently
-// from its inside, so the cut must not depend on the threads). BLAS names the backend in use.
+// Dgemm to OpenBLAS through gonum.org/v1/netlib, pinned to one thread per call: C is cut along
+// its longer side into pieces whose number depends on the shape alone (two for a product worth
+// sharing, more only past 1024 rows or columns) and the threads share the pieces (OpenBLAS may
+// treat a product's edges differently from its inside, so the cut must not depend on the
+// threads). BLAS names the backend in use.
 //
 // It is not derivative code: backprop, autodiff and the reference forward pass in nn all
 // multiply through it without sharing anything else.

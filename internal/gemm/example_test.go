@@ -17,3 +17,11 @@ func ExampleMultiplier_Gemm() {
 	fmt.Println(c.Data)
 	// Output: [14 32 32 77]
 }
+
+func ExampleSmall() {
+	a := []float64{1, 2, 3, 4, 5, 6} // 2×3
+	c := make([]float64, 4)
+	gemm.Small(false, true, 2, 2, 3, 1, a, 3, a, 3, 0, c, 2) // C = A·Aᵀ
+	fmt.Println(c)
+	// Output: [14 32 32 77]
+}

@@ -21,7 +21,7 @@ type Multiplier struct {
 	tA, tB      blas.Transpose
 	alpha, beta float64
 	a, b, c     blas64.General
-	cols, tiles int // tile columns of C, tiles in all
+	tiles       int // pieces of C (the OpenBLAS build)
 	parts       int
 
 	// The call in progress on the assembly GEMM: its operands, the kernel, and how C is cut
@@ -62,35 +62,69 @@ func (m *Multiplier) Gemm(tA, tB blas.Transpose, alpha float64, a, b blas64.Gene
 		m.asm(kn, product{tA: tA, tB: tB, alpha: alpha, beta: beta, a: a, b: b, c: c, k: k})
 		return
 	}
-	rows, cols := (c.Rows+tileRows-1)/tileRows, (c.Cols+tileCols-1)/tileCols
-	tiles := rows * cols
-	if m == nil || c.Rows*c.Cols*k < minParallel || m.pool.Threads() == 1 || (!splitFree && tiles < 2) {
+	if !splitFree {
+		m.pieces(product{tA: tA, tB: tB, alpha: alpha, beta: beta, a: a, b: b, c: c, k: k})
+		return
+	}
+	if m == nil || c.Rows*c.Cols*k < minParallel || m.pool.Threads() == 1 {
 		serial := Multiplier{tA: tA, tB: tB, alpha: alpha, beta: beta, a: a, b: b, c: c}
 		serial.block(0, c.Rows, 0, c.Cols)
 		return
 	}
 	m.tA, m.tB, m.alpha, m.beta, m.a, m.b, m.c = tA, tB, alpha, beta, a, b, c
-	m.cols, m.tiles = cols, tiles
-	if splitFree {
-		m.parts = min(m.pool.Threads(), max(c.Rows, c.Cols))
-	} else {
-		m.parts = min(tiles, m.pool.Threads())
-	}
+	m.parts = min(m.pool.Threads(), max(c.Rows, c.Cols))
 	m.pool.Run(m.parts, m)
 	m.a, m.b, m.c = blas64.General{}, blas64.General{}, blas64.General{}
 }
 
+// maxPiece is the longest side of C that one call of a BLAS whose result may depend on how C
+// is cut (OpenBLAS) computes.
+const maxPiece = 1024
+
+// pieces computes the product p with a BLAS whose result may depend on how C is cut: C is cut
+// along its longer side into a number of pieces that depends on the shape alone (one below
+// minParallel multiply-adds, otherwise at least two and none longer than maxPiece), one call
+// each, and the threads share the pieces.
+func (m *Multiplier) pieces(p product) {
+	c, n := p.c, 1
+	if c.Rows*c.Cols*p.k >= minParallel {
+		n = max(2, (max(c.Rows, c.Cols)+maxPiece-1)/maxPiece)
+	}
+	if m == nil || n == 1 || m.pool.Threads() == 1 {
+		serial := Multiplier{tA: p.tA, tB: p.tB, alpha: p.alpha, beta: p.beta, a: p.a, b: p.b, c: c, tiles: n}
+		for t := range n {
+			serial.piece(t)
+		}
+		return
+	}
+	m.tA, m.tB, m.alpha, m.beta, m.a, m.b, m.c = p.tA, p.tB, p.alpha, p.beta, p.a, p.b, c
+	m.tiles, m.parts = n, min(n, m.pool.Threads())
+	m.pool.Run(m.parts, m)
+	m.a, m.b, m.c = blas64.General{}, blas64.General{}, blas64.General{}
+}
+
+// piece computes piece t of the m.tiles pieces of C (see pieces) with one call.
+func (m *Multiplier) piece(t int) {
+	c := m.c
+	if c.Rows >= c.Cols {
+		lo, hi := par.Span(c.Rows, m.tiles, t)
+		m.tile(lo, hi, 0, c.Cols)
+		return
+	}
+	lo, hi := par.Span(c.Cols, m.tiles, t)
+	m.tile(0, c.Rows, lo, hi)
+}
+
 // Run computes part i of the product (par.Task): with a BLAS whose result does not depend on
 // how C is cut (splitFree), an even share of C's rows or, when C is wider than tall, of its
-// columns; otherwise an even share of the fixed grid of tiles.
+// columns; otherwise an even share of the pieces.
 func (m *Multiplier) Run(i int) {
 	c := m.c
 	switch {
 	case !splitFree:
 		lo, hi := par.Span(m.tiles, m.parts, i)
 		for t := lo; t < hi; t++ {
-			r, s := t/m.cols*tileRows, t%m.cols*tileCols
-			m.tile(r, min(r+tileRows, c.Rows), s, min(s+tileCols, c.Cols))
+			m.piece(t)
 		}
 	case c.Rows >= c.Cols:
 		lo, hi := par.Span(c.Rows, m.parts, i)
@@ -232,8 +266,8 @@ func checkShapes(p *product) {
 // arithmetic.
 const maxSmall = 256
 
-// small computes C = alpha·op(A)·op(B) + beta·C by the definition, each element a sum over k
-// in order, then alpha·sum, plus beta·C unless beta is 0 (then C is not read).
+// small computes C = alpha·op(A)·op(B) + beta·C by the definition (see Small), after the
+// shape checks of Gemm.
 func small(tA, tB blas.Transpose, alpha float64, a, b blas64.General, beta float64, c blas64.General, k int) {
 	p := product{tA: tA, tB: tB, a: a, b: b, c: c, k: k}
 	checkShapes(&p)
@@ -241,20 +275,30 @@ func small(tA, tB blas.Transpose, alpha float64, a, b blas64.General, beta float
 		scale(beta, c)
 		return
 	}
-	ai, al := a.Stride, 1 // op(A)[i][l] at a.Data[i·ai + l·al]
-	if tA == blas.Trans {
-		ai, al = 1, a.Stride
+	Small(tA == blas.Trans, tB == blas.Trans, c.Rows, c.Cols, k, alpha, a.Data, a.Stride, b.Data, b.Stride, beta, c.Data, c.Stride)
+}
+
+// Small computes C = alpha·op(A)·op(B) + beta·C for an m×n×k product of row-major matrices
+// given as slices and strides (op transposing when tA or tB is set) by the definition: each
+// element a sum over k in order, then alpha·sum, plus beta·C unless beta is 0 (then C is not
+// read). It is for products of a few hundred multiply-adds at most (tiny networks, batch 1),
+// where a BLAS call's set-up costs more than the arithmetic; it does not check shapes beyond
+// the slices' bounds.
+func Small(tA, tB bool, m, n, k int, alpha float64, a []float64, lda int, b []float64, ldb int, beta float64, c []float64, ldc int) {
+	ai, al := lda, 1 // op(A)[i][l] at a[i·ai + l·al]
+	if tA {
+		ai, al = 1, lda
 	}
-	bl, bj := b.Stride, 1 // op(B)[l][j] at b.Data[l·bl + j·bj]
-	if tB == blas.Trans {
-		bl, bj = 1, b.Stride
+	bl, bj := ldb, 1 // op(B)[l][j] at b[l·bl + j·bj]
+	if tB {
+		bl, bj = 1, ldb
 	}
-	for i := range c.Rows {
-		row := c.Data[i*c.Stride : i*c.Stride+c.Cols]
+	for i := range m {
+		row := c[i*ldc : i*ldc+n]
 		for j := range row {
 			var s float64
 			for l := range k {
-				s += a.Data[i*ai+l*al] * b.Data[l*bl+j*bj]
+				s += a[i*ai+l*al] * b[l*bl+j*bj]
 			}
 			if beta == 0 {
 				row[j] = alpha * s

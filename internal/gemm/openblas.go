@@ -13,8 +13,8 @@ import (
 	"gonum.org/v1/netlib/blas/netlib"
 )
 
-// Tile sizes of the OpenBLAS build: larger than gonum's, since OpenBLAS blocks and packs a
-// product itself; the grid stays fixed so that results do not depend on the threads.
+// Tile sizes of the block loop, unused in this build: OpenBLAS computes C in pieces (see
+// Multiplier.pieces).
 const (
 	tileRows = 256
 	tileCols = 256
@@ -30,5 +30,5 @@ func init() {
 }
 
 // splitFree: OpenBLAS's kernels may treat the edges of a product differently from its inside,
-// so the threads share a fixed grid of tiles instead of cutting C by their number.
+// so C is cut into pieces by its shape alone, never by the number of threads.
 const splitFree = false
