@@ -10,9 +10,13 @@ import (
 	"nabla/gradients"
 )
 
-// HvCases are the networks of BenchmarkHv: a small one every engine can do, and the MNIST
-// network at batch 100 on which H·v should cost a small multiple of a gradient.
-var HvCases = []Case{{Net: "16-32-10", Batch: 32}, {Net: "784-30-10", Batch: 100}, {Net: "784-100-10", Batch: 100}}
+// HvCases are the networks of BenchmarkHv: a small one every engine can do, the MNIST
+// networks at batch 100 on which H·v should cost a small multiple of a gradient, and a small
+// MNIST CNN (the R-pass through convolution and max pooling).
+var HvCases = []Case{
+	{Net: "16-32-10", Batch: 32}, {Net: "784-30-10", Batch: 100}, {Net: "784-100-10", Batch: 100},
+	{Net: "1x28x28-conv8@5x5-maxpool2-10:tanh,sigmoid", Batch: 32},
+}
 
 // hvMaxParams bounds the networks on which BenchmarkHv runs the engines whose H·v grows with
 // the parameter count (finite differences: 2n complex passes; symbolic: a DAG per parameter).
