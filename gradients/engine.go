@@ -63,8 +63,9 @@ type Info struct {
 	// out. Zero means DefaultStep for an approximate engine and none for an exact one.
 	Step float64
 	// HvTolerance is the relative error (RelErr) within which the engine's Hessian-vector
-	// products (HessianVector) are expected to match the true ones on well-scaled networks;
-	// the second-order cross-check judges a pair with the sum of the two. Zero means
+	// products (HessianVector) are expected to match the true ones on well-scaled networks:
+	// the floor under the per-element errors (HvExactBounds, HvErrorBounder) by which the
+	// second-order cross-check judges a pair, with the sum of the two. Zero means
 	// DefaultHvTolerance. Engines without HessianVector leave it zero.
 	HvTolerance float64
 	// SupportsLayer says, without building anything, whether the engine handles a layer: nil

@@ -26,7 +26,7 @@ var hvNets = append(append([]string{}, gradtest.HvArchitectures...),
 // the cross-check does: every difference within SafetyFactor times the two stated errors or
 // the pair's tolerance floor (2·DefaultHvTolerance relative, which covers products that cancel
 // to rounding, like a one-output softmax's), and the stated error of central differences
-// informative (below 1e-6 relative to the product's size).
+// informative (below 1e-6 relative to the product's size); neither allocates after warm-up.
 func TestCentralHv(t *testing.T) {
 	for _, cost := range nn.CostKinds() {
 		for _, arch := range hvNets {
@@ -56,14 +56,17 @@ func TestCentralHv(t *testing.T) {
 						"%s: central %v, bicomplex %v, stated errors %.2g and %.2g", net.ParamName(i), hc[i], hb[i], bc[i], bb[i])
 					assert.LessOrEqual(t, bc[i], 1e-6*scale, "%s: stated error", net.ParamName(i))
 				}
+				assert.Zero(t, testing.AllocsPerRun(2, func() { _, _, _ = central.Hv(hc, c.A, v, c.B) }), "numeric-central allocates")
+				assert.Zero(t, testing.AllocsPerRun(2, func() { _, _, _ = bic.Hv(hb, c.A, v, c.B) }), "numeric-complex allocates")
 			})
 		}
 	}
 }
 
-// TestCentralHvErrorsGrow checks that numeric-central's stated error follows its truncation:
-// at a larger cost (a wide identity output far from its targets) the third derivatives are
-// zero along the output weights, and for a sigmoid net they are not.
+// TestCentralHvErrorsGrow checks that numeric-central's stated errors scale with the
+// direction: H·v is linear in v, and so are its truncation and rounding at the step taken
+// along v/max|vᵢ|, so a direction 100 times longer must state errors about 100 times larger
+// (at least 10 times here).
 func TestCentralHvErrorsGrow(t *testing.T) {
 	c := gradtest.RandomCase("3-4-2", 4, 2)
 	v := gradients.Direction(c.Net.NumParams(), 1, 0)
@@ -84,7 +87,7 @@ func TestCentralHvErrorsGrow(t *testing.T) {
 	for i := range b2 {
 		s1, s2 = s1+small[i], s2+b2[i]
 	}
-	assert.Greater(t, s2, 10*s1, "a direction 100 times longer gives a product and errors about 100 times larger")
+	assert.Greater(t, s2, 10*s1, "stated errors %.3g along v, %.3g along 100·v", s1, s2)
 }
 
 func TestHvCheck(t *testing.T) {
