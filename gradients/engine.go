@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"sort"
+	"strings"
 	"sync"
 
 	"nabla/nn"
@@ -159,7 +160,7 @@ func Lookup(name string) (Info, error) {
 	defer mu.RUnlock()
 	info, ok := registry[name]
 	if !ok {
-		return Info{}, fmt.Errorf("%w %q (registered: %v)", ErrUnknownEngine, name, namesLocked())
+		return Info{}, fmt.Errorf("%w %q (registered: %s)", ErrUnknownEngine, name, strings.Join(namesLocked(), ", "))
 	}
 	return info, nil
 }

@@ -200,3 +200,27 @@ func TestInterruptEndsProgressLine(t *testing.T) {
 		})
 	}
 }
+
+// TestConventionCoversEveryCommand checks that TestConvention tries every command with a bad
+// flag, a bad value, a huge count and an unwritable output path.
+func TestConventionCoversEveryCommand(t *testing.T) {
+	kinds := map[string]map[string]bool{}
+	for _, c := range conventionCases(t) {
+		name, what, _ := strings.Cut(c.name, "/")
+		kind := strings.Fields(what)[0]
+		if what == "bad flag" {
+			kind = "bad flag"
+		} else if kind == "bad" || kind == "infinite" || kind == "unitless" || kind == "negative" {
+			kind = "bad value"
+		}
+		if kinds[name] == nil {
+			kinds[name] = map[string]bool{}
+		}
+		kinds[name][kind] = true
+	}
+	for name := range commands {
+		for _, kind := range []string{"bad flag", "bad value", "huge", "unwritable"} {
+			assert.True(t, kinds[name][kind], "nabla %s is tried with a %s", name, kind)
+		}
+	}
+}

@@ -43,6 +43,9 @@ func setupResults(fs *flag.FlagSet) func(args []string, stdout, stderr io.Writer
 		if *full {
 			cmd += " --full"
 		}
+		if *timeLong {
+			cmd += " --durations"
+		}
 		loadBefore := loadAverage()
 		start := time.Now()
 		r, err := lab.Measure(lab.Settings{Quick: !*full, Seed: *seed, NoExtras: true, NoScaling: !*full, Command: cmd, Progress: stderr})
