@@ -268,7 +268,8 @@ func (t *Tape) MaxPool(x *Tensor, g Pool) *Tensor {
 
 // maxWindows sets dst[k] to the largest entry of window k of src and arg[k] to its index in
 // src, the first in row-major order among equal ones. A row of 2×2 windows at stride 2, the
-// common case, is a loop of its own.
+// common case, is a loop of its own without a branch per entry (half the windows of a ReLU
+// layer would mispredict one).
 func maxWindows(g Pool, n int, dst []float64, arg []int32, src []float64) {
 	oh, ow, k := g.OutH(), g.OutW(), 0
 	for c := 0; c < n*g.C; c++ {
@@ -278,18 +279,20 @@ func maxWindows(g Pool, n int, dst []float64, arg []int32, src []float64) {
 			k += ow
 			if g.P == 2 && g.Stride == 2 {
 				r0, r1 := src[top:top+2*ow], src[top+g.W:top+g.W+2*ow]
-				for q := range out {
-					best, bi := r0[2*q], top+2*q
-					if v := r0[2*q+1]; v > best {
-						best, bi = v, top+2*q+1
+				for q := range out { // the maximum, then the first entry equal to it, branch-free
+					a, b, c, d := r0[2*q], r0[2*q+1], r1[2*q], r1[2*q+1]
+					m := max(max(a, b), max(c, d))
+					i := top + g.W + 2*q + 1
+					if c == m {
+						i = top + g.W + 2*q
 					}
-					if v := r1[2*q]; v > best {
-						best, bi = v, top+g.W+2*q
+					if b == m {
+						i = top + 2*q + 1
 					}
-					if v := r1[2*q+1]; v > best {
-						best, bi = v, top+g.W+2*q+1
+					if a == m {
+						i = top + 2*q
 					}
-					out[q], args[q] = best, int32(bi)
+					out[q], args[q] = m, int32(i)
 				}
 				continue
 			}

@@ -7,6 +7,7 @@ import (
 
 	"nabla/gradients"
 	"nabla/internal/gemm"
+	"nabla/internal/par"
 	"nabla/nn"
 )
 
@@ -114,7 +115,7 @@ type netCost struct {
 
 func newNetCost(net *nn.Network) (*netCost, error) {
 	c := &netCost{net: net, params: make([]*Tensor, 0, len(net.Blocks()))}
-	c.tape.mul = gemm.New(0) // the products on par.Threads() threads, as NewTape's
+	c.tape.mul, c.tape.ew = gemm.New(0), par.NewPool(0) // par.Threads() threads, as NewTape's
 	for l, layer := range net.Layers() {
 		step, err := stepOf(layer)
 		if err != nil {

@@ -209,9 +209,7 @@ func (t *Tape) unary(op opKind, x *Tensor) *Tensor {
 	xv := x.value[:len(zv)]
 	switch op {
 	case opSigmoid:
-		for i, v := range xv {
-			zv[i] = sigmoid(v)
-		}
+		t.sigmoids(false, zv, xv, nil)
 	case opTanh:
 		for i, v := range xv {
 			zv[i] = math.Tanh(v)
@@ -467,9 +465,7 @@ func vjp(z *Tensor) {
 		xv, zv, gx := x.value[:len(g)], z.value[:len(g)], x.grad[:len(g)]
 		switch z.op { // the common activations without the per-entry switch of deriv
 		case opSigmoid:
-			for i, v := range g {
-				gx[i] += v * zv[i] * (1 - zv[i])
-			}
+			z.tape.sigmoids(true, gx, zv, g)
 		case opTanh:
 			for i, v := range g {
 				gx[i] += v * (1 - zv[i]*zv[i])

@@ -4,6 +4,7 @@ import (
 	"fmt"
 
 	"nabla/internal/gemm"
+	"nabla/internal/par"
 )
 
 // opKind names the operation that produced a tensor. The value, tangent (forward-mode) and
@@ -149,11 +150,13 @@ type Tape struct {
 	nodes []*Tensor // recorded tensors; nodes[:n] are live, the rest wait for reuse
 	n     int
 	mul   *gemm.Multiplier // the matrix products; nil: on the caller's goroutine
+	ew    *par.Pool        // large elementwise ops; nil: on the caller's goroutine
+	sig   sigmoidSpans     // the sigmoid op in progress on ew
 }
 
 // NewTape returns an empty tape whose matrix products run on par.Threads() threads (all
 // cores, or nabla's --threads), with the same result for any number of threads.
-func NewTape() *Tape { return &Tape{mul: gemm.New(0)} }
+func NewTape() *Tape { return &Tape{mul: gemm.New(0), ew: par.NewPool(0)} }
 
 // Reset forgets every recorded tensor, keeping their storage for the next recording.
 // Tensors obtained before Reset must not be used afterwards.

@@ -91,4 +91,13 @@
 // engine also offers
 // gradients.Directional, but only as a convenience: ∇K·v is the dot product of
 // the full backpropagated gradient with v, not a forward-mode derivative.
+//
+// # Second order
+//
+// Hv computes Hessian-vector products H·v by Pearlmutter's R-operator carried by hand through
+// the same rules: after a gradient pass, an R-forward pass (Rŷ, Ry) and an R-backward pass
+// (Rδ, and R{∂K/∂p} = H·v), with one R-step per layer kind beside its step: dense layers in
+// hessian.go ([R1]–[R6]), convolution through im2col/col2im and both poolings in
+// hessian_conv.go ([RC0]–[RC4]). It allocates nothing after warm-up; BenchmarkHv in package
+// bench measures its cost against a gradient's (about two gradients at 784-100-10, batch 100).
 package backprop

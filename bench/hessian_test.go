@@ -1,7 +1,6 @@
 package bench
 
 import (
-	"errors"
 	"math"
 	"slices"
 	"testing"
@@ -10,12 +9,17 @@ import (
 	"nabla/gradients"
 )
 
-// HvCases are the networks of BenchmarkHv: a small one every engine can do, and the MNIST
-// network at batch 100 on which H·v should cost a small multiple of a gradient.
-var HvCases = []Case{{Net: "16-32-10", Batch: 32}, {Net: "784-30-10", Batch: 100}, {Net: "784-100-10", Batch: 100}}
+// HvCases are the networks of BenchmarkHv: a small one every engine can do, the MNIST
+// networks at batch 100 on which H·v should cost a small multiple of a gradient, and a small
+// MNIST CNN (the R-pass through convolution and max pooling).
+var HvCases = []Case{
+	{Net: "16-32-10", Batch: 32}, {Net: "784-30-10", Batch: 100}, {Net: "784-100-10", Batch: 100},
+	{Net: "1x28x28-conv8@5x5-maxpool2-10:tanh,sigmoid", Batch: 32},
+}
 
 // hvMaxParams bounds the networks on which BenchmarkHv runs the engines whose H·v grows with
-// the parameter count (finite differences: 2n complex passes; symbolic: a DAG per parameter).
+// the parameter count (numeric-central: four complex-step gradients of n complex passes each;
+// numeric-complex: a bicomplex pass per parameter; symbolic: a DAG per parameter).
 const hvMaxParams = 1000
 
 // BenchmarkHv times one Hessian-vector product of every engine that has one, named
@@ -39,19 +43,17 @@ func benchHv(b *testing.B, info gradients.Info, c Case) {
 	if err != nil {
 		b.Skip(err)
 	}
-	h, ok := e.(gradients.HessianVector)
-	if !ok {
-		b.Skip("no Hessian-vector products")
+	if err := gradients.HvCapable(e); err != nil {
+		b.Skip(err) // no H·v, or not on this engine's settings (numeric-forward)
 	}
+	h := e.(gradients.HessianVector)
 	if s.Network.NumParams() > hvMaxParams && info.Name != "backprop" && info.Name != "autodiff-reverse" {
 		b.Skipf("%d parameters: more than %d for an engine whose H·v grows with them", s.Network.NumParams(), hvMaxParams)
 	}
 	n := s.Network.NumParams()
 	v := gradients.Direction(n, *seedFlag, 0)
 	dst, grad := make([]float64, n), make([]float64, n)
-	if _, _, err := h.Hv(dst, s.A, v, s.B); errors.Is(err, gradients.ErrUnsupported) {
-		b.Skip(err) // e.g. H·v by differences is numeric-central's alone
-	} else if err != nil { // warm-up (symbolic compiles here)
+	if _, _, err := h.Hv(dst, s.A, v, s.B); err != nil { // warm-up (symbolic compiles here)
 		b.Fatal(err)
 	}
 	if _, _, err := e.Gradient(grad, s.A, s.B); err != nil {

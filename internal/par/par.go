@@ -48,6 +48,7 @@ type Task interface {
 type Pool struct {
 	n    int
 	done chan struct{}
+	sp   spans // the Spans call in progress
 }
 
 type job struct {
@@ -146,4 +147,38 @@ func Span(n, parts, i int) (lo, hi int) {
 		hi++
 	}
 	return lo, hi
+}
+
+// Spanner is work over the items [0, n) of which any contiguous span can be done alone:
+// Span(lo, hi) does items lo to hi−1.
+type Spanner interface {
+	Span(lo, hi int)
+}
+
+// spans is a Spans call as a Task: part i does the i-th of parts even spans of [0, n).
+type spans struct {
+	s        Spanner
+	n, parts int
+}
+
+func (t *spans) Run(i int) {
+	lo, hi := Span(t.n, t.parts, i)
+	t.s.Span(lo, hi)
+}
+
+// Spans does the items [0, n) of s: split into one even span per thread, each at least
+// minSpan items long, or as s.Span(0, n) on the caller's goroutine when n < 2·minSpan. It
+// allocates nothing when s is a pointer. A nil Pool does all on the caller's goroutine.
+func (p *Pool) Spans(n, minSpan int, s Spanner) {
+	parts := 1
+	if p != nil && minSpan > 0 {
+		parts = min(p.n, n/minSpan)
+	}
+	if parts <= 1 {
+		s.Span(0, n)
+		return
+	}
+	p.sp = spans{s: s, n: n, parts: parts}
+	p.Run(parts, &p.sp)
+	p.sp = spans{}
 }

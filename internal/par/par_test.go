@@ -2,6 +2,7 @@ package par
 
 import (
 	"runtime"
+	"sync"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -108,4 +109,36 @@ func TestRunNestedAndConcurrent(t *testing.T) {
 		assert.Equal(t, []int{50, 50, 50}, c.runs)
 	}
 	assert.Equal(t, []int{50, 50, 50, 50}, other.runs)
+}
+
+// sumSpans adds the squares of its items' indices into one slot per span.
+type sumSpans struct {
+	out []int
+	got [][2]int
+	mu  sync.Mutex
+}
+
+func (s *sumSpans) Span(lo, hi int) {
+	for i := lo; i < hi; i++ {
+		s.out[i] = i * i
+	}
+	s.mu.Lock()
+	s.got = append(s.got, [2]int{lo, hi})
+	s.mu.Unlock()
+}
+
+func TestSpans(t *testing.T) {
+	for _, tc := range []struct{ threads, n, minSpan, spans int }{
+		{1, 1000, 10, 1}, {2, 1000, 10, 2}, {3, 1000, 10, 3}, {2, 15, 10, 1}, {2, 20, 10, 2}, {4, 30, 10, 3}, {2, 0, 10, 1},
+	} {
+		s := &sumSpans{out: make([]int, tc.n)}
+		NewPool(tc.threads).Spans(tc.n, tc.minSpan, s)
+		for i, v := range s.out {
+			require.Equal(t, i*i, v, "item %d, %+v", i, tc)
+		}
+		assert.Len(t, s.got, tc.spans, "%+v", tc)
+	}
+	s := &sumSpans{out: make([]int, 100)}
+	(*Pool)(nil).Spans(100, 1, s)
+	assert.Equal(t, [][2]int{{0, 100}}, s.got)
 }

@@ -1,0 +1,36 @@
+package autodiff
+
+// minElementwise is the number of entries below which an elementwise op runs on the caller's
+// goroutine alone: waking a worker costs a few microseconds.
+const minElementwise = 2048
+
+// sigmoidSpans is a sigmoid op in progress on a tape's threads (a par.Spanner): its value
+// z = σ(x), or its adjoint rule x̄ += z̄ ⊙ z ⊙ (1 − z). Every entry is computed alone, so the
+// result does not depend on the number of threads.
+type sigmoidSpans struct {
+	back     bool
+	dst, src []float64 // value: z, x; adjoint: x̄, z
+	g        []float64 // adjoint: z̄
+}
+
+// Span computes entries [lo, hi).
+func (s *sigmoidSpans) Span(lo, hi int) {
+	dst, src := s.dst[lo:hi], s.src[lo:hi]
+	if !s.back {
+		for i, v := range src {
+			dst[i] = sigmoid(v)
+		}
+		return
+	}
+	for i, v := range s.g[lo:hi] {
+		dst[i] += v * src[i] * (1 - src[i])
+	}
+}
+
+// sigmoids sets dst = σ(src) or, when back, adds g ⊙ src ⊙ (1 − src) to dst (src = σ(x)), on
+// the tape's threads.
+func (t *Tape) sigmoids(back bool, dst, src, g []float64) {
+	t.sig = sigmoidSpans{back: back, dst: dst, src: src, g: g}
+	t.ew.Spans(len(dst), minElementwise, &t.sig)
+	t.sig = sigmoidSpans{}
+}
