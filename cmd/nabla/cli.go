@@ -496,12 +496,8 @@ func printFlags(w io.Writer, fs *flag.FlagSet) {
 		if showDefault(f) {
 			usage += fmt.Sprintf(" (default %s)", f.DefValue)
 		}
-		// Each paragraph of the usage wrapped to the 100 columns of the help.
-		paras := strings.Split(usage, "\n")
-		for i, p := range paras {
-			paras[i] = table.Wrap(p, table.DefaultWidth-22)
-		}
-		fmt.Fprintln(w, strings.ReplaceAll(strings.Join(paras, "\n"), "\n", "\n"+strings.Repeat(" ", 22)))
+		// The usage refilled to the 100 columns of the help.
+		fmt.Fprintln(w, strings.ReplaceAll(table.Wrap(oneLine(usage), table.DefaultWidth-22), "\n", "\n"+strings.Repeat(" ", 22)))
 	})
 }
 
