@@ -151,7 +151,7 @@ type Tape struct {
 	n     int
 	mul   *gemm.Multiplier // the matrix products; nil: on the caller's goroutine
 	ew    *par.Pool        // large elementwise ops; nil: on the caller's goroutine
-	sig   sigmoidSpans     // the sigmoid op in progress on ew
+	sig   elementSpans     // the elementwise op in progress on ew
 }
 
 // NewTape returns an empty tape whose matrix products run on par.Threads() threads (all
@@ -277,7 +277,7 @@ func (t *Tape) Backward(out *Tensor) {
 		} else {
 			z.grad = grow(&z.gbuf, z.Len())
 		}
-		clear(z.grad)
+		t.clearAdjoint(z.grad)
 	}
 	for _, z := range t.nodes[out.index+1 : t.n] {
 		z.grad = nil
