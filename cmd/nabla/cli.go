@@ -493,11 +493,11 @@ func printFlags(w io.Writer, fs *flag.FlagSet) {
 		} else {
 			fmt.Fprint(w, "\n"+strings.Repeat(" ", 22))
 		}
-		fmt.Fprint(w, strings.ReplaceAll(usage, "\n", "\n"+strings.Repeat(" ", 22)))
 		if showDefault(f) {
-			fmt.Fprintf(w, " (default %s)", f.DefValue)
+			usage += fmt.Sprintf(" (default %s)", f.DefValue)
 		}
-		fmt.Fprintln(w)
+		// The usage refilled to the 100 columns of the help.
+		fmt.Fprintln(w, strings.ReplaceAll(table.Wrap(oneLine(usage), table.DefaultWidth-22), "\n", "\n"+strings.Repeat(" ", 22)))
 	})
 }
 

@@ -14,6 +14,8 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"nabla/internal/table"
 )
 
 // badCase is one command line that must be refused as a usage error.
@@ -112,6 +114,7 @@ func TestConvention(t *testing.T) {
 func TestConventionHelp(t *testing.T) {
 	code, out, _ := runCLI(t, "help")
 	require.Equal(t, 0, code)
+	assert.LessOrEqual(t, table.WidestLine(out), table.DefaultWidth, "nabla help fits 100 columns:\n%s", out)
 	for _, w := range []string{"--format table|markdown|json|csv", "--out FILE", "--seed", "--budget D", "5s", "Exit status: 0 ok; 1 a finding"} {
 		assert.Contains(t, out, w)
 	}
@@ -120,6 +123,7 @@ func TestConventionHelp(t *testing.T) {
 		assert.Equal(t, 0, code, name)
 		assert.Empty(t, errOut, name)
 		assert.Contains(t, out, "usage: nabla "+name, name)
+		assert.LessOrEqual(t, table.WidestLine(out), table.DefaultWidth, "nabla help %s fits 100 columns:\n%s", name, out)
 		assert.NotContains(t, out, "(default -1)", "no made-up defaults")
 		fs := commands[name].flags()
 		commands[name].declare(fs)

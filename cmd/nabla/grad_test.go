@@ -280,7 +280,9 @@ func TestGradHelp(t *testing.T) {
 	for _, f := range gradFormats {
 		assert.Contains(t, help, f)
 	}
-	// The layout the help describes is the one nn uses: check it on 3-4-2.
+	// The layout the help describes is the one nn uses: check it on 3-4-2 (in the help's text
+	// refilled onto one line).
+	help = strings.Join(strings.Fields(help), " ")
 	net := nn.MustParse("3-4-2")
 	assert.Contains(t, help, "W1 (4×3), b1 (4), W2 (2×4), b2 (2): 26 numbers")
 	assert.Equal(t, "W1 (4×3), b1 (4), W2 (2×4), b2 (2)", layoutOf(net))

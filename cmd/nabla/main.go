@@ -9,10 +9,12 @@ import (
 	"io"
 	"os"
 	"sort"
+	"strings"
 
 	"golang.org/x/term"
 
 	"nabla/internal/par"
+	"nabla/internal/table"
 )
 
 // command is one subcommand. Each lives in its own file and registers itself from init.
@@ -84,7 +86,8 @@ func (c *command) flags() *flag.FlagSet {
 
 func (c *command) printHelp(w io.Writer, fs *flag.FlagSet) {
 	c.declare(fs)
-	fmt.Fprintf(w, "usage: nabla %s %s\n\n%s\n\nflags:\n", c.name, c.usage, c.summary)
+	synopsis := table.Wrap(fmt.Sprintf("usage: nabla %s %s", c.name, c.usage), table.DefaultWidth-4)
+	fmt.Fprintf(w, "%s\n\n%s\n\nflags:\n", strings.ReplaceAll(synopsis, "\n", "\n    "), table.Wrap(c.summary, table.DefaultWidth))
 	printFlags(w, fs)
 	fmt.Fprintln(w, "\nExit status: 0 ok, 1 a finding, 2 a usage or input error ('nabla help' has the convention).")
 }
@@ -204,7 +207,8 @@ func printUsage(w io.Writer) {
 	}
 	sort.Strings(names)
 	for _, n := range names {
-		fmt.Fprintf(w, "  %-10s %s\n", n, commands[n].summary)
+		summary := table.Wrap(commands[n].summary, table.DefaultWidth-13)
+		fmt.Fprintf(w, "  %-10s %s\n", n, strings.ReplaceAll(summary, "\n", "\n"+strings.Repeat(" ", 13)))
 	}
 	fmt.Fprintln(w, "\nRun 'nabla help COMMAND' or 'nabla COMMAND --help' for a command's flags.")
 	fmt.Fprintln(w, "\n"+conventionText)

@@ -13,6 +13,7 @@ import (
 
 	"nabla/data"
 	"nabla/gradients"
+	"nabla/internal/jsonnum"
 	"nabla/nn"
 	"nabla/reports"
 	"nabla/train"
@@ -107,9 +108,6 @@ func setupTrain(fs *flag.FlagSet) func(args []string, stdout, stderr io.Writer) 
 			return usageErr("--net: %v", err)
 		}
 		net = net.WithCost(*kind)
-		if *compare != "" && out.is(fmtJSON) {
-			return usageErr("--compare prints a table: use --format table, markdown or csv")
-		}
 		var trainSet, testSet data.Set
 		if *set == "mnist" {
 			trainSet, testSet, err = data.LoadMNIST(*dir)
@@ -224,7 +222,12 @@ func compareEngines(ctx context.Context, stdout, stderr io.Writer, net *nn.Netwo
 	if err != nil {
 		return err
 	}
-	if err := reports.TrajectoryTable(stdout, tr, out.table()); err != nil {
+	if out.is(fmtJSON) {
+		err = jsonnum.Encode(stdout, tr)
+	} else {
+		err = reports.TrajectoryTable(stdout, tr, out.table())
+	}
+	if err != nil {
 		return err
 	}
 	for i, name := range tr.Engines {

@@ -106,9 +106,17 @@ func TestTrainCLICompare(t *testing.T) {
 	code, _, stderr = runTrainCLI("--set", "xor", "--net", "2-2-1", "--compare", "backprop")
 	assert.Equal(t, 2, code)
 	assert.Contains(t, stderr, "at least two engines")
-	code, _, stderr = runTrainCLI("--set", "xor", "--net", "2-2-1", "--compare", "all", "--format", "json")
-	assert.Equal(t, 2, code)
-	assert.Contains(t, stderr, "--compare prints a table")
+	// JSON too: the trajectories with every engine's run.
+	code, out, stderr = runTrainCLI("--set", "xor", "--net", "2-2-1", "--epochs", "2", "--compare", "all", "--format", "json")
+	require.Equal(t, 0, code, stderr)
+	var tr struct {
+		Engines    []string          `json:"engines"`
+		Convention string            `json:"convention"`
+		Results    []json.RawMessage `json:"results"`
+	}
+	require.NoError(t, json.Unmarshal([]byte(out), &tr), out)
+	assert.Len(t, tr.Results, len(tr.Engines))
+	assert.Equal(t, "mean", tr.Convention)
 }
 
 // TestTrainBuiltinDefaults: a built-in set sizes the network itself and its defaults
