@@ -78,18 +78,10 @@ func (d dense) forward(mul *gemm.Multiplier, p []float64, in, act blas64.General
 func (d dense) backward(mul *gemm.Multiplier, p, g []float64, in, delta, below blas64.General) {
 	n := delta.Rows
 	gw, gb := d.Split(g)
-	// ∂K/∂W = Δᵀ Y in one product (for one pair the outer product δ yᵀ, written directly);
-	// ∂K/∂b the column sums of Δ, in the batch's order.
-	if n == 1 {
-		for o, do := range delta.Data[:d.Out] {
-			row := gw[o*d.In : (o+1)*d.In]
-			for j, yj := range in.Data[:d.In] {
-				row[j] = do * yj
-			}
-		}
-	} else {
-		mul.Gemm(blas.Trans, blas.NoTrans, 1, delta, in, 0, blas64.General{Rows: d.Out, Cols: d.In, Stride: d.In, Data: gw})
-	}
+	// ∂K/∂W = Δᵀ Y in one product (for one pair the outer product δ yᵀ, which the product's
+	// vector kernel writes faster than a scalar loop); ∂K/∂b the column sums of Δ, in the
+	// batch's order.
+	mul.Gemm(blas.Trans, blas.NoTrans, 1, delta, in, 0, blas64.General{Rows: d.Out, Cols: d.In, Stride: d.In, Data: gw})
 	copy(gb, delta.Data[:d.Out])
 	for i := 1; i < n; i++ {
 		for j, v := range delta.Data[i*delta.Stride : i*delta.Stride+d.Out] {

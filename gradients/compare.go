@@ -98,10 +98,13 @@ func NewResult(info Info, e Engine, k float64, g []float64) Result {
 	return r
 }
 
+// canRefine reports whether r's engine measures its bounds where they do not suffice.
+func (r Result) canRefine() bool { return r.refine != nil && r.Bound != nil }
+
 // refineAt replaces the expected error of element i by the engine's measurement
 // (BoundRefiner), once; it reports whether the result can refine at all.
 func (r Result) refineAt(i int) bool {
-	if r.refine == nil || r.Bound == nil {
+	if !r.canRefine() {
 		return false
 	}
 	if math.IsNaN(r.refined[i]) {
@@ -188,10 +191,10 @@ type Pair struct {
 	// Agreeing and Disagreeing count the elements in each category (the other two are
 	// NonDifferentiable and Convention). An element agrees when its absolute difference is
 	// within SafetyFactor times the sum of the two engines' expected errors, measured ones
-	// where an engine's estimate did not suffice (BoundRefiner). When neither engine
-	// estimates its error per element (Result.Bound: two exact engines, whose rounding bound
-	// is a size, not an estimate), a relative error within Tolerance also agrees: the fixed
-	// tolerances are a floor only there.
+	// where an engine's estimate did not suffice (BoundRefiner). When neither engine can
+	// measure its error where its estimate fails (two exact engines, whose rounding bound is
+	// a size, not a measurement; results made without NewResult), a relative error within
+	// Tolerance also agrees: the fixed tolerances are a floor only there.
 	Agreeing    int `json:"agreeing"`
 	Disagreeing int `json:"disagreeing"`
 	// WorstRatio is the largest observed difference over SafetyFactor·(sum of the expected
@@ -271,7 +274,7 @@ func comparePair(net *nn.Network, a, b Result, c Criteria) (Pair, []int) {
 	}
 	p := Pair{A: a.Engine, B: b.Engine, Tolerance: pairTolerance(a.Tolerance, b.Tolerance), WorstAt: -1, Safety: SafetyFactor}
 	j := judge{a: a, b: b, c: c}
-	if a.Bound == nil && b.Bound == nil {
+	if !a.canRefine() && !b.canRefine() {
 		j.floor = p.Tolerance
 	}
 	worstRatio := -1
@@ -336,8 +339,8 @@ func comparePair(net *nn.Network, a, b Result, c Criteria) (Pair, []int) {
 const MaxConfirmed = 4
 
 // judge holds what the judgement of a pair's elements needs: the two results, the criteria,
-// the tolerance floor (zero when an engine estimates its error per element: the estimates
-// judge alone), how many elements were judged with measured bounds, and how many of those
+// the tolerance floor (zero when an engine measures its error where its estimate fails:
+// the estimates and measurements judge alone), how many elements were judged with measured bounds, and how many of those
 // the measurement confirmed as disagreeing.
 type judge struct {
 	a, b                Result
@@ -400,8 +403,8 @@ const (
 
 // Criteria override how CompareAtWith judges each element and what it reports. The zero
 // value is the default judgement: within SafetyFactor times the sum of the two engines'
-// expected errors, or within the tolerance floor where neither estimates its error per
-// element (see Pair.Agreeing).
+// expected errors, or within the tolerance floor where neither can measure its error (see
+// Pair.Agreeing).
 type Criteria struct {
 	// Atol and Rtol, when either is positive, replace the default judgement by gradcheck's
 	// rule: an element agrees when |a − b| ≤ Atol + Rtol·|b| (b the second engine's value).

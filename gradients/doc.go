@@ -36,8 +36,12 @@
 // Compare and CrossCheck hold the gradients of several engines against each other: for every
 // pair the maximum absolute and relative error (relative with the safe denominator
 // |x−y|/max(1,|x|+|y|) of ADBench), the worst parameter by name, per-block maxima, and a
-// verdict from the pair's tolerance, the sum of the two engines' tolerances (each is within
-// its own of the truth, so the two are within the sum of each other).
+// verdict per element: within SafetyFactor times the sum of the two engines' expected errors
+// (an approximate engine's own estimate, ErrorBounder; ExactBound for an exact one). Where an
+// estimate was a guess that does not explain the observed difference, the engine measures
+// that element's bound (BoundRefiner) and the element is judged again. The pair's tolerance,
+// the sum of the two engines' tolerances (each is within its own of the truth, so the two
+// are within the sum of each other), is a floor only where neither engine can measure.
 //
 // At a ReLU kink the cost is not differentiable and a difference quotient is no reference:
 // ComparePairAt, CompareAt and CrossCheck look at every parameter on which a pair disagrees,

@@ -2,6 +2,7 @@ package numeric_test
 
 import (
 	"fmt"
+	"math"
 
 	"nabla/gradients"
 	"nabla/nn"
@@ -59,4 +60,37 @@ func Example_registry() {
 	fmt.Printf("%s vs %s: agree %v (max rel err below 1e-6: %v)\n", p.A, p.B, p.Agree, p.MaxRelErr < 1e-6)
 	// Output:
 	// numeric-forward vs numeric-central: agree true (max rel err below 1e-6: true)
+}
+
+// Forward differences on a network whose second derivatives outgrow K (two layers without
+// activation): ErrorBounds' guess of the truncation error is exceeded at the worst element,
+// while RefineBound, the same formula at twice the step, measures it (complex step as the
+// reference).
+func ExampleEngine_RefineBound() {
+	net := nn.MustParse("6-9-15-1:sigmoid,identity,identity")
+	A, batch := net.Init(nil, 1), net.RandomBatch(50, 1)
+	fwd, err := numeric.New(net, &numeric.Settings{Formula: numeric.Forward})
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	cs, err := numeric.NewComplex(net, 0)
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	g, _, _ := fwd.Gradient(nil, A, batch)
+	ref, _, _ := cs.Gradient(nil, A, batch)
+	guess, _ := fwd.ErrorBounds()
+	worst, at := 0.0, 0
+	for i := range g {
+		if r := math.Abs(g[i]-ref[i]) / guess[i]; r > worst {
+			worst, at = r, i
+		}
+	}
+	measured := fwd.RefineBound(at, g[at])
+	fmt.Printf("%s: error beyond 5× the guess: %v; within the measured bound: %v\n",
+		net.ParamName(at), worst > 5, math.Abs(g[at]-ref[at]) <= measured)
+	// Output:
+	// W3[1,8]: error beyond 5× the guess: true; within the measured bound: true
 }
