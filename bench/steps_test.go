@@ -180,7 +180,7 @@ func TestStepsSweep(t *testing.T) {
 }
 
 // TestCompareNumericEngines: every numeric engine agrees with backprop and with each other
-// within their tolerances (what nabla compare checks) on a sigmoid network.
+// within their error bounds (what nabla compare checks) on a sigmoid network.
 func TestCompareNumericEngines(t *testing.T) {
 	names := []string{"backprop", "numeric-forward", "numeric-backward", "numeric-central", "numeric-central5", "numeric-richardson", "numeric-complex"}
 	for _, arch := range []string{"3-5-4-2", "4-8-3:tanh,sigmoid"} {

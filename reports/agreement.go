@@ -96,9 +96,9 @@ func (a Agreement) pairSummary() string {
 		for _, p := range a.Pairs {
 			nc += len(p.NonDifferentiable)
 		}
-		s := fmt.Sprintf("all %d pairs agree within their tolerances", len(a.Pairs))
+		s := fmt.Sprintf("all %d pairs agree within their error bounds", len(a.Pairs))
 		if len(a.Pairs) == 1 {
-			s = "the pair agrees within its tolerance"
+			s = "the pair agrees within its error bound"
 		}
 		if nc > 0 {
 			s += fmt.Sprintf(" (%d elements not comparable: a stencil crossed a ReLU kink)", nc)

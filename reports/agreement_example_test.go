@@ -34,5 +34,5 @@ func ExampleAgreement_Markdown() {
 	//
 	// obs/exp: the largest observed difference over 4× the sum of the two engines' expected errors (below 1: explained by them); an element agrees within that, or within the tolerance where neither engine estimates its error per element
 	//
-	// the pair agrees within its tolerance
+	// the pair agrees within its error bound
 }

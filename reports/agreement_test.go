@@ -62,7 +62,7 @@ func TestAgreementGolden(t *testing.T) {
 }
 
 func TestAgreementSummary(t *testing.T) {
-	assert.Equal(t, "the pair agrees within its tolerance", fixedAgreement(t, false).Summary())
+	assert.Equal(t, "the pair agrees within its error bound", fixedAgreement(t, false).Summary())
 	s := fixedAgreement(t, true).Summary()
 	assert.Contains(t, s, "2 of 3 pairs disagree")
 	assert.Contains(t, s, "at W2[1,2] (first bad block W2)")

@@ -30,7 +30,7 @@ func summaryBody(w io.Writer, r *Results) error {
 			}
 		}
 		if bad == 0 {
-			lines = append(lines, fmt.Sprintf("**Agreement:** every pair of engines agrees within its tolerance on all %d networks (%d pairs).", len(r.Agreement), pairs))
+			lines = append(lines, fmt.Sprintf("**Agreement:** every pair of engines agrees within its error bounds on all %d networks (%d pairs).", len(r.Agreement), pairs))
 		} else {
 			lines = append(lines, fmt.Sprintf("**Agreement:** %d of %d pairs DISAGREE: %s.", bad, pairs, strings.Join(worst, "; ")))
 		}
