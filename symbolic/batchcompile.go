@@ -47,6 +47,7 @@ func (p *Program) Batch(varying []string, chunk int) (*BatchProgram, error) {
 	}
 	c.analyse()
 	c.emit()
+	c.sumChains()
 	c.mergeChains()
 	c.allocSlots()
 	c.groupDots()
@@ -243,10 +244,9 @@ func (c *batchCompiler) plain(in instr) sinstr {
 	return sinstr{vinstr: vinstr{kind: kSV, op: in.op, d: in.dst, a: in.x, b: in.y}, vec: [3]bool{false, true, false}}
 }
 
-// mergeChains turns chains of multiply-adds (u = Σᵢ wᵢ·xᵢ, one term at a time) into one linear
-// combination, computed where its last term was, when the partial sums have no other reader;
-// a chain of one term goes back to its own instruction.
-func (c *batchCompiler) mergeChains() {
+// vectorReads returns, for each register, how many instructions of the stream read it as a
+// vector operand.
+func (c *batchCompiler) vectorReads() []int32 {
 	reads := make([]int32, c.nregs)
 	for _, s := range c.stream {
 		for j, r := range [3]int32{s.a, s.b, s.c} {
@@ -255,6 +255,65 @@ func (c *batchCompiler) mergeChains() {
 			}
 		}
 	}
+	return reads
+}
+
+// sumChains turns a chain of multiply-adds of two vectors whose total only an output reads
+// (the derivative by a kernel tap: Σ over positions of δ·y, summed over the rows) into one
+// dot product per term, added into that output: each term then reads its two vectors once
+// per row and writes nothing, where the chain wrote a partial sum per term. The output adds
+// the rows of each term before the next term (the chain added the terms of each row first):
+// the same sum in another order.
+func (c *batchCompiler) sumChains() {
+	reads := c.vectorReads()
+	def := filled(c.nregs, -1)
+	for i, s := range c.stream {
+		if s.kind < kSum {
+			def[s.d] = int32(i)
+		}
+	}
+	chainable := func(r int32) bool { // r is a product or a multiply-add read once
+		if reads[r] != 1 || def[r] < 0 {
+			return false
+		}
+		s := c.stream[def[r]]
+		return s.kind == kFmaVVV || (s.kind == kVV && s.op == Mul)
+	}
+	into := filled(c.nregs, -1) // register → the output its total goes to
+	rev := make([]sinstr, 0, len(c.stream))
+	dot := func(o, a, b int32) sinstr {
+		return sinstr{vinstr: vinstr{kind: kDot, d: o, a: a, b: b}, vec: [3]bool{true, true, false}}
+	}
+	for i := len(c.stream) - 1; i >= 0; i-- {
+		s := c.stream[i]
+		switch {
+		case s.kind == kSum && chainable(s.a):
+			into[s.a] = s.d
+		case s.kind == kFmaVVV && into[s.d] >= 0:
+			o := into[s.d]
+			if chainable(s.a) {
+				into[s.a] = o
+			} else {
+				rev = append(rev, sinstr{vinstr: vinstr{kind: kSum, d: o, a: s.a}, vec: [3]bool{true, false, false}})
+			}
+			rev = append(rev, dot(o, s.b, s.c))
+		case s.kind == kVV && s.op == Mul && into[s.d] >= 0:
+			rev = append(rev, dot(into[s.d], s.a, s.b))
+		default:
+			rev = append(rev, s)
+		}
+	}
+	c.stream = c.stream[:0]
+	for i := len(rev) - 1; i >= 0; i-- {
+		c.stream = append(c.stream, rev[i])
+	}
+}
+
+// mergeChains turns chains of multiply-adds (u = Σᵢ wᵢ·xᵢ, one term at a time) into one linear
+// combination, computed where its last term was, when the partial sums have no other reader;
+// a chain of one term goes back to its own instruction.
+func (c *batchCompiler) mergeChains() {
+	reads := c.vectorReads()
 	chainAt := make([]int32, c.nregs) // register → position+1 of the chain that computes it
 	var merged []sinstr
 	for _, s := range c.stream {
