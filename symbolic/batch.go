@@ -356,7 +356,21 @@ func linComb(d, acc []float64, s0 float64, terms []int32, vecs [][]float64, u []
 			d[i] = s0
 		}
 	}
-	for k := 0; k+1 < len(terms); k += 2 {
+	k := 0
+	for ; k+8 <= len(terms); k += 8 {
+		axpy4(d, vecs[terms[k]], vecs[terms[k+2]], vecs[terms[k+4]], vecs[terms[k+6]],
+			u[terms[k+1]], u[terms[k+3]], u[terms[k+5]], u[terms[k+7]])
+	}
+	for ; k+1 < len(terms); k += 2 {
 		floats.AddScaled(d, u[terms[k+1]], vecs[terms[k]][:len(d)])
+	}
+}
+
+// axpy4 adds a·s + b·t + c·v + e·w to d, row by row in that order (the order of four scaled
+// additions one after the other), reading and writing d once instead of four times.
+func axpy4(d, a, b, c, e []float64, s, t, v, w float64) {
+	a, b, c, e = a[:len(d)], b[:len(d)], c[:len(d)], e[:len(d)]
+	for i := range d {
+		d[i] = d[i] + a[i]*s + b[i]*t + c[i]*v + e[i]*w
 	}
 }

@@ -364,6 +364,8 @@ func chainLink(s sinstr) (acc, term [2]int32, ok bool) {
 		return [2]int32{s.a, 2}, [2]int32{s.b, s.c}, true
 	case s.kind == kVS && s.op == Mul:
 		return [2]int32{-1, 0}, [2]int32{s.a, s.b}, true
+	case s.kind == kSV && s.op == Mul: // s·B is B·s: a product of two numbers commutes exactly
+		return [2]int32{-1, 0}, [2]int32{s.b, s.a}, true
 	}
 	return acc, term, false
 }
