@@ -36,6 +36,7 @@ const (
 type vinstr struct {
 	kind       vkind
 	op         Op
+	n          uint8 // kLin0: the next n instructions are kLin0 over the same vectors (markLinGroups)
 	d, a, b, c int32
 }
 
@@ -140,7 +141,8 @@ func (bp *BatchProgram) Sum(dst, uniform, data []float64, n int) []float64 {
 // run executes the vector code on the first L rows of every vector.
 func (bp *BatchProgram) run(out []float64, L int) {
 	u, v := bp.u, bp.vecs
-	for _, in := range bp.code {
+	for i := 0; i < len(bp.code); i++ {
+		in := bp.code[i]
 		switch in.kind {
 		case kFmaVVS:
 			fmaVVS(v[in.d][:L], v[in.a][:L], v[in.b][:L], u[in.c])
@@ -180,6 +182,11 @@ func (bp *BatchProgram) run(out []float64, L int) {
 		case kLinS:
 			linComb(v[in.d][:L], nil, u[in.a], bp.terms[in.b:in.b+2*in.c], v, u)
 		case kLin0:
+			if in.n == linGroup-1 {
+				bp.lin4(bp.code[i:i+linGroup], L)
+				i += linGroup - 1
+				break
+			}
 			linComb(v[in.d][:L], nil, 0, bp.terms[in.b:in.b+2*in.c], v, u)
 		case kSum:
 			out[in.d] += sum(v[in.a][:L])
@@ -372,5 +379,77 @@ func axpy4(d, a, b, c, e []float64, s, t, v, w float64) {
 	a, b, c, e = a[:len(d)], b[:len(d)], c[:len(d)], e[:len(d)]
 	for i := range d {
 		d[i] = d[i] + a[i]*s + b[i]*t + c[i]*v + e[i]*w
+	}
+}
+
+// markLinGroups marks each run of linGroup consecutive kLin0 instructions over the same vectors
+// with distinct destinations (hoistLins put them side by side) for lin4.
+func (bp *BatchProgram) markLinGroups() {
+	same := func(x, y vinstr) bool { // y combines the vectors of x, into another slot
+		if y.kind != kLin0 || y.c != x.c || y.d == x.d {
+			return false
+		}
+		tx, ty := bp.terms[x.b:x.b+2*x.c], bp.terms[y.b:y.b+2*y.c]
+		for k := 0; k < len(tx); k += 2 {
+			if tx[k] != ty[k] {
+				return false
+			}
+		}
+		return true
+	}
+	for i := 0; i+linGroup <= len(bp.code); i++ {
+		g := bp.code[i : i+linGroup]
+		if g[0].kind != kLin0 {
+			continue
+		}
+		ok := true
+		for j := 1; j < len(g) && ok; j++ {
+			for k := 0; k < j && ok; k++ {
+				ok = same(g[k], g[j])
+			}
+		}
+		if ok {
+			g[0].n = linGroup - 1
+			i += linGroup - 1
+		}
+	}
+}
+
+// lin4 runs the linGroup kLin0 instructions g over the same vectors on L rows: each vector is
+// read once for the four sums, and each sum adds its terms in order, as linComb does.
+func (bp *BatchProgram) lin4(g []vinstr, L int) {
+	v, u := bp.vecs, bp.u
+	d0, d1, d2, d3 := v[g[0].d][:L], v[g[1].d][:L], v[g[2].d][:L], v[g[3].d][:L]
+	t0, t1, t2, t3 := bp.terms[g[0].b:g[0].b+2*g[0].c], bp.terms[g[1].b:g[1].b+2*g[1].c],
+		bp.terms[g[2].b:g[2].b+2*g[2].c], bp.terms[g[3].b:g[3].b+2*g[3].c]
+	clear(d0)
+	clear(d1)
+	clear(d2)
+	clear(d3)
+	t1, t2, t3 = t1[:len(t0)], t2[:len(t0)], t3[:len(t0)]
+	k := 0
+	for ; k+3 < len(t0); k += 4 { // two terms at a time: each sum is read and written once for both
+		x, y := v[t0[k]][:L], v[t0[k+2]][:L]
+		s0, s1, s2, s3 := u[t0[k+1]], u[t1[k+1]], u[t2[k+1]], u[t3[k+1]]
+		w0, w1, w2, w3 := u[t0[k+3]], u[t1[k+3]], u[t2[k+3]], u[t3[k+3]]
+		d0, d1, d2, d3, y := d0[:len(x)], d1[:len(x)], d2[:len(x)], d3[:len(x)], y[:len(x)]
+		for r, xr := range x {
+			yr := y[r]
+			d0[r] = d0[r] + xr*s0 + yr*w0
+			d1[r] = d1[r] + xr*s1 + yr*w1
+			d2[r] = d2[r] + xr*s2 + yr*w2
+			d3[r] = d3[r] + xr*s3 + yr*w3
+		}
+	}
+	for ; k+1 < len(t0); k += 2 {
+		x := v[t0[k]][:L]
+		s0, s1, s2, s3 := u[t0[k+1]], u[t1[k+1]], u[t2[k+1]], u[t3[k+1]]
+		d0, d1, d2, d3 := d0[:len(x)], d1[:len(x)], d2[:len(x)], d3[:len(x)]
+		for r, xr := range x {
+			d0[r] += xr * s0
+			d1[r] += xr * s1
+			d2[r] += xr * s2
+			d3[r] += xr * s3
+		}
 	}
 }

@@ -49,8 +49,10 @@ func (p *Program) Batch(varying []string, chunk int) (*BatchProgram, error) {
 	c.emit()
 	c.sumChains()
 	c.mergeChains()
+	c.hoistLins()
 	c.allocSlots()
 	c.groupDots()
+	c.bp.markLinGroups()
 	c.bp.scalarRuns()
 	c.buffers()
 	return c.bp, nil
@@ -350,6 +352,44 @@ func (c *batchCompiler) mergeChains() {
 			s = unchain(s)
 		}
 		c.stream = append(c.stream, s)
+	}
+}
+
+// linGroup is the number of linear combinations of the same vectors that run together.
+const linGroup = 4
+
+// hoistLins moves every linear combination without accumulator (kLin0) up to the previous one
+// over the same vectors in the same order, in groups of linGroup: the outputs of a dense layer
+// (or of the filters of a convolution at one pixel) then sit side by side, and the run reads
+// each vector once per group instead of once per combination. A kLin0 reads nothing but its
+// vectors, which the group's first member reads too, so it can run there.
+func (c *batchCompiler) hoistLins() {
+	var items [][]sinstr         // runs of the new stream
+	open := make(map[string]int) // the vectors of a group not yet full → its item
+	key := make([]byte, 0, 64)
+	for _, s := range c.stream {
+		if s.kind != kLin0 {
+			items = append(items, []sinstr{s})
+			continue
+		}
+		key = key[:0]
+		for k := 0; k < len(s.terms); k += 2 {
+			r := s.terms[k]
+			key = append(key, byte(r), byte(r>>8), byte(r>>16), byte(r>>24))
+		}
+		if it, ok := open[string(key)]; ok {
+			items[it] = append(items[it], s)
+			if len(items[it]) == linGroup {
+				delete(open, string(key))
+			}
+			continue
+		}
+		open[string(key)] = len(items)
+		items = append(items, []sinstr{s})
+	}
+	c.stream = c.stream[:0]
+	for _, it := range items {
+		c.stream = append(c.stream, it...)
 	}
 }
 
