@@ -52,7 +52,10 @@ const DefaultChunk = 128
 //
 // Compiling for a batch also fuses instructions: a product used only by a sum becomes a
 // multiply-add, a chain of multiply-adds one linear combination, a product used only by an
-// output a dot product (and a run of dot products sharing a vector one instruction); vector
+// output a dot product (and a run of dot products sharing a vector one instruction), a chain
+// of multiply-adds of two vectors read only by an output (a kernel tap's derivative) one dot
+// product per term; linear combinations of the same vectors (the units of a dense layer, the
+// filters of a convolution at one pixel) run four at a time, reading each vector once; vector
 // registers are reused once their last reader has run. A BatchProgram keeps its buffers between calls
 // and is not safe for concurrent use.
 type BatchProgram struct {
