@@ -82,13 +82,7 @@ func convBackward(mul *gemm.Multiplier, c *nn.Conv2D, w *convWork, delta blas64.
 			beta = 0
 		}
 		mul.Gemm(blas.NoTrans, blas.Trans, 1, D, U, beta, GK) // [C4]: Δ Uᵀ
-		for f := range gb {                                   // [C3]
-			var s float64
-			for _, v := range D.Data[f*pix : (f+1)*pix] {
-				s += v
-			}
-			gb[f] += s
-		}
+		addRowSums(gb, D.Data, pix)                           // [C3]
 		if below.Rows == 0 {
 			continue
 		}
@@ -189,5 +183,17 @@ func avgPoolBackward(a *nn.AvgPool, delta, below blas64.General) {
 				}
 			}
 		}
+	}
+}
+
+// addRowSums adds to dst[f] the sum of row f of data, a len(dst)×cols row-major matrix: a
+// filter's bias gradient, the sum of its δ over the output positions.
+func addRowSums(dst, data []float64, cols int) {
+	for f := range dst {
+		var s float64
+		for _, v := range data[f*cols : (f+1)*cols] {
+			s += v
+		}
+		dst[f] += s
 	}
 }

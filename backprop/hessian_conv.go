@@ -82,13 +82,7 @@ func (s *convStep) rBackward(mul *gemm.Multiplier, p, vp, h []float64, _, rin, d
 			RU := blas64.General{Rows: ckk, Cols: pix, Stride: pix, Data: s.rcols[n*ckk*pix : (n+1)*ckk*pix]}
 			mul.Gemm(blas.NoTrans, blas.Trans, 1, D, RU, 1, HK) // + Δ RUᵀ
 		}
-		for f := range hb { // [RC3]
-			var sum float64
-			for _, x := range RD.Data[f*pix : (f+1)*pix] {
-				sum += x
-			}
-			hb[f] += sum
-		}
+		addRowSums(hb, RD.Data, pix) // [RC3]
 		if rbelow.Rows == 0 {
 			continue
 		}
