@@ -16,12 +16,8 @@ import (
 // The mutation section is measured into the results, survives a JSON round trip (nabla
 // report --from) and renders the detection table.
 func TestReportMutationSection(t *testing.T) {
-	var infos []gradients.Info
-	for _, name := range []string{"backprop", "numeric-central"} {
-		info, err := gradients.Lookup(name)
-		require.NoError(t, err)
-		infos = append(infos, info)
-	}
+	infos, err := gradients.Infos([]string{"backprop", "numeric-central"})
+	require.NoError(t, err)
 	r := &reports.Results{Version: reports.FormatVersion}
 	var progress bytes.Buffer
 	require.NoError(t, measureMutation(r, infos, 1, &progress))
@@ -46,12 +42,8 @@ func TestReportMutationSection(t *testing.T) {
 
 // A small run measures what its settings ask for, and nothing else.
 func TestMeasureSmall(t *testing.T) {
-	var infos []gradients.Info
-	for _, name := range []string{"backprop", "symbolic"} {
-		info, err := gradients.Lookup(name)
-		require.NoError(t, err)
-		infos = append(infos, info)
-	}
+	infos, err := gradients.Infos([]string{"backprop", "symbolic"})
+	require.NoError(t, err)
 	var progress bytes.Buffer
 	r, err := Measure(Settings{Engines: infos, Cases: []bench.Case{{Net: "2-3-1", Batch: 2}}, Quick: true,
 		NoScaling: true, NoExtras: true, Command: "test", Progress: &progress})
@@ -69,12 +61,8 @@ func TestMeasureSmall(t *testing.T) {
 // The second-order section is measured, survives a JSON round trip and renders the Newton–CG
 // table, the mutant table and the learning-curve figure.
 func TestReportSecondOrderSection(t *testing.T) {
-	var infos []gradients.Info
-	for _, name := range []string{"backprop", "autodiff-reverse", "numeric-forward"} {
-		info, err := gradients.Lookup(name)
-		require.NoError(t, err)
-		infos = append(infos, info)
-	}
+	infos, err := gradients.Infos([]string{"backprop", "autodiff-reverse", "numeric-forward"})
+	require.NoError(t, err)
 	r := &reports.Results{Version: reports.FormatVersion}
 	var progress bytes.Buffer
 	require.NoError(t, measureSecondOrder(r, infos, 1, &progress))
