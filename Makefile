@@ -25,9 +25,9 @@ test:
 test-openblas:
 	CGO_ENABLED=1 CGO_LDFLAGS=-lopenblas $(GO) test -tags openblas ./...
 
-## test-noasm: without assembly kernels, as on other CPUs: the matrix multiply on gonum's Dgemm, symbolic on internal/vec's Go loops
+## test-noasm: without assembly kernels, as on other CPUs: the matrix multiply on gonum's Dgemm, scalar exp, symbolic on internal/vec's Go loops
 test-noasm:
-	$(GO) test -tags noasm ./internal/gemm ./internal/vec ./backprop ./autodiff ./symbolic
+	$(GO) test -tags noasm ./internal/gemm ./internal/vmath ./internal/vec ./nn ./backprop ./autodiff ./symbolic
 
 ## test-short: the quick subset
 test-short:
