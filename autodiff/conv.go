@@ -90,18 +90,23 @@ func conv2DJVP(z *Tensor) {
 func conv2DVJP(z *Tensor) {
 	x, k, g := z.x, z.y, z.geom.conv
 	ckk, pix := g.C*g.K*g.K, g.OutH()*g.OutW()
-	var dU []float64
+	var dU, gx, gk []float64
+	beta := 1.0
 	if x.needGrad {
-		dU = grow(&z.aux2, ckk*pix)
+		dU, gx = grow(&z.aux2, ckk*pix), x.adjoint()
+	}
+	if k.needGrad {
+		gk, beta = adjointBeta(k)
 	}
 	for n := 0; n < x.rows; n++ {
 		gz := z.grad[n*z.cols : (n+1)*z.cols]
-		if k.needGrad { // k̄ += z̄·Uᵀ
-			z.tape.gemm(false, true, gz, g.F, pix, z.aux[n*ckk*pix:(n+1)*ckk*pix], ckk, pix, 1, k.grad)
+		if gk != nil { // k̄ += z̄·Uᵀ
+			z.tape.gemm(false, true, gz, g.F, pix, z.aux[n*ckk*pix:(n+1)*ckk*pix], ckk, pix, beta, gk)
+			beta = 1
 		}
-		if x.needGrad { // x̄ += col2im(kᵀ·z̄)
+		if gx != nil { // x̄ += col2im(kᵀ·z̄)
 			z.tape.gemm(true, false, k.value, g.F, ckk, gz, g.F, pix, 0, dU)
-			col2im(g, x.grad[n*x.cols:(n+1)*x.cols], dU)
+			col2im(g, gx[n*x.cols:(n+1)*x.cols], dU)
 		}
 	}
 }
@@ -233,12 +238,18 @@ func channelBiasJVP(z *Tensor) {
 func channelBiasVJP(z *Tensor) {
 	x, b, g := z.x, z.y, z.grad
 	if x.needGrad {
-		gx := x.grad[:len(g)]
-		for i, v := range g {
-			gx[i] += v
+		gx, fresh := x.adjointOrFresh()
+		gx = gx[:len(g)]
+		if fresh {
+			copy(gx, g)
+		} else {
+			for i, v := range g {
+				gx[i] += v
+			}
 		}
 	}
 	if b.needGrad {
+		gb := b.adjoint()
 		f := b.Len()
 		pix := z.cols / f
 		for i := 0; i < z.rows*f; i++ {
@@ -246,7 +257,7 @@ func channelBiasVJP(z *Tensor) {
 			for _, v := range g[i*pix : (i+1)*pix] {
 				s += v
 			}
-			b.grad[i%f] += s
+			gb[i%f] += s
 		}
 	}
 }
@@ -372,7 +383,7 @@ func poolJVP(z *Tensor) {
 }
 
 func poolVJP(z *Tensor) {
-	gx := z.x.grad
+	gx := z.x.adjoint()
 	if z.op == opMaxPool {
 		for k, a := range z.args {
 			gx[a] += z.grad[k]

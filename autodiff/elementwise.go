@@ -1,56 +1,156 @@
 package autodiff
 
-// minElementwise is the number of entries below which an elementwise op runs on the caller's
-// goroutine alone: waking a worker costs a few microseconds.
+import "math"
+
+// minElementwise is the number of entries below which an elementwise op that evaluates a
+// function (σ, tanh, exp, …) runs on the caller's goroutine alone: waking a worker costs a few
+// microseconds.
 const minElementwise = 2048
 
-// elementSpans is an elementwise op in progress on a tape's threads (a par.Spanner): a
-// sigmoid's value z = σ(x), or its adjoint rule x̄ += z̄ ⊙ z ⊙ (1 − z), or (src nil) the
-// zeroing of an adjoint before the backward sweep. Every entry is computed alone, so the result does not depend on
-// the number of threads.
+// minCheap is the same threshold for the elementwise ops that cost about as little as
+// reading and writing memory: zeroing, ReLU and its adjoint rule, squaring.
+const minCheap = 16384
+
+// elementSpans is an elementwise op of a unary kind in progress on a tape's threads (a
+// par.Spanner): its value dst = f(x), or (back) its adjoint rule dst (x̄) += g (z̄) ⊙ f'(x)
+// with z = f(x), written with = instead when fresh, or (op opLeaf) the zeroing of dst. Every
+// entry is computed alone, so the result does not depend on the number of threads.
 type elementSpans struct {
-	back     bool
-	dst, src []float64 // value: z, x; adjoint: x̄, z
-	g        []float64 // adjoint: z̄
+	op          opKind
+	back, fresh bool
+	dst         []float64
+	x, z, g     []float64
+}
+
+// cheap reports whether the op costs about as little per entry as a memory pass.
+func (s *elementSpans) cheap() bool {
+	return s.op == opLeaf || s.op == opReLU || s.op == opSquare
 }
 
 // Span computes entries [lo, hi).
 func (s *elementSpans) Span(lo, hi int) {
-	if s.src == nil {
+	switch {
+	case s.op == opLeaf:
 		clear(s.dst[lo:hi])
-		return
-	}
-	dst, src := s.dst[lo:hi], s.src[lo:hi]
-	if !s.back {
-		for i, v := range src {
-			dst[i] = sigmoid(v)
-		}
-		return
-	}
-	for i, v := range s.g[lo:hi] {
-		dst[i] += v * src[i] * (1 - src[i])
+	case !s.back:
+		unaryValue(s.op, s.dst[lo:hi], s.x[lo:hi])
+	case s.fresh:
+		unarySet(s.op, s.dst[lo:hi], s.x[lo:hi], s.z[lo:hi], s.g[lo:hi])
+	default:
+		unaryAdd(s.op, s.dst[lo:hi], s.x[lo:hi], s.z[lo:hi], s.g[lo:hi])
 	}
 }
 
-// sigmoids sets dst = σ(src) or, when back, adds g ⊙ src ⊙ (1 − src) to dst (src = σ(x)), on
-// the tape's threads.
-func (t *Tape) sigmoids(back bool, dst, src, g []float64) {
-	t.sig = elementSpans{back: back, dst: dst, src: src, g: g}
-	t.ew.Spans(len(dst), minElementwise, &t.sig)
-	t.sig = elementSpans{}
+// elementwise runs s over all of s.dst on the tape's threads.
+func (t *Tape) elementwise(s elementSpans) {
+	minSpan := minElementwise
+	if s.cheap() {
+		minSpan = minCheap
+	}
+	if len(s.dst) < 2*minSpan {
+		s.Span(0, len(s.dst))
+		return
+	}
+	t.ew1 = s
+	t.ew.Spans(len(s.dst), minSpan, &t.ew1)
+	t.ew1 = elementSpans{}
 }
 
 // clearAdjoint sets the adjoint g to zero, on the tape's threads when it is large.
 func (t *Tape) clearAdjoint(g []float64) {
-	if len(g) < 2*minClear {
-		clear(g)
-		return
-	}
-	t.sig = elementSpans{dst: g}
-	t.ew.Spans(len(g), minClear, &t.sig)
-	t.sig = elementSpans{}
+	t.elementwise(elementSpans{op: opLeaf, dst: g})
 }
 
-// minClear is the number of entries below which an adjoint is zeroed on the caller's
-// goroutine alone: zeroing is ten times cheaper per entry than a sigmoid.
-const minClear = 16384
+// unaryValue sets zv = f(xv) for the elementwise op.
+func unaryValue(op opKind, zv, xv []float64) {
+	xv = xv[:len(zv)]
+	switch op {
+	case opSigmoid:
+		for i, v := range xv {
+			zv[i] = sigmoid(v)
+		}
+	case opTanh:
+		for i, v := range xv {
+			zv[i] = math.Tanh(v)
+		}
+	case opReLU:
+		for i, v := range xv {
+			zv[i] = max(v, 0)
+		}
+	case opSquare:
+		for i, v := range xv {
+			zv[i] = v * v
+		}
+	case opExp, opLog, opSin, opCos: // the rarer functions, by a call each
+		f := scalarFuncs[op]
+		for i, v := range xv {
+			zv[i] = f(v)
+		}
+	default:
+		panic("autodiff: unary " + op.String())
+	}
+}
+
+// scalarFuncs are the elementwise functions unaryValue evaluates by a call per entry.
+var scalarFuncs = map[opKind]func(float64) float64{opExp: math.Exp, opLog: math.Log, opSin: math.Sin, opCos: math.Cos}
+
+// unarySet sets gx = g ⊙ f'(x) (the adjoint rule of z = f(x) when it is the first to push to
+// x̄), with the common activations written out; the others as unaryAdd on a zeroed gx.
+func unarySet(op opKind, gx, xv, zv, g []float64) {
+	gx, zv = gx[:len(g)], zv[:len(g)]
+	switch op {
+	case opSigmoid: // σ' = σ(1 − σ)
+		for i, v := range g {
+			gx[i] = v * zv[i] * (1 - zv[i])
+		}
+	case opTanh: // tanh' = 1 − tanh²
+		for i, v := range g {
+			gx[i] = v * (1 - zv[i]*zv[i])
+		}
+	case opReLU: // [x > 0], read off z = max(x, 0)
+		for i, v := range g {
+			gx[i] = math.Float64frombits(math.Float64bits(v) & reluOn(zv[i]))
+		}
+	default:
+		clear(gx)
+		unaryAdd(op, gx, xv, zv, g)
+	}
+}
+
+// unaryAdd adds g ⊙ f'(x) to gx: the adjoint rule of z = f(x).
+func unaryAdd(op opKind, gx, xv, zv, g []float64) {
+	gx, xv, zv = gx[:len(g)], xv[:len(g)], zv[:len(g)]
+	switch op {
+	case opSigmoid:
+		for i, v := range g {
+			gx[i] += v * zv[i] * (1 - zv[i])
+		}
+	case opTanh:
+		for i, v := range g {
+			gx[i] += v * (1 - zv[i]*zv[i])
+		}
+	case opReLU:
+		for i, v := range g {
+			gx[i] += math.Float64frombits(math.Float64bits(v) & reluOn(zv[i]))
+		}
+	case opSquare:
+		for i, v := range g {
+			gx[i] += 2 * v * xv[i]
+		}
+	default:
+		for i, v := range g {
+			gx[i] += v * deriv(op, xv[i], zv[i])
+		}
+	}
+}
+
+// reluOn returns 64 one bits when z = max(x, 0) is positive, that is when x > 0 and ReLU's
+// derivative is 1, and 64 zero bits when z is 0 (x ≤ 0, the derivative 0, also at the kink)
+// or NaN; it is computed without a branch, since the signs of a layer's pre-activations follow
+// no pattern a branch predictor could learn. As integers, the bits of a positive float64 are
+// 1 to those of +Inf; b−1 maps them to [0, Inf−1], which the two sign tests pick out.
+func reluOn(z float64) uint64 {
+	const inf = 0x7FF0000000000000
+	d := math.Float64bits(z) - 1 // wraps to all ones for +0
+	return uint64(int64((d-inf)&^d) >> 63)
+}

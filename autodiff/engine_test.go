@@ -10,6 +10,7 @@ import (
 	"nabla/autodiff"
 	"nabla/gradients"
 	"nabla/gradients/gradtest"
+	"nabla/internal/par"
 	"nabla/nn"
 )
 
@@ -58,4 +59,45 @@ func TestForwardCostEvaluations(t *testing.T) {
 	e, err := autodiff.NewForward(net)
 	require.NoError(t, err)
 	assert.Equal(t, 79511, e.CostEvaluations())
+}
+
+// TestThreadsBitIdentical checks that the gradient, K and Hv do not depend on the number of
+// threads: on networks large enough that the products and the elementwise rules are split
+// between threads, one thread and two give the same bits.
+func TestThreadsBitIdentical(t *testing.T) {
+	cases := []struct {
+		arch  string
+		batch int
+	}{
+		{"64-256-10:tanh,sigmoid", 64},
+		{"100-300-100-10", 40},
+		{"1x12x12-conv8@3x3-maxpool2-10:relu,sigmoid", 64},
+		{"1x10x10-conv6@3x3/s1+p1-avgpool2-conv4@3x3-12-10:relu,tanh,relu,sigmoid", 48},
+	}
+	defer par.SetThreads(par.Threads())
+	for _, c := range cases {
+		t.Run(c.arch, func(t *testing.T) {
+			net := nn.MustParse(c.arch)
+			A, b, v := net.Init(nil, 5), net.RandomBatch(c.batch, 5), net.Init(nil, 9)
+			type result struct {
+				g, hv []float64
+				k     float64
+			}
+			run := func(threads int) result {
+				par.SetThreads(threads)
+				e, err := autodiff.NewReverse(net)
+				require.NoError(t, err)
+				var r result
+				r.g, r.k, err = e.Gradient(nil, A, b)
+				require.NoError(t, err)
+				r.hv, _, err = e.Hv(nil, A, v, b)
+				require.NoError(t, err)
+				return r
+			}
+			one, two := run(1), run(2)
+			assert.Equal(t, one.k, two.k)
+			assert.Equal(t, one.g, two.g)
+			assert.Equal(t, one.hv, two.hv)
+		})
+	}
 }

@@ -53,7 +53,7 @@ func (t *Tape) BackwardTangents(out *Tensor) {
 	}
 	for _, z := range t.nodes[:out.index+1] {
 		if !z.needGrad {
-			z.grad, z.gtan = nil, nil
+			z.grad, z.gtan, z.stale = nil, nil, false
 			continue
 		}
 		z.grad = z.gext
@@ -66,6 +66,7 @@ func (t *Tape) BackwardTangents(out *Tensor) {
 		}
 		clear(z.grad)
 		clear(z.gtan)
+		z.stale = false // the rules add to every adjoint
 	}
 	for _, z := range t.nodes[out.index+1 : t.n] {
 		z.grad, z.gtan = nil, nil

@@ -204,43 +204,8 @@ func (t *Tape) unary(op opKind, x *Tensor) *Tensor {
 	t.owns(x)
 	z := t.node(op, x.rows, x.cols)
 	z.x = x
-	zv := grow(&z.vbuf, z.Len())
-	z.value = zv
-	xv := x.value[:len(zv)]
-	switch op {
-	case opSigmoid:
-		t.sigmoids(false, zv, xv, nil)
-	case opTanh:
-		for i, v := range xv {
-			zv[i] = math.Tanh(v)
-		}
-	case opReLU:
-		for i, v := range xv {
-			zv[i] = max(v, 0)
-		}
-	case opExp:
-		for i, v := range xv {
-			zv[i] = math.Exp(v)
-		}
-	case opLog:
-		for i, v := range xv {
-			zv[i] = math.Log(v)
-		}
-	case opSquare:
-		for i, v := range xv {
-			zv[i] = v * v
-		}
-	case opSin:
-		for i, v := range xv {
-			zv[i] = math.Sin(v)
-		}
-	case opCos:
-		for i, v := range xv {
-			zv[i] = math.Cos(v)
-		}
-	default:
-		panic("autodiff: unary " + op.String())
-	}
+	z.value = grow(&z.vbuf, z.Len())
+	t.elementwise(elementSpans{op: op, dst: z.value, x: x.value})
 	return t.record(z)
 }
 
@@ -439,60 +404,57 @@ func vjp(z *Tensor) {
 	case opMatMul:
 		// z = a·b: ā += z̄·bᵀ, b̄ += aᵀ·z̄.
 		if x.needGrad {
-			z.tape.gemm(false, true, g, z.rows, z.cols, y.value, y.rows, y.cols, 1, x.grad)
+			gx, beta := adjointBeta(x)
+			z.tape.gemm(false, true, g, z.rows, z.cols, y.value, y.rows, y.cols, beta, gx)
 		}
 		if y.needGrad {
-			z.tape.gemm(true, false, x.value, x.rows, x.cols, g, z.rows, z.cols, 1, y.grad)
+			gy, beta := adjointBeta(y)
+			z.tape.gemm(true, false, x.value, x.rows, x.cols, g, z.rows, z.cols, beta, gy)
 		}
 	case opMatMulT:
-		// z = a·bᵀ: ā += z̄·b, b̄ += z̄ᵀ·a.
-		if x.needGrad {
-			z.tape.gemm(false, false, g, z.rows, z.cols, y.value, y.rows, y.cols, 1, x.grad)
-		}
-		if y.needGrad {
-			z.tape.gemm(true, false, g, z.rows, z.cols, x.value, x.rows, x.cols, 1, y.grad)
-		}
+		matMulTVJP(z)
 	case opTranspose:
-		transpose(x.grad, g, z.rows, z.cols, true)
+		gx, fresh := x.adjointOrFresh()
+		transpose(gx, g, z.rows, z.cols, !fresh)
 	case opAdd, opSub, opMul:
 		binaryVJP(z)
 	case opScale:
-		gx := x.grad[:len(g)]
+		gx, fresh := x.adjointOrFresh()
+		gx = gx[:len(g)]
+		if fresh {
+			for i, v := range g {
+				gx[i] = z.s * v
+			}
+			break
+		}
 		for i, v := range g {
 			gx[i] += z.s * v
 		}
 	case opSigmoid, opTanh, opReLU, opExp, opLog, opSquare, opSin, opCos:
-		xv, zv, gx := x.value[:len(g)], z.value[:len(g)], x.grad[:len(g)]
-		switch z.op { // the common activations without the per-entry switch of deriv
-		case opSigmoid:
-			z.tape.sigmoids(true, gx, zv, g)
-		case opTanh:
-			for i, v := range g {
-				gx[i] += v * (1 - zv[i]*zv[i])
-			}
-		case opSquare:
-			for i, v := range g {
-				gx[i] += 2 * v * xv[i]
-			}
-		default:
-			for i, v := range g {
-				gx[i] += v * deriv(z.op, xv[i], zv[i])
-			}
-		}
+		gx, fresh := x.adjointOrFresh()
+		z.tape.elementwise(elementSpans{op: z.op, back: true, fresh: fresh, dst: gx, x: x.value, z: z.value, g: g})
 	case opSum:
+		gx, fresh := x.adjointOrFresh()
 		s := g[0]
-		for i := range x.grad {
-			x.grad[i] += s
+		if fresh {
+			for i := range gx {
+				gx[i] = s
+			}
+			break
+		}
+		for i := range gx {
+			gx[i] += s
 		}
 	case opSlice:
-		gx := x.grad[z.off : z.off+len(g)]
+		gx := x.adjoint()[z.off : z.off+len(g)]
 		for i, v := range g {
 			gx[i] += v
 		}
 	case opLogSumExp:
 		// x̄ᵢⱼ += z̄ᵢ · softmax(xᵢ)ⱼ.
+		gall := x.adjoint()
 		for i, zi := range z.value {
-			gx := x.grad[i*x.cols : (i+1)*x.cols]
+			gx := gall[i*x.cols : (i+1)*x.cols]
 			for j, v := range x.value[i*x.cols : (i+1)*x.cols] {
 				gx[j] += g[i] * math.Exp(v-zi)
 			}
@@ -515,12 +477,35 @@ func binaryVJP(z *Tensor) {
 	binaryPush(z, z.grad, gradIf(x), gradIf(y), x.value, y.value)
 }
 
-// gradIf returns x's adjoint when it needs one, else nil.
+// gradIf returns x's adjoint for adding to when it needs one, else nil.
 func gradIf(x *Tensor) []float64 {
 	if x.needGrad {
-		return x.grad
+		return x.adjoint()
 	}
 	return nil
+}
+
+// adjointBeta returns x's adjoint and the β for a product that adds to it: 0 when no rule has
+// pushed to it yet (the product overwrites it), else 1.
+func adjointBeta(x *Tensor) ([]float64, float64) {
+	g, fresh := x.adjointOrFresh()
+	if fresh {
+		return g, 0
+	}
+	return g, 1
+}
+
+// matMulTVJP is MatMulT's adjoint rule: z = a·bᵀ, ā += z̄·b, b̄ += z̄ᵀ·a.
+func matMulTVJP(z *Tensor) {
+	x, y, g := z.x, z.y, z.grad
+	if x.needGrad {
+		gx, beta := adjointBeta(x)
+		z.tape.gemm(false, false, g, z.rows, z.cols, y.value, y.rows, y.cols, beta, gx)
+	}
+	if y.needGrad {
+		gy, beta := adjointBeta(y)
+		z.tape.gemm(true, false, g, z.rows, z.cols, x.value, x.rows, x.cols, beta, gy)
+	}
 }
 
 // binaryPush adds an adjoint g of Add, Sub or Mul to gx and gy (either nil to skip it),

@@ -305,3 +305,45 @@ func TestSetGradBuffer(t *testing.T) {
 	assert.Equal(t, []float64{2, 4, 6}, buf, "buffer used after Reset")
 	assert.Equal(t, []float64{1, 1, 1}, x.Grad())
 }
+
+// TestStaleAdjoints checks Backward's stale adjoints: buffers holding old values are written
+// by the first rule that reaches them, then added to by later rules, and zeroed when nothing
+// reaches them (a Var only on a branch the output does not depend on, a tensor recorded after
+// the output), for every kind of first rule (product, elementwise, broadcast).
+func TestStaleAdjoints(t *testing.T) {
+	var tape autodiff.Tape
+	xs := []float64{0.5, -1, 2, 0.25}
+	garbage := func() []float64 { return []float64{7, 7, 7, 7} }
+	gx, gw, gd, gb := garbage(), garbage(), garbage(), garbage()
+	x := tape.Var(2, 2, xs)
+	w := tape.Var(2, 2, xs)
+	dead := tape.Var(2, 2, xs)
+	bias := tape.Var(1, 2, xs[:2])
+	bias.SetGradBuffer(gb[:2])
+	for v, g := range map[*autodiff.Tensor][]float64{x: gx, w: gw, dead: gd} {
+		v.SetGradBuffer(g)
+	}
+	tape.Tanh(dead)                             // a branch K does not depend on
+	h := tape.Add(tape.MatMulT(x, w), bias)     // x's first adjoint by a product (β = 0)
+	k := tape.Sum(tape.Add(tape.Sigmoid(h), x)) // and then added to by Add's rule
+	tape.ReLU(h)                                // recorded after K
+	tape.Backward(k)
+	// By hand: with s = σ'(h) (2×2), x̄ = s·w + 1, w̄ = sᵀ·x, b̄ = column sums of s.
+	var sd [2][2]float64
+	for i := range 2 {
+		for j := range 2 {
+			hij := xs[2*i]*xs[2*j] + xs[2*i+1]*xs[2*j+1] + xs[j]
+			sig := 1 / (1 + math.Exp(-hij))
+			sd[i][j] = sig * (1 - sig)
+		}
+	}
+	for i := range 2 {
+		for j := range 2 {
+			assert.InDelta(t, sd[i][0]*xs[j]+sd[i][1]*xs[2+j]+1, gx[2*i+j], 1e-15, "x̄[%d,%d]", i, j)
+			assert.InDelta(t, sd[0][i]*xs[j]+sd[1][i]*xs[2+j], gw[2*i+j], 1e-15, "w̄[%d,%d]", i, j)
+		}
+		assert.InDelta(t, sd[0][i]+sd[1][i], gb[i], 1e-15, "b̄[%d]", i)
+	}
+	assert.Equal(t, []float64{7, 7}, gb[2:], "outside the buffer")
+	assert.Equal(t, []float64{0, 0, 0, 0}, gd, "dead branch")
+}

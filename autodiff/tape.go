@@ -75,6 +75,10 @@ type Tensor struct {
 	tape       *Tape
 	needGrad   bool // a Var is among the inputs (transitively): Backward gives it an adjoint
 	hasTangent bool // a seeded Var is among the inputs: its tangent is not identically zero
+	// stale: grad's storage still holds whatever it held before this Backward; no rule has
+	// pushed to it yet. The first rule to push writes (=) instead of adding, so an adjoint
+	// that its first contribution fully overwrites is never zeroed (see adjoint).
+	stale bool
 }
 
 // Shape returns the number of rows and columns.
@@ -151,7 +155,7 @@ type Tape struct {
 	n     int
 	mul   *gemm.Multiplier // the matrix products; nil: on the caller's goroutine
 	ew    *par.Pool        // large elementwise ops; nil: on the caller's goroutine
-	sig   elementSpans     // the elementwise op in progress on ew
+	ew1   elementSpans     // the elementwise op in progress on ew
 }
 
 // NewTape returns an empty tape whose matrix products run on par.Threads() threads (all
@@ -200,7 +204,7 @@ func (t *Tape) node(op opKind, rows, cols int) *Tensor {
 	if z.tangent != nil {
 		z.tangent = nil
 	}
-	z.s, z.off, z.needGrad, z.hasTangent = 0, 0, false, false
+	z.s, z.off, z.needGrad, z.hasTangent, z.stale = 0, 0, false, false, false
 	t.n++
 	return z
 }
@@ -258,10 +262,14 @@ func (t *Tape) record(z *Tensor) *Tensor {
 }
 
 // Backward computes the adjoint ∂out/∂x of every tensor x recorded up to out that depends on
-// a Var, in one reverse sweep over the tape: the adjoint of out is set to 1, the adjoints of
-// all others to 0, and each operation, from last to first, adds its output's adjoint times its
-// local derivative to its inputs' adjoints. out must be a 1 × 1 tensor of this tape. Read the
-// results with Grad.
+// a Var, in one reverse sweep over the tape: the adjoint of out is set to 1, and each
+// operation, from last to first, adds its output's adjoint times its local derivative to its
+// inputs' adjoints. An adjoint starts at 0; it is not zeroed ahead of the sweep but marked
+// stale, and the first rule that pushes to it writes instead of adding (a product with β = 0,
+// an elementwise rule with =), so that an adjoint fully overwritten by its first contribution
+// costs no clearing pass. An adjoint nothing pushed to is zeroed when the sweep reaches it, and
+// its operation pushes nothing. out must be a 1 × 1 tensor of this tape. Read the results
+// with Grad.
 func (t *Tape) Backward(out *Tensor) {
 	t.owns(out)
 	if out.rows != 1 || out.cols != 1 {
@@ -269,7 +277,7 @@ func (t *Tape) Backward(out *Tensor) {
 	}
 	for _, z := range t.nodes[:out.index+1] {
 		if !z.needGrad {
-			z.grad = nil
+			z.grad, z.stale = nil, false
 			continue
 		}
 		if z.gext != nil {
@@ -277,20 +285,47 @@ func (t *Tape) Backward(out *Tensor) {
 		} else {
 			z.grad = grow(&z.gbuf, z.Len())
 		}
-		t.clearAdjoint(z.grad)
+		z.stale = true
 	}
 	for _, z := range t.nodes[out.index+1 : t.n] {
-		z.grad = nil
+		z.grad, z.stale = nil, false
 	}
 	if out.grad == nil { // out depends on no Var: every adjoint is zero or absent
 		return
 	}
-	out.grad[0] = 1
+	out.grad[0], out.stale = 1, false
 	for i := out.index; i >= 0; i-- {
-		if z := t.nodes[i]; z.needGrad && z.op != opLeaf {
+		z := t.nodes[i]
+		if !z.needGrad {
+			continue
+		}
+		if z.stale { // nothing depends on z on the way to out: its adjoint is 0
+			t.clearAdjoint(z.grad)
+			z.stale = false
+			continue
+		}
+		if z.op != opLeaf {
 			vjp(z)
 		}
 	}
+}
+
+// adjoint returns x's adjoint for a rule that adds to it (+=), zeroing it first if no rule
+// has pushed to it yet in this sweep.
+func (x *Tensor) adjoint() []float64 {
+	if x.stale {
+		x.tape.clearAdjoint(x.grad)
+		x.stale = false
+	}
+	return x.grad
+}
+
+// adjointOrFresh returns x's adjoint and whether it is fresh: no rule has pushed to it yet
+// in this sweep, so the caller must write (=) every entry of it rather than add. Either way,
+// later rules add.
+func (x *Tensor) adjointOrFresh() (g []float64, fresh bool) {
+	fresh, x.stale = x.stale, false
+	return x.grad, fresh
 }
 
 // Tangents recomputes every tangent in one forward sweep over the tape from the current
