@@ -7,4 +7,6 @@ package vmath
 func available() []*kernels { return nil }
 
 // run is never called: there are no kernel sets.
-func (ks *kernels) run(k int, dst, x *float64, n int) { panic("vmath: no vector kernels in this build") }
+func (ks *kernels) run(k int, dst, x *float64, n int) {
+	panic("vmath: no vector kernels in this build")
+}
