@@ -25,9 +25,9 @@ test:
 test-openblas:
 	CGO_ENABLED=1 CGO_LDFLAGS=-lopenblas $(GO) test -tags openblas ./...
 
-## test-noasm: the matrix multiply on gonum's Dgemm and scalar exp, as on CPUs without AVX2 (no assembly kernels)
+## test-noasm: without assembly kernels, as on other CPUs: the matrix multiply on gonum's Dgemm, scalar exp, symbolic on internal/vec's Go loops
 test-noasm:
-	$(GO) test -tags noasm ./internal/gemm ./internal/vmath ./nn ./backprop ./autodiff
+	$(GO) test -tags noasm ./internal/gemm ./internal/vmath ./internal/vec ./nn ./backprop ./autodiff ./symbolic
 
 ## test-short: the quick subset
 test-short:

@@ -6,6 +6,7 @@ import (
 	"gonum.org/v1/gonum/floats"
 
 	"nabla/internal/par"
+	"nabla/internal/vec"
 )
 
 // vkind is the shape of a vector instruction: which operands are vectors (V, one value per
@@ -37,7 +38,7 @@ type vinstr struct {
 	kind       vkind
 	op         Op
 	n          uint8 // kLin0: the next n instructions are kLin0 over the same vectors (markLinGroups)
-	d, a, b, c int32
+	d, a, b, c int32 // kLin0 heading a group of linGroup: a is the group's first term in t4
 }
 
 // DefaultChunk is the number of batch rows a BatchProgram evaluates per pass over its code.
@@ -58,6 +59,13 @@ const DefaultChunk = 128
 // filters of a convolution at one pixel) run four at a time, reading each vector once; vector
 // registers are reused once their last reader has run. A BatchProgram keeps its buffers between calls
 // and is not safe for concurrent use.
+//
+// The vector instructions run on internal/vec's kernels (AVX-512 where the CPU has it): the
+// groups of four linear combinations, the dot products, multiply-adds, +, −, ·, ReLU and its
+// step. These fuse each multiply-add into one rounding, and a dot product adds its rows in
+// eight interleaved partial sums before adding them up (vec.Dots), where a loop would add row
+// after row: a different order of the same additions, but a fixed one, so Sum's result still
+// does not depend on the number of threads.
 type BatchProgram struct {
 	p       *Program
 	uniform []int32 // registers of the uniform variables, in order
@@ -71,12 +79,14 @@ type BatchProgram struct {
 	nslots     int
 	chunk      int
 	u          []float64
-	vecs       [][]float64
-	slotBuf    []float64
-	segs       []segment // runs of consecutive terms, for run1 (batch1.go)
-	segAt      []int32   // instruction → its first segment
-	flat       []float64 // run1's values: the varying variables, then the slots
-	pool       *par.Pool // SetThreads's threads (nil: the caller's goroutine)
+	vecs       [][]float64   // vector i is vecs[i] = buf[i·chunk : (i+1)·chunk]
+	buf        []float64     // the vector table: the chunk's varying variables, then the slots
+	t4         []vec.Term4   // the terms of the groups of linear combinations (markLinGroups)
+	dterms     []vec.DotTerm // terms as dot products: dterms[k] is the pair terms[2k:2k+2]
+	segs       []segment     // runs of consecutive terms, for run1 (batch1.go)
+	segAt      []int32       // instruction → its first segment
+	flat       []float64     // run1's values: the varying variables, then the slots
+	pool       *par.Pool     // SetThreads's threads (nil: the caller's goroutine)
 	task       *sumTask
 }
 
@@ -148,26 +158,13 @@ func (bp *BatchProgram) run(out []float64, L int) {
 		in := bp.code[i]
 		switch in.kind {
 		case kFmaVVS:
-			fmaVVS(v[in.d][:L], v[in.a][:L], v[in.b][:L], u[in.c])
+			vec.FmaVVS(v[in.d][:L], v[in.a], v[in.b], u[in.c])
 		case kDot:
 			out[in.d] += dot(v[in.a][:L], v[in.b][:L])
 		case kDots:
-			a, t := v[in.a][:L], bp.terms[in.b:in.b+2*in.c]
-			if L == 1 {
-				for k := 0; k+1 < len(t); k += 2 {
-					out[t[k+1]] += a[0] * v[t[k]][0]
-				}
-				break
-			}
-			for k := 0; k+1 < len(t); k += 2 {
-				out[t[k+1]] += dot(a, v[t[k]][:L])
-			}
+			vec.Dots(out, bp.buf, int(in.a)*bp.chunk, L, bp.dterms[in.b/2:in.b/2+in.c])
 		case kFmaVVV:
-			d := v[in.d][:L]
-			a, b, c := v[in.a][:len(d)], v[in.b][:len(d)], v[in.c][:len(d)]
-			for i := range d {
-				d[i] = a[i] + b[i]*c[i]
-			}
+			vec.FmaVVV(v[in.d][:L], v[in.a], v[in.b], v[in.c])
 		case kFmaSVS:
 			d := v[in.d][:L]
 			b, s0, s := v[in.b][:len(d)], u[in.a], u[in.c]
@@ -211,17 +208,11 @@ func vecVV(op Op, d, a, b []float64) {
 	a, b = a[:len(d)], b[:len(d)]
 	switch op {
 	case Add:
-		for i := range d {
-			d[i] = a[i] + b[i]
-		}
+		vec.AddVV(d, a, b)
 	case Sub:
-		for i := range d {
-			d[i] = a[i] - b[i]
-		}
+		vec.SubVV(d, a, b)
 	case Mul:
-		for i := range d {
-			d[i] = a[i] * b[i]
-		}
+		vec.MulVV(d, a, b)
 	case Div:
 		for i := range d {
 			d[i] = a[i] / b[i]
@@ -237,17 +228,13 @@ func vecVS(op Op, d, a []float64, s float64) {
 	a = a[:len(d)]
 	switch op {
 	case Add:
-		for i := range d {
-			d[i] = a[i] + s
-		}
+		vec.AddVS(d, a, s)
 	case Sub:
 		for i := range d {
 			d[i] = a[i] - s
 		}
 	case Mul:
-		for i := range d {
-			d[i] = a[i] * s
-		}
+		vec.MulVS(d, a, s)
 	case Div:
 		for i := range d {
 			d[i] = a[i] / s
@@ -303,17 +290,9 @@ func vecUnary(op Op, d, a []float64) {
 			d[i] = sigmoid(a[i])
 		}
 	case Step:
-		for i := range d {
-			if a[i] > 0 {
-				d[i] = 1
-			} else {
-				d[i] = 0
-			}
-		}
+		vec.Step(d, a)
 	case ReLU:
-		for i := range d {
-			d[i] = max(a[i], 0)
-		}
+		vec.ReLU(d, a)
 	default:
 		for i := range d {
 			d[i] = apply1(op, a[i])
@@ -326,21 +305,6 @@ func dot(a, b []float64) float64 { return floats.Dot(a, b[:len(a)]) }
 
 // sum returns Σ a[i] (gonum's assembly kernel).
 func sum(a []float64) float64 { return floats.Sum(a) }
-
-// fmaVVS sets d[i] = a[i] + b[i]·s, unrolled by four.
-func fmaVVS(d, a, b []float64, s float64) {
-	a, b = a[:len(d)], b[:len(d)]
-	i := 0
-	for ; i+4 <= len(d); i += 4 {
-		d[i] = a[i] + b[i]*s
-		d[i+1] = a[i+1] + b[i+1]*s
-		d[i+2] = a[i+2] + b[i+2]*s
-		d[i+3] = a[i+3] + b[i+3]*s
-	}
-	for ; i < len(d); i++ {
-		d[i] = a[i] + b[i]*s
-	}
-}
 
 // linComb sets d = acc + Σₖ vecs[terms[2k]]·u[terms[2k+1]] (acc nil: the constant s0 instead),
 // one scaled vector at a time with gonum's assembly kernel. Each row adds its terms in order,
@@ -413,46 +377,25 @@ func (bp *BatchProgram) markLinGroups() {
 		}
 		if ok {
 			g[0].n = linGroup - 1
+			g[0].a = int32(len(bp.t4))
+			t := make([][]int32, linGroup)
+			for j := range g {
+				t[j] = bp.terms[g[j].b : g[j].b+2*g[j].c]
+			}
+			for k := 0; k < len(t[0]); k += 2 {
+				bp.t4 = append(bp.t4, vec.Term4{Off: t[0][k] * int32(bp.chunk),
+					W: [4]int32{t[0][k+1], t[1][k+1], t[2][k+1], t[3][k+1]}})
+			}
 			i += linGroup - 1
 		}
 	}
 }
 
-// lin4 runs the linGroup kLin0 instructions g over the same vectors on L rows: each vector is
-// read once for the four sums, and each sum adds its terms in order, as linComb does.
+// lin4 runs the linGroup kLin0 instructions g over the same vectors on L rows (vec.Comb4):
+// each vector is read once for the four sums, and each sum adds its terms in order, as
+// linComb does.
 func (bp *BatchProgram) lin4(g []vinstr, L int) {
-	v, u := bp.vecs, bp.u
-	d0, d1, d2, d3 := v[g[0].d][:L], v[g[1].d][:L], v[g[2].d][:L], v[g[3].d][:L]
-	t0, t1, t2, t3 := bp.terms[g[0].b:g[0].b+2*g[0].c], bp.terms[g[1].b:g[1].b+2*g[1].c],
-		bp.terms[g[2].b:g[2].b+2*g[2].c], bp.terms[g[3].b:g[3].b+2*g[3].c]
-	clear(d0)
-	clear(d1)
-	clear(d2)
-	clear(d3)
-	t1, t2, t3 = t1[:len(t0)], t2[:len(t0)], t3[:len(t0)]
-	k := 0
-	for ; k+3 < len(t0); k += 4 { // two terms at a time: each sum is read and written once for both
-		x, y := v[t0[k]][:L], v[t0[k+2]][:L]
-		s0, s1, s2, s3 := u[t0[k+1]], u[t1[k+1]], u[t2[k+1]], u[t3[k+1]]
-		w0, w1, w2, w3 := u[t0[k+3]], u[t1[k+3]], u[t2[k+3]], u[t3[k+3]]
-		d0, d1, d2, d3, y := d0[:len(x)], d1[:len(x)], d2[:len(x)], d3[:len(x)], y[:len(x)]
-		for r, xr := range x {
-			yr := y[r]
-			d0[r] = d0[r] + xr*s0 + yr*w0
-			d1[r] = d1[r] + xr*s1 + yr*w1
-			d2[r] = d2[r] + xr*s2 + yr*w2
-			d3[r] = d3[r] + xr*s3 + yr*w3
-		}
-	}
-	for ; k+1 < len(t0); k += 2 {
-		x := v[t0[k]][:L]
-		s0, s1, s2, s3 := u[t0[k+1]], u[t1[k+1]], u[t2[k+1]], u[t3[k+1]]
-		d0, d1, d2, d3 := d0[:len(x)], d1[:len(x)], d2[:len(x)], d3[:len(x)]
-		for r, xr := range x {
-			d0[r] += xr * s0
-			d1[r] += xr * s1
-			d2[r] += xr * s2
-			d3[r] += xr * s3
-		}
-	}
+	c := bp.chunk
+	dst := [4]int{int(g[0].d) * c, int(g[1].d) * c, int(g[2].d) * c, int(g[3].d) * c}
+	vec.Comb4(bp.buf, dst, L, bp.t4[g[0].a:g[0].a+g[0].c], bp.u)
 }

@@ -40,7 +40,7 @@ func TestSumOneRow(t *testing.T) {
 // TestSumThreadsBitIdentical checks that Sum gives the same bits on any number of threads,
 // for batches of one group and of several.
 func TestSumThreadsBitIdentical(t *testing.T) {
-	for _, arch := range []string{"6-5-3", "12-9-4:tanh,identity"} {
+	for _, arch := range []string{"6-5-3", "12-9-4:tanh,identity", "1x8x8-conv4@3x3-maxpool2-10:relu,sigmoid"} {
 		net := nn.MustParse(arch)
 		for _, n := range []int{7, 60, 100, 260, 700} {
 			A, b := net.Init(nil, 5), net.RandomBatch(n, 5)

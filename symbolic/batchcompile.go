@@ -1,6 +1,10 @@
 package symbolic
 
-import "fmt"
+import (
+	"fmt"
+
+	"nabla/internal/vec"
+)
 
 // batchCompiler holds the state of Program.Batch while its passes run: the classification of
 // the registers, the stream of vector instructions with register operands, and the program
@@ -563,10 +567,20 @@ func (c *batchCompiler) buffers() {
 	nvar, nvary := len(p.vars), len(bp.varying)
 	bp.u = make([]float64, p.NumRegs())
 	copy(bp.u[nvar:], p.consts)
-	bp.vecs = make([][]float64, nvary+bp.nslots)
-	bp.slotBuf = make([]float64, bp.nslots*bp.chunk)
 	bp.flat = make([]float64, nvary+bp.nslots)
-	for i := 0; i < bp.nslots; i++ {
-		bp.vecs[nvary+i] = bp.slotBuf[i*bp.chunk : (i+1)*bp.chunk : (i+1)*bp.chunk]
+	bp.dterms = make([]vec.DotTerm, len(bp.terms)/2)
+	for k := range bp.dterms {
+		bp.dterms[k] = vec.DotTerm{Off: bp.terms[2*k] * int32(bp.chunk), Out: bp.terms[2*k+1]}
+	}
+	bp.allocVecs()
+}
+
+// allocVecs allocates the vector table, one chunk per vector.
+func (bp *BatchProgram) allocVecs() {
+	nv := len(bp.varying) + bp.nslots
+	bp.buf = make([]float64, nv*bp.chunk)
+	bp.vecs = make([][]float64, nv)
+	for i := range bp.vecs {
+		bp.vecs[i] = bp.buf[i*bp.chunk : (i+1)*bp.chunk : (i+1)*bp.chunk]
 	}
 }

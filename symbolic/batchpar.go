@@ -88,7 +88,7 @@ func (bp *BatchProgram) sumRows(out, data []float64, n, r0, r1 int) {
 	for s := r0; s < r1; s += bp.chunk {
 		L := min(bp.chunk, r1-s)
 		for j := range bp.varying {
-			bp.vecs[j] = data[j*n+s : j*n+s+L : j*n+s+L]
+			copy(bp.vecs[j], data[j*n+s:j*n+s+L])
 		}
 		bp.run(out, L)
 	}

@@ -128,14 +128,9 @@ func transpose(dst, src []float64, stride, n, c int) {
 // Clone returns a copy of bp with its own buffers, for another goroutine or engine.
 func (bp *BatchProgram) Clone() *BatchProgram {
 	q := *bp
-	nvary := len(bp.varying)
 	q.u = append([]float64(nil), bp.u...)
-	q.vecs = make([][]float64, len(bp.vecs))
-	q.slotBuf = make([]float64, len(bp.slotBuf))
 	q.flat = make([]float64, len(bp.flat))
 	q.pool, q.task = nil, nil
-	for i := 0; i < bp.nslots; i++ {
-		q.vecs[nvary+i] = q.slotBuf[i*bp.chunk : (i+1)*bp.chunk : (i+1)*bp.chunk]
-	}
+	q.allocVecs()
 	return &q
 }

@@ -1,0 +1,11 @@
+// Package vec holds the vector kernels of the symbolic engine's batch programs: element-wise
+// arithmetic, linear combinations of four sums over shared vectors (Comb4) and groups of dot
+// products against one vector (Dots), in AVX-512 assembly on CPUs that have it and in Go
+// elsewhere (other CPUs, other architectures, the build tag noasm). Nothing here knows about
+// derivatives: the kernels are plain arithmetic on float64 slices.
+//
+// The assembly adds with fused multiply-adds where the Go code multiplies and then adds, and
+// Dot and Dots add their rows in eight interleaved partial sums (see Dots), in the same order
+// in both: so the two may differ in the last bits, while each gives the same result for the
+// same input every time, whichever goroutine or thread runs it.
+package vec

@@ -1,0 +1,121 @@
+package vec
+
+// The Go kernels: what the assembly computes, multiplying and adding separately (the
+// assembly fuses them) but adding in the same order.
+
+func comb4Go(buf []float64, dst [4]int, n int, t []Term4, w []float64) {
+	d0, d1, d2, d3 := buf[dst[0]:dst[0]+n], buf[dst[1]:dst[1]+n], buf[dst[2]:dst[2]+n], buf[dst[3]:dst[3]+n]
+	clear(d0)
+	clear(d1)
+	clear(d2)
+	clear(d3)
+	k := 0
+	for ; k+1 < len(t); k += 2 { // two terms at a time: each sum is read and written once for both
+		x, y := buf[t[k].Off:int(t[k].Off)+n], buf[t[k+1].Off:int(t[k+1].Off)+n]
+		s0, s1, s2, s3 := w[t[k].W[0]], w[t[k].W[1]], w[t[k].W[2]], w[t[k].W[3]]
+		w0, w1, w2, w3 := w[t[k+1].W[0]], w[t[k+1].W[1]], w[t[k+1].W[2]], w[t[k+1].W[3]]
+		for r, xr := range x {
+			yr := y[r]
+			d0[r] = d0[r] + xr*s0 + yr*w0
+			d1[r] = d1[r] + xr*s1 + yr*w1
+			d2[r] = d2[r] + xr*s2 + yr*w2
+			d3[r] = d3[r] + xr*s3 + yr*w3
+		}
+	}
+	if k < len(t) {
+		x := buf[t[k].Off : int(t[k].Off)+n]
+		s0, s1, s2, s3 := w[t[k].W[0]], w[t[k].W[1]], w[t[k].W[2]], w[t[k].W[3]]
+		for r, xr := range x {
+			d0[r] += xr * s0
+			d1[r] += xr * s1
+			d2[r] += xr * s2
+			d3[r] += xr * s3
+		}
+	}
+}
+
+func dotsGo(out, buf []float64, a, n int, t []DotTerm) {
+	x := buf[a : a+n]
+	for _, tk := range t {
+		out[tk.Out] += dotGo(x, buf[tk.Off:int(tk.Off)+n])
+	}
+}
+
+// dotGo adds in the order of Dots: eight partial sums, then pairwise.
+func dotGo(a, b []float64) float64 {
+	var p [8]float64
+	b = b[:len(a)]
+	i := 0
+	for ; i+8 <= len(a); i += 8 {
+		p[0] += a[i] * b[i]
+		p[1] += a[i+1] * b[i+1]
+		p[2] += a[i+2] * b[i+2]
+		p[3] += a[i+3] * b[i+3]
+		p[4] += a[i+4] * b[i+4]
+		p[5] += a[i+5] * b[i+5]
+		p[6] += a[i+6] * b[i+6]
+		p[7] += a[i+7] * b[i+7]
+	}
+	for l := 0; i < len(a); i, l = i+1, l+1 {
+		p[l] += a[i] * b[i]
+	}
+	return ((p[0] + p[4]) + (p[2] + p[6])) + ((p[1] + p[5]) + (p[3] + p[7]))
+}
+
+func addVVGo(d, a, b []float64) {
+	for i := range d {
+		d[i] = a[i] + b[i]
+	}
+}
+
+func subVVGo(d, a, b []float64) {
+	for i := range d {
+		d[i] = a[i] - b[i]
+	}
+}
+
+func mulVVGo(d, a, b []float64) {
+	for i := range d {
+		d[i] = a[i] * b[i]
+	}
+}
+
+func fmaVVVGo(d, a, b, c []float64) {
+	for i := range d {
+		d[i] = a[i] + b[i]*c[i]
+	}
+}
+
+func addVSGo(d, a []float64, s float64) {
+	for i := range d {
+		d[i] = a[i] + s
+	}
+}
+
+func mulVSGo(d, a []float64, s float64) {
+	for i := range d {
+		d[i] = a[i] * s
+	}
+}
+
+func fmaVVSGo(d, a, b []float64, s float64) {
+	for i := range d {
+		d[i] = a[i] + b[i]*s
+	}
+}
+
+func reluGo(d, a []float64) {
+	for i := range d {
+		d[i] = max(a[i], 0)
+	}
+}
+
+func stepGo(d, a []float64) {
+	for i := range d {
+		var v float64
+		if a[i] > 0 {
+			v = 1
+		}
+		d[i] = v
+	}
+}

@@ -1,0 +1,134 @@
+//go:build amd64 && !noasm
+
+package vec
+
+import "golang.org/x/sys/cpu"
+
+//go:generate go run gen_vec.go
+
+// useAsm: the CPU runs the AVX-512 kernels (vec_amd64.s).
+var useAsm = cpu.X86.HasAVX512F
+
+// HasAsm reports whether the kernels run in assembly (AVX-512) on this CPU.
+func HasAsm() bool { return useAsm }
+
+//go:noescape
+func comb4AVX512(buf *float64, dst *[4]int, n int, t *Term4, nt int, w *float64)
+
+//go:noescape
+func dotsAVX512(buf *float64, a, n int, t *DotTerm, nt int, out *float64)
+
+//go:noescape
+func addVVAVX512(d, a, b []float64)
+
+//go:noescape
+func subVVAVX512(d, a, b []float64)
+
+//go:noescape
+func mulVVAVX512(d, a, b []float64)
+
+//go:noescape
+func fmaVVVAVX512(d, a, b, c []float64)
+
+//go:noescape
+func addVSAVX512(d, a []float64, s float64)
+
+//go:noescape
+func mulVSAVX512(d, a []float64, s float64)
+
+//go:noescape
+func fmaVVSAVX512(d, a, b []float64, s float64)
+
+//go:noescape
+func reluAVX512(d, a []float64)
+
+//go:noescape
+func stepAVX512(d, a []float64)
+
+func comb4(buf []float64, dst [4]int, n int, t []Term4, w []float64) {
+	if !useAsm || len(t) == 0 {
+		comb4Go(buf, dst, n, t, w)
+		return
+	}
+	comb4AVX512(&buf[0], &dst, n, &t[0], len(t), &w[0])
+}
+
+func dots(out, buf []float64, a, n int, t []DotTerm) {
+	if !useAsm || n == 0 {
+		dotsGo(out, buf, a, n, t)
+		return
+	}
+	dotsAVX512(&buf[0], a, n, &t[0], len(t), &out[0])
+}
+
+func addVV(d, a, b []float64) {
+	if useAsm {
+		addVVAVX512(d, a, b)
+		return
+	}
+	addVVGo(d, a, b)
+}
+
+func subVV(d, a, b []float64) {
+	if useAsm {
+		subVVAVX512(d, a, b)
+		return
+	}
+	subVVGo(d, a, b)
+}
+
+func mulVV(d, a, b []float64) {
+	if useAsm {
+		mulVVAVX512(d, a, b)
+		return
+	}
+	mulVVGo(d, a, b)
+}
+
+func fmaVVV(d, a, b, c []float64) {
+	if useAsm {
+		fmaVVVAVX512(d, a, b, c)
+		return
+	}
+	fmaVVVGo(d, a, b, c)
+}
+
+func addVS(d, a []float64, s float64) {
+	if useAsm {
+		addVSAVX512(d, a, s)
+		return
+	}
+	addVSGo(d, a, s)
+}
+
+func mulVS(d, a []float64, s float64) {
+	if useAsm {
+		mulVSAVX512(d, a, s)
+		return
+	}
+	mulVSGo(d, a, s)
+}
+
+func fmaVVS(d, a, b []float64, s float64) {
+	if useAsm {
+		fmaVVSAVX512(d, a, b, s)
+		return
+	}
+	fmaVVSGo(d, a, b, s)
+}
+
+func relu(d, a []float64) {
+	if useAsm {
+		reluAVX512(d, a)
+		return
+	}
+	reluGo(d, a)
+}
+
+func step(d, a []float64) {
+	if useAsm {
+		stepAVX512(d, a)
+		return
+	}
+	stepGo(d, a)
+}

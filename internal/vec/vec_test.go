@@ -1,0 +1,149 @@
+package vec
+
+import (
+	"math"
+	"math/rand/v2"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+// lengths covers empty, a partial step, full steps, the 32-row blocks of Comb4 and their
+// remainders.
+var lengths = []int{0, 1, 3, 7, 8, 9, 15, 16, 31, 32, 33, 63, 64, 65, 100, 128, 131}
+
+func randVec(rng *rand.Rand, n int) []float64 {
+	v := make([]float64, n)
+	for i := range v {
+		v[i] = rng.NormFloat64()
+	}
+	return v
+}
+
+// closeTo asserts got ≈ want to a few ulps of the sum of magnitudes scale (fused vs separate
+// rounding, and the order of a dot product's additions).
+func closeTo(t *testing.T, want, got []float64, scale float64, msg string) {
+	t.Helper()
+	require.Len(t, got, len(want), msg)
+	for i := range want {
+		assert.InDelta(t, want[i], got[i], 1e-14*(scale+1), "%s row %d", msg, i)
+	}
+}
+
+func TestElementwise(t *testing.T) {
+	rng := rand.New(rand.NewPCG(1, 2))
+	s := 0.75
+	for _, n := range lengths {
+		a, b, c := randVec(rng, n+3), randVec(rng, n), randVec(rng, n)
+		if n > 2 {
+			a[1], a[2] = math.NaN(), 0
+		}
+		for _, tc := range []struct {
+			name     string
+			asm, ref func(d []float64)
+		}{
+			{"AddVV", func(d []float64) { AddVV(d, a, b) }, func(d []float64) { addVVGo(d, a[:n], b) }},
+			{"SubVV", func(d []float64) { SubVV(d, a, b) }, func(d []float64) { subVVGo(d, a[:n], b) }},
+			{"MulVV", func(d []float64) { MulVV(d, a, b) }, func(d []float64) { mulVVGo(d, a[:n], b) }},
+			{"FmaVVV", func(d []float64) { FmaVVV(d, a, b, c) }, func(d []float64) { fmaVVVGo(d, a[:n], b, c) }},
+			{"AddVS", func(d []float64) { AddVS(d, a, s) }, func(d []float64) { addVSGo(d, a[:n], s) }},
+			{"MulVS", func(d []float64) { MulVS(d, a, s) }, func(d []float64) { mulVSGo(d, a[:n], s) }},
+			{"FmaVVS", func(d []float64) { FmaVVS(d, a, b, s) }, func(d []float64) { fmaVVSGo(d, a[:n], b, s) }},
+			{"ReLU", func(d []float64) { ReLU(d, a) }, func(d []float64) { reluGo(d, a[:n]) }},
+			{"Step", func(d []float64) { Step(d, a) }, func(d []float64) { stepGo(d, a[:n]) }},
+		} {
+			want, got := make([]float64, n+1), make([]float64, n+1)
+			want[n], got[n] = 42, 42 // past the end: must stay
+			tc.ref(want[:n])
+			tc.asm(got[:n])
+			for i := range want {
+				if math.IsNaN(want[i]) {
+					assert.True(t, math.IsNaN(got[i]), "%s n=%d row %d: %v, want NaN", tc.name, n, i, got[i])
+					continue
+				}
+				assert.InDelta(t, want[i], got[i], 1e-15*(math.Abs(want[i])+4), "%s n=%d row %d", tc.name, n, i)
+			}
+		}
+	}
+}
+
+// combRef is Comb4 written out plainly, one sum and one row at a time.
+func combRef(buf []float64, dst [4]int, n int, terms []Term4, w []float64) {
+	for j := range 4 {
+		for r := range n {
+			s := 0.0
+			for _, tk := range terms {
+				s += buf[int(tk.Off)+r] * w[tk.W[j]]
+			}
+			buf[dst[j]+r] = s
+		}
+	}
+}
+
+func TestComb4(t *testing.T) {
+	rng := rand.New(rand.NewPCG(3, 4))
+	const stride, nvec = 140, 12
+	w := randVec(rng, 50)
+	for _, n := range lengths {
+		for _, nt := range []int{0, 1, 2, 5, 8} {
+			buf := randVec(rng, stride*nvec)
+			terms := make([]Term4, nt)
+			for k := range terms {
+				terms[k] = Term4{Off: int32(rng.IntN(8) * stride), W: [4]int32{int32(rng.IntN(50)), int32(rng.IntN(50)), int32(rng.IntN(50)), int32(rng.IntN(50))}}
+			}
+			dst := [4]int{8 * stride, 9 * stride, 10 * stride, 11 * stride}
+			want := append([]float64(nil), buf...)
+			combRef(want, dst, n, terms, w)
+			Comb4(buf, dst, n, terms, w)
+			closeTo(t, want, buf, float64(nt)*4, "Comb4")
+			for j := range dst { // the rows past n are untouched
+				assert.Equal(t, want[dst[j]+n:dst[j]+stride], buf[dst[j]+n:dst[j]+stride])
+			}
+		}
+	}
+}
+
+func TestDots(t *testing.T) {
+	rng := rand.New(rand.NewPCG(5, 6))
+	const stride, nvec = 140, 8
+	for _, n := range lengths {
+		for _, nt := range []int{0, 1, 3, 4, 9} {
+			buf := randVec(rng, stride*nvec)
+			terms := make([]DotTerm, nt)
+			for k := range terms {
+				terms[k] = DotTerm{Off: int32(rng.IntN(nvec) * stride), Out: int32(rng.IntN(5))}
+			}
+			a := rng.IntN(nvec) * stride
+			want, got := randVec(rng, 5), make([]float64, 5)
+			copy(got, want)
+			for _, tk := range terms {
+				s := 0.0
+				for r := range n {
+					s += buf[a+r] * buf[int(tk.Off)+r]
+				}
+				want[tk.Out] += s
+			}
+			Dots(got, buf, a, n, terms)
+			closeTo(t, want, got, float64(n)*4, "Dots")
+			// Same order as the Go kernel: equal up to the fused roundings.
+			ref := make([]float64, 5)
+			copy(ref, got)
+			clear(ref)
+			clear(got)
+			dotsGo(ref, buf, a, n, terms)
+			Dots(got, buf, a, n, terms)
+			closeTo(t, ref, got, float64(n)*4, "Dots vs dotsGo")
+		}
+	}
+}
+
+func TestPanics(t *testing.T) {
+	buf, w := make([]float64, 64), make([]float64, 4)
+	assert.Panics(t, func() { Comb4(buf, [4]int{0, 8, 16, 60}, 8, nil, w) })
+	assert.Panics(t, func() { Comb4(buf, [4]int{0, 8, 16, 24}, 8, []Term4{{Off: 60}}, w) })
+	assert.Panics(t, func() { Comb4(buf, [4]int{0, 8, 16, 24}, 8, []Term4{{Off: 32, W: [4]int32{0, 4, 0, 0}}}, w) })
+	assert.Panics(t, func() { Dots(w, buf, 60, 8, []DotTerm{{Off: 0}}) })
+	assert.Panics(t, func() { Dots(w, buf, 0, 8, []DotTerm{{Off: 0, Out: 4}}) })
+	assert.NotPanics(t, func() { Dots(w, buf, 56, 8, []DotTerm{{Off: 0, Out: 3}}) })
+}
