@@ -46,7 +46,23 @@ type geometry struct {
 // With U the im2col matrix of an image (row (c,i,j), column (p,q)), z = k·U per image.
 // Tangent: ż = k̇·U + k·im2col(ẋ). Adjoint: k̄ += z̄·Uᵀ, x̄ += col2im(kᵀ·z̄), col2im being
 // the transpose of im2col (it adds each entry back to the pixel it was copied from).
-func (t *Tape) Conv2D(x, k *Tensor, g Conv) *Tensor {
+func (t *Tape) Conv2D(x, k *Tensor, g Conv) *Tensor { return t.conv2D(x, k, nil, g) }
+
+// Conv2DBias records Conv2D(x, k, g) with the bias b (F entries) added to every pixel of its
+// channel: ChannelBias(Conv2D(x, k, g), b) as one operation, a convolutional layer's
+// pre-activations. The biases are written first and each image's product added to them, and
+// in reverse mode z̄ goes straight to the convolution's rule and, summed over the images and
+// pixels of each channel, to b̄.
+func (t *Tape) Conv2DBias(x, k, b *Tensor, g Conv) *Tensor {
+	t.owns(b)
+	if b.Len() != g.F {
+		panic(fmt.Sprintf("autodiff: Conv2DBias with %d filters and a %d×%d bias", g.F, b.rows, b.cols))
+	}
+	return t.conv2D(x, k, b, g)
+}
+
+// conv2D records Conv2D, or Conv2DBias when b is not nil.
+func (t *Tape) conv2D(x, k, b *Tensor, g Conv) *Tensor {
 	t.owns(x)
 	t.owns(k)
 	ckk := g.C * g.K * g.K
@@ -55,29 +71,41 @@ func (t *Tape) Conv2D(x, k *Tensor, g Conv) *Tensor {
 	}
 	pix := g.OutH() * g.OutW()
 	z := t.node(opConv2D, x.rows, g.F*pix)
-	z.x, z.y, z.geom.conv = x, k, g
+	z.x, z.y, z.b, z.geom.conv = x, k, b, g
 	z.value = grow(&z.vbuf, z.Len())
+	beta := 0.0
+	if b != nil {
+		channelBias(z.value, nil, b.value, x.rows, g.F, pix)
+		beta = 1
+	}
 	cols := grow(&z.aux, x.rows*ckk*pix) // every image's U, kept for the adjoint of k
 	for n := 0; n < x.rows; n++ {
 		U := cols[n*ckk*pix : (n+1)*ckk*pix]
 		im2col(g, U, x.value[n*x.cols:(n+1)*x.cols])
-		t.gemm(false, false, k.value, g.F, ckk, U, ckk, pix, 0, z.value[n*z.cols:(n+1)*z.cols])
+		t.gemm(false, false, k.value, g.F, ckk, U, ckk, pix, beta, z.value[n*z.cols:(n+1)*z.cols])
 	}
 	return t.record(z)
 }
 
 func conv2DJVP(z *Tensor) {
-	x, k, g := z.x, z.y, z.geom.conv
+	x, k, b, g := z.x, z.y, z.b, z.geom.conv
 	ckk, pix := g.C*g.K*g.K, g.OutH()*g.OutW()
 	var dU []float64
 	if x.hasTangent {
 		dU = grow(&z.aux2, ckk*pix)
 	}
+	bias := b != nil && b.hasTangent
+	if bias { // ḃ per channel
+		channelBias(z.tangent, nil, b.tangent, z.rows, g.F, pix)
+	}
 	for n := 0; n < x.rows; n++ {
 		dz := z.tangent[n*z.cols : (n+1)*z.cols]
 		beta := 0.0
-		if k.hasTangent { // k̇·U
-			z.tape.gemm(false, false, k.tangent, g.F, ckk, z.aux[n*ckk*pix:(n+1)*ckk*pix], ckk, pix, 0, dz)
+		if bias {
+			beta = 1
+		}
+		if k.hasTangent { // + k̇·U
+			z.tape.gemm(false, false, k.tangent, g.F, ckk, z.aux[n*ckk*pix:(n+1)*ckk*pix], ckk, pix, beta, dz)
 			beta = 1
 		}
 		if x.hasTangent { // + k·im2col(ẋ)
@@ -90,6 +118,9 @@ func conv2DJVP(z *Tensor) {
 func conv2DVJP(z *Tensor) {
 	x, k, g := z.x, z.y, z.geom.conv
 	ckk, pix := g.C*g.K*g.K, g.OutH()*g.OutW()
+	if b := z.b; b != nil && b.needGrad { // b̄[f] += Σ_{n,p} z̄[n,f,p]
+		z.tape.addBiasSums(b.adjoint(), z.grad, z.rows, g.F, pix)
+	}
 	var dU, gx, gk []float64
 	beta := 1.0
 	if x.needGrad {
@@ -203,7 +234,8 @@ func (t *Tape) ChannelBias(x, b *Tensor) *Tensor {
 	return t.record(z)
 }
 
-// channelBias sets dst[n,f,p] = x[n,f,p] + b[f]; x nil means 0.
+// channelBias sets dst[n,f,p] = x[n,f,p] + b[f] for n rows of f channels of pix entries; x
+// nil means 0 (dst is b repeated: Linear's and Conv2DBias's first term).
 func channelBias(dst, x, b []float64, n, f, pix int) {
 	for i := 0; i < n*f; i++ {
 		row, bf := dst[i*pix:(i+1)*pix], b[i%f]
@@ -249,16 +281,8 @@ func channelBiasVJP(z *Tensor) {
 		}
 	}
 	if b.needGrad {
-		gb := b.adjoint()
 		f := b.Len()
-		pix := z.cols / f
-		for i := 0; i < z.rows*f; i++ {
-			var s float64
-			for _, v := range g[i*pix : (i+1)*pix] {
-				s += v
-			}
-			gb[i%f] += s
-		}
+		z.tape.addBiasSums(b.adjoint(), g, z.rows, f, z.cols/f)
 	}
 }
 
