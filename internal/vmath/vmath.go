@@ -39,7 +39,7 @@ func apply(dst, x []float64, name string, k int, scalar func(float64) float64) [
 	n := 0
 	if ks := active; ks != nil && len(x) >= ks.lanes {
 		n = len(x) / ks.lanes
-		ks.fn[k](&dst[0], &x[0], n)
+		ks.run(k, &dst[0], &x[0], n)
 		n *= ks.lanes
 	}
 	for i := n; i < len(x); i++ {
@@ -48,12 +48,11 @@ func apply(dst, x []float64, name string, k int, scalar func(float64) float64) [
 	return dst
 }
 
-// kernels is one instruction set's kernels: fn[k](dst, x, n) computes n vectors of lanes
-// values.
+// kernels is one instruction set's kernels: its run(k, dst, x, n) computes n vectors of lanes
+// values with kernel k. (Direct calls, not func values, so that the slices do not escape.)
 type kernels struct {
 	name  string
 	lanes int
-	fn    [3]func(dst, x *float64, n int)
 }
 
 // active is the fastest kernel set this CPU runs, nil for the scalar code alone.
