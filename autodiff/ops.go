@@ -592,6 +592,11 @@ func binaryPush(z *Tensor, g, gx, gy, xv, yv []float64) {
 // gemm sets c = op(a)·op(b) + beta·c for row-major a (ar×ac) and b (br×bc) as stored, where op
 // transposes when ta or tb is set, on the tape's threads.
 func (t *Tape) gemm(ta, tb bool, a []float64, ar, ac int, b []float64, br, bc int, beta float64, c []float64) {
+	mulOn(t.mul, ta, tb, a, ar, ac, b, br, bc, beta, c)
+}
+
+// mulOn is Tape.gemm on the Multiplier mul (nil: the caller's goroutine).
+func mulOn(mul *gemm.Multiplier, ta, tb bool, a []float64, ar, ac int, b []float64, br, bc int, beta float64, c []float64) {
 	m, n, k := ar, bc, ac
 	if ta {
 		m, k = ac, ar
@@ -606,7 +611,7 @@ func (t *Tape) gemm(ta, tb bool, a []float64, ar, ac int, b []float64, br, bc in
 	A := blas64.General{Rows: ar, Cols: ac, Stride: max(1, ac), Data: a}
 	B := blas64.General{Rows: br, Cols: bc, Stride: max(1, bc), Data: b}
 	C := blas64.General{Rows: m, Cols: n, Stride: max(1, n), Data: c}
-	t.mul.Gemm(trans(ta), trans(tb), 1, A, B, beta, C)
+	mul.Gemm(trans(ta), trans(tb), 1, A, B, beta, C)
 }
 
 // maxSmall is the number of multiply-adds up to which gemm computes a product by gemm.Small.
