@@ -24,6 +24,10 @@ func init() {
 		conv(autodiff.Conv{C: 1, H: 4, W: 4, F: 2, K: 3, Stride: 1}),
 		conv(autodiff.Conv{C: 2, H: 5, W: 4, F: 3, K: 3, Stride: 2, Pad: 1}),
 		conv(autodiff.Conv{C: 3, H: 3, W: 3, F: 1, K: 2, Stride: 1, Pad: 1}),
+		opCase{"Conv2DBias", func(m, k, n int) [][2]int { return [][2]int{{m, 2 * 5 * 4}, {3, 2 * 2 * 2}, {3, 1}} }, nil,
+			func(t *autodiff.Tape, in []*autodiff.Tensor) *autodiff.Tensor {
+				return t.Conv2DBias(in[0], in[1], in[2], autodiff.Conv{C: 2, H: 5, W: 4, F: 3, K: 2, Stride: 2, Pad: 1})
+			}},
 		opCase{"ChannelBias", func(m, k, n int) [][2]int { return [][2]int{{m, 3 * k}, {1, 3}} }, nil,
 			func(t *autodiff.Tape, in []*autodiff.Tensor) *autodiff.Tensor { return t.ChannelBias(in[0], in[1]) }},
 		pool("MaxPool/2", autodiff.Pool{C: 2, H: 4, W: 5, P: 2, Stride: 2}, (*autodiff.Tape).MaxPool),

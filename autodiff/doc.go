@@ -6,12 +6,16 @@
 // A Tape records operations on tensors (row-major Rows × Cols matrices of float64; vectors and
 // scalars are matrices with one column, row or entry) in the order they are made — a Wengert
 // list. Leaves are Vars (the independent variables), Consts and Scalars; the operations are
-// MatMul, MatMulT (a·bᵀ), Transpose, Add, Sub and Mul (elementwise, broadcasting a row, a
-// column or a scalar), Scale, Sigmoid, Tanh, ReLU, Exp, Log, Square, Sin, Cos, Sum,
-// LogSumExp (of each row, max-shifted, with the softmax as its local derivative), Slice and
-// At. Each operation states its value, how its tangent follows from its inputs' tangents, and
-// how it pushes its output's adjoint back to its inputs, accumulating with += (the design of
-// micrograd's engine.py). Creation order is topological, so Backward is one reverse sweep.
+// MatMul, MatMulT (a·bᵀ), Linear (a·bᵀ plus a bias in every row), Transpose, Add, Sub and Mul
+// (elementwise, broadcasting a row, a column or a scalar), Scale, Sigmoid, Tanh, ReLU, Exp,
+// Log, Square, Sin, Cos, Sum, LogSumExp (of each row, max-shifted, with the softmax as its
+// local derivative), Slice and At, and for images Conv2D, Conv2DBias, ChannelBias, MaxPool and
+// AvgPool. Each operation states its value, how its tangent follows from its inputs' tangents,
+// and how it pushes its output's adjoint back to its inputs, accumulating with += (the design
+// of micrograd's engine.py); the first push into an adjoint in a sweep writes it instead, so
+// adjoints are not zeroed ahead of the sweep. Creation order is topological, so Backward is
+// one reverse sweep. Large elementwise operations and their rules run on the tape's threads,
+// each entry computed alone, so results do not depend on the number of threads.
 //
 // The core knows nothing of networks. Func and Grad differentiate any Go function of a
 // vector written with the tape's operations (Rosenbrock, the notes' f(x, y) = (x² − sin y)·x);
@@ -26,8 +30,9 @@
 //
 // # Engines
 //
-// A small adapter writes the cost with these operations from the nn layer list (dense layers:
-// h ← σ(h·Wᵀ + bᵀ)) and the network's cost kind — the quadratic K = Sum((h − z̄)²) or the
+// A small adapter writes the cost with these operations from the nn layer list (dense layers
+// h ← σ(Linear(h, W, b)) = σ(h·Wᵀ + 1·bᵀ), convolutional layers h ← σ(Conv2DBias(h, K, c)),
+// poolings) and the network's cost kind — the quadratic K = Sum((h − z̄)²) or the
 // cross-entropy K = Sum(z̄ ⊙ (LogSumExp(h) − h)) — and holds no derivative formula. Two engines are
 // registered in package gradients: "autodiff-reverse" (Reverse: one recording, one backward
 // sweep) and "autodiff-forward" (Forward: ∇K·v in one dual-number pass via Directional, the

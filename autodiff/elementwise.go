@@ -1,6 +1,10 @@
 package autodiff
 
-import "math"
+import (
+	"math"
+
+	"nabla/internal/vmath"
+)
 
 // minElementwise is the number of entries below which an elementwise op that evaluates a
 // function (σ, tanh, exp, …) runs on the caller's goroutine alone: waking a worker costs a few
@@ -65,14 +69,12 @@ func (t *Tape) clearAdjoint(g []float64) {
 func unaryValue(op opKind, zv, xv []float64) {
 	xv = xv[:len(zv)]
 	switch op {
-	case opSigmoid:
-		for i, v := range xv {
-			zv[i] = sigmoid(v)
-		}
+	case opSigmoid: // vectorized, several entries at once (values, not derivatives)
+		vmath.Sigmoid(zv, xv)
 	case opTanh:
-		for i, v := range xv {
-			zv[i] = math.Tanh(v)
-		}
+		vmath.Tanh(zv, xv)
+	case opExp:
+		vmath.Exp(zv, xv)
 	case opReLU:
 		for i, v := range xv {
 			zv[i] = max(v, 0)
@@ -81,7 +83,7 @@ func unaryValue(op opKind, zv, xv []float64) {
 		for i, v := range xv {
 			zv[i] = v * v
 		}
-	case opExp, opLog, opSin, opCos: // the rarer functions, by a call each
+	case opLog, opSin, opCos: // the rarer functions, by a call each
 		f := scalarFuncs[op]
 		for i, v := range xv {
 			zv[i] = f(v)
@@ -92,7 +94,7 @@ func unaryValue(op opKind, zv, xv []float64) {
 }
 
 // scalarFuncs are the elementwise functions unaryValue evaluates by a call per entry.
-var scalarFuncs = map[opKind]func(float64) float64{opExp: math.Exp, opLog: math.Log, opSin: math.Sin, opCos: math.Cos}
+var scalarFuncs = map[opKind]func(float64) float64{opLog: math.Log, opSin: math.Sin, opCos: math.Cos}
 
 // unarySet sets gx = g ⊙ f'(x) (the adjoint rule of z = f(x) when it is the first to push to
 // x̄), with the common activations written out; the others as unaryAdd on a zeroed gx.
@@ -153,4 +155,36 @@ func reluOn(z float64) uint64 {
 	const inf = 0x7FF0000000000000
 	d := math.Float64bits(z) - 1 // wraps to all ones for +0
 	return uint64(int64((d-inf)&^d) >> 63)
+}
+
+// biasSums adds to a bias's adjoint gb[c] the sum of z̄ over channel c's pixels in every row,
+// rows in order (a par.Spanner over channels): each channel's sum is computed alone, in the
+// same order on any number of threads.
+type biasSums struct {
+	gb, g          []float64
+	rows, f, pixel int
+}
+
+// Span sums channels [lo, hi).
+func (s *biasSums) Span(lo, hi int) {
+	for c := lo; c < hi; c++ {
+		acc := s.gb[c]
+		for n := 0; n < s.rows; n++ {
+			var t float64
+			for _, v := range s.g[(n*s.f+c)*s.pixel : (n*s.f+c+1)*s.pixel] {
+				t += v
+			}
+			acc += t
+		}
+		s.gb[c] = acc
+	}
+}
+
+// addBiasSums adds to gb[c] (c < f) the sum of g[n, c, p] over n < rows and p < pix, on the
+// tape's threads when g is large: the adjoint rule of a bias added per channel (pix = 1: per
+// column).
+func (t *Tape) addBiasSums(gb, g []float64, rows, f, pix int) {
+	t.bs = biasSums{gb: gb, g: g, rows: rows, f: f, pixel: pix}
+	t.ew.Spans(f, (minCheap+rows*pix-1)/(rows*pix), &t.bs)
+	t.bs = biasSums{}
 }

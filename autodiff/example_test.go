@@ -87,3 +87,19 @@ func ExampleReverse() {
 	// K = 1.630362, ∂K/∂W1[1,1] = -0.213003, ∂K/∂W2[2,2] = 0.539279
 	// ∇K·A: forward 0.584509, reverse 0.584509
 }
+
+// Linear is a dense layer's pre-activations x·wᵀ + b in one operation, the same value and
+// adjoints as Add(MatMulT(x, w), b) in ExampleTape.
+func ExampleTape_Linear() {
+	var t autodiff.Tape
+	x := t.Const(2, 3, []float64{1, 2, 3, 4, 5, 6})
+	w := t.Var(1, 3, []float64{0.1, -0.2, 0.3})
+	b := t.Var(1, 1, []float64{0.5})
+	y := t.Sum(t.Tanh(t.Linear(x, w, b)))
+	t.Backward(y)
+	fmt.Printf("y = %.6f\n∂y/∂w = %.6f\n∂y/∂b = %.6f\n", y.Scalar(), w.Grad(), b.Grad())
+	// Output:
+	// y = 1.735908
+	// ∂y/∂w = [0.859241 1.343452 1.827663]
+	// ∂y/∂b = [0.484211]
+}

@@ -119,17 +119,11 @@ func vjpTangent(z *Tensor) {
 			}
 		}
 	case opMatMulT:
-		if x.needGrad {
-			z.tape.gemm(false, false, dg, z.rows, z.cols, y.value, y.rows, y.cols, 1, x.gtan)
-			if dy != nil {
-				z.tape.gemm(false, false, g, z.rows, z.cols, dy, y.rows, y.cols, 1, x.gtan)
-			}
-		}
-		if y.needGrad {
-			z.tape.gemm(true, false, dg, z.rows, z.cols, x.value, x.rows, x.cols, 1, y.gtan)
-			if dx != nil {
-				z.tape.gemm(true, false, g, z.rows, z.cols, dx, x.rows, x.cols, 1, y.gtan)
-			}
+		matMulTTangentVJP(z, dx, dy)
+	case opLinear: // the product's terms, then b̄̇ += Σᵢ z̄̇ᵢ (b̄'s rule is linear)
+		matMulTTangentVJP(z, dx, dy)
+		if z.b.needGrad {
+			z.tape.addBiasSums(z.b.gtan, dg, z.rows, z.cols, 1)
 		}
 	case opTranspose:
 		transpose(x.gtan, dg, z.rows, z.cols, true)
@@ -165,6 +159,24 @@ func vjpTangent(z *Tensor) {
 		linearTangentVJP(z, poolVJP)
 	default:
 		panic("autodiff: vjpTangent of " + z.op.String())
+	}
+}
+
+// matMulTTangentVJP is the tangent of MatMulT's rule (ā += z̄·b, b̄ += z̄ᵀ·a):
+// ā̇ += z̄̇·b + z̄·ḃ, b̄̇ += z̄̇ᵀ·a + z̄ᵀ·ȧ.
+func matMulTTangentVJP(z *Tensor, dx, dy []float64) {
+	x, y, g, dg := z.x, z.y, z.grad, z.gtan
+	if x.needGrad {
+		z.tape.gemm(false, false, dg, z.rows, z.cols, y.value, y.rows, y.cols, 1, x.gtan)
+		if dy != nil {
+			z.tape.gemm(false, false, g, z.rows, z.cols, dy, y.rows, y.cols, 1, x.gtan)
+		}
+	}
+	if y.needGrad {
+		z.tape.gemm(true, false, dg, z.rows, z.cols, x.value, x.rows, x.cols, 1, y.gtan)
+		if dx != nil {
+			z.tape.gemm(true, false, g, z.rows, z.cols, dx, x.rows, x.cols, 1, y.gtan)
+		}
 	}
 }
 

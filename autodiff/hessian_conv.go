@@ -18,17 +18,19 @@ func linearTangentVJP(z *Tensor, vjpf func(*Tensor)) {
 			t.grad, t.gtan = t.gtan, t.grad
 		}
 	}
-	swap(z)
-	swap(z.x)
-	if z.y != z.x {
-		swap(z.y)
+	swapAll := func() {
+		swap(z)
+		swap(z.x)
+		if z.y != z.x {
+			swap(z.y)
+		}
+		if z.b != z.x && z.b != z.y {
+			swap(z.b)
+		}
 	}
+	swapAll()
 	vjpf(z)
-	swap(z)
-	swap(z.x)
-	if z.y != z.x {
-		swap(z.y)
-	}
+	swapAll()
 }
 
 // conv2DTangentVJP is the tangent of Conv2D's adjoint rule.

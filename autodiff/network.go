@@ -56,7 +56,7 @@ type dense struct {
 	Act     nn.Activation
 }
 
-// record writes h·Wᵀ + 1·bᵀ and the activation (one example per row).
+// record writes Linear(h, W, b) = h·Wᵀ + 1·bᵀ and the activation (one example per row).
 func (d dense) record(t *Tape, in *Tensor, p, v []float64, params []*Tensor) (*Tensor, []*Tensor) {
 	nw := d.Out * d.In
 	W := t.Var(d.Out, d.In, p[:nw:nw])
@@ -65,7 +65,7 @@ func (d dense) record(t *Tape, in *Tensor, p, v []float64, params []*Tensor) (*T
 		W.SetTangent(v[:nw:nw])
 		B.SetTangent(v[nw:])
 	}
-	return activate(t, t.Add(t.MatMulT(in, W), B), d.Act), append(params, W, B)
+	return activate(t, t.Linear(in, W, B), d.Act), append(params, W, B)
 }
 
 // conv is a convolutional layer: the kernel as an F × C·K·K Var (row-major F×C×K×K, as in A),
@@ -75,7 +75,7 @@ type conv struct {
 	act nn.Activation
 }
 
-// record writes σ(Conv2D(in, K) + c per channel).
+// record writes σ(Conv2DBias(in, K, c)): the convolution plus c per channel.
 func (c conv) record(t *Tape, in *Tensor, p, v []float64, params []*Tensor) (*Tensor, []*Tensor) {
 	nk := c.g.F * c.g.C * c.g.K * c.g.K
 	K := t.Var(c.g.F, c.g.C*c.g.K*c.g.K, p[:nk:nk])
@@ -84,7 +84,7 @@ func (c conv) record(t *Tape, in *Tensor, p, v []float64, params []*Tensor) (*Te
 		K.SetTangent(v[:nk:nk])
 		B.SetTangent(v[nk:])
 	}
-	return activate(t, t.ChannelBias(t.Conv2D(in, K, c.g), B), c.act), append(params, K, B)
+	return activate(t, t.Conv2DBias(in, K, B, c.g), c.act), append(params, K, B)
 }
 
 // activate applies the activation σ to every entry of h.

@@ -45,6 +45,29 @@ func (t *Tape) MatMulT(a, b *Tensor) *Tensor {
 	return t.record(z)
 }
 
+// Linear records x·wᵀ + 1·bᵀ for an n×k tensor x, an m×k tensor w and an m-entry bias b (a
+// 1×m row or an m×1 column): b is added to every row of the n×m product. A dense layer's
+// pre-activations with one example per row of x (w stored Out × In, as in A) are
+// Linear(x, w, b), PyTorch's torch.nn.functional.linear. It is Add(MatMulT(x, w), b) as one
+// operation: the bias is written first and the product added to it, and in reverse mode z̄
+// goes straight to the product's rule and, summed over the rows, to b̄.
+//
+// Tangent: ż = ẋ·wᵀ + x·ẇᵀ + 1·ḃᵀ. Adjoint: x̄ += z̄·w, w̄ += z̄ᵀ·x, b̄ += Σᵢ z̄ᵢ (column sums).
+func (t *Tape) Linear(x, w, b *Tensor) *Tensor {
+	t.owns(x)
+	t.owns(w)
+	t.owns(b)
+	if x.cols != w.cols || b.Len() != w.rows || (b.rows != 1 && b.cols != 1) {
+		panic(fmt.Sprintf("autodiff: Linear of %d×%d, (%d×%d)ᵀ and a %d×%d bias", x.rows, x.cols, w.rows, w.cols, b.rows, b.cols))
+	}
+	z := t.node(opLinear, x.rows, w.rows)
+	z.x, z.y, z.b = x, w, b
+	z.value = grow(&z.vbuf, z.Len())
+	channelBias(z.value, nil, b.value, z.rows, z.cols, 1)
+	t.gemm(false, true, x.value, x.rows, x.cols, w.value, w.rows, w.cols, 1, z.value)
+	return t.record(z)
+}
+
 // Transpose records xᵀ.
 func (t *Tape) Transpose(x *Tensor) *Tensor {
 	t.owns(x)
@@ -191,15 +214,6 @@ func (t *Tape) Sin(x *Tensor) *Tensor { return t.unary(opSin, x) }
 // Cos records cos elementwise.
 func (t *Tape) Cos(x *Tensor) *Tensor { return t.unary(opCos, x) }
 
-// sigmoid is 1/(1+e⁻ˣ), evaluated without overflow for either sign of x.
-func sigmoid(x float64) float64 {
-	e, n := math.Exp(-math.Abs(x)), 1.0 // a select, not a branch on x's sign
-	if x < 0 {
-		n = e
-	}
-	return n / (1 + e)
-}
-
 func (t *Tape) unary(op opKind, x *Tensor) *Tensor {
 	t.owns(x)
 	z := t.node(op, x.rows, x.cols)
@@ -297,19 +311,18 @@ func deriv(op opKind, x, z float64) float64 {
 
 // jvp computes z's tangent from its inputs' tangents (inputs without a tangent count as 0).
 func jvp(z *Tensor) {
-	x, y, dz := z.x, z.y, z.tangent
+	x, dz := z.x, z.tangent
 	switch z.op {
 	case opMatMul, opMatMulT:
-		// d(a·b) = da·b + a·db; d(a·bᵀ) = da·bᵀ + a·dbᵀ.
-		trans := z.op == opMatMulT
+		matMulJVP(z, 0)
+	case opLinear:
+		// ż = 1·ḃᵀ + (ẋ·wᵀ + x·ẇᵀ).
 		beta := 0.0
-		if x.hasTangent {
-			z.tape.gemm(false, trans, x.tangent, x.rows, x.cols, y.value, y.rows, y.cols, 0, dz)
+		if z.b.hasTangent {
+			channelBias(dz, nil, z.b.tangent, z.rows, z.cols, 1)
 			beta = 1
 		}
-		if y.hasTangent {
-			z.tape.gemm(false, trans, x.value, x.rows, x.cols, y.tangent, y.rows, y.cols, beta, dz)
-		}
+		matMulJVP(z, beta)
 	case opTranspose:
 		transpose(dz, x.tangent, x.rows, x.cols, false)
 	case opAdd, opSub, opMul:
@@ -350,6 +363,20 @@ func jvp(z *Tensor) {
 		poolJVP(z)
 	default:
 		panic("autodiff: jvp of " + z.op.String())
+	}
+}
+
+// matMulJVP sets z's tangent to ẋ·y + x·ẏ for MatMul (d(a·b) = da·b + a·db), to ẋ·yᵀ + x·ẏᵀ
+// for MatMulT and Linear, plus beta times what it held.
+func matMulJVP(z *Tensor, beta float64) {
+	x, y, dz := z.x, z.y, z.tangent
+	trans := z.op != opMatMul
+	if x.hasTangent {
+		z.tape.gemm(false, trans, x.tangent, x.rows, x.cols, y.value, y.rows, y.cols, beta, dz)
+		beta = 1
+	}
+	if y.hasTangent {
+		z.tape.gemm(false, trans, x.value, x.rows, x.cols, y.tangent, y.rows, y.cols, beta, dz)
 	}
 }
 
@@ -413,6 +440,11 @@ func vjp(z *Tensor) {
 		}
 	case opMatMulT:
 		matMulTVJP(z)
+	case opLinear:
+		matMulTVJP(z)
+		if z.b.needGrad {
+			z.tape.addBiasSums(z.b.adjoint(), g, z.rows, z.cols, 1)
+		}
 	case opTranspose:
 		gx, fresh := x.adjointOrFresh()
 		transpose(gx, g, z.rows, z.cols, !fresh)
@@ -560,6 +592,11 @@ func binaryPush(z *Tensor, g, gx, gy, xv, yv []float64) {
 // gemm sets c = op(a)·op(b) + beta·c for row-major a (ar×ac) and b (br×bc) as stored, where op
 // transposes when ta or tb is set, on the tape's threads.
 func (t *Tape) gemm(ta, tb bool, a []float64, ar, ac int, b []float64, br, bc int, beta float64, c []float64) {
+	mulOn(t.mul, ta, tb, a, ar, ac, b, br, bc, beta, c)
+}
+
+// mulOn is Tape.gemm on the Multiplier mul (nil: the caller's goroutine).
+func mulOn(mul *gemm.Multiplier, ta, tb bool, a []float64, ar, ac int, b []float64, br, bc int, beta float64, c []float64) {
 	m, n, k := ar, bc, ac
 	if ta {
 		m, k = ac, ar
@@ -574,7 +611,7 @@ func (t *Tape) gemm(ta, tb bool, a []float64, ar, ac int, b []float64, br, bc in
 	A := blas64.General{Rows: ar, Cols: ac, Stride: max(1, ac), Data: a}
 	B := blas64.General{Rows: br, Cols: bc, Stride: max(1, bc), Data: b}
 	C := blas64.General{Rows: m, Cols: n, Stride: max(1, n), Data: c}
-	t.mul.Gemm(trans(ta), trans(tb), 1, A, B, beta, C)
+	mul.Gemm(trans(ta), trans(tb), 1, A, B, beta, C)
 }
 
 // maxSmall is the number of multiply-adds up to which gemm computes a product by gemm.Small.

@@ -103,6 +103,10 @@ var opCases = []opCase{
 		}},
 	{"At", one(3, 4), nil,
 		func(t *autodiff.Tape, in []*autodiff.Tensor) *autodiff.Tensor { return t.At(in[0], 2, 1) }},
+	{"Linear", func(m, k, n int) [][2]int { return [][2]int{{m, k}, {n, k}, {1, n}} }, nil,
+		func(t *autodiff.Tape, in []*autodiff.Tensor) *autodiff.Tensor { return t.Linear(in[0], in[1], in[2]) }},
+	{"Linear/column-bias", func(m, k, n int) [][2]int { return [][2]int{{m, k}, {n, k}, {n, 1}} }, nil,
+		func(t *autodiff.Tape, in []*autodiff.Tensor) *autodiff.Tensor { return t.Linear(in[0], in[1], in[2]) }},
 	{"composite/dense-layer", func(m, k, n int) [][2]int { return [][2]int{{m, k}, {n, k}, {1, n}} }, nil,
 		func(t *autodiff.Tape, in []*autodiff.Tensor) *autodiff.Tensor {
 			return t.Tanh(t.Add(t.MatMulT(in[0], in[1]), in[2]))
@@ -258,6 +262,9 @@ func TestMisuse(t *testing.T) {
 		{"other tape", func() { a.MatMul(x, y) }},
 		{"MatMul shapes", func() { a.MatMul(x, x) }},
 		{"MatMulT shapes", func() { a.MatMulT(x, a.Var(2, 2, make([]float64, 4))) }},
+		{"Linear shapes", func() { a.Linear(x, a.Var(2, 2, make([]float64, 4)), a.Var(1, 2, make([]float64, 2))) }},
+		{"Linear bias length", func() { a.Linear(x, x, a.Var(1, 3, make([]float64, 3))) }},
+		{"Linear bias matrix", func() { a.Linear(x, a.Var(4, 3, make([]float64, 12)), a.Var(2, 2, make([]float64, 4))) }},
 		{"no broadcast", func() { a.Add(x, a.Var(2, 2, make([]float64, 4))) }},
 		{"Var length", func() { a.Var(2, 2, make([]float64, 3)) }},
 		{"Backward of a matrix", func() { a.Backward(x) }},

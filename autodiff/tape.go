@@ -35,6 +35,7 @@ const (
 	opChannelBias
 	opMaxPool
 	opAvgPool
+	opLinear
 )
 
 var opNames = [...]string{
@@ -43,6 +44,7 @@ var opNames = [...]string{
 	opTanh: "Tanh", opReLU: "ReLU", opExp: "Exp", opLog: "Log", opSquare: "Square",
 	opSin: "Sin", opCos: "Cos", opSum: "Sum", opSlice: "Slice", opLogSumExp: "LogSumExp",
 	opConv2D: "Conv2D", opChannelBias: "ChannelBias", opMaxPool: "MaxPool", opAvgPool: "AvgPool",
+	opLinear: "Linear",
 }
 
 func (o opKind) String() string { return opNames[o] }
@@ -66,6 +68,7 @@ type Tensor struct {
 	gtext      []float64 // caller's storage for gtan (SetGradTangentBuffer), or nil
 	op         opKind
 	x, y       *Tensor   // inputs
+	b          *Tensor   // Linear's and Conv2DBias's bias, a third input; nil for the others
 	s          float64   // Scale's factor
 	off        int       // Slice's offset into x's data
 	geom       geometry  // Conv2D's and the poolings' shapes
@@ -151,11 +154,15 @@ func (x *Tensor) SetGradBuffer(g []float64) {
 // buffers, and recording the same sequence of operations on the same shapes again allocates
 // nothing. The zero Tape is ready to use. A Tape is not safe for concurrent use.
 type Tape struct {
-	nodes []*Tensor // recorded tensors; nodes[:n] are live, the rest wait for reuse
-	n     int
-	mul   *gemm.Multiplier // the matrix products; nil: on the caller's goroutine
-	ew    *par.Pool        // large elementwise ops; nil: on the caller's goroutine
-	ew1   elementSpans     // the elementwise op in progress on ew
+	nodes   []*Tensor // recorded tensors; nodes[:n] are live, the rest wait for reuse
+	n       int
+	mul     *gemm.Multiplier   // the matrix products; nil: on the caller's goroutine
+	ew      *par.Pool          // large elementwise ops; nil: on the caller's goroutine
+	ew1     elementSpans       // the elementwise op in progress on ew
+	bs      biasSums           // the bias adjoint in progress on ew
+	conv    convPass           // the Conv2D pass in progress on ew
+	pooling poolPass           // the pooling pass in progress on ew
+	muls    []*gemm.Multiplier // single-thread Multipliers, one per part of a split pass
 }
 
 // NewTape returns an empty tape whose matrix products run on par.Threads() threads (all
@@ -190,7 +197,7 @@ func (t *Tape) node(op opKind, rows, cols int) *Tensor {
 	// are not written again (this is the per-operation overhead on small networks).
 	z.rows, z.cols, z.op, z.index, z.tape = rows, cols, op, t.n, t
 	if z.x != nil {
-		z.x, z.y = nil, nil
+		z.x, z.y, z.b = nil, nil, nil
 	}
 	if z.value != nil {
 		z.value = nil
@@ -252,8 +259,8 @@ func (t *Tape) Scalar(v float64) *Tensor {
 // the tensor needs an adjoint and carries a tangent, and computes the tangent (dual-number
 // evaluation: the tangent travels with the value).
 func (t *Tape) record(z *Tensor) *Tensor {
-	z.needGrad = z.x.needGrad || (z.y != nil && z.y.needGrad)
-	z.hasTangent = z.x.hasTangent || (z.y != nil && z.y.hasTangent)
+	z.needGrad = z.x.needGrad || (z.y != nil && z.y.needGrad) || (z.b != nil && z.b.needGrad)
+	z.hasTangent = z.x.hasTangent || (z.y != nil && z.y.hasTangent) || (z.b != nil && z.b.hasTangent)
 	if z.hasTangent {
 		z.tangent = grow(&z.tbuf, z.Len())
 		jvp(z)

@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"math"
 	"strings"
+
+	"nabla/internal/vmath"
 )
 
 // CostKind is the cost K a network is trained on, applied to the last layer's output z and the
@@ -127,7 +129,8 @@ func (c CostKind) accumulate(k float64, z, zbar []float64) float64 {
 }
 
 // LogSumExp returns log Σₖ exp(zₖ) computed as m + log Σₖ exp(zₖ − m) with m = maxₖ zₖ, which
-// neither overflows nor underflows to −Inf for finite z. It returns −Inf for an empty z.
+// neither overflows nor underflows to −Inf for finite z. It returns −Inf for an empty z. The
+// exponentials are internal/vmath's, several at a time, summed in order.
 func LogSumExp(z []float64) float64 {
 	if len(z) == 0 {
 		return math.Inf(-1)
@@ -136,9 +139,17 @@ func LogSumExp(z []float64) float64 {
 	for _, v := range z[1:] {
 		m = max(m, v)
 	}
+	var buf [64]float64
 	var s float64
-	for _, v := range z {
-		s += math.Exp(v - m)
+	for len(z) > 0 {
+		t := buf[:min(len(z), len(buf))]
+		for j := range t {
+			t[j] = z[j] - m
+		}
+		for _, e := range vmath.Exp(t, t) {
+			s += e
+		}
+		z = z[len(t):]
 	}
 	return m + math.Log(s)
 }

@@ -51,7 +51,10 @@ func TestKinkIsNonDifferentiablePoint(t *testing.T) {
 					continue
 				}
 				numericPairs++
-				if !plain.Pairs[k].Agree {
+				// An engine that moved its stencil off the kink (a smaller step, Crossed all
+				// false) may miss the plain tolerance by rounding noise alone (its error bound
+				// covers that); one whose stencil crossed must name the kink.
+				if !plain.Pairs[k].Agree && (crossedAny(results, p.A) || crossedAny(results, p.B)) {
 					assert.NotEmpty(t, p.NonDifferentiable, "%s vs %s", p.A, p.B)
 					if step(t, p.A) < 1e-2 && step(t, p.B) < 1e-2 {
 						// Engines with large steps (Richardson from h = 0.1) reach the kinks of
@@ -64,6 +67,16 @@ func TestKinkIsNonDifferentiablePoint(t *testing.T) {
 			assert.False(t, plain.Agree, "without kink detection some pair must disagree here")
 		})
 	}
+}
+
+// crossedAny reports whether engine's result marks any element as crossed by its stencil.
+func crossedAny(results []gradients.Result, engine string) bool {
+	for _, r := range results {
+		if r.Engine == engine && slices.Contains(r.Crossed, true) {
+			return true
+		}
+	}
+	return false
 }
 
 func step(t *testing.T, name string) float64 {

@@ -4,6 +4,7 @@ import (
 	"runtime"
 	"sync"
 	"sync/atomic"
+	"time"
 )
 
 // threads is the process-wide default set by SetThreads; 0 means runtime.GOMAXPROCS(0).
@@ -46,42 +47,186 @@ type Task interface {
 // different Pools may run at once, and a part may itself Run another Pool: a part that finds
 // no idle worker runs on the goroutine that asked, so nothing waits for a busy worker.
 type Pool struct {
-	n    int
-	done chan struct{}
-	sp   spans // the Spans call in progress
+	n   int
+	gen uint32 // the Run in progress, counted
+	// next is the Run in progress (gen, high 32 bits) and its next unclaimed part (low 32
+	// bits): the caller and the workers it reserved claim parts from it until none is left.
+	next     atomic.Uint64
+	finished atomic.Int64  // parts of the Run in progress that have returned
+	done     chan struct{} // capacity 1: a signal that the last part of a Run has returned
+	sp       spans         // the Spans call in progress
 }
 
+// job is a Run's parts offered to a worker: it claims parts of t from p while p's Run is still
+// generation gen.
 type job struct {
-	t    Task
-	part int
-	done chan struct{}
+	p     *Pool
+	t     Task
+	gen   uint32
+	parts int
+}
+
+// A worker's states. An idle worker first spins (for up to spinFor), so that a part offered to
+// it starts at once; then it parks on its wake channel. Waking a parked worker costs an OS
+// wake-up of its thread, which on a virtual machine with an idle second vCPU was measured at
+// about 100 µs: longer than many of the products an engine splits.
+const (
+	spinning int32 = iota // idle, polling ready
+	parked                // idle, blocked on wake
+	busy                  // reserved by a Run, or claiming its parts
+)
+
+// spinFor is how long an idle worker, and a Run waiting for its last parts, poll before they
+// block. It covers the serial stretches between the products of one gradient.
+const spinFor = time.Millisecond
+
+// worker is one shared worker goroutine. A Run reserves it by moving its state from spinning
+// or parked to busy; a spinning worker then gets its job through j and ready, a parked one
+// through wake.
+type worker struct {
+	state atomic.Int32
+	ready atomic.Bool // j holds a job for a spinning worker
+	j     job
+	wake  chan job // capacity 1: a send never waits
 }
 
 // The shared workers: goroutines started as pools need them and kept for the life of the
-// process. idle counts the workers ready to take a job; a Run reserves one by decrementing it
-// before it sends, so a send never waits for a worker that is busy.
+// process.
 var (
-	jobs     = make(chan job)
-	idle     atomic.Int64
-	startMu  sync.Mutex
-	nworkers int
+	workers atomic.Pointer[[]*worker]
+	startMu sync.Mutex
 )
 
 // ensureWorkers starts shared workers until there are at least n.
 func ensureWorkers(n int) {
 	startMu.Lock()
 	defer startMu.Unlock()
-	for ; nworkers < n; nworkers++ {
-		go work()
+	var ws []*worker
+	if p := workers.Load(); p != nil {
+		ws = *p
+	}
+	if len(ws) >= n {
+		return
+	}
+	ws = append([]*worker(nil), ws...)
+	for len(ws) < n {
+		w := &worker{wake: make(chan job, 1)}
+		w.state.Store(busy) // not reservable until its goroutine runs
+		ws = append(ws, w)
+		go w.work()
+	}
+	workers.Store(&ws)
+}
+
+// work is a worker's loop: spin for a job, park when none came for spinFor (or at once on a
+// busy machine), claim its parts.
+func (w *worker) work() {
+	for {
+		w.state.Store(spinning)
+		var j job
+		var sp spinner
+		for {
+			if w.ready.Load() {
+				j, w.j = w.j, job{}
+				w.ready.Store(false)
+				break
+			}
+			// Spin without yielding: a goroutine that yields goes to the global queue, and
+			// nothing wakes an idle thread to run it from there.
+			if !sp.spin(false) && w.state.CompareAndSwap(spinning, parked) {
+				j = <-w.wake
+				break
+			}
+		}
+		j.p.claim(j.t, j.gen, j.parts)
 	}
 }
 
-func work() {
+// spinner paces a polling loop: spin reports whether the loop should go on polling.
+type spinner struct {
+	n          int
+	start, now time.Time
+}
+
+// spin counts one poll and reports whether to poll again: until spinFor has passed since the
+// first poll, and never on a busy machine (see noisy) or with one thread to run goroutines on,
+// where a spinning goroutine would hold up the one it waits for. With yield it gives the
+// thread to other goroutines now and then.
+func (s *spinner) spin(yield bool) bool {
+	s.n++
+	if s.n%64 != 1 {
+		return true
+	}
+	prev := s.now
+	s.now = time.Now()
+	if s.n == 1 {
+		s.start = s.now
+		return !noisy(s.now) && runtime.GOMAXPROCS(0) > 1
+	}
+	if s.now.Sub(prev) > descheduled {
+		// The OS took this thread away between two polls: the cores are oversubscribed, and
+		// a spinning thread takes CPU from the threads that do the work.
+		noisyUntil.Store(s.now.Add(quietAfter).UnixNano())
+		return false
+	}
+	if s.now.Sub(s.start) > spinFor {
+		return false
+	}
+	if yield {
+		runtime.Gosched()
+	}
+	return true
+}
+
+// noisyUntil is the time (Unix ns) until which threads do not spin, set when a spinning thread
+// finds it was descheduled.
+var noisyUntil atomic.Int64
+
+const (
+	descheduled = time.Millisecond       // a gap between two polls that means the OS gave the core to another process
+	quietAfter  = 100 * time.Millisecond // how long threads do not spin after that
+)
+
+// noisy reports whether threads should not spin at time now.
+func noisy(now time.Time) bool { return now.UnixNano() < noisyUntil.Load() }
+
+// reserve offers the job to an idle shared worker and reports whether one took it.
+func reserve(j job) bool {
+	p := workers.Load()
+	if p == nil {
+		return false
+	}
+	for _, w := range *p {
+		if w.state.CompareAndSwap(spinning, busy) {
+			w.j = j
+			w.ready.Store(true)
+			return true
+		}
+		if w.state.CompareAndSwap(parked, busy) {
+			w.wake <- j
+			return true
+		}
+	}
+	return false
+}
+
+// claim runs parts of t, one at a time, as long as the pool's Run is generation gen and has
+// unclaimed parts. A worker that comes late finds none and returns.
+func (p *Pool) claim(t Task, gen uint32, parts int) {
 	for {
-		idle.Add(1)
-		j := <-jobs
-		j.t.Run(j.part)
-		j.done <- struct{}{}
+		cur := p.next.Load()
+		if uint32(cur>>32) != gen || int(uint32(cur)) >= parts {
+			return
+		}
+		if p.next.CompareAndSwap(cur, cur+1) {
+			t.Run(int(uint32(cur)))
+			if p.finished.Add(1) == int64(parts) {
+				select { // wake the Run if it waits; it checks finished, so a dropped send is fine
+				case p.done <- struct{}{}:
+				default:
+				}
+			}
+		}
 	}
 }
 
@@ -91,7 +236,7 @@ func NewPool(threads int) *Pool {
 	n := Resolve(threads)
 	p := &Pool{n: n}
 	if n > 1 {
-		p.done = make(chan struct{}, n)
+		p.done = make(chan struct{}, 1)
 		ensureWorkers(n - 1)
 	}
 	return p
@@ -105,9 +250,11 @@ func (p *Pool) Threads() int {
 	return p.n
 }
 
-// Run calls t.Run(part) for every part in [0, parts) and returns when all have returned:
-// parts 1… on idle shared workers (at most Threads()−1 of them), the rest, part 0 first, on
-// the calling goroutine. A nil Pool runs all parts on the caller's goroutine, in order.
+// Run calls t.Run(part) for every part in [0, parts) and returns when all have returned. It
+// offers the parts to up to Threads()−1 idle shared workers and claims parts itself: each part
+// runs once, on whichever goroutine claims it first, so a worker that is slow to start (its
+// thread descheduled) delays nothing. A nil Pool runs all parts on the caller's goroutine, in
+// order.
 func (p *Pool) Run(parts int, t Task) {
 	if p == nil || p.n == 1 || parts <= 1 {
 		for i := range parts {
@@ -115,24 +262,31 @@ func (p *Pool) Run(parts int, t Task) {
 		}
 		return
 	}
-	sent := 0
-	inline := p.n // parts from here on run on the caller
-	for i := 1; i < parts; i++ {
-		if sent == p.n-1 || idle.Add(-1) < 0 {
-			if sent < p.n-1 {
-				idle.Add(1) // no worker was idle: give the reservation back
-			}
-			inline = i
+	p.gen++
+	p.finished.Store(0)
+	p.next.Store(uint64(p.gen) << 32)
+	for range min(parts, p.n) - 1 {
+		if !reserve(job{p, t, p.gen, parts}) {
 			break
 		}
-		jobs <- job{t, i, p.done}
-		sent++
 	}
-	t.Run(0)
-	for i := inline; i < parts; i++ {
-		t.Run(i)
+	p.claim(t, p.gen, parts)
+	p.wait(parts)
+}
+
+// wait returns when n parts have returned: it polls, yielding now and then, for up to spinFor
+// (the parts are usually about to finish), then blocks until the worker that finishes the last
+// part signals done.
+func (p *Pool) wait(n int) {
+	var sp spinner
+	for p.finished.Load() < int64(n) {
+		if !sp.spin(true) {
+			break
+		}
 	}
-	for ; sent > 0; sent-- {
+	// done may hold a stale signal from an earlier Run that finished while polling: then the
+	// loop checks again and blocks until this Run's signal.
+	for p.finished.Load() < int64(n) {
 		<-p.done
 	}
 }

@@ -3,7 +3,9 @@ package par
 import (
 	"runtime"
 	"sync"
+	"sync/atomic"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -141,4 +143,69 @@ func TestSpans(t *testing.T) {
 	s := &sumSpans{out: make([]int, 100)}
 	(*Pool)(nil).Spans(100, 1, s)
 	assert.Equal(t, [][2]int{{0, 100}}, s.got)
+}
+
+// once records, per part, how often it ran; a part sleeps when asked, so that the caller
+// and the worker race for the parts.
+type once struct {
+	runs  []atomic.Int32
+	sleep int // the part that sleeps for a while, -1 for none
+}
+
+func (o *once) Run(part int) {
+	if part == o.sleep {
+		time.Sleep(50 * time.Microsecond)
+	}
+	o.runs[part].Add(1)
+}
+
+func TestRunClaimsEveryPartOnce(t *testing.T) {
+	p := NewPool(2)
+	for r := range 300 {
+		o := &once{runs: make([]atomic.Int32, 1+r%7), sleep: r%5 - 1}
+		p.Run(len(o.runs), o)
+		for i := range o.runs {
+			require.EqualValues(t, 1, o.runs[i].Load(), "run %d part %d when Run returned", r, i)
+		}
+		if r%50 == 0 {
+			time.Sleep(2 * spinFor) // let the worker park, so the next Run wakes it
+		}
+		defer func() {
+			for i := range o.runs {
+				assert.EqualValues(t, 1, o.runs[i].Load(), "run %d part %d at the end (a late worker ran it again)", r, i)
+			}
+		}()
+	}
+}
+
+func TestRunOnOneProc(t *testing.T) {
+	defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(1))
+	p := NewPool(3)
+	c := &counter{runs: make([]int, 5)}
+	for range 100 {
+		p.Run(5, c)
+	}
+	assert.Equal(t, []int{100, 100, 100, 100, 100}, c.runs)
+}
+
+func TestSpinner(t *testing.T) {
+	defer noisyUntil.Store(0)
+	var s spinner
+	s.spin(false)
+	s.start = s.start.Add(-2 * spinFor)
+	for range 63 {
+		require.True(t, s.spin(false), "polls between two looks at the clock")
+	}
+	assert.False(t, s.spin(false), "spinning stops after spinFor")
+
+	s = spinner{}
+	s.spin(false)
+	s.now = s.now.Add(-2 * descheduled) // as if the OS took the thread between two polls
+	for range 63 {
+		s.spin(false)
+	}
+	assert.False(t, s.spin(false), "a descheduled spinner stops")
+	assert.True(t, noisy(time.Now()), "and tells the others not to spin")
+	var s2 spinner
+	assert.False(t, s2.spin(false), "no spinning while the machine is busy")
 }
