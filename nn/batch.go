@@ -2,9 +2,10 @@ package nn
 
 import (
 	"fmt"
-	"math"
 
 	"gonum.org/v1/gonum/mat"
+
+	"nabla/internal/vmath"
 )
 
 // Batch is a set of N training pairs (x⁽ⁱ⁾, z̄⁽ⁱ⁾), stored as row-major matrices with one pair
@@ -71,45 +72,10 @@ func (n *Network) CheckParams(A []float64) error {
 	if len(A) != n.nparams {
 		return fmt.Errorf("%w: network %s has %d parameters, A has %d", ErrShape, n, n.nparams, len(A))
 	}
-	if i := firstNonFinite(A); i >= 0 {
+	if i := vmath.FirstNonFinite(A); i >= 0 {
 		return &NonFiniteError{Where: "A", Name: n.ParamName(i), Index: i, Value: A[i]}
 	}
 	return nil
-}
-
-// firstNonFinite returns the index of the first NaN or ±Inf in x, or -1. It runs on every
-// gradient call, so it scans with one subtraction per entry (v − v is 0 for every finite v and
-// NaN otherwise), eight entries at a time, and looks for the index only when the scan fails.
-func firstNonFinite(x []float64) int {
-	var s0, s1, s2, s3, s4, s5, s6, s7 float64
-	i := 0
-	for ; i+8 <= len(x); i += 8 {
-		v := x[i : i+8 : i+8]
-		s0 += v[0] - v[0]
-		s1 += v[1] - v[1]
-		s2 += v[2] - v[2]
-		s3 += v[3] - v[3]
-		s4 += v[4] - v[4]
-		s5 += v[5] - v[5]
-		s6 += v[6] - v[6]
-		s7 += v[7] - v[7]
-	}
-	for ; i < len(x); i++ {
-		s0 += x[i] - x[i]
-	}
-	s0 += s4
-	s1 += s5
-	s2 += s6
-	s3 += s7
-	if s0+s1+s2+s3 == 0 {
-		return -1
-	}
-	for i, v := range x {
-		if math.IsNaN(v) || math.IsInf(v, 0) {
-			return i
-		}
-	}
-	return -1
 }
 
 // CheckBatch returns an error if the batch is empty, its sizes do not fit the network, or it
@@ -134,7 +100,7 @@ func (n *Network) CheckBatch(b Batch) error {
 	}{{"X", b.X}, {"Z", b.Z}} {
 		raw := m.d.RawMatrix()
 		for i := 0; i < raw.Rows; i++ {
-			if j := firstNonFinite(raw.Data[i*raw.Stride : i*raw.Stride+raw.Cols]); j >= 0 {
+			if j := vmath.FirstNonFinite(raw.Data[i*raw.Stride : i*raw.Stride+raw.Cols]); j >= 0 {
 				return &NonFiniteError{Where: m.name, Name: fmt.Sprintf("[%d,%d]", i+1, j+1), Index: i*raw.Cols + j, Value: raw.Data[i*raw.Stride+j]}
 			}
 		}

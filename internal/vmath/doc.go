@@ -1,6 +1,7 @@
 // Package vmath computes the exponential, the logistic sigmoid and the hyperbolic tangent over
-// slices, several values at once: Go assembly kernels (vmath_amd64.s, written by
-// gen_vmath.go) with 8 lanes on AVX-512F and 4 on AVX2 with FMA, chosen by the CPU
+// slices, and finds non-finite values in them, several values at once: Go assembly kernels
+// (vmath_amd64.s, written by gen_vmath.go) with 8 lanes on AVX-512F and 4 on AVX2 with FMA,
+// chosen by the CPU
 // (golang.org/x/sys/cpu), and the same algorithm in scalar Go for the tail of a slice, other
 // CPUs and architectures, and the build tag noasm. A value's result has the same bits on every
 // path.
@@ -20,6 +21,10 @@
 // negative x) and Tanh by math.Tanh's algorithm (a rational function below |x| = 0.625, with
 // the same bits as math.Tanh there, 1 − 2/(e^(2|x|)+1) above), both on this package's
 // exponential: they differ from the scalar forms on math.Exp by at most 2 ulp.
+//
+// FirstNonFinite finds the first NaN or ±Inf of a slice with the same kernels' scan (v − v
+// summed four vectors at a time): nn validates parameters and batches with it before every
+// gradient.
 //
 // It is not derivative code: nn's activations and costs evaluate through it.
 package vmath

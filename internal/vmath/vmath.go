@@ -21,6 +21,49 @@ func Tanh(dst, x []float64) []float64 {
 	return apply(dst, x, "Tanh", kernelTanh, tanh1)
 }
 
+// FirstNonFinite returns the index of the first NaN or ±Inf in x, or -1 when every value is
+// finite. It scans with one subtraction per value (v − v is 0 for a finite v and NaN
+// otherwise), several vectors at a time, and looks for the index only when the scan fails.
+func FirstNonFinite(x []float64) int {
+	n, s := 0, 0.0
+	if ks := active; ks != nil && len(x) >= 4*ks.lanes {
+		blocks := len(x) / (4 * ks.lanes)
+		s = ks.nanSum(&x[0], blocks)
+		n = blocks * 4 * ks.lanes
+	}
+	if s == 0 && nanSum(x[n:]) == 0 {
+		return -1
+	}
+	for i, v := range x {
+		if math.IsNaN(v) || math.IsInf(v, 0) {
+			return i
+		}
+	}
+	return -1
+}
+
+// nanSum is the sum of v − v over x, in eight accumulators: 0 when every value is finite,
+// NaN otherwise.
+func nanSum(x []float64) float64 {
+	var s0, s1, s2, s3, s4, s5, s6, s7 float64
+	i := 0
+	for ; i+8 <= len(x); i += 8 {
+		v := x[i : i+8 : i+8]
+		s0 += v[0] - v[0]
+		s1 += v[1] - v[1]
+		s2 += v[2] - v[2]
+		s3 += v[3] - v[3]
+		s4 += v[4] - v[4]
+		s5 += v[5] - v[5]
+		s6 += v[6] - v[6]
+		s7 += v[7] - v[7]
+	}
+	for ; i < len(x); i++ {
+		s0 += x[i] - x[i]
+	}
+	return (s0 + s4) + (s1 + s5) + (s2 + s6) + (s3 + s7)
+}
+
 // Which kernel of a set apply runs.
 const (
 	kernelExp = iota

@@ -18,6 +18,9 @@ func sigmoidAVX2(dst, x *float64, n int)
 func tanhAVX2(dst, x *float64, n int)
 
 //go:noescape
+func nanSumAVX2(x *float64, n int) float64
+
+//go:noescape
 func expAVX512(dst, x *float64, n int)
 
 //go:noescape
@@ -25,6 +28,9 @@ func sigmoidAVX512(dst, x *float64, n int)
 
 //go:noescape
 func tanhAVX512(dst, x *float64, n int)
+
+//go:noescape
+func nanSumAVX512(x *float64, n int) float64
 
 // available lists the kernel sets this CPU runs, fastest first.
 func available() []*kernels {
@@ -55,4 +61,13 @@ func (ks *kernels) run(k int, dst, x *float64, n int) {
 	default:
 		tanhAVX2(dst, x, n)
 	}
+}
+
+// nanSum returns the sum of x − x over n blocks of 4 vectors: 0 when every value is finite,
+// NaN otherwise.
+func (ks *kernels) nanSum(x *float64, n int) float64 {
+	if ks.lanes == 8 {
+		return nanSumAVX512(x, n)
+	}
+	return nanSumAVX2(x, n)
 }

@@ -10,3 +10,8 @@ func available() []*kernels { return nil }
 func (ks *kernels) run(k int, dst, x *float64, n int) {
 	panic("vmath: no vector kernels in this build")
 }
+
+// nanSum is never called: there are no kernel sets.
+func (ks *kernels) nanSum(x *float64, n int) float64 {
+	panic("vmath: no vector kernels in this build")
+}

@@ -168,6 +168,36 @@ func bitsOf(x []float64) []uint64 {
 	return b
 }
 
+// TestFirstNonFinite puts each kind of non-finite value at every position of slices around
+// the vector kernels' block (32 values on AVX-512, 16 on AVX2) and the scalar scan's stride
+// of 8, on every kernel set and the scalar code, so that blocks and tails are covered.
+func TestFirstNonFinite(t *testing.T) {
+	defer func(saved *kernels) { active = saved }(active)
+	for _, ks := range append(available(), nil) {
+		active = ks
+		for n := 0; n <= 70; n++ {
+			x := make([]float64, n)
+			for i := range x {
+				x[i] = float64(i) - 7.5
+			}
+			require.Equal(t, -1, FirstNonFinite(x), "finite, n=%d", n)
+			for pos := range n {
+				for _, bad := range []float64{math.NaN(), math.Inf(1), math.Inf(-1)} {
+					old := x[pos]
+					x[pos] = bad
+					require.Equal(t, pos, FirstNonFinite(x), "n=%d pos=%d %v", n, pos, bad)
+					x[pos] = old
+				}
+			}
+		}
+		x := []float64{math.MaxFloat64, -math.MaxFloat64, math.SmallestNonzeroFloat64}
+		assert.Equal(t, -1, FirstNonFinite(append(append(x, make([]float64, 40)...), x...)))
+		y := make([]float64, 100)
+		y[90], y[50] = math.NaN(), math.Inf(-1)
+		assert.Equal(t, 50, FirstNonFinite(y), "the first of two")
+	}
+}
+
 func TestLengthMismatchPanics(t *testing.T) {
 	assert.PanicsWithValue(t, "vmath: Exp: len(dst) != len(x)", func() { Exp(make([]float64, 2), make([]float64, 3)) })
 	assert.Len(t, Tanh(nil, make([]float64, 5)), 5)
@@ -226,5 +256,31 @@ func BenchmarkExp(b *testing.B) {
 				b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N)/float64(len(x)), "ns/elem")
 			})
 		}
+	}
+}
+
+// BenchmarkFirstNonFinite scans the parameters of 784-300-100-10 (266 610 values) on the
+// vector kernels of this CPU and on the scalar code, and reports ns per element.
+func BenchmarkFirstNonFinite(b *testing.B) {
+	x := make([]float64, 266610)
+	for i := range x {
+		x[i] = float64(i%1000) - 500
+	}
+	defer func(saved *kernels) { active = saved }(active)
+	for _, ks := range append(available(), nil) {
+		name := "scalar"
+		if ks != nil {
+			name = ks.name
+		}
+		b.Run("impl="+name, func(b *testing.B) {
+			active = ks
+			b.ReportAllocs()
+			for b.Loop() {
+				if FirstNonFinite(x) != -1 {
+					b.Fatal("non-finite")
+				}
+			}
+			b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N)/float64(len(x)), "ns/elem")
+		})
 	}
 }
