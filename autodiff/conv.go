@@ -73,17 +73,8 @@ func (t *Tape) conv2D(x, k, b *Tensor, g Conv) *Tensor {
 	z := t.node(opConv2D, x.rows, g.F*pix)
 	z.x, z.y, z.b, z.geom.conv = x, k, b, g
 	z.value = grow(&z.vbuf, z.Len())
-	beta := 0.0
-	if b != nil {
-		channelBias(z.value, nil, b.value, x.rows, g.F, pix)
-		beta = 1
-	}
-	cols := grow(&z.aux, x.rows*ckk*pix) // every image's U, kept for the adjoint of k
-	for n := 0; n < x.rows; n++ {
-		U := cols[n*ckk*pix : (n+1)*ckk*pix]
-		im2col(g, U, x.value[n*x.cols:(n+1)*x.cols])
-		t.gemm(false, false, k.value, g.F, ckk, U, ckk, pix, beta, z.value[n*z.cols:(n+1)*z.cols])
-	}
+	z.aux = grow(&z.aux, x.rows*ckk*pix) // every image's U, kept for the adjoint of k
+	t.runConv(convPass{z: z}, x.rows)
 	return t.record(z)
 }
 
@@ -111,33 +102,6 @@ func conv2DJVP(z *Tensor) {
 		if x.hasTangent { // + k·im2col(ẋ)
 			im2col(g, dU, x.tangent[n*x.cols:(n+1)*x.cols])
 			z.tape.gemm(false, false, k.value, g.F, ckk, dU, ckk, pix, beta, dz)
-		}
-	}
-}
-
-func conv2DVJP(z *Tensor) {
-	x, k, g := z.x, z.y, z.geom.conv
-	ckk, pix := g.C*g.K*g.K, g.OutH()*g.OutW()
-	if b := z.b; b != nil && b.needGrad { // b̄[f] += Σ_{n,p} z̄[n,f,p]
-		z.tape.addBiasSums(b.adjoint(), z.grad, z.rows, g.F, pix)
-	}
-	var dU, gx, gk []float64
-	beta := 1.0
-	if x.needGrad {
-		dU, gx = grow(&z.aux2, ckk*pix), x.adjoint()
-	}
-	if k.needGrad {
-		gk, beta = adjointBeta(k)
-	}
-	for n := 0; n < x.rows; n++ {
-		gz := z.grad[n*z.cols : (n+1)*z.cols]
-		if gk != nil { // k̄ += z̄·Uᵀ
-			z.tape.gemm(false, true, gz, g.F, pix, z.aux[n*ckk*pix:(n+1)*ckk*pix], ckk, pix, beta, gk)
-			beta = 1
-		}
-		if gx != nil { // x̄ += col2im(kᵀ·z̄)
-			z.tape.gemm(true, false, k.value, g.F, ckk, gz, g.F, pix, 0, dU)
-			col2im(g, gx[n*x.cols:(n+1)*x.cols], dU)
 		}
 	}
 }
@@ -237,6 +201,12 @@ func (t *Tape) ChannelBias(x, b *Tensor) *Tensor {
 // channelBias sets dst[n,f,p] = x[n,f,p] + b[f] for n rows of f channels of pix entries; x
 // nil means 0 (dst is b repeated: Linear's and Conv2DBias's first term).
 func channelBias(dst, x, b []float64, n, f, pix int) {
+	if pix == 1 && x == nil { // a bias per column (Linear): b in every row
+		for i := 0; i < n; i++ {
+			copy(dst[i*f:(i+1)*f], b[:f])
+		}
+		return
+	}
 	for i := 0; i < n*f; i++ {
 		row, bf := dst[i*pix:(i+1)*pix], b[i%f]
 		if x == nil {
@@ -297,17 +267,19 @@ func (t *Tape) MaxPool(x *Tensor, g Pool) *Tensor {
 		z.args = make([]int32, z.Len())
 	}
 	z.args = z.args[:z.Len()]
-	maxWindows(g, x.rows, z.value, z.args, x.value)
+	t.runPool(poolPass{z: z})
 	return t.record(z)
 }
 
 // maxWindows sets dst[k] to the largest entry of window k of src and arg[k] to its index in
-// src, the first in row-major order among equal ones. A row of 2×2 windows at stride 2, the
+// src, the first in row-major order among equal ones, for the windows of channels c0 to c1−1
+// (counting every image's channels in turn). A row of 2×2 windows at stride 2, the
 // common case, is a loop of its own without a branch per entry (half the windows of a ReLU
 // layer would mispredict one).
-func maxWindows(g Pool, n int, dst []float64, arg []int32, src []float64) {
-	oh, ow, k := g.OutH(), g.OutW(), 0
-	for c := 0; c < n*g.C; c++ {
+func maxWindows(g Pool, c0, c1 int, dst []float64, arg []int32, src []float64) {
+	oh, ow := g.OutH(), g.OutW()
+	k := c0 * oh * ow
+	for c := c0; c < c1; c++ {
 		for p := 0; p < oh; p++ {
 			top := c*g.H*g.W + p*g.Stride*g.W
 			out, args := dst[k:k+ow], arg[k:k+ow]
@@ -352,7 +324,7 @@ func maxWindows(g Pool, n int, dst []float64, arg []int32, src []float64) {
 // added to x̄ at every entry of the window.
 func (t *Tape) AvgPool(x *Tensor, g Pool) *Tensor {
 	z := t.pool(opAvgPool, x, g)
-	avgWindows(g, x.rows, z.value, x.value)
+	t.runPool(poolPass{z: z})
 	return t.record(z)
 }
 
@@ -367,12 +339,12 @@ func (t *Tape) pool(op opKind, x *Tensor, g Pool) *Tensor {
 	return z
 }
 
-// eachWindow calls f for every output k of a pooling of n images with the offset of its
-// image's channel in the input and the index of its window's top-left entry within it.
-func eachWindow(g Pool, n int, f func(k, base, top int)) {
+// eachWindow calls f for every output k of channels c0 to c1−1 of a pooling with the offset
+// of its channel in the input and the index of its window's top-left entry within it.
+func eachWindow(g Pool, c0, c1 int, f func(k, base, top int)) {
 	oh, ow := g.OutH(), g.OutW()
-	k := 0
-	for c := 0; c < n*g.C; c++ {
+	k := c0 * oh * ow
+	for c := c0; c < c1; c++ {
 		for p := 0; p < oh; p++ {
 			for q := 0; q < ow; q++ {
 				f(k, c*g.H*g.W, p*g.Stride*g.W+q*g.Stride)
@@ -382,10 +354,10 @@ func eachWindow(g Pool, n int, f func(k, base, top int)) {
 	}
 }
 
-// avgWindows sets dst[k] to the mean of window k of src.
-func avgWindows(g Pool, n int, dst, src []float64) {
+// avgWindows sets dst[k] to the mean of window k of src, for channels c0 to c1−1.
+func avgWindows(g Pool, c0, c1 int, dst, src []float64) {
 	area := float64(g.P * g.P)
-	eachWindow(g, n, func(k, base, top int) {
+	eachWindow(g, c0, c1, func(k, base, top int) {
 		var s float64
 		for i := 0; i < g.P; i++ {
 			for _, v := range src[base+top+i*g.W : base+top+i*g.W+g.P] {
@@ -398,7 +370,7 @@ func avgWindows(g Pool, n int, dst, src []float64) {
 
 func poolJVP(z *Tensor) {
 	if z.op == opAvgPool {
-		avgWindows(z.geom.pool, z.x.rows, z.tangent, z.x.tangent)
+		avgWindows(z.geom.pool, 0, z.x.rows*z.geom.pool.C, z.tangent, z.x.tangent)
 		return
 	}
 	for k, a := range z.args {
@@ -406,20 +378,64 @@ func poolJVP(z *Tensor) {
 	}
 }
 
+// poolVJP is the poolings' adjoint rule, on the tape's threads: MaxPool adds z̄ to x̄ at the
+// chosen entries, AvgPool adds z̄/P² to every entry of the window.
 func poolVJP(z *Tensor) {
-	gx := z.x.adjoint()
+	gx, fresh := z.x.adjointOrFresh()
+	z.tape.runPool(poolPass{z: z, back: true, fresh: fresh, gx: gx})
+}
+
+// poolPass is a pooling's value or (back) adjoint rule over a span of channels (every
+// image's channels in turn), a par.Spanner: the windows of a channel read and write that
+// channel alone, so the channels are computed independently, each in the same order on any
+// number of threads.
+type poolPass struct {
+	z           *Tensor
+	back, fresh bool      // fresh: x̄ holds stale values, zeroed channel by channel first
+	gx          []float64 // x̄ (back)
+}
+
+// runPool runs the pass over all channels on the tape's threads.
+func (t *Tape) runPool(p poolPass) {
+	g := p.z.geom.pool
+	t.pooling = p
+	t.ew.Spans(p.z.rows*g.C, (minCheap+g.H*g.W-1)/(g.H*g.W), &t.pooling)
+	t.pooling = poolPass{}
+}
+
+// Span does channels [lo, hi).
+func (p *poolPass) Span(lo, hi int) {
+	z, g := p.z, p.z.geom.pool
+	switch {
+	case !p.back && z.op == opMaxPool:
+		maxWindows(g, lo, hi, z.value, z.args, z.x.value)
+	case !p.back:
+		avgWindows(g, lo, hi, z.value, z.x.value)
+	default:
+		for c := lo; c < hi; c++ {
+			p.channelVJP(c)
+		}
+	}
+}
+
+// channelVJP pushes the adjoint of channel c's windows to x̄.
+func (p *poolPass) channelVJP(c int) {
+	z, g := p.z, p.z.geom.pool
+	hw, per := g.H*g.W, g.OutH()*g.OutW()
+	if p.fresh {
+		clear(p.gx[c*hw : (c+1)*hw])
+	}
 	if z.op == opMaxPool {
-		for k, a := range z.args {
-			gx[a] += z.grad[k]
+		for k, a := range z.args[c*per : (c+1)*per] {
+			p.gx[a] += z.grad[c*per+k]
 		}
 		return
 	}
-	g := z.geom.pool
 	area := float64(g.P * g.P)
-	eachWindow(g, z.x.rows, func(k, base, top int) {
+	eachWindow(g, c, c+1, func(k, base, top int) {
 		v := z.grad[k] / area
 		for i := 0; i < g.P; i++ {
-			row := gx[base+top+i*g.W : base+top+i*g.W+g.P]
+			row := p.gx[base+top+i*g.W : base+top+i*g.W+g.P]
 			for r := range row {
 				row[r] += v
 			}

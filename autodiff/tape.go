@@ -154,12 +154,15 @@ func (x *Tensor) SetGradBuffer(g []float64) {
 // buffers, and recording the same sequence of operations on the same shapes again allocates
 // nothing. The zero Tape is ready to use. A Tape is not safe for concurrent use.
 type Tape struct {
-	nodes []*Tensor // recorded tensors; nodes[:n] are live, the rest wait for reuse
-	n     int
-	mul   *gemm.Multiplier // the matrix products; nil: on the caller's goroutine
-	ew    *par.Pool        // large elementwise ops; nil: on the caller's goroutine
-	ew1   elementSpans     // the elementwise op in progress on ew
-	bs    biasSums         // the bias adjoint in progress on ew
+	nodes   []*Tensor // recorded tensors; nodes[:n] are live, the rest wait for reuse
+	n       int
+	mul     *gemm.Multiplier   // the matrix products; nil: on the caller's goroutine
+	ew      *par.Pool          // large elementwise ops; nil: on the caller's goroutine
+	ew1     elementSpans       // the elementwise op in progress on ew
+	bs      biasSums           // the bias adjoint in progress on ew
+	conv    convPass           // the Conv2D pass in progress on ew
+	pooling poolPass           // the pooling pass in progress on ew
+	muls    []*gemm.Multiplier // single-thread Multipliers, one per part of a split pass
 }
 
 // NewTape returns an empty tape whose matrix products run on par.Threads() threads (all

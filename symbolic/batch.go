@@ -82,7 +82,8 @@ type BatchProgram struct {
 	vecs       [][]float64   // vector i is vecs[i] = buf[i·chunk : (i+1)·chunk]
 	buf        []float64     // the vector table: the chunk's varying variables, then the slots
 	t4         []vec.Term4   // the terms of the groups of linear combinations (markLinGroups)
-	dterms     []vec.DotTerm // terms as dot products: dterms[k] is the pair terms[2k:2k+2]
+	combs      vec.CombTable // t4, checked
+	dots       vec.DotTable  // kDots' terms as dot products: term k is the pair terms[2k:2k+2]
 	segs       []segment     // runs of consecutive terms, for run1 (batch1.go)
 	segAt      []int32       // instruction → its first segment
 	flat       []float64     // run1's values: the varying variables, then the slots
@@ -162,7 +163,7 @@ func (bp *BatchProgram) run(out []float64, L int) {
 		case kDot:
 			out[in.d] += dot(v[in.a][:L], v[in.b][:L])
 		case kDots:
-			vec.Dots(out, bp.buf, int(in.a)*bp.chunk, L, bp.dterms[in.b/2:in.b/2+in.c])
+			bp.dots.Dots(out, bp.buf, int(in.a)*bp.chunk, L, int(in.b/2), int(in.b/2+in.c))
 		case kFmaVVV:
 			vec.FmaVVV(v[in.d][:L], v[in.a], v[in.b], v[in.c])
 		case kFmaSVS:
@@ -397,5 +398,5 @@ func (bp *BatchProgram) markLinGroups() {
 func (bp *BatchProgram) lin4(g []vinstr, L int) {
 	c := bp.chunk
 	dst := [4]int{int(g[0].d) * c, int(g[1].d) * c, int(g[2].d) * c, int(g[3].d) * c}
-	vec.Comb4(bp.buf, dst, L, bp.t4[g[0].a:g[0].a+g[0].c], bp.u)
+	bp.combs.Comb4(bp.buf, dst, L, int(g[0].a), int(g[0].a+g[0].c), bp.u)
 }

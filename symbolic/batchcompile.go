@@ -568,10 +568,16 @@ func (c *batchCompiler) buffers() {
 	bp.u = make([]float64, p.NumRegs())
 	copy(bp.u[nvar:], p.consts)
 	bp.flat = make([]float64, nvary+bp.nslots)
-	bp.dterms = make([]vec.DotTerm, len(bp.terms)/2)
-	for k := range bp.dterms {
-		bp.dterms[k] = vec.DotTerm{Off: bp.terms[2*k] * int32(bp.chunk), Out: bp.terms[2*k+1]}
+	dterms := make([]vec.DotTerm, len(bp.terms)/2) // the terms of the others stay {0, 0}
+	for _, in := range bp.code {
+		if in.kind != kDots {
+			continue
+		}
+		for k := in.b / 2; k < in.b/2+in.c; k++ {
+			dterms[k] = vec.DotTerm{Off: bp.terms[2*k] * int32(bp.chunk), Out: bp.terms[2*k+1]}
+		}
 	}
+	bp.dots, bp.combs = vec.NewDotTable(dterms), vec.NewCombTable(bp.t4)
 	bp.allocVecs()
 }
 

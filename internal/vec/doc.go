@@ -5,7 +5,7 @@
 // derivatives: the kernels are plain arithmetic on float64 slices.
 //
 // The assembly adds with fused multiply-adds where the Go code multiplies and then adds, and
-// Dot and Dots add their rows in eight interleaved partial sums (see Dots), in the same order
-// in both: so the two may differ in the last bits, while each gives the same result for the
-// same input every time, whichever goroutine or thread runs it.
+// its dot products add their rows in eight interleaved partial sums (see Dots), where the Go
+// code calls gonum's floats.Dot: so the two may differ in the last bits, while each gives the
+// same result for the same input every time, whichever goroutine or thread runs it.
 package vec

@@ -1,7 +1,9 @@
 package vec
 
+import "gonum.org/v1/gonum/floats"
+
 // The Go kernels: what the assembly computes, multiplying and adding separately (the
-// assembly fuses them) but adding in the same order.
+// assembly fuses them), in the same order except for the dot products.
 
 func comb4Go(buf []float64, dst [4]int, n int, t []Term4, w []float64) {
 	d0, d1, d2, d3 := buf[dst[0]:dst[0]+n], buf[dst[1]:dst[1]+n], buf[dst[2]:dst[2]+n], buf[dst[3]:dst[3]+n]
@@ -34,32 +36,13 @@ func comb4Go(buf []float64, dst [4]int, n int, t []Term4, w []float64) {
 	}
 }
 
+// dotsGo is Dots on gonum's floats.Dot (assembly on amd64 unless built with noasm), in its
+// order of additions.
 func dotsGo(out, buf []float64, a, n int, t []DotTerm) {
 	x := buf[a : a+n]
 	for _, tk := range t {
-		out[tk.Out] += dotGo(x, buf[tk.Off:int(tk.Off)+n])
+		out[tk.Out] += floats.Dot(x, buf[tk.Off:int(tk.Off)+n])
 	}
-}
-
-// dotGo adds in the order of Dots: eight partial sums, then pairwise.
-func dotGo(a, b []float64) float64 {
-	var p [8]float64
-	b = b[:len(a)]
-	i := 0
-	for ; i+8 <= len(a); i += 8 {
-		p[0] += a[i] * b[i]
-		p[1] += a[i+1] * b[i+1]
-		p[2] += a[i+2] * b[i+2]
-		p[3] += a[i+3] * b[i+3]
-		p[4] += a[i+4] * b[i+4]
-		p[5] += a[i+5] * b[i+5]
-		p[6] += a[i+6] * b[i+6]
-		p[7] += a[i+7] * b[i+7]
-	}
-	for l := 0; i < len(a); i, l = i+1, l+1 {
-		p[l] += a[i] * b[i]
-	}
-	return ((p[0] + p[4]) + (p[2] + p[6])) + ((p[1] + p[5]) + (p[3] + p[7]))
 }
 
 func addVVGo(d, a, b []float64) {

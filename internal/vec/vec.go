@@ -13,60 +13,101 @@ type Term4 struct {
 // dot product is added to.
 type DotTerm struct{ Off, Out int32 }
 
-// Comb4 sets, for j < 4 and r < n, buf[dst[j]+r] = Σₖ buf[t[k].Off+r]·w[t[k].W[j]]: four
-// linear combinations of the same vectors with their own weights, each vector read once for
-// the four. Each sum starts at zero and adds its terms in order. No destination may overlap a
-// term's vector. An offset or index out of range panics.
-func Comb4(buf []float64, dst [4]int, n int, t []Term4, w []float64) {
-	var maxOff, maxW int32
+// CombTable is a list of Comb4 terms checked once (no negative offset or index), so that
+// Comb4 over a range of them checks only the largest offset and index against the buffers.
+type CombTable struct {
+	t            []Term4
+	maxOff, maxW int
+}
+
+// NewCombTable returns the table of the terms t, which it keeps. A negative offset or index
+// panics.
+func NewCombTable(t []Term4) CombTable {
+	c := CombTable{t: t, maxOff: -1, maxW: -1}
 	for _, tk := range t {
-		maxOff = max(maxOff, tk.Off)
-		maxW = max(maxW, tk.W[0], tk.W[1], tk.W[2], tk.W[3])
 		if min(tk.Off, tk.W[0], tk.W[1], tk.W[2], tk.W[3]) < 0 {
-			panic("vec: Comb4: negative offset or index")
+			panic("vec: NewCombTable: negative offset or index")
 		}
+		c.maxOff = max(c.maxOff, int(tk.Off))
+		c.maxW = max(c.maxW, int(tk.W[0]), int(tk.W[1]), int(tk.W[2]), int(tk.W[3]))
 	}
+	return c
+}
+
+// Comb4 is Comb4 over the terms [lo, hi) of the table.
+func (c *CombTable) Comb4(buf []float64, dst [4]int, n, lo, hi int, w []float64) {
 	for _, d := range dst {
 		if d < 0 || d+n > len(buf) {
 			panic(fmt.Sprintf("vec: Comb4: destination %d+%d out of range [0, %d]", d, n, len(buf)))
 		}
 	}
+	t := c.t[lo:hi]
 	switch {
 	case n < 0:
 		panic("vec: Comb4: negative n")
-	case len(t) > 0 && int(maxOff)+n > len(buf):
-		panic(fmt.Sprintf("vec: Comb4: term offset %d+%d out of range [0, %d]", maxOff, n, len(buf)))
-	case len(t) > 0 && int(maxW) >= len(w):
-		panic(fmt.Sprintf("vec: Comb4: weight index %d out of range [0, %d)", maxW, len(w)))
+	case len(t) > 0 && c.maxOff+n > len(buf):
+		panic(fmt.Sprintf("vec: Comb4: term offset %d+%d out of range [0, %d]", c.maxOff, n, len(buf)))
+	case len(t) > 0 && c.maxW >= len(w):
+		panic(fmt.Sprintf("vec: Comb4: weight index %d out of range [0, %d)", c.maxW, len(w)))
 	case n == 0:
 		return
 	}
 	comb4(buf, dst, n, t, w)
 }
 
-// Dots adds Σᵣ buf[a+r]·buf[t[k].Off+r] (r < n) into out[t[k].Out] for every k: dot products of
-// one vector against several. Each dot product keeps eight partial sums, lane l adding rows
-// l, l+8, l+16, … in order, and adds them as ((p0+p4)+(p2+p6)) + ((p1+p5)+(p3+p7)); that sum
-// is then added to out. An offset or index out of range panics.
-func Dots(out, buf []float64, a, n int, t []DotTerm) {
-	var maxOff, maxOut int32
+// Comb4 sets, for j < 4 and r < n, buf[dst[j]+r] = Σₖ buf[t[k].Off+r]·w[t[k].W[j]]: four
+// linear combinations of the same vectors with their own weights, each vector read once for
+// the four. Each sum starts at zero and adds its terms in order. No destination may overlap a
+// term's vector. An offset or index out of range panics.
+func Comb4(buf []float64, dst [4]int, n int, t []Term4, w []float64) {
+	c := NewCombTable(t)
+	c.Comb4(buf, dst, n, 0, len(t), w)
+}
+
+// DotTable is a list of Dots terms checked once (no negative offset or index), so that Dots
+// over a range of them checks only the largest offset and index against the buffers.
+type DotTable struct {
+	t              []DotTerm
+	maxOff, maxOut int
+}
+
+// NewDotTable returns the table of the terms t, which it keeps. A negative offset or index
+// panics.
+func NewDotTable(t []DotTerm) DotTable {
+	d := DotTable{t: t, maxOff: -1, maxOut: -1}
 	for _, tk := range t {
-		maxOff, maxOut = max(maxOff, tk.Off), max(maxOut, tk.Out)
 		if tk.Off < 0 || tk.Out < 0 {
-			panic("vec: Dots: negative offset or index")
+			panic("vec: NewDotTable: negative offset or index")
 		}
+		d.maxOff, d.maxOut = max(d.maxOff, int(tk.Off)), max(d.maxOut, int(tk.Out))
 	}
+	return d
+}
+
+// Dots is Dots over the terms [lo, hi) of the table.
+func (d *DotTable) Dots(out, buf []float64, a, n, lo, hi int) {
+	t := d.t[lo:hi]
 	switch {
 	case n < 0 || a < 0 || a+n > len(buf):
 		panic(fmt.Sprintf("vec: Dots: vector %d+%d out of range [0, %d]", a, n, len(buf)))
-	case len(t) > 0 && int(maxOff)+n > len(buf):
-		panic(fmt.Sprintf("vec: Dots: term offset %d+%d out of range [0, %d]", maxOff, n, len(buf)))
-	case len(t) > 0 && int(maxOut) >= len(out):
-		panic(fmt.Sprintf("vec: Dots: output index %d out of range [0, %d)", maxOut, len(out)))
+	case len(t) > 0 && d.maxOff+n > len(buf):
+		panic(fmt.Sprintf("vec: Dots: term offset %d+%d out of range [0, %d]", d.maxOff, n, len(buf)))
+	case len(t) > 0 && d.maxOut >= len(out):
+		panic(fmt.Sprintf("vec: Dots: output index %d out of range [0, %d)", d.maxOut, len(out)))
 	case len(t) == 0:
 		return
 	}
 	dots(out, buf, a, n, t)
+}
+
+// Dots adds Σᵣ buf[a+r]·buf[t[k].Off+r] (r < n) into out[t[k].Out] for every k: dot products of
+// one vector against several. In assembly each dot product keeps eight partial sums, lane l
+// adding rows l, l+8, l+16, … in order by fused multiply-adds, and adds them as
+// ((p0+p4)+(p2+p6)) + ((p1+p5)+(p3+p7)); without, it is gonum's floats.Dot. That sum is then
+// added to out. An offset or index out of range panics.
+func Dots(out, buf []float64, a, n int, t []DotTerm) {
+	d := NewDotTable(t)
+	d.Dots(out, buf, a, n, 0, len(t))
 }
 
 // AddVV sets d[i] = a[i] + b[i].

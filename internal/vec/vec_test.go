@@ -126,14 +126,16 @@ func TestDots(t *testing.T) {
 			}
 			Dots(got, buf, a, n, terms)
 			closeTo(t, want, got, float64(n)*4, "Dots")
-			// Same order as the Go kernel: equal up to the fused roundings.
-			ref := make([]float64, 5)
-			copy(ref, got)
-			clear(ref)
+			// The fallback, and the assembly's order written out: equal up to the roundings.
+			ref, ref8 := make([]float64, 5), make([]float64, 5)
 			clear(got)
 			dotsGo(ref, buf, a, n, terms)
+			for _, tk := range terms {
+				ref8[tk.Out] += dot8(buf[a:a+n], buf[tk.Off:int(tk.Off)+n])
+			}
 			Dots(got, buf, a, n, terms)
 			closeTo(t, ref, got, float64(n)*4, "Dots vs dotsGo")
+			closeTo(t, ref8, got, float64(n)*4, "Dots vs dot8")
 		}
 	}
 }
@@ -146,4 +148,32 @@ func TestPanics(t *testing.T) {
 	assert.Panics(t, func() { Dots(w, buf, 60, 8, []DotTerm{{Off: 0}}) })
 	assert.Panics(t, func() { Dots(w, buf, 0, 8, []DotTerm{{Off: 0, Out: 4}}) })
 	assert.NotPanics(t, func() { Dots(w, buf, 56, 8, []DotTerm{{Off: 0, Out: 3}}) })
+	assert.Panics(t, func() { NewDotTable([]DotTerm{{Off: -1}}) })
+	assert.Panics(t, func() { NewCombTable([]Term4{{W: [4]int32{0, 0, -8, 0}}}) })
+	// A table checks the largest offset of all its terms, not only of the range run.
+	d := NewDotTable([]DotTerm{{Off: 0}, {Off: 60}})
+	assert.NotPanics(t, func() { d.Dots(w, buf, 0, 4, 0, 1) })
+	assert.Panics(t, func() { d.Dots(w, buf, 0, 8, 0, 1) })
+}
+
+// dot8 adds in the order of the assembly's Dots: eight partial sums, then pairwise (the tests'
+// reference for that order).
+func dot8(a, b []float64) float64 {
+	var p [8]float64
+	b = b[:len(a)]
+	i := 0
+	for ; i+8 <= len(a); i += 8 {
+		p[0] += a[i] * b[i]
+		p[1] += a[i+1] * b[i+1]
+		p[2] += a[i+2] * b[i+2]
+		p[3] += a[i+3] * b[i+3]
+		p[4] += a[i+4] * b[i+4]
+		p[5] += a[i+5] * b[i+5]
+		p[6] += a[i+6] * b[i+6]
+		p[7] += a[i+7] * b[i+7]
+	}
+	for l := 0; i < len(a); i, l = i+1, l+1 {
+		p[l] += a[i] * b[i]
+	}
+	return ((p[0] + p[4]) + (p[2] + p[6])) + ((p[1] + p[5]) + (p[3] + p[7]))
 }
