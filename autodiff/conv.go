@@ -201,6 +201,12 @@ func (t *Tape) ChannelBias(x, b *Tensor) *Tensor {
 // channelBias sets dst[n,f,p] = x[n,f,p] + b[f] for n rows of f channels of pix entries; x
 // nil means 0 (dst is b repeated: Linear's and Conv2DBias's first term).
 func channelBias(dst, x, b []float64, n, f, pix int) {
+	if pix == 1 && x == nil { // a bias per column (Linear): b in every row
+		for i := 0; i < n; i++ {
+			copy(dst[i*f:(i+1)*f], b[:f])
+		}
+		return
+	}
 	for i := 0; i < n*f; i++ {
 		row, bf := dst[i*pix:(i+1)*pix], b[i%f]
 		if x == nil {

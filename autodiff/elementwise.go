@@ -167,6 +167,15 @@ type biasSums struct {
 
 // Span sums channels [lo, hi).
 func (s *biasSums) Span(lo, hi int) {
+	if s.pixel == 1 { // column sums, row after row: the same additions in the same order
+		gb := s.gb[lo:hi]
+		for n := 0; n < s.rows; n++ {
+			for j, v := range s.g[n*s.f+lo : n*s.f+hi] {
+				gb[j] += v
+			}
+		}
+		return
+	}
 	for c := lo; c < hi; c++ {
 		acc := s.gb[c]
 		for n := 0; n < s.rows; n++ {

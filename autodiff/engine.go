@@ -59,7 +59,7 @@ func (*Reverse) Name() string { return "autodiff-reverse" }
 func (e *Reverse) Gradient(dst, A []float64, b nn.Batch) ([]float64, float64, error) {
 	net := e.cost.net
 	dst = gradients.CheckDst("autodiff", dst, net.NumParams())
-	if err := net.Check(A, b); err != nil {
+	if err := net.CheckOn(e.cost.tape.ew, A, b); err != nil {
 		return nil, 0, fmt.Errorf("autodiff-reverse: %w", err)
 	}
 	k := e.cost.record(A, b, nil)

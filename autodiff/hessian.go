@@ -184,11 +184,9 @@ func matMulTTangentVJP(z *Tensor, dx, dy []float64) {
 // since ṗᵢⱼ = pᵢⱼ (ẋᵢⱼ − żᵢ), x̄̇ᵢⱼ += z̄̇ᵢ pᵢⱼ + z̄ᵢ pᵢⱼ (ẋᵢⱼ − żᵢ).
 func logSumExpTangentVJP(z *Tensor, dx []float64) {
 	x, g, dg := z.x, z.grad, z.gtan
-	for i, zi := range z.value {
-		row := x.value[i*x.cols : (i+1)*x.cols]
+	for i := range z.value {
 		gx := x.gtan[i*x.cols : (i+1)*x.cols]
-		for j, v := range row {
-			p := math.Exp(v - zi)
+		for j, p := range softmaxRow(z, i) {
 			gx[j] += dg[i] * p
 			if dx != nil {
 				gx[j] += g[i] * p * (dx[i*x.cols+j] - z.tangent[i])

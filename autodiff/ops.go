@@ -8,6 +8,7 @@ import (
 	"gonum.org/v1/gonum/blas/blas64"
 
 	"nabla/internal/gemm"
+	"nabla/internal/vmath"
 	"nabla/nn"
 )
 
@@ -254,6 +255,18 @@ func (t *Tape) LogSumExp(x *Tensor) *Tensor {
 	return t.record(z)
 }
 
+// softmaxRow returns the softmax of row i of LogSumExp's input, exp(xᵢⱼ − zᵢ) for every j,
+// in the tensor's scratch storage (valid until the next call): the exponentials several at a
+// time by vmath.Exp, a value and not a derivative.
+func softmaxRow(z *Tensor, i int) []float64 {
+	x := z.x
+	p := grow(&z.aux, x.cols)
+	for j, v := range x.value[i*x.cols : (i+1)*x.cols] {
+		p[j] = v - z.value[i]
+	}
+	return vmath.Exp(p, p)
+}
+
 // Slice records rows i to j−1 of x, a (j−i) × Cols tensor. For a column vector these are its
 // entries i to j−1.
 func (t *Tape) Slice(x *Tensor, i, j int) *Tensor {
@@ -348,10 +361,10 @@ func jvp(z *Tensor) {
 		copy(dz, x.tangent[z.off:])
 	case opLogSumExp:
 		// żᵢ = Σⱼ softmax(xᵢ)ⱼ ẋᵢⱼ with softmax(xᵢ)ⱼ = exp(xᵢⱼ − zᵢ).
-		for i, zi := range z.value {
+		for i := range z.value {
 			var s float64
-			for j, v := range x.value[i*x.cols : (i+1)*x.cols] {
-				s += math.Exp(v-zi) * x.tangent[i*x.cols+j]
+			for j, p := range softmaxRow(z, i) {
+				s += p * x.tangent[i*x.cols+j]
 			}
 			dz[i] = s
 		}
@@ -485,10 +498,10 @@ func vjp(z *Tensor) {
 	case opLogSumExp:
 		// x̄ᵢⱼ += z̄ᵢ · softmax(xᵢ)ⱼ.
 		gall := x.adjoint()
-		for i, zi := range z.value {
+		for i := range z.value {
 			gx := gall[i*x.cols : (i+1)*x.cols]
-			for j, v := range x.value[i*x.cols : (i+1)*x.cols] {
-				gx[j] += g[i] * math.Exp(v-zi)
+			for j, p := range softmaxRow(z, i) {
+				gx[j] += g[i] * p
 			}
 		}
 	case opConv2D:

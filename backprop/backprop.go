@@ -109,7 +109,7 @@ func (e *Engine) size(n int) {
 // Network.Check first; they are never modified.
 func (e *Engine) Gradient(dst, A []float64, b nn.Batch) ([]float64, float64, error) {
 	dst = gradients.CheckDst("backprop", dst, e.net.NumParams())
-	if err := e.net.Check(A, b); err != nil {
+	if err := e.net.CheckOn(e.ew.pool, A, b); err != nil {
 		return nil, 0, fmt.Errorf("backprop: %w", err)
 	}
 	return dst, e.gradient(dst, A, b), nil

@@ -2,9 +2,13 @@ package nn
 
 import (
 	"fmt"
+	"math"
+	"sync"
+	"sync/atomic"
 
 	"gonum.org/v1/gonum/mat"
 
+	"nabla/internal/par"
 	"nabla/internal/vmath"
 )
 
@@ -68,11 +72,13 @@ func (b Batch) Slice(i, j int) Batch {
 }
 
 // CheckParams returns an error if A does not have NumParams entries or holds NaN or ±Inf.
-func (n *Network) CheckParams(A []float64) error {
+func (n *Network) CheckParams(A []float64) error { return n.checkParams(nil, A) }
+
+func (n *Network) checkParams(p *par.Pool, A []float64) error {
 	if len(A) != n.nparams {
 		return fmt.Errorf("%w: network %s has %d parameters, A has %d", ErrShape, n, n.nparams, len(A))
 	}
-	if i := vmath.FirstNonFinite(A); i >= 0 {
+	if i := firstNonFinite(p, A); i >= 0 {
 		return &NonFiniteError{Where: "A", Name: n.ParamName(i), Index: i, Value: A[i]}
 	}
 	return nil
@@ -80,7 +86,9 @@ func (n *Network) CheckParams(A []float64) error {
 
 // CheckBatch returns an error if the batch is empty, its sizes do not fit the network, or it
 // holds NaN or ±Inf.
-func (n *Network) CheckBatch(b Batch) error {
+func (n *Network) CheckBatch(b Batch) error { return n.checkBatch(nil, b) }
+
+func (n *Network) checkBatch(p *par.Pool, b Batch) error {
 	if b.Len() == 0 || b.Z == nil {
 		return ErrEmptyBatch
 	}
@@ -94,11 +102,17 @@ func (n *Network) CheckBatch(b Batch) error {
 	case zc != n.Outputs():
 		return fmt.Errorf("%w: network %s gives outputs of length %d, batch Z rows have %d", ErrShape, n, n.Outputs(), zc)
 	}
-	for _, m := range []struct {
+	for _, m := range [...]struct {
 		name string
 		d    *mat.Dense
 	}{{"X", b.X}, {"Z", b.Z}} {
 		raw := m.d.RawMatrix()
+		if raw.Stride == raw.Cols { // contiguous: one scan
+			if j := firstNonFinite(p, raw.Data[:raw.Rows*raw.Cols]); j >= 0 {
+				return &NonFiniteError{Where: m.name, Name: fmt.Sprintf("[%d,%d]", j/raw.Cols+1, j%raw.Cols+1), Index: j, Value: raw.Data[j]}
+			}
+			continue
+		}
 		for i := 0; i < raw.Rows; i++ {
 			if j := vmath.FirstNonFinite(raw.Data[i*raw.Stride : i*raw.Stride+raw.Cols]); j >= 0 {
 				return &NonFiniteError{Where: m.name, Name: fmt.Sprintf("[%d,%d]", i+1, j+1), Index: i*raw.Cols + j, Value: raw.Data[i*raw.Stride+j]}
@@ -110,11 +124,59 @@ func (n *Network) CheckBatch(b Batch) error {
 
 // Check combines CheckParams and CheckBatch: the validation every engine runs before it
 // computes anything.
-func (n *Network) Check(A []float64, b Batch) error {
-	if err := n.CheckParams(A); err != nil {
+func (n *Network) Check(A []float64, b Batch) error { return n.CheckOn(nil, A, b) }
+
+// CheckOn is Check with the scans for NaN and ±Inf split over the threads of p (nil: the
+// caller's goroutine), for engines that run on several threads: on a large network the scan
+// of A is a noticeable serial part of a gradient. The error is the same as Check's.
+func (n *Network) CheckOn(p *par.Pool, A []float64, b Batch) error {
+	if err := n.checkParams(p, A); err != nil {
 		return err
 	}
-	return n.CheckBatch(b)
+	return n.checkBatch(p, b)
+}
+
+// minScan is the shortest span of a scan for NaN and ±Inf that a thread takes on.
+const minScan = 1 << 15
+
+// firstNonFinite is vmath.FirstNonFinite, in spans over the threads of p when x is long.
+func firstNonFinite(p *par.Pool, x []float64) int {
+	if p.Threads() == 1 || len(x) < 2*minScan {
+		return vmath.FirstNonFinite(x)
+	}
+	s := scans.Get().(*scan)
+	s.x = x
+	s.first.Store(math.MaxInt64)
+	p.Spans(len(x), minScan, s)
+	i := s.first.Load()
+	s.x = nil
+	scans.Put(s)
+	if i == math.MaxInt64 {
+		return -1
+	}
+	return int(i)
+}
+
+// scan is a parallel firstNonFinite (a par.Spanner): first is the lowest index found so far.
+type scan struct {
+	x     []float64
+	first atomic.Int64
+}
+
+var scans = sync.Pool{New: func() any { return new(scan) }}
+
+// Span scans x[lo:hi] and lowers first to its first non-finite entry.
+func (s *scan) Span(lo, hi int) {
+	j := vmath.FirstNonFinite(s.x[lo:hi])
+	if j < 0 {
+		return
+	}
+	for i := int64(lo + j); ; {
+		cur := s.first.Load()
+		if i >= cur || s.first.CompareAndSwap(cur, i) {
+			return
+		}
+	}
 }
 
 // RandomBatch returns a seeded batch of size pairs for the network: inputs uniform in [-1, 1),

@@ -8,6 +8,7 @@ import (
 	"github.com/stretchr/testify/require"
 	"gonum.org/v1/gonum/mat"
 
+	"nabla/internal/par"
 	"nabla/nn"
 )
 
@@ -172,6 +173,35 @@ func TestCheck(t *testing.T) {
 	assert.ErrorIs(t, err, nn.ErrShape)
 	_, err = nn.NewBatch(nil, nil)
 	assert.ErrorIs(t, err, nn.ErrEmptyBatch)
+}
+
+func TestCheckOnThreads(t *testing.T) {
+	net := nn.MustParse("784-300-100-10")
+	A := net.Init(nil, 1)
+	b := net.RandomBatch(100, 1)
+	for _, threads := range []int{1, 2, 3} {
+		pool := par.NewPool(threads)
+		require.NoError(t, net.CheckOn(pool, A, b), "%d threads", threads)
+		assert.Zero(t, testing.AllocsPerRun(5, func() { _ = net.CheckOn(pool, A, b) }), "%d threads", threads)
+		// Two bad entries: the error names the first, whichever thread finds which.
+		for _, pos := range [][2]int{{5, 200000}, {150000, 150001}, {len(A) - 2, len(A) - 1}, {0, len(A) - 1}} {
+			bad := append([]float64(nil), A...)
+			bad[pos[0]], bad[pos[1]] = math.Inf(1), math.NaN()
+			want := net.Check(bad, b)
+			got := net.CheckOn(pool, bad, b)
+			require.Error(t, want)
+			assert.Equal(t, want.Error(), got.Error(), "%d threads, bad at %v", threads, pos)
+			var nf *nn.NonFiniteError
+			require.ErrorAs(t, got, &nf)
+			assert.Equal(t, pos[0], nf.Index)
+		}
+		x := mat.DenseCopyOf(b.X)
+		x.Set(77, 500, math.NaN())
+		x.Set(90, 3, math.Inf(-1))
+		err := net.CheckOn(pool, A, nn.Batch{X: x, Z: b.Z})
+		assert.ErrorIs(t, err, nn.ErrNonFinite)
+		assert.Contains(t, err.Error(), "X[78,501]", "%d threads", threads)
+	}
 }
 
 func TestEvaluatorNoAllocs(t *testing.T) {

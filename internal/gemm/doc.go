@@ -15,12 +15,17 @@
 // use gonum's Dgemm instead: a tile of C of at most 64×192 per call, since gonum's own
 // goroutines (and allocations) start only when a product spans four 64×64 blocks; gonum
 // computes every element of C by the same operations however C is cut, so the threads share
-// C's rows (or, for a wide C, its columns) evenly. The build with the tag openblas routes
-// Dgemm to OpenBLAS through gonum.org/v1/netlib, pinned to one thread per call: C is cut along
-// its longer side into pieces whose number depends on the shape alone (two for a product worth
-// sharing, more only past 1024 rows or columns) and the threads share the pieces (OpenBLAS may
-// treat a product's edges differently from its inside, so the cut must not depend on the
-// threads). BLAS names the backend in use.
+// C's rows (or, for a wide C, its columns) evenly.
+//
+// The build with the tag openblas routes gonum's Dgemm to OpenBLAS (package
+// internal/gemm/openblas, through gonum.org/v1/netlib, one OpenBLAS thread per call) and gives
+// it the products below 2^17 multiply-adds, which run on one thread anyway, one call each; the
+// larger ones, which the threads share, still run on the micro-kernels where the CPU has them
+// (on one thread they match one OpenBLAS call, while cutting a product into pieces for OpenBLAS
+// cost 10–25%). Without micro-kernels, OpenBLAS computes those too: C is cut along its longer
+// side into pieces whose number depends on the shape alone (two, more only past 1024 rows or
+// columns) and the threads share the pieces (OpenBLAS may treat a product's edges differently
+// from its inside, so the cut must not depend on the threads). BLAS names the backends in use.
 //
 // It is not derivative code: backprop, autodiff and the reference forward pass in nn all
 // multiply through it without sharing anything else.

@@ -167,17 +167,15 @@ func (m *Multiplier) tile(i0, i1, j0, j1 int) {
 	blas64.Implementation().Dgemm(m.tA, m.tB, i1-i0, j1-j0, k, m.alpha, ai, max(1, a.Stride), bj, max(1, b.Stride), m.beta, c.Data[i0*c.Stride+j0:], max(1, c.Stride))
 }
 
-// kernel returns the micro-kernel for an m×n×k product, nil for gonum's Dgemm: products too
-// small or too thin to pay for packing go to gonum. The choice depends on the shape alone.
+// kernel returns the micro-kernel for an m×n×k product, nil for gonum's Dgemm (OpenBLAS in
+// the build with the tag openblas): products too small or too thin to pay for packing, or
+// below minKernel, go to gonum. The choice depends on the shape alone.
 func (m *Multiplier) kernel(rows, cols, k int) *kernel {
 	if active == nil || rows < 2 || cols < 4 || k < 4 || rows*cols*k < minKernel {
 		return nil
 	}
 	return active
 }
-
-// minKernel is the number of multiply-adds below which a product goes to gonum's Dgemm.
-const minKernel = 4096
 
 // asm computes the product p on the assembly GEMM: on the caller's goroutine, or cut along
 // C's longer side into whole micro-tile rows or columns shared evenly by the threads.

@@ -22,6 +22,10 @@ func blasName() string {
 	return "nabla asm (" + active.name + ")"
 }
 
+// minKernel is the number of multiply-adds below which a product goes to gonum's Dgemm rather
+// than to the assembly micro-kernels.
+const minKernel = 4096
+
 // splitFree: gonum's serial Dgemm computes every element of C by the same operations however
 // C is cut into calls (a dot product over k, or axpy updates in k order, element by element),
 // so the threads may share C evenly without changing a bit.
