@@ -35,10 +35,12 @@ const (
 // varying inputs first, then the slots); scalar operands index the uniform registers; for the
 // reductions d is the output index.
 type vinstr struct {
-	kind       vkind
-	op         Op
-	n          uint8 // kLin0: the next n instructions are kLin0 over the same vectors (markLinGroups)
-	d, a, b, c int32 // kLin0 heading a group of linGroup: a is the group's first term in t4
+	kind vkind
+	op   Op
+	// n: the next n instructions are kLin0 (kDots) over the same vectors (markLinGroups,
+	// markDotGroups), and then a (d) of a kLin0 (kDots) is the group's first term in t4 (d4)
+	n          uint8
+	d, a, b, c int32
 }
 
 // DefaultChunk is the number of batch rows a BatchProgram evaluates per pass over its code.
@@ -83,6 +85,8 @@ type BatchProgram struct {
 	buf        []float64     // the vector table: the chunk's varying variables, then the slots
 	t4         []vec.Term4   // the terms of the groups of linear combinations (markLinGroups)
 	combs      vec.CombTable // t4, checked
+	d4         []vec.Term4   // the terms of the groups of dot products (markDotGroups)
+	dots4      vec.CombTable // d4, checked
 	dots       vec.DotTable  // kDots' terms as dot products: term k is the pair terms[2k:2k+2]
 	segs       []segment     // runs of consecutive terms, for run1 (batch1.go)
 	segAt      []int32       // instruction → its first segment
@@ -163,6 +167,11 @@ func (bp *BatchProgram) run(out []float64, L int) {
 		case kDot:
 			out[in.d] += dot(v[in.a][:L], v[in.b][:L])
 		case kDots:
+			if in.n == dotGroup-1 {
+				bp.dotGroup(out, bp.code[i:i+dotGroup], L)
+				i += dotGroup - 1
+				break
+			}
 			bp.dots.Dots(out, bp.buf, int(in.a)*bp.chunk, L, int(in.b/2), int(in.b/2+in.c))
 		case kFmaVVV:
 			vec.FmaVVV(v[in.d][:L], v[in.a], v[in.b], v[in.c])
@@ -350,46 +359,81 @@ func axpy4(d, a, b, c, e []float64, s, t, v, w float64) {
 	}
 }
 
-// markLinGroups marks each run of linGroup consecutive kLin0 instructions over the same vectors
-// with distinct destinations (hoistLins put them side by side) for lin4.
-func (bp *BatchProgram) markLinGroups() {
-	same := func(x, y vinstr) bool { // y combines the vectors of x, into another slot
-		if y.kind != kLin0 || y.c != x.c || y.d == x.d {
+// sameVectors reports whether the linear combinations or dot products x and y read the same
+// vectors in the same order.
+func (bp *BatchProgram) sameVectors(x, y vinstr) bool {
+	if x.c != y.c {
+		return false
+	}
+	tx, ty := bp.terms[x.b:x.b+2*x.c], bp.terms[y.b:y.b+2*y.c]
+	for k := 0; k < len(tx); k += 2 {
+		if tx[k] != ty[k] {
 			return false
 		}
-		tx, ty := bp.terms[x.b:x.b+2*x.c], bp.terms[y.b:y.b+2*y.c]
-		for k := 0; k < len(tx); k += 2 {
-			if tx[k] != ty[k] {
+	}
+	return true
+}
+
+// groupAt reports whether the n instructions from i are of kind k, read the same vectors and
+// differ pairwise in the operand field (the destination of a linear combination, the shared
+// vector of dot products).
+func (bp *BatchProgram) groupAt(i, n int, k vkind, field func(vinstr) int32) bool {
+	if i+n > len(bp.code) {
+		return false
+	}
+	g := bp.code[i : i+n]
+	for j := range g {
+		if g[j].kind != k || !bp.sameVectors(g[0], g[j]) {
+			return false
+		}
+		for l := 0; l < j; l++ {
+			if field(g[l]) == field(g[j]) {
 				return false
 			}
 		}
-		return true
 	}
-	for i := 0; i+linGroup <= len(bp.code); i++ {
-		g := bp.code[i : i+linGroup]
-		if g[0].kind != kLin0 {
+	return true
+}
+
+// markLinGroups marks each run of linGroup consecutive kLin0 instructions over the same vectors
+// with distinct destinations (hoistLins put them side by side) for lin4, its terms in t4.
+func (bp *BatchProgram) markLinGroups() {
+	bp.markGroups(kLin0, func(in vinstr) int32 { return in.d }, &bp.t4, func(in *vinstr, at int32) { in.a = at })
+}
+
+// markDotGroups marks each run of dotGroup consecutive kDots instructions over the same vectors
+// with distinct shared vectors (sinkDots put them side by side) for dotGroup, its terms (each
+// vector with the four outputs it adds to) in d4.
+func (bp *BatchProgram) markDotGroups() {
+	bp.markGroups(kDots, func(in vinstr) int32 { return in.a }, &bp.d4, func(in *vinstr, at int32) { in.d = at })
+}
+
+// markGroups marks each run of four (linGroup, dotGroup) consecutive instructions of kind k over the same vectors
+// that differ pairwise in field: the first gets n = 3, and its terms (vector, and the scalar
+// operand of each of the four) go to *dst, where setAt records the position of the first.
+func (bp *BatchProgram) markGroups(k vkind, field func(vinstr) int32, dst *[]vec.Term4, setAt func(*vinstr, int32)) {
+	const n = len(vec.Term4{}.W) // linGroup, dotGroup
+	for i := 0; i < len(bp.code); i++ {
+		if !bp.groupAt(i, n, k, field) {
 			continue
 		}
-		ok := true
-		for j := 1; j < len(g) && ok; j++ {
-			for k := 0; k < j && ok; k++ {
-				ok = same(g[k], g[j])
-			}
+		g := bp.code[i : i+n]
+		g[0].n = uint8(n - 1)
+		setAt(&g[0], int32(len(*dst)))
+		for k := g[0].b; k < g[0].b+2*g[0].c; k += 2 {
+			*dst = append(*dst, vec.Term4{Off: bp.terms[k] * int32(bp.chunk),
+				W: [4]int32{bp.terms[k+1], bp.terms[g[1].b-g[0].b+k+1], bp.terms[g[2].b-g[0].b+k+1], bp.terms[g[3].b-g[0].b+k+1]}})
 		}
-		if ok {
-			g[0].n = linGroup - 1
-			g[0].a = int32(len(bp.t4))
-			t := make([][]int32, linGroup)
-			for j := range g {
-				t[j] = bp.terms[g[j].b : g[j].b+2*g[j].c]
-			}
-			for k := 0; k < len(t[0]); k += 2 {
-				bp.t4 = append(bp.t4, vec.Term4{Off: t[0][k] * int32(bp.chunk),
-					W: [4]int32{t[0][k+1], t[1][k+1], t[2][k+1], t[3][k+1]}})
-			}
-			i += linGroup - 1
-		}
+		i += n - 1
 	}
+}
+
+// dotGroup runs the dotGroup kDots instructions g over the same vectors on L rows
+// (vec.CombTable.Dots4): each vector is read once for the four products.
+func (bp *BatchProgram) dotGroup(out []float64, g []vinstr, L int) {
+	c := bp.chunk
+	a := [4]int{int(g[0].a) * c, int(g[1].a) * c, int(g[2].a) * c, int(g[3].a) * c}
+	bp.dots4.Dots4(out, bp.buf, a, L, int(g[0].d), int(g[0].d+g[0].c))
 }
 
 // lin4 runs the linGroup kLin0 instructions g over the same vectors on L rows (vec.Comb4):

@@ -54,9 +54,11 @@ func (p *Program) Batch(varying []string, chunk int) (*BatchProgram, error) {
 	c.sumChains()
 	c.mergeChains()
 	c.hoistLins()
+	c.sinkDots()
 	c.allocSlots()
 	c.groupDots()
 	c.bp.markLinGroups()
+	c.bp.markDotGroups()
 	c.bp.scalarRuns()
 	c.buffers()
 	return c.bp, nil
@@ -516,44 +518,120 @@ func (c *batchCompiler) mapOperands(s *sinstr) {
 	}
 }
 
+// dotOther returns the operand of s besides shared, if s is a dot product reading shared.
+func dotOther(s sinstr, shared int32) (int32, bool) {
+	switch {
+	case s.kind != kDot:
+		return 0, false
+	case s.a == shared:
+		return s.b, true
+	case s.b == shared:
+		return s.a, true
+	}
+	return 0, false
+}
+
+// dotRun returns the vector shared by the run of two or more dot products that starts at
+// stream[i], and the end of the run; or -1 and i+1 when no such run starts there.
+func dotRun(stream []sinstr, i int) (shared int32, end int) {
+	s, shared := stream[i], int32(-1)
+	if s.kind == kDot && i+1 < len(stream) {
+		if _, ok := dotOther(stream[i+1], s.a); ok {
+			shared = s.a
+		} else if _, ok := dotOther(stream[i+1], s.b); ok {
+			shared = s.b
+		}
+	}
+	if shared < 0 {
+		return -1, i + 1
+	}
+	end = i
+	for end < len(stream) {
+		if _, ok := dotOther(stream[end], shared); !ok {
+			break
+		}
+		end++
+	}
+	return shared, end
+}
+
+// dotGroup is the number of runs of dot products over the same vectors that run together.
+const dotGroup = linGroup
+
+// sinkDots brings together the runs of dot products over the same vectors in the same order
+// (the gradients of the kernel taps of the filters at one pixel, of the weights of the units
+// of a dense layer), dotGroup at a time: each run of a group but the last moves down to the
+// last, so that the group reads each vector once (markDotGroups). Reading later is safe: a
+// dot product writes no vector, and the slots are allocated after this pass. It only changes
+// the order in which each output adds its dot products.
+func (c *batchCompiler) sinkDots() {
+	type run struct{ lo, hi int }
+	var runs []run
+	groups := map[int][]int{} // a run that completes a group → the group's runs
+	sunk := map[int]bool{}    // runs moved to the end of their group
+	open := map[string][]int{}
+	var key []byte
+	for i := 0; i < len(c.stream); {
+		shared, end := dotRun(c.stream, i)
+		if shared < 0 {
+			i = end
+			continue
+		}
+		key = key[:0]
+		for _, s := range c.stream[i:end] {
+			o, _ := dotOther(s, shared)
+			key = append(key, byte(o), byte(o>>8), byte(o>>16), byte(o>>24))
+		}
+		r := len(runs)
+		runs = append(runs, run{i, end})
+		g := append(open[string(key)], r)
+		open[string(key)] = g
+		if len(g) == dotGroup {
+			groups[r] = g
+			for _, m := range g[:dotGroup-1] {
+				sunk[m] = true
+			}
+			delete(open, string(key))
+		}
+		i = end
+	}
+	out := make([]sinstr, 0, len(c.stream))
+	for i, r := 0, 0; i < len(c.stream); {
+		if r == len(runs) || runs[r].lo != i {
+			out = append(out, c.stream[i])
+			i++
+			continue
+		}
+		switch g, ok := groups[r]; {
+		case ok:
+			for _, m := range g {
+				out = append(out, c.stream[runs[m].lo:runs[m].hi]...)
+			}
+		case !sunk[r]:
+			out = append(out, c.stream[runs[r].lo:runs[r].hi]...)
+		}
+		i = runs[r].hi
+		r++
+	}
+	c.stream = out
+}
+
 // groupDots writes the final code: consecutive dot products with the same first vector (the
 // gradient of a row of weights: the adjoint of one unit against each input) become one
 // instruction.
 func (c *batchCompiler) groupDots() {
 	bp, stream := c.bp, c.stream
 	bp.code = make([]vinstr, 0, len(stream))
-	other := func(s sinstr, shared int32) (int32, bool) { // the operand besides shared
-		switch {
-		case s.kind != kDot:
-			return 0, false
-		case s.a == shared:
-			return s.b, true
-		case s.b == shared:
-			return s.a, true
-		}
-		return 0, false
-	}
 	for i := 0; i < len(stream); {
-		s := stream[i]
-		shared, j := int32(-1), i+1
-		if s.kind == kDot && j < len(stream) {
-			if _, ok := other(stream[j], s.a); ok {
-				shared = s.a
-			} else if _, ok := other(stream[j], s.b); ok {
-				shared = s.b
-			}
-		}
+		shared, end := dotRun(stream, i)
 		if shared < 0 {
-			bp.code = append(bp.code, s.vinstr)
-			i++
+			bp.code = append(bp.code, stream[i].vinstr)
+			i = end
 			continue
 		}
 		g := vinstr{kind: kDots, a: shared, b: int32(len(bp.terms))}
-		for ; i < len(stream); i++ {
-			o, ok := other(stream[i], shared)
-			if !ok {
-				break
-			}
+		for ; i < end; i++ {
+			o, _ := dotOther(stream[i], shared)
 			bp.terms = append(bp.terms, o, stream[i].d)
 			g.c++
 		}
@@ -577,7 +655,7 @@ func (c *batchCompiler) buffers() {
 			dterms[k] = vec.DotTerm{Off: bp.terms[2*k] * int32(bp.chunk), Out: bp.terms[2*k+1]}
 		}
 	}
-	bp.dots, bp.combs = vec.NewDotTable(dterms), vec.NewCombTable(bp.t4)
+	bp.dots, bp.combs, bp.dots4 = vec.NewDotTable(dterms), vec.NewCombTable(bp.t4), vec.NewCombTable(bp.d4)
 	bp.allocVecs()
 }
 

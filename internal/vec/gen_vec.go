@@ -29,6 +29,7 @@ func main() {
 	p("")
 	comb4()
 	dots()
+	dots4()
 	// Element-wise kernels: name, Go signature, the operands loaded into Z1 (and Z2, Z3), and
 	// the instructions computing Z0.
 	elementwise("addVV", "d, a, b []float64", []string{"a", "b"}, "VADDPD Z2, Z1, Z0")
@@ -186,25 +187,61 @@ func dots() {
 	p("")
 }
 
-// dotGroup writes the loop label over the products g at a time (while at least g are left;
-// then on to next): one accumulator Z4+k and base register R11+k per product.
-func dotGroup(g int, label, next string) {
-	p("%s:", label)
-	p("\tCMPQ BX, $%d", g)
-	p("\tJLT %s", next)
-	for k := 0; k < g; k++ {
-		p("\tMOVLQSX %d(DI), AX", 8*k)
-		p("\tLEAQ (SI)(AX*8), R%d", 11+k)
-		p("\tVPXORQ Z%d, Z%d, Z%d", 4+k, 4+k, 4+k)
+// dots4 writes dots4AVX512(buf *float64, a *[4]int, n int, t *Term4, nt int, out *float64):
+// out[t[k].W[j]] += Σᵣ buf[a[j]+r]·buf[t[k].Off+r] for every k and j < 4, r < n: the term's
+// vector is read once for its four products, each added up as in dots, in the order j.
+func dots4() {
+	a := []string{"R9", "R12", "R13", "R14"}
+	p("// func dots4AVX512(buf *float64, a *[4]int, n int, t *Term4, nt int, out *float64)")
+	p("TEXT ·dots4AVX512(SB), NOSPLIT, $0-48")
+	p("\tMOVQ buf+0(FP), SI")
+	p("\tMOVQ a+8(FP), DX")
+	for j, r := range a {
+		p("\tMOVQ %d(DX), AX", 8*j)
+		p("\tLEAQ (SI)(AX*8), %s", r)
 	}
+	p("\tMOVQ n+16(FP), R10")
+	p("\tMOVQ t+24(FP), DI")
+	p("\tMOVQ nt+32(FP), BX")
+	p("\tMOVQ out+40(FP), DX")
+	p("\tMOVQ R10, CX")
+	p("\tANDQ $7, CX")
+	mask()
+	p("\tSHRQ $3, R10")
+	p("dots4_term:")
+	p("\tTESTQ BX, BX")
+	p("\tJEQ dots4_done")
+	p("\tMOVLQSX 0(DI), AX")
+	p("\tLEAQ (SI)(AX*8), R11")
+	for j := range a {
+		p("\tVPXORQ Z%d, Z%d, Z%d", 4+j, 4+j, 4+j)
+	}
+	fmaRows("dots4", "R11", a)
+	for j := range a {
+		p("\tMOVLQSX %d(DI), AX", 4+4*j)
+		reduce(4+j, "(DX)(AX*8)")
+	}
+	p("\tADDQ $20, DI")
+	p("\tDECQ BX")
+	p("\tJMP dots4_term")
+	p("dots4_done:")
+	p("\tVZEROUPPER")
+	p("\tRET")
+	p("")
+}
+
+// fmaRows writes the loop over the rows of label: Z0 = the 8 rows of the vector at base (the
+// last step masked by K1, zeroed past n), then VFMADD231PD of Z0 with the same rows of each
+// vector at bases[k] into Z4+k; CX holds the full steps, R8 the byte offset.
+func fmaRows(label, base string, bases []string) {
 	p("\tXORQ R8, R8")
 	p("\tMOVQ R10, CX")
 	p("\tTESTQ CX, CX")
 	p("\tJEQ %s_tail", label)
 	p("%s_row:", label)
-	p("\tVMOVUPD (R9)(R8*1), Z0")
-	for k := 0; k < g; k++ {
-		p("\tVFMADD231PD (R%d)(R8*1), Z0, Z%d", 11+k, 4+k)
+	p("\tVMOVUPD (%s)(R8*1), Z0", base)
+	for k, r := range bases {
+		p("\tVFMADD231PD (%s)(R8*1), Z0, Z%d", r, 4+k)
 	}
 	p("\tADDQ $64, R8")
 	p("\tDECQ CX")
@@ -212,11 +249,27 @@ func dotGroup(g int, label, next string) {
 	p("%s_tail:", label)
 	p("\tKORTESTW K1, K1")
 	p("\tJEQ %s_sum", label)
-	p("\tVMOVUPD.Z (R9)(R8*1), K1, Z0")
-	for k := 0; k < g; k++ {
-		p("\tVFMADD231PD (R%d)(R8*1), Z0, K1, Z%d", 11+k, 4+k)
+	p("\tVMOVUPD.Z (%s)(R8*1), K1, Z0", base)
+	for k, r := range bases {
+		p("\tVFMADD231PD (%s)(R8*1), Z0, K1, Z%d", r, 4+k)
 	}
 	p("%s_sum:", label)
+}
+
+// dotGroup writes the loop label over the products g at a time (while at least g are left;
+// then on to next): one accumulator Z4+k and base register R11+k per product.
+func dotGroup(g int, label, next string) {
+	p("%s:", label)
+	p("\tCMPQ BX, $%d", g)
+	p("\tJLT %s", next)
+	bases := make([]string, g)
+	for k := range bases {
+		bases[k] = fmt.Sprintf("R%d", 11+k)
+		p("\tMOVLQSX %d(DI), AX", 8*k)
+		p("\tLEAQ (SI)(AX*8), %s", bases[k])
+		p("\tVPXORQ Z%d, Z%d, Z%d", 4+k, 4+k, 4+k)
+	}
+	fmaRows(label, "R9", bases)
 	for k := 0; k < g; k++ {
 		p("\tMOVLQSX %d(DI), AX", 8*k+4)
 		reduce(4+k, "(DX)(AX*8)")

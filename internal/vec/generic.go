@@ -45,6 +45,17 @@ func dotsGo(out, buf []float64, a, n int, t []DotTerm) {
 	}
 }
 
+func dots4Go(out, buf []float64, a [4]int, n int, t []Term4) {
+	a0, a1, a2, a3 := buf[a[0]:a[0]+n], buf[a[1]:a[1]+n], buf[a[2]:a[2]+n], buf[a[3]:a[3]+n]
+	for _, tk := range t {
+		b := buf[tk.Off : int(tk.Off)+n]
+		out[tk.W[0]] += floats.Dot(a0, b)
+		out[tk.W[1]] += floats.Dot(a1, b)
+		out[tk.W[2]] += floats.Dot(a2, b)
+		out[tk.W[3]] += floats.Dot(a3, b)
+	}
+}
+
 func addVVGo(d, a, b []float64) {
 	for i := range d {
 		d[i] = a[i] + b[i]

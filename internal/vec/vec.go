@@ -36,23 +36,39 @@ func NewCombTable(t []Term4) CombTable {
 
 // Comb4 is Comb4 over the terms [lo, hi) of the table.
 func (c *CombTable) Comb4(buf []float64, dst [4]int, n, lo, hi int, w []float64) {
-	for _, d := range dst {
-		if d < 0 || d+n > len(buf) {
-			panic(fmt.Sprintf("vec: Comb4: destination %d+%d out of range [0, %d]", d, n, len(buf)))
+	if t := c.check("Comb4", buf, dst, n, lo, hi, len(w)); n > 0 {
+		comb4(buf, dst, n, t, w)
+	}
+}
+
+// Dots4 adds Σᵣ buf[a[j]+r]·buf[t.Off+r] (r < n) into out[t.W[j]] for each term t of [lo, hi)
+// and j < 4: the dot products of four vectors against the same ones, each term's vector read
+// once for its four. Each product adds up as in Dots, and they are added to out term by term,
+// j = 0, 1, 2, 3. An offset or index out of range panics.
+func (c *CombTable) Dots4(out, buf []float64, a [4]int, n, lo, hi int) {
+	if t := c.check("Dots4", buf, a, n, lo, hi, len(out)); len(t) > 0 && n > 0 {
+		dots4(out, buf, a, n, t)
+	}
+}
+
+// check panics unless the four vectors at v, the terms [lo, hi) (n rows each) lie in buf and
+// their indices below nw; it returns those terms.
+func (c *CombTable) check(fn string, buf []float64, v [4]int, n, lo, hi, nw int) []Term4 {
+	for _, o := range v {
+		if o < 0 || o+n > len(buf) {
+			panic(fmt.Sprintf("vec: %s: vector %d+%d out of range [0, %d]", fn, o, n, len(buf)))
 		}
 	}
 	t := c.t[lo:hi]
 	switch {
 	case n < 0:
-		panic("vec: Comb4: negative n")
+		panic("vec: " + fn + ": negative n")
 	case len(t) > 0 && c.maxOff+n > len(buf):
-		panic(fmt.Sprintf("vec: Comb4: term offset %d+%d out of range [0, %d]", c.maxOff, n, len(buf)))
-	case len(t) > 0 && c.maxW >= len(w):
-		panic(fmt.Sprintf("vec: Comb4: weight index %d out of range [0, %d)", c.maxW, len(w)))
-	case n == 0:
-		return
+		panic(fmt.Sprintf("vec: %s: term offset %d+%d out of range [0, %d]", fn, c.maxOff, n, len(buf)))
+	case len(t) > 0 && c.maxW >= nw:
+		panic(fmt.Sprintf("vec: %s: index %d out of range [0, %d)", fn, c.maxW, nw))
 	}
-	comb4(buf, dst, n, t, w)
+	return t
 }
 
 // Comb4 sets, for j < 4 and r < n, buf[dst[j]+r] = Σₖ buf[t[k].Off+r]·w[t[k].W[j]]: four

@@ -19,6 +19,9 @@ func comb4AVX512(buf *float64, dst *[4]int, n int, t *Term4, nt int, w *float64)
 func dotsAVX512(buf *float64, a, n int, t *DotTerm, nt int, out *float64)
 
 //go:noescape
+func dots4AVX512(buf *float64, a *[4]int, n int, t *Term4, nt int, out *float64)
+
+//go:noescape
 func addVVAVX512(d, a, b []float64)
 
 //go:noescape
@@ -59,6 +62,14 @@ func dots(out, buf []float64, a, n int, t []DotTerm) {
 		return
 	}
 	dotsAVX512(&buf[0], a, n, &t[0], len(t), &out[0])
+}
+
+func dots4(out, buf []float64, a [4]int, n int, t []Term4) {
+	if !useAsm || n == 0 {
+		dots4Go(out, buf, a, n, t)
+		return
+	}
+	dots4AVX512(&buf[0], &a, n, &t[0], len(t), &out[0])
 }
 
 func addVV(d, a, b []float64) {

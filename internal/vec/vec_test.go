@@ -140,6 +140,31 @@ func TestDots(t *testing.T) {
 	}
 }
 
+func TestDots4(t *testing.T) {
+	rng := rand.New(rand.NewPCG(7, 8))
+	const stride, nvec = 140, 10
+	for _, n := range lengths {
+		for _, nt := range []int{0, 1, 3, 6} {
+			buf := randVec(rng, stride*nvec)
+			terms := make([]Term4, nt)
+			for k := range terms {
+				terms[k] = Term4{Off: int32(rng.IntN(nvec) * stride), W: [4]int32{int32(rng.IntN(9)), int32(rng.IntN(9)), int32(rng.IntN(9)), int32(rng.IntN(9))}}
+			}
+			a := [4]int{rng.IntN(nvec) * stride, rng.IntN(nvec) * stride, rng.IntN(nvec) * stride, rng.IntN(nvec) * stride}
+			want, got := randVec(rng, 9), make([]float64, 9)
+			copy(got, want)
+			for _, tk := range terms {
+				for j := range a {
+					want[tk.W[j]] += dot8(buf[a[j]:a[j]+n], buf[tk.Off:int(tk.Off)+n])
+				}
+			}
+			c := NewCombTable(terms)
+			c.Dots4(got, buf, a, n, 0, nt)
+			closeTo(t, want, got, float64(n)*8, "Dots4")
+		}
+	}
+}
+
 func TestPanics(t *testing.T) {
 	buf, w := make([]float64, 64), make([]float64, 4)
 	assert.Panics(t, func() { Comb4(buf, [4]int{0, 8, 16, 60}, 8, nil, w) })
@@ -149,6 +174,10 @@ func TestPanics(t *testing.T) {
 	assert.Panics(t, func() { Dots(w, buf, 0, 8, []DotTerm{{Off: 0, Out: 4}}) })
 	assert.NotPanics(t, func() { Dots(w, buf, 56, 8, []DotTerm{{Off: 0, Out: 3}}) })
 	assert.Panics(t, func() { NewDotTable([]DotTerm{{Off: -1}}) })
+	c := NewCombTable([]Term4{{Off: 8, W: [4]int32{0, 1, 2, 3}}})
+	assert.NotPanics(t, func() { c.Dots4(w, buf, [4]int{0, 16, 24, 56}, 8, 0, 1) })
+	assert.Panics(t, func() { c.Dots4(w, buf, [4]int{0, 16, 24, 57}, 8, 0, 1) })
+	assert.Panics(t, func() { c.Dots4(w[:3], buf, [4]int{0, 16, 24, 32}, 8, 0, 1) })
 	assert.Panics(t, func() { NewCombTable([]Term4{{W: [4]int32{0, 0, -8, 0}}}) })
 	// A table checks the largest offset of all its terms, not only of the range run.
 	d := NewDotTable([]DotTerm{{Off: 0}, {Off: 60}})
