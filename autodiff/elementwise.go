@@ -7,12 +7,12 @@ import (
 )
 
 // minElementwise is the number of entries below which an elementwise op that evaluates a
-// function (σ, tanh, exp, …) runs on the caller's goroutine alone: waking a worker costs a few
-// microseconds.
+// function (σ, tanh, exp, log, …) runs on the caller's goroutine alone: waking a worker costs
+// a few microseconds.
 const minElementwise = 2048
 
-// minCheap is the same threshold for the elementwise ops that cost about as little as
-// reading and writing memory: zeroing, ReLU and its adjoint rule, squaring.
+// minCheap is the same threshold for the elementwise ops that cost little more than reading
+// and writing memory: zeroing, ReLU and squaring, values and adjoint rules.
 const minCheap = 16384
 
 // elementSpans is an elementwise op of a unary kind in progress on a tape's threads (a
@@ -26,7 +26,7 @@ type elementSpans struct {
 	x, z, g     []float64
 }
 
-// cheap reports whether the op costs about as little per entry as a memory pass.
+// cheap reports whether the op costs little more per entry than a memory pass.
 func (s *elementSpans) cheap() bool {
 	return s.op == opLeaf || s.op == opReLU || s.op == opSquare
 }

@@ -286,12 +286,13 @@ func (t *Tape) At(x *Tensor, i, j int) *Tensor {
 	return t.slice(x, i*x.cols+j, 1, 1)
 }
 
-// slice records the rows × cols tensor whose data are x's data from offset off on.
+// slice records the rows × cols tensor whose data are x's data from offset off on: a view of
+// x's value, not a copy (values do not change once recorded).
 func (t *Tape) slice(x *Tensor, off, rows, cols int) *Tensor {
 	z := t.node(opSlice, rows, cols)
 	z.x, z.off = x, off
-	z.value = grow(&z.vbuf, z.Len())
-	copy(z.value, x.value[off:])
+	n := z.Len()
+	z.value = x.value[off : off+n : off+n]
 	return t.record(z)
 }
 

@@ -56,7 +56,7 @@ func (o opKind) String() string { return opNames[o] }
 // them, so a *Tensor must not be used after the tape it came from was reset.
 type Tensor struct {
 	rows, cols int
-	value      []float64 // the value; owned (vbuf) or, for Var and Const, the caller's slice
+	value      []float64 // the value; owned (vbuf), the caller's slice (Var, Const) or a view (Slice)
 	grad       []float64 // adjoint ∂out/∂this after Backward; nil when not needed
 	tangent    []float64 // tangent (forward mode) when hasTangent
 	vbuf       []float64 // owned storage, kept across Reset
@@ -91,7 +91,8 @@ func (x *Tensor) Shape() (rows, cols int) { return x.rows, x.cols }
 func (x *Tensor) Len() int { return x.rows * x.cols }
 
 // Value returns the tensor's entries in row-major order. The slice belongs to the tape (or,
-// for Var and Const, is the caller's slice) and must not be modified.
+// for Var and Const and for Slice and At of them, is the caller's slice or part of it) and
+// must not be modified.
 func (x *Tensor) Value() []float64 { return x.value }
 
 // Scalar returns the value of a 1 × 1 tensor; it panics for other shapes.
