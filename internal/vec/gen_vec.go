@@ -1,6 +1,7 @@
 //go:build ignore
 
-// gen_vec writes vec_amd64.s, the AVX-512 kernels of package vec: go generate runs it.
+// gen_vec writes vec_amd64.s, the AVX-512 kernels of package vec and the AVX2 ones of
+// gen_avx2.go: go generate runs it.
 //
 // Every kernel walks its rows eight at a time (one Z register of float64) and does the last
 // n mod 8 rows under a mask (K1), so it reads and writes no element past n. The linear
@@ -30,6 +31,10 @@ func main() {
 	comb4()
 	dots()
 	dots4()
+	masksData()
+	comb4AVX2()
+	dotsAVX2()
+	dots4AVX2()
 	// Element-wise kernels: name, Go signature, the operands loaded into Z1 (and Z2, Z3), and
 	// the instructions computing Z0.
 	elementwise("addVV", "d, a, b []float64", []string{"a", "b"}, "VADDPD Z2, Z1, Z0")
