@@ -9,8 +9,8 @@ import "golang.org/x/sys/cpu"
 // Kernel levels: which kernels of vec_amd64.s a CPU runs.
 const (
 	levelGo     = iota // none
-	levelAVX2          // comb4, dots and dots4 on AVX2 and FMA; the element-wise ones in Go
-	levelAVX512        // all of them on AVX-512F
+	levelAVX2          // the kernels on AVX2 and FMA
+	levelAVX512        // the kernels on AVX-512F
 )
 
 // maxLevel is what this CPU runs; level what the kernels use (tests lower it).
@@ -26,11 +26,7 @@ var maxLevel = func() int {
 
 var level = maxLevel
 
-// useAsm: the element-wise kernels run in assembly.
-func useAsm() bool { return level == levelAVX512 }
-
-// HasAsm reports whether the kernels run in assembly on this CPU (AVX-512, or AVX2 and FMA
-// for the linear combinations and dot products).
+// HasAsm reports whether the kernels run in assembly on this CPU (AVX-512, or AVX2 and FMA).
 func HasAsm() bool { return level > levelGo }
 
 //go:noescape
@@ -55,28 +51,55 @@ func dots4AVX512(buf *float64, a *[4]int, n int, t *Term4, nt int, out *float64)
 func addVVAVX512(d, a, b []float64)
 
 //go:noescape
+func addVVAVX2(d, a, b []float64)
+
+//go:noescape
 func subVVAVX512(d, a, b []float64)
+
+//go:noescape
+func subVVAVX2(d, a, b []float64)
 
 //go:noescape
 func mulVVAVX512(d, a, b []float64)
 
 //go:noescape
+func mulVVAVX2(d, a, b []float64)
+
+//go:noescape
 func fmaVVVAVX512(d, a, b, c []float64)
+
+//go:noescape
+func fmaVVVAVX2(d, a, b, c []float64)
 
 //go:noescape
 func addVSAVX512(d, a []float64, s float64)
 
 //go:noescape
+func addVSAVX2(d, a []float64, s float64)
+
+//go:noescape
 func mulVSAVX512(d, a []float64, s float64)
+
+//go:noescape
+func mulVSAVX2(d, a []float64, s float64)
 
 //go:noescape
 func fmaVVSAVX512(d, a, b []float64, s float64)
 
 //go:noescape
+func fmaVVSAVX2(d, a, b []float64, s float64)
+
+//go:noescape
 func reluAVX512(d, a []float64)
 
 //go:noescape
+func reluAVX2(d, a []float64)
+
+//go:noescape
 func stepAVX512(d, a []float64)
+
+//go:noescape
+func stepAVX2(d, a []float64)
 
 func comb4(buf []float64, dst [4]int, n int, t []Term4, w []float64) {
 	switch {
@@ -112,73 +135,100 @@ func dots4(out, buf []float64, a [4]int, n int, t []Term4) {
 }
 
 func addVV(d, a, b []float64) {
-	if useAsm() {
+	switch level {
+	case levelAVX512:
 		addVVAVX512(d, a, b)
-		return
+	case levelAVX2:
+		addVVAVX2(d, a, b)
+	default:
+		addVVGo(d, a, b)
 	}
-	addVVGo(d, a, b)
 }
 
 func subVV(d, a, b []float64) {
-	if useAsm() {
+	switch level {
+	case levelAVX512:
 		subVVAVX512(d, a, b)
-		return
+	case levelAVX2:
+		subVVAVX2(d, a, b)
+	default:
+		subVVGo(d, a, b)
 	}
-	subVVGo(d, a, b)
 }
 
 func mulVV(d, a, b []float64) {
-	if useAsm() {
+	switch level {
+	case levelAVX512:
 		mulVVAVX512(d, a, b)
-		return
+	case levelAVX2:
+		mulVVAVX2(d, a, b)
+	default:
+		mulVVGo(d, a, b)
 	}
-	mulVVGo(d, a, b)
 }
 
 func fmaVVV(d, a, b, c []float64) {
-	if useAsm() {
+	switch level {
+	case levelAVX512:
 		fmaVVVAVX512(d, a, b, c)
-		return
+	case levelAVX2:
+		fmaVVVAVX2(d, a, b, c)
+	default:
+		fmaVVVGo(d, a, b, c)
 	}
-	fmaVVVGo(d, a, b, c)
 }
 
 func addVS(d, a []float64, s float64) {
-	if useAsm() {
+	switch level {
+	case levelAVX512:
 		addVSAVX512(d, a, s)
-		return
+	case levelAVX2:
+		addVSAVX2(d, a, s)
+	default:
+		addVSGo(d, a, s)
 	}
-	addVSGo(d, a, s)
 }
 
 func mulVS(d, a []float64, s float64) {
-	if useAsm() {
+	switch level {
+	case levelAVX512:
 		mulVSAVX512(d, a, s)
-		return
+	case levelAVX2:
+		mulVSAVX2(d, a, s)
+	default:
+		mulVSGo(d, a, s)
 	}
-	mulVSGo(d, a, s)
 }
 
 func fmaVVS(d, a, b []float64, s float64) {
-	if useAsm() {
+	switch level {
+	case levelAVX512:
 		fmaVVSAVX512(d, a, b, s)
-		return
+	case levelAVX2:
+		fmaVVSAVX2(d, a, b, s)
+	default:
+		fmaVVSGo(d, a, b, s)
 	}
-	fmaVVSGo(d, a, b, s)
 }
 
 func relu(d, a []float64) {
-	if useAsm() {
+	switch level {
+	case levelAVX512:
 		reluAVX512(d, a)
-		return
+	case levelAVX2:
+		reluAVX2(d, a)
+	default:
+		reluGo(d, a)
 	}
-	reluGo(d, a)
 }
 
 func step(d, a []float64) {
-	if useAsm() {
+	switch level {
+	case levelAVX512:
 		stepAVX512(d, a)
-		return
+	case levelAVX2:
+		stepAVX2(d, a)
+	default:
+		stepGo(d, a)
 	}
-	stepGo(d, a)
 }

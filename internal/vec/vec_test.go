@@ -32,7 +32,9 @@ func closeTo(t *testing.T, want, got []float64, scale float64, msg string) {
 	}
 }
 
-func TestElementwise(t *testing.T) {
+func TestElementwise(t *testing.T) { atLevels(t, testElementwise) }
+
+func testElementwise(t *testing.T) {
 	rng := rand.New(rand.NewPCG(1, 2))
 	s := 0.75
 	for _, n := range lengths {
