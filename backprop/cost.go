@@ -5,6 +5,7 @@ import (
 	"math"
 
 	"nabla/gradients"
+	"nabla/internal/vmath"
 	"nabla/nn"
 )
 
@@ -77,16 +78,20 @@ func quadratic(k float64, z, zbar, dz []float64) float64 {
 //
 // which is p − z̄ for a target that sums to one (a one-hot label). The log-sum-exp is shifted
 // by m = max z, pₖ = exp(zₖ − m)/s with s = Σ exp(zⱼ − m), so nothing overflows; the
-// exponentials are kept in dz between the two loops.
+// exponentials (internal/vmath's, the row at once, as nn.LogSumExp's) are kept in dz between
+// the two loops.
 func crossEntropy(k float64, z, zbar, dz []float64) float64 {
 	m := z[0]
 	for _, v := range z[1:] {
 		m = max(m, v)
 	}
-	var s, t float64
 	for j, v := range z {
-		dz[j] = math.Exp(v - m)
-		s += dz[j]
+		dz[j] = v - m
+	}
+	vmath.Exp(dz, dz)
+	var s, t float64
+	for j, e := range dz {
+		s += e
 		t += zbar[j]
 	}
 	lse := m + math.Log(s)

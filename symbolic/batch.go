@@ -62,7 +62,7 @@ const DefaultChunk = 128
 // registers are reused once their last reader has run. A BatchProgram keeps its buffers between calls
 // and is not safe for concurrent use.
 //
-// The vector instructions run on internal/vec's kernels (AVX-512 where the CPU has it): the
+// The vector instructions run on internal/vec's kernels (AVX-512 or AVX2 assembly): the
 // groups of four linear combinations, the dot products, multiply-adds, +, −, ·, ReLU and its
 // step. These fuse each multiply-add into one rounding, and a dot product adds its rows in
 // eight interleaved partial sums before adding them up (vec.Dots), where a loop would add row

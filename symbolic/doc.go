@@ -31,8 +31,9 @@
 // Program.Batch specialises a program for batches of points (structure-of-arrays: each
 // instruction runs across a chunk of rows; work that depends only on uniform variables runs
 // once; chains of multiply-adds become linear combinations, run four at a time when they
-// share their vectors, and products feeding outputs dot products, evaluated with
-// gonum/floats' assembly kernels where they stand alone).
+// share their vectors, and products feeding outputs dot products, likewise four at a time;
+// the vector instructions run on internal/vec's kernels, AVX-512 or AVX2 assembly where the
+// CPU has it).
 //
 // Expressions print as infix with the fewest parentheses (String) and as LaTeX (LaTeX); Parse
 // reads infix back, reporting malformed input as a *ParseError that names the column.

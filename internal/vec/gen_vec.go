@@ -1,6 +1,7 @@
 //go:build ignore
 
-// gen_vec writes vec_amd64.s, the AVX-512 kernels of package vec: go generate runs it.
+// gen_vec writes vec_amd64.s, the AVX-512 kernels of package vec and the AVX2 ones of
+// gen_avx2.go: go generate runs it.
 //
 // Every kernel walks its rows eight at a time (one Z register of float64) and does the last
 // n mod 8 rows under a mask (K1), so it reads and writes no element past n. The linear
@@ -14,6 +15,7 @@ import (
 	"fmt"
 	"log"
 	"os"
+	"strings"
 )
 
 var out bytes.Buffer
@@ -30,17 +32,27 @@ func main() {
 	comb4()
 	dots()
 	dots4()
-	// Element-wise kernels: name, Go signature, the operands loaded into Z1 (and Z2, Z3), and
-	// the instructions computing Z0.
-	elementwise("addVV", "d, a, b []float64", []string{"a", "b"}, "VADDPD Z2, Z1, Z0")
-	elementwise("subVV", "d, a, b []float64", []string{"a", "b"}, "VSUBPD Z2, Z1, Z0")
-	elementwise("mulVV", "d, a, b []float64", []string{"a", "b"}, "VMULPD Z2, Z1, Z0")
-	elementwise("fmaVVV", "d, a, b, c []float64", []string{"a", "b", "c"}, "VMOVAPD Z1, Z0", "VFMADD231PD Z3, Z2, Z0")
-	elementwise("addVS", "d, a []float64, s float64", []string{"a", "s"}, "VADDPD Z9, Z1, Z0")
-	elementwise("mulVS", "d, a []float64, s float64", []string{"a", "s"}, "VMULPD Z9, Z1, Z0")
-	elementwise("fmaVVS", "d, a, b []float64, s float64", []string{"a", "b", "s"}, "VMOVAPD Z1, Z0", "VFMADD231PD Z9, Z2, Z0")
-	elementwise("relu", "d, a []float64", []string{"a"}, "VMAXPD Z1, Z8, Z0")
-	elementwise("step", "d, a []float64", []string{"a", "one"}, "VCMPPD $0x1e, Z8, Z1, K2", "VMOVAPD.Z Z9, K2, Z0")
+	masksData()
+	comb4AVX2()
+	dotsAVX2()
+	dots4AVX2()
+	// Element-wise kernels: name, Go signature, the operands loaded into _1 (and _2, _3), and
+	// the instructions computing _0, for each instruction set ("_" stands for its register).
+	for _, w := range []isa{avx512, avx2} {
+		elementwise(w, "addVV", "d, a, b []float64", []string{"a", "b"}, "VADDPD _2, _1, _0")
+		elementwise(w, "subVV", "d, a, b []float64", []string{"a", "b"}, "VSUBPD _2, _1, _0")
+		elementwise(w, "mulVV", "d, a, b []float64", []string{"a", "b"}, "VMULPD _2, _1, _0")
+		elementwise(w, "fmaVVV", "d, a, b, c []float64", []string{"a", "b", "c"}, "VMOVAPD _1, _0", "VFMADD231PD _3, _2, _0")
+		elementwise(w, "addVS", "d, a []float64, s float64", []string{"a", "s"}, "VADDPD _9, _1, _0")
+		elementwise(w, "mulVS", "d, a []float64, s float64", []string{"a", "s"}, "VMULPD _9, _1, _0")
+		elementwise(w, "fmaVVS", "d, a, b []float64, s float64", []string{"a", "b", "s"}, "VMOVAPD _1, _0", "VFMADD231PD _9, _2, _0")
+		elementwise(w, "relu", "d, a []float64", []string{"a"}, "VMAXPD _1, _8, _0")
+		if w.reg == "Z" { // a > 0 into the mask K2, then 1 under it
+			elementwise(w, "step", "d, a []float64", []string{"a", "one"}, "VCMPPD $0x1e, _8, _1, K2", "VMOVAPD.Z _9, K2, _0")
+		} else { // a > 0 as all-ones lanes, and'ed with 1
+			elementwise(w, "step", "d, a []float64", []string{"a", "one"}, "VCMPPD $0x1e, _8, _1, _0", "VANDPD _9, _0, _0")
+		}
+	}
 	if err := os.WriteFile("vec_amd64.s", out.Bytes(), 0o644); err != nil {
 		log.Fatal(err)
 	}
@@ -279,14 +291,27 @@ func dotGroup(g int, label, next string) {
 	p("\tJMP %s", label)
 }
 
+// isa is an instruction set of the element-wise kernels: its vector registers (rows per step)
+// and how it masks the last rows (K1 on AVX-512, VMASKMOVPD under Y14 on AVX2).
+type isa struct {
+	name, reg   string
+	rows, shift int
+}
+
+var (
+	avx512 = isa{name: "AVX512", reg: "Z", rows: 8, shift: 3}
+	avx2   = isa{name: "AVX2", reg: "Y", rows: 4, shift: 2}
+)
+
 // elementwise writes an element-wise kernel over len(d) rows: the slices named in ops are
-// loaded into Z1, Z2, Z3 in order (a scalar s is broadcast into Z9, "one" puts 1.0 there), Z8
-// is zero, and body computes Z0, stored into d.
-func elementwise(name, sig string, ops []string, body ...string) {
-	p("// func %sAVX512(%s)", name, sig)
+// loaded into _1, _2, _3 in order (a scalar s is broadcast into _9, "one" puts 1.0 there), _8
+// is zero, and body computes _0, stored into d.
+func elementwise(w isa, name, sig string, ops []string, body ...string) {
+	r := func(s string) string { return strings.ReplaceAll(s, "_", w.reg) }
+	fn := name + w.name
+	p("// func %s(%s)", fn, sig)
 	// Frame: each slice is 24 bytes; a float64 8.
 	off := 24 // d
-	regs := map[string]string{}
 	gp := []string{"R11", "R12", "R13"}
 	vec := 0
 	var scalar string
@@ -298,12 +323,11 @@ func elementwise(name, sig string, ops []string, body ...string) {
 		case "one":
 			scalar = "one"
 		default:
-			regs[o] = gp[vec]
 			vec++
 			off += 24
 		}
 	}
-	p("TEXT ·%sAVX512(SB), NOSPLIT, $0-%d", name, off)
+	p("TEXT ·%s(SB), NOSPLIT, $0-%d", fn, off)
 	p("\tMOVQ d_base+0(FP), DI")
 	p("\tMOVQ d_len+8(FP), R10")
 	argOff := 24
@@ -323,39 +347,67 @@ func elementwise(name, sig string, ops []string, body ...string) {
 	case "":
 	case "one":
 		p("\tMOVQ $0x3ff0000000000000, AX")
-		p("\tVPBROADCASTQ AX, Z9")
+		if w.reg == "Z" {
+			p("\tVPBROADCASTQ AX, Z9")
+		} else {
+			p("\tMOVQ AX, X9")
+			p("\tVBROADCASTSD X9, Y9")
+		}
 	default:
-		p("\tVBROADCASTSD %s, Z9", scalar)
+		p("\tVBROADCASTSD %s, %s9", scalar, w.reg)
 	}
-	p("\tVPXORQ Z8, Z8, Z8")
+	if w.reg == "Z" {
+		p("\tVPXORQ Z8, Z8, Z8")
+	} else {
+		p("\tVXORPD Y8, Y8, Y8")
+	}
 	p("\tXORQ R8, R8")
 	p("\tMOVQ R10, CX")
-	p("\tANDQ $7, CX")
-	mask()
-	p("\tSHRQ $3, R10")
-	p("\tJEQ %s_tail", name)
-	p("%s_loop:", name)
+	p("\tANDQ $%d, CX", w.rows-1)
+	if w.reg == "Z" {
+		mask()
+	} else { // Y14: the CX < 4 rows of the last step
+		p("\tLEAQ masks<>(SB), AX")
+		p("\tMOVQ CX, DX")
+		p("\tNEGQ DX")
+		p("\tVMOVDQU 32(AX)(DX*8), Y14")
+	}
+	p("\tSHRQ $%d, R10", w.shift)
+	p("\tJEQ %s_tail", fn)
+	p("%s_loop:", fn)
 	for i := 0; i < vec; i++ {
-		p("\tVMOVUPD (%s)(R8*1), Z%d", gp[i], i+1)
+		p("\tVMOVUPD (%s)(R8*1), %s%d", gp[i], w.reg, i+1)
 	}
 	for _, b := range body {
-		p("\t%s", b)
+		p("\t%s", r(b))
 	}
-	p("\tVMOVUPD Z0, (DI)(R8*1)")
-	p("\tADDQ $64, R8")
+	p(r("\tVMOVUPD _0, (DI)(R8*1)"))
+	p("\tADDQ $%d, R8", 8*w.rows)
 	p("\tDECQ R10")
-	p("\tJNE %s_loop", name)
-	p("%s_tail:", name)
-	p("\tKORTESTW K1, K1")
-	p("\tJEQ %s_done", name)
+	p("\tJNE %s_loop", fn)
+	p("%s_tail:", fn)
+	if w.reg == "Z" {
+		p("\tKORTESTW K1, K1")
+	} else {
+		p("\tTESTQ CX, CX")
+	}
+	p("\tJEQ %s_done", fn)
 	for i := 0; i < vec; i++ {
-		p("\tVMOVUPD.Z (%s)(R8*1), K1, Z%d", gp[i], i+1)
+		if w.reg == "Z" {
+			p("\tVMOVUPD.Z (%s)(R8*1), K1, Z%d", gp[i], i+1)
+		} else {
+			p("\tVMASKMOVPD (%s)(R8*1), Y14, Y%d", gp[i], i+1)
+		}
 	}
 	for _, b := range body {
-		p("\t%s", b)
+		p("\t%s", r(b))
 	}
-	p("\tVMOVUPD Z0, K1, (DI)(R8*1)")
-	p("%s_done:", name)
+	if w.reg == "Z" {
+		p("\tVMOVUPD Z0, K1, (DI)(R8*1)")
+	} else {
+		p("\tVMASKMOVPD Y0, Y14, (DI)(R8*1)")
+	}
+	p("%s_done:", fn)
 	p("\tVZEROUPPER")
 	p("\tRET")
 	p("")

@@ -5,6 +5,11 @@ package vec
 // HasAsm reports whether the kernels run in assembly (false: this build has none).
 func HasAsm() bool { return false }
 
+// maxLevel and level: the Go kernels only (see vec_amd64.go).
+const maxLevel = 0
+
+var level = 0
+
 func comb4(buf []float64, dst [4]int, n int, t []Term4, w []float64) { comb4Go(buf, dst, n, t, w) }
 func dots(out, buf []float64, a, n int, t []DotTerm)                 { dotsGo(out, buf, a, n, t) }
 func dots4(out, buf []float64, a [4]int, n int, t []Term4)           { dots4Go(out, buf, a, n, t) }

@@ -1,6 +1,7 @@
 package vec
 
 import (
+	"fmt"
 	"math"
 	"math/rand/v2"
 	"testing"
@@ -31,7 +32,9 @@ func closeTo(t *testing.T, want, got []float64, scale float64, msg string) {
 	}
 }
 
-func TestElementwise(t *testing.T) {
+func TestElementwise(t *testing.T) { atLevels(t, testElementwise) }
+
+func testElementwise(t *testing.T) {
 	rng := rand.New(rand.NewPCG(1, 2))
 	s := 0.75
 	for _, n := range lengths {
@@ -81,7 +84,58 @@ func combRef(buf []float64, dst [4]int, n int, terms []Term4, w []float64) {
 	}
 }
 
-func TestComb4(t *testing.T) {
+// atLevels runs f with the kernels of every level this CPU has (Go, AVX2, AVX-512), and
+// restores the level.
+func atLevels(t *testing.T, f func(t *testing.T)) {
+	defer func(l int) { level = l }(level)
+	for l := 0; l <= maxLevel; l++ {
+		level = l
+		t.Run(fmt.Sprintf("level=%d", l), f)
+	}
+}
+
+func TestComb4(t *testing.T) { atLevels(t, testComb4) }
+
+func TestDots(t *testing.T) { atLevels(t, testDots) }
+
+func TestDots4(t *testing.T) { atLevels(t, testDots4) }
+
+// TestLevelsSameOrder checks that the AVX2 kernels add in the order of the AVX-512 ones: the
+// same bits.
+func TestLevelsSameOrder(t *testing.T) {
+	if maxLevel < 2 {
+		t.Skip("no AVX-512 here")
+	}
+	defer func(l int) { level = l }(level)
+	rng := rand.New(rand.NewPCG(9, 10))
+	const stride = 140
+	for _, n := range lengths {
+		buf, w := randVec(rng, stride*12), randVec(rng, 20)
+		terms := []Term4{{Off: 0, W: [4]int32{1, 2, 3, 4}}, {Off: stride, W: [4]int32{5, 6, 7, 8}}, {Off: 2 * stride, W: [4]int32{0, 9, 10, 11}}}
+		dts := []DotTerm{{Off: 0, Out: 0}, {Off: stride, Out: 1}, {Off: 2 * stride, Out: 2}, {Off: 3 * stride, Out: 3}, {Off: 4 * stride, Out: 4}}
+		var got [3][]float64
+		for _, l := range []int{1, 2} {
+			level = l
+			b, out := append([]float64(nil), buf...), make([]float64, 12)
+			Comb4(b, [4]int{8 * stride, 9 * stride, 10 * stride, 11 * stride}, n, terms, w)
+			Dots(out, b, 5*stride, n, dts)
+			c := NewCombTable(terms)
+			c.Dots4(out, b, [4]int{5 * stride, 6 * stride, 7 * stride, 3 * stride}, n, 0, len(terms))
+			if l == 1 {
+				got[0], got[1] = b, out
+				continue
+			}
+			for i := range b {
+				require.Equal(t, math.Float64bits(got[0][i]), math.Float64bits(b[i]), "Comb4 n=%d element %d", n, i)
+			}
+			for i := range out {
+				require.Equal(t, got[1][i], out[i], "Dots, Dots4 n=%d output %d", n, i)
+			}
+		}
+	}
+}
+
+func testComb4(t *testing.T) {
 	rng := rand.New(rand.NewPCG(3, 4))
 	const stride, nvec = 140, 12
 	w := randVec(rng, 50)
@@ -104,7 +158,7 @@ func TestComb4(t *testing.T) {
 	}
 }
 
-func TestDots(t *testing.T) {
+func testDots(t *testing.T) {
 	rng := rand.New(rand.NewPCG(5, 6))
 	const stride, nvec = 140, 8
 	for _, n := range lengths {
@@ -140,7 +194,7 @@ func TestDots(t *testing.T) {
 	}
 }
 
-func TestDots4(t *testing.T) {
+func testDots4(t *testing.T) {
 	rng := rand.New(rand.NewPCG(7, 8))
 	const stride, nvec = 140, 10
 	for _, n := range lengths {

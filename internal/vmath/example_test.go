@@ -2,6 +2,7 @@ package vmath_test
 
 import (
 	"fmt"
+	"math"
 
 	"nabla/internal/vmath"
 )
@@ -19,4 +20,14 @@ func ExampleExp() {
 	fmt.Println(vmath.Exp(nil, []float64{0, 1, -746, 710}))
 	// Output:
 	// [1 2.718281828459045 0 +Inf]
+}
+
+func ExampleFirstNonFinite() {
+	x := make([]float64, 100)
+	fmt.Println(vmath.FirstNonFinite(x))
+	x[70], x[90] = math.Inf(1), math.NaN()
+	fmt.Println(vmath.FirstNonFinite(x))
+	// Output:
+	// -1
+	// 70
 }
