@@ -55,9 +55,9 @@ func (t *Tape) elementwise(s elementSpans) {
 		s.Span(0, len(s.dst))
 		return
 	}
-	t.ew1 = s
-	t.ew.Spans(len(s.dst), minSpan, &t.ew1)
-	t.ew1 = elementSpans{}
+	t.elem = s
+	t.ew.Spans(len(s.dst), minSpan, &t.elem)
+	t.elem = elementSpans{}
 }
 
 // clearAdjoint sets the adjoint g to zero, on the tape's threads when it is large.

@@ -159,7 +159,7 @@ type Tape struct {
 	n       int
 	mul     *gemm.Multiplier   // the matrix products; nil: on the caller's goroutine
 	ew      *par.Pool          // large elementwise ops; nil: on the caller's goroutine
-	ew1     elementSpans       // the elementwise op in progress on ew
+	elem    elementSpans       // the elementwise op in progress on ew
 	bs      biasSums           // the bias adjoint in progress on ew
 	conv    convPass           // the Conv2D pass in progress on ew
 	pooling poolPass           // the pooling pass in progress on ew
