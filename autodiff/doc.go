@@ -32,7 +32,8 @@
 //
 // A small adapter writes the cost with these operations from the nn layer list (dense layers
 // h ← σ(Linear(h, W, b)) = σ(h·Wᵀ + 1·bᵀ), convolutional layers h ← σ(Conv2DBias(h, K, c)),
-// poolings) and the network's cost kind — the quadratic K = Sum((h − z̄)²) or the
+// poolings; each activation computed over its pre-activations' buffer, which nothing else
+// reads) and the network's cost kind — the quadratic K = Sum((h − z̄)²) or the
 // cross-entropy K = Sum(z̄ ⊙ (LogSumExp(h) − h)) — and holds no derivative formula. Two engines are
 // registered in package gradients: "autodiff-reverse" (Reverse: one recording, one backward
 // sweep) and "autodiff-forward" (Forward: ∇K·v in one dual-number pass via Directional, the

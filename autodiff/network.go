@@ -89,13 +89,13 @@ func (c conv) record(t *Tape, in *Tensor, p, v []float64, params []*Tensor) (*Te
 
 // activate applies the activation σ to every entry of h.
 func activate(t *Tape, h *Tensor, a nn.Activation) *Tensor {
-	switch a {
+	switch a { // over h's own value: nothing else reads a layer's pre-activations
 	case nn.Sigmoid:
-		return t.Sigmoid(h)
+		return t.activationInPlace(opSigmoid, h)
 	case nn.Tanh:
-		return t.Tanh(h)
+		return t.activationInPlace(opTanh, h)
 	case nn.ReLU:
-		return t.ReLU(h)
+		return t.activationInPlace(opReLU, h)
 	case nn.Identity:
 		return h
 	}

@@ -224,6 +224,23 @@ func (t *Tape) unary(op opKind, x *Tensor) *Tensor {
 	return t.record(z)
 }
 
+// activationInPlace records the activation op (Sigmoid, Tanh or ReLU) of x, computed over x's
+// own value, which then holds f(x): for the network adapter, whose pre-activations are read by
+// nothing but their activation once recorded, so that a layer's output takes one buffer, not
+// two. It is sound because these three ops' rules read only their output: σ' = σ(1 − σ),
+// tanh' = 1 − tanh², and x > 0 exactly when max(x, 0) > 0; and no rule of the ops that make
+// pre-activations (Linear, Conv2DBias) reads its own value.
+func (t *Tape) activationInPlace(op opKind, x *Tensor) *Tensor {
+	t.owns(x)
+	if op != opSigmoid && op != opTanh && op != opReLU {
+		panic("autodiff: activationInPlace of " + op.String())
+	}
+	z := t.node(op, x.rows, x.cols)
+	z.x, z.value = x, x.value
+	t.elementwise(elementSpans{op: op, dst: z.value, x: x.value})
+	return t.record(z)
+}
+
 // Sum records the sum of all entries, a 1×1 tensor.
 func (t *Tape) Sum(x *Tensor) *Tensor {
 	t.owns(x)
