@@ -1,6 +1,7 @@
 // Package gemm is nabla's one matrix multiply: C = alpha·op(A)·op(B) + beta·C, as blas64.Gemm,
 // computed on a worker pool prepared with the engine that owns it, so that it allocates nothing
-// per call and its result does not depend on the number of threads.
+// per call and (except in the OpenBLAS build) its result does not depend on the number of
+// threads.
 //
 // On amd64 CPUs with AVX2 and FMA (or AVX-512F) the default build multiplies with its own
 // GEMM in Go assembly, no cgo: op(A) and op(B) are packed, a block of k at a time (at most 256,
@@ -17,15 +18,13 @@
 // computes every element of C by the same operations however C is cut, so the threads share
 // C's rows (or, for a wide C, its columns) evenly.
 //
-// The build with the tag openblas routes gonum's Dgemm to OpenBLAS (package
-// internal/gemm/openblas, through gonum.org/v1/netlib, one OpenBLAS thread per call) and gives
-// it the products below 2^17 multiply-adds, which run on one thread anyway, one call each; the
-// larger ones, which the threads share, still run on the micro-kernels where the CPU has them
-// (on one thread they match one OpenBLAS call, while cutting a product into pieces for OpenBLAS
-// cost 10–25%). Without micro-kernels, OpenBLAS computes those too: C is cut along its longer
-// side into pieces whose number depends on the shape alone (two, more only past 1024 rows or
-// columns) and the threads share the pieces (OpenBLAS may treat a product's edges differently
-// from its inside, so the cut must not depend on the threads). BLAS names the backends in use.
+// The build with the tag openblas routes every product to OpenBLAS (package
+// internal/gemm/openblas, through gonum.org/v1/netlib, one OpenBLAS thread per call), so that
+// its figures compare nabla with PyTorch on the same BLAS: one call per product on one thread,
+// as PyTorch makes it; on n threads, C is cut along its longer side into n pieces, one call
+// each. OpenBLAS computes the edges of a call with other kernels than its inside, so in this
+// build alone the last bits of a product can depend on the number of threads (BitIdentical is
+// false). BLAS names the backend in use.
 //
 // It is not derivative code: backprop, autodiff and the reference forward pass in nn all
 // multiply through it without sharing anything else.

@@ -77,28 +77,20 @@ func (m *Multiplier) Gemm(tA, tB blas.Transpose, alpha float64, a, b blas64.Gene
 	m.a, m.b, m.c = blas64.General{}, blas64.General{}, blas64.General{}
 }
 
-// maxPiece is the longest side of C that one call of a BLAS whose result may depend on how C
-// is cut (OpenBLAS) computes.
-const maxPiece = 1024
-
-// pieces computes the product p with a BLAS whose result may depend on how C is cut: C is cut
-// along its longer side into a number of pieces that depends on the shape alone (one below
-// minParallel multiply-adds, otherwise at least two and none longer than maxPiece), one call
-// each, and the threads share the pieces.
+// pieces computes the product p with a BLAS whose result depends on how C is cut (OpenBLAS):
+// one call on one thread, as PyTorch makes it; on a pool of n threads, and for products of at
+// least minParallel multiply-adds, C is cut along its longer side into n pieces, one call
+// each. The last bits of C may then differ between thread counts (see BitIdentical).
 func (m *Multiplier) pieces(p product) {
-	c, n := p.c, 1
-	if c.Rows*c.Cols*p.k >= minParallel {
-		n = max(2, (max(c.Rows, c.Cols)+maxPiece-1)/maxPiece)
-	}
-	if m == nil || n == 1 || m.pool.Threads() == 1 {
-		serial := Multiplier{tA: p.tA, tB: p.tB, alpha: p.alpha, beta: p.beta, a: p.a, b: p.b, c: c, tiles: n}
-		for t := range n {
-			serial.piece(t)
-		}
+	c := p.c
+	if m == nil || m.pool.Threads() == 1 || c.Rows*c.Cols*p.k < minParallel {
+		serial := Multiplier{tA: p.tA, tB: p.tB, alpha: p.alpha, beta: p.beta, a: p.a, b: p.b, c: c, tiles: 1}
+		serial.piece(0)
 		return
 	}
 	m.tA, m.tB, m.alpha, m.beta, m.a, m.b, m.c = p.tA, p.tB, p.alpha, p.beta, p.a, p.b, c
-	m.tiles, m.parts = n, min(n, m.pool.Threads())
+	m.tiles = min(m.pool.Threads(), max(c.Rows, c.Cols))
+	m.parts = m.tiles
 	m.pool.Run(m.parts, m)
 	m.a, m.b, m.c = blas64.General{}, blas64.General{}, blas64.General{}
 }

@@ -30,3 +30,8 @@ const minKernel = 4096
 // C is cut into calls (a dot product over k, or axpy updates in k order, element by element),
 // so the threads may share C evenly without changing a bit.
 const splitFree = true
+
+// BitIdentical reports whether products give the same bits on any number of threads: true
+// without the tag openblas (the assembly micro-kernels and gonum compute every element of C by
+// the same operations whichever thread computes it).
+const BitIdentical = true

@@ -2,7 +2,11 @@
 
 package gemm
 
-import "nabla/internal/gemm/openblas"
+import (
+	"math"
+
+	"nabla/internal/gemm/openblas"
+)
 
 // Tile sizes of the block loop, unused in this build: OpenBLAS computes C in pieces (see
 // Multiplier.pieces).
@@ -11,30 +15,24 @@ const (
 	tileCols = 256
 )
 
-// BLAS names the BLAS the products run on: OpenBLAS, and the assembly micro-kernels (when
-// the CPU runs them) for the products shared by threads (see minKernel).
-var BLAS = blasName()
+// BLAS names the BLAS the products run on.
+const BLAS = "OpenBLAS"
 
-func blasName() string {
-	if active == nil {
-		return "OpenBLAS"
-	}
-	return "OpenBLAS + nabla asm (" + active.name + ")"
-}
-
-// minKernel: products of at least minParallel multiply-adds, the ones the threads share, go
-// to the assembly micro-kernels where the CPU runs them; OpenBLAS computes the smaller ones
-// with one call each. OpenBLAS's result may depend on how C is cut, so a product it computes
-// must be cut by its shape alone, and two pieces cost 10–25% more than one call on one thread
-// (784-300-100-10 at batch 100, internal/gemm's shapes, process CPU time, 06:00 UTC); the
-// micro-kernels are split among the threads without changing a bit and on one thread run the
-// large products about as fast as one OpenBLAS call (0.9–1.1×), while OpenBLAS is up to 3×
-// faster on the small thin ones (an output of 10 columns).
-const minKernel = minParallel
+// minKernel: every product goes to OpenBLAS in this build (the assembly micro-kernels are
+// not used), so that its figures compare nabla with PyTorch on the same BLAS.
+const minKernel = math.MaxInt
 
 // gonum's BLAS is OpenBLAS in this build (package openblas's init).
 var _ = openblas.Enabled
 
-// splitFree: OpenBLAS's kernels may treat the edges of a product differently from its inside,
-// so C is cut into pieces by its shape alone, never by the number of threads.
+// splitFree: OpenBLAS's kernels treat the edges of a product differently from its inside, so
+// the bits of C depend on how C is cut into calls (see pieces and BitIdentical).
 const splitFree = false
+
+// BitIdentical reports whether products give the same bits on any number of threads: false
+// in this build. One thread makes one OpenBLAS call per product; n threads cut C into n
+// pieces, one call each, and OpenBLAS computes the edges of a call with other kernels than its
+// inside, so an element's last bits can depend on the cut (2 to 5 pieces of products of the
+// shapes of 784-300-100-10 at batch 100 and of odd shapes differed from one call in 28 of 96
+// cases with OpenBLAS as Debian's build detects this CPU, 55 of 96 with its SkylakeX kernels).
+const BitIdentical = false
