@@ -91,7 +91,10 @@ func TestGemmNoAllocs(t *testing.T) {
 		m := New(threads)
 		assert.Equal(t, threads, m.Threads())
 		m.Gemm(blas.NoTrans, blas.Trans, 1, a, b, 0, c)
-		assert.Zero(t, testing.AllocsPerRun(5, func() { m.Gemm(blas.NoTrans, blas.Trans, 1, a, b, 0, c) }), "threads=%d", threads)
+		// 50 runs: AllocsPerRun rounds the mean down, so one allocation per call fails the test
+		// while the runtime's own rare ones (a new thread when a cgo call of the OpenBLAS build
+		// holds its own under load) do not.
+		assert.Zero(t, testing.AllocsPerRun(50, func() { m.Gemm(blas.NoTrans, blas.Trans, 1, a, b, 0, c) }), "threads=%d", threads)
 	}
 	assert.Equal(t, 1, (*Multiplier)(nil).Threads())
 }
