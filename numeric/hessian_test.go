@@ -56,8 +56,10 @@ func TestCentralHv(t *testing.T) {
 						"%s: central %v, bicomplex %v, stated errors %.2g and %.2g", net.ParamName(i), hc[i], hb[i], bc[i], bb[i])
 					assert.LessOrEqual(t, bc[i], 1e-6*scale, "%s: stated error", net.ParamName(i))
 				}
-				assert.Zero(t, testing.AllocsPerRun(2, func() { _, _, _ = central.Hv(hc, c.A, v, c.B) }), "numeric-central allocates")
-				assert.Zero(t, testing.AllocsPerRun(2, func() { _, _, _ = bic.Hv(hb, c.A, v, c.B) }), "numeric-complex allocates")
+				// 20 runs: AllocsPerRun rounds the mean down, so an allocation per call fails
+				// while the runtime's own rare ones under load (a parked worker's wait) do not.
+				assert.Zero(t, testing.AllocsPerRun(20, func() { _, _, _ = central.Hv(hc, c.A, v, c.B) }), "numeric-central allocates")
+				assert.Zero(t, testing.AllocsPerRun(20, func() { _, _, _ = bic.Hv(hb, c.A, v, c.B) }), "numeric-complex allocates")
 			})
 		}
 	}
