@@ -80,10 +80,24 @@ func apply(dst, x []float64, name string, k int, scalar func(float64) float64) [
 		panic("vmath: " + name + ": len(dst) != len(x)")
 	}
 	n := 0
-	if ks := active; ks != nil && len(x) >= ks.lanes {
+	ks := active
+	if ks != nil && len(x) >= ks.lanes {
 		n = len(x) / ks.lanes
 		ks.run(k, &dst[0], &x[0], n)
 		n *= ks.lanes
+	}
+	if ks != nil && n < len(x) {
+		// The tail, padded to one vector (of the narrowest kernels that hold it, the cheapest
+		// to set up): the kernels give the scalar code's bits, several times faster than it
+		// (the small layers of tiny networks are all tail).
+		if t := narrow; t != nil && len(x)-n <= t.lanes {
+			ks = t
+		}
+		var in, out [8]float64
+		tail := copy(in[:], x[n:])
+		ks.run(k, &out[0], &in[0], 1)
+		copy(dst[n:], out[:tail])
+		return dst
 	}
 	for i := n; i < len(x); i++ {
 		dst[i] = scalar(x[i])
@@ -100,6 +114,16 @@ type kernels struct {
 
 // active is the fastest kernel set this CPU runs, nil for the scalar code alone.
 var active = first(available())
+
+// narrow is the set with the fewest lanes this CPU runs (nil: none), for the tails of apply.
+var narrow = last(available())
+
+func last(ks []*kernels) *kernels {
+	if len(ks) == 0 {
+		return nil
+	}
+	return ks[len(ks)-1]
+}
 
 func first(ks []*kernels) *kernels {
 	if len(ks) == 0 {
