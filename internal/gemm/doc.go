@@ -18,7 +18,10 @@
 // computes every element of C by the same operations however C is cut, so the threads share
 // C's rows (or, for a wide C, its columns) evenly.
 //
-// The build with the tag openblas routes every product to OpenBLAS (package
+// Products of at most maxSmall (256) multiply-adds, those of tiny networks at batch 1, are
+// computed by the definition (Small) in every build: a BLAS call's set-up costs more.
+//
+// The build with the tag openblas routes every larger product to OpenBLAS (package
 // internal/gemm/openblas, through gonum.org/v1/netlib, one OpenBLAS thread per call), so that
 // its figures compare nabla with PyTorch on the same BLAS: one call per product on one thread,
 // as PyTorch makes it; on n threads, C is cut along its longer side into n pieces, one call

@@ -21,8 +21,7 @@ type Multiplier struct {
 	tA, tB      blas.Transpose
 	alpha, beta float64
 	a, b, c     blas64.General
-	tiles       int // pieces of C (the OpenBLAS build)
-	parts       int
+	parts       int // parts of the call in progress (the OpenBLAS build: pieces of C)
 
 	// The call in progress on the assembly GEMM: its operands, the kernel, and how C is cut
 	// (units of mr rows, or of nr columns when byCols).
@@ -84,40 +83,36 @@ func (m *Multiplier) Gemm(tA, tB blas.Transpose, alpha float64, a, b blas64.Gene
 func (m *Multiplier) pieces(p product) {
 	c := p.c
 	if m == nil || m.pool.Threads() == 1 || c.Rows*c.Cols*p.k < minParallel {
-		serial := Multiplier{tA: p.tA, tB: p.tB, alpha: p.alpha, beta: p.beta, a: p.a, b: p.b, c: c, tiles: 1}
+		serial := Multiplier{tA: p.tA, tB: p.tB, alpha: p.alpha, beta: p.beta, a: p.a, b: p.b, c: c, parts: 1}
 		serial.piece(0)
 		return
 	}
 	m.tA, m.tB, m.alpha, m.beta, m.a, m.b, m.c = p.tA, p.tB, p.alpha, p.beta, p.a, p.b, c
-	m.tiles = min(m.pool.Threads(), max(c.Rows, c.Cols))
-	m.parts = m.tiles
+	m.parts = min(m.pool.Threads(), max(c.Rows, c.Cols))
 	m.pool.Run(m.parts, m)
 	m.a, m.b, m.c = blas64.General{}, blas64.General{}, blas64.General{}
 }
 
-// piece computes piece t of the m.tiles pieces of C (see pieces) with one call.
+// piece computes piece t of the m.parts pieces of C (see pieces) with one call.
 func (m *Multiplier) piece(t int) {
 	c := m.c
 	if c.Rows >= c.Cols {
-		lo, hi := par.Span(c.Rows, m.tiles, t)
+		lo, hi := par.Span(c.Rows, m.parts, t)
 		m.tile(lo, hi, 0, c.Cols)
 		return
 	}
-	lo, hi := par.Span(c.Cols, m.tiles, t)
+	lo, hi := par.Span(c.Cols, m.parts, t)
 	m.tile(0, c.Rows, lo, hi)
 }
 
 // Run computes part i of the product (par.Task): with a BLAS whose result does not depend on
 // how C is cut (splitFree), an even share of C's rows or, when C is wider than tall, of its
-// columns; otherwise an even share of the pieces.
+// columns; otherwise piece i (see pieces).
 func (m *Multiplier) Run(i int) {
 	c := m.c
 	switch {
 	case !splitFree:
-		lo, hi := par.Span(m.tiles, m.parts, i)
-		for t := lo; t < hi; t++ {
-			m.piece(t)
-		}
+		m.piece(i)
 	case c.Rows >= c.Cols:
 		lo, hi := par.Span(c.Rows, m.parts, i)
 		m.block(lo, hi, 0, c.Cols)

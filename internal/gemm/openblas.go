@@ -18,8 +18,9 @@ const (
 // BLAS names the BLAS the products run on.
 const BLAS = "OpenBLAS"
 
-// minKernel: every product goes to OpenBLAS in this build (the assembly micro-kernels are
-// not used), so that its figures compare nabla with PyTorch on the same BLAS.
+// minKernel: every product above maxSmall multiply-adds goes to OpenBLAS in this build (the
+// assembly micro-kernels are not used), so that its figures compare nabla with PyTorch on the
+// same BLAS.
 const minKernel = math.MaxInt
 
 // gonum's BLAS is OpenBLAS in this build (package openblas's init).
@@ -32,7 +33,7 @@ const splitFree = false
 // BitIdentical reports whether products give the same bits on any number of threads: false
 // in this build. One thread makes one OpenBLAS call per product; n threads cut C into n
 // pieces, one call each, and OpenBLAS computes the edges of a call with other kernels than its
-// inside, so an element's last bits can depend on the cut (2 to 5 pieces of products of the
+// inside, so an element's last bits can depend on the cut (2, 3 and 5 pieces of products of the
 // shapes of 784-300-100-10 at batch 100 and of odd shapes differed from one call in 28 of 96
 // cases with OpenBLAS as Debian's build detects this CPU, 55 of 96 with its SkylakeX kernels).
 const BitIdentical = false
