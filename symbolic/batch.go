@@ -88,9 +88,14 @@ type BatchProgram struct {
 	d4         []vec.Term4   // the terms of the groups of dot products (markDotGroups)
 	dots4      vec.CombTable // d4, checked
 	dots       vec.DotTable  // kDots' terms as dot products: term k is the pair terms[2k:2k+2]
-	segs       []segment     // runs of consecutive terms, for run1 (batch1.go)
+	code1      []vinstr      // the code for a single row (lower1, batch1.go)
+	segs       []segment     // code1's runs of consecutive terms
 	segAt      []int32       // instruction → its first segment
-	flat       []float64     // run1's values: the varying variables, then the slots
+	ucopy1     []segment     // runs of uniform values code1 reads in u: {v: from, s: to, n}
+	zero1      []int32       // outputs (less shift1) that code1 adds to before it sets them
+	shift1     int           // 1: code1 sums output 0 in flat[k1], the others at index −1
+	k1         int32         // flat's register of output 0
+	flat       []float64     // run1's values: the varying variables, the slots, output 0
 	pool       *par.Pool     // SetThreads's threads (nil: the caller's goroutine)
 	task       *sumTask
 }
@@ -126,6 +131,14 @@ func (bp *BatchProgram) Sum(dst, uniform, data []float64, n int) []float64 {
 	case n < 0 || len(data) != n*len(bp.varying):
 		panic(fmt.Sprintf("symbolic: Sum: %d varying values, want %d×%d", len(data), n, len(bp.varying)))
 	}
+	if n == 1 {
+		if bp.shift1 == 1 {
+			dst[0] = bp.sum1(dst[1:], uniform, data)
+		} else {
+			bp.sum1(dst, uniform, data)
+		}
+		return dst
+	}
 	u := bp.u
 	if bp.uniformRun && len(uniform) > 0 {
 		copy(u[bp.uniform[0]:], uniform)
@@ -137,16 +150,7 @@ func (bp *BatchProgram) Sum(dst, uniform, data []float64, n int) []float64 {
 	for _, c := range bp.pre {
 		u[c.dst] = evalInstr(c, u)
 	}
-	for i := range dst {
-		dst[i] = 0
-	}
-	if n == 1 {
-		f := bp.flat
-		for j := range bp.varying {
-			f[j] = data[j]
-		}
-		bp.run1(dst, f)
-	}
+	clear(dst)
 	if n > 1 {
 		bp.sumGroups(dst, data, n)
 	}

@@ -1,40 +1,37 @@
 package symbolic
 
-import "gonum.org/v1/gonum/floats"
+import (
+	"gonum.org/v1/gonum/floats"
+
+	"nabla/internal/vec"
+)
 
 // A batch of one row is the common case of checking a gradient, and the one where the vector
 // code's per-instruction cost is not shared by any other row. Sum runs it with run1 instead:
 // every vector is a single value, held in one flat array, and the long linear combinations
 // and grouped dot products, whose operands are mostly consecutive variables (a row of weights
 // against the inputs), run as dot products and scaled additions over contiguous runs.
+//
+// The single-row code (lower1) moves as little data as it can: the long runs of a linear
+// combination read the caller's uniform values where they lie, so that only the uniform
+// variables read elsewhere are copied into the registers; the first write of each output
+// assigns instead of adding, so the outputs need no clearing beforehand; and output 0 (the
+// cost K of a gradient program) is summed in a register of its own, so that the other
+// outputs (the gradient) can go straight into the caller's slice (sum1).
 
 // segment is a run of consecutive terms of a linear combination (vector v, v+1, … against
 // uniform register s, s+1, …) or of a grouped dot product (vector v, v+1, … into output s,
 // s+1, …), n long, taken in either direction.
-type segment struct{ v, s, n int32 }
+type segment struct {
+	v, s, n int32
+	// set: a grouped dot product's first write of its outputs, which assigns them.
+	// fromU: a linear combination's run of uniform variables, read at s in the caller's
+	// uniform values rather than in the registers.
+	set, fromU bool
+}
 
 // minSegment is the shortest run worth a call of an assembly kernel.
 const minSegment = 4
-
-// scalarRuns cuts the terms of every linear combination and grouped dot product into
-// segments, kept in bp.segs; bp.segAt[i] is the first segment of instruction i (and
-// bp.segAt[i+1] the end).
-func (bp *BatchProgram) scalarRuns() {
-	bp.segAt = make([]int32, len(bp.code)+1)
-	for i, in := range bp.code {
-		bp.segAt[i] = int32(len(bp.segs))
-		switch in.kind {
-		case kLinV, kLinS, kLin0, kDots:
-			t := bp.terms[in.b : in.b+2*in.c]
-			for k := 0; k < len(t); {
-				sg := run(t[k:])
-				bp.segs = append(bp.segs, sg)
-				k += 2 * int(sg.n)
-			}
-		}
-	}
-	bp.segAt[len(bp.code)] = int32(len(bp.segs))
-}
 
 // run returns the segment that starts the pairs t (vector, register): the longest run of
 // pairs in which both step by +1, or both by −1 (then stored from its lower end).
@@ -46,34 +43,57 @@ func run(t []int32) segment {
 		}
 		if n > 1 || step == -1 {
 			if step == -1 {
-				return segment{t[0] - n + 1, t[1] - n + 1, n}
+				return segment{v: t[0] - n + 1, s: t[1] - n + 1, n: n}
 			}
-			return segment{t[0], t[1], n}
+			return segment{v: t[0], s: t[1], n: n}
 		}
 	}
 	panic("unreachable")
 }
 
-// run1 executes the code on a single row: f holds the varying variables, then the slots.
-func (bp *BatchProgram) run1(out, f []float64) {
+// sum1 evaluates the program on the single row data (the varying variables in order) with
+// the uniform values uniform. It writes outputs shift1, shift1+1, … into rest and returns
+// output 0 when shift1 is 1 (0 otherwise, output 0 then being rest[0]).
+func (bp *BatchProgram) sum1(rest, uniform, data []float64) float64 {
+	u, f := bp.u, bp.flat
+	for _, c := range bp.ucopy1 {
+		copy(u[c.s:c.s+c.n], uniform[c.v:c.v+c.n])
+	}
+	for _, c := range bp.pre {
+		u[c.dst] = evalInstr(c, u)
+	}
+	copy(f, data)
+	f[bp.k1] = 0
+	for _, o := range bp.zero1 {
+		rest[o] = 0
+	}
+	bp.run1(rest, f, uniform)
+	for _, uo := range bp.uouts {
+		if o := int(uo[0]) - bp.shift1; o >= 0 {
+			rest[o] = u[uo[1]]
+		} else {
+			f[bp.k1] = u[uo[1]]
+		}
+	}
+	return f[bp.k1]
+}
+
+// run1 executes the single-row code on f (the varying variables, then the slots), adding the
+// outputs into out (assigning them at their first write).
+func (bp *BatchProgram) run1(out, f, uniform []float64) {
 	u := bp.u
-	for i, in := range bp.code {
+	for i, in := range bp.code1 {
 		switch in.kind {
 		case kFmaVVS:
 			f[in.d] = f[in.a] + f[in.b]*u[in.c]
 		case kDot:
-			out[in.d] += f[in.a] * f[in.b]
-		case kDots:
-			a := f[in.a]
-			for _, sg := range bp.segs[bp.segAt[i]:bp.segAt[i+1]] {
-				if sg.n >= minSegment {
-					floats.AddScaled(out[sg.s:sg.s+sg.n], a, f[sg.v:sg.v+sg.n])
-					continue
-				}
-				for k := range sg.n {
-					out[sg.s+k] += a * f[sg.v+k]
-				}
+			if in.n != 0 {
+				out[in.d] = f[in.a] * f[in.b]
+			} else {
+				out[in.d] += f[in.a] * f[in.b]
 			}
+		case kDots:
+			bp.dots1(out, f[in.a], i, f)
 		case kFmaVVV:
 			f[in.d] = f[in.a] + f[in.b]*f[in.c]
 		case kFmaSVS:
@@ -81,15 +101,23 @@ func (bp *BatchProgram) run1(out, f []float64) {
 		case kFmaSVV:
 			f[in.d] = u[in.a] + f[in.b]*f[in.c]
 		case kLinV:
-			f[in.d] = bp.lin1(f[in.a], i, f)
+			f[in.d] = bp.lin1(f[in.a], i, f, uniform)
 		case kLinS:
-			f[in.d] = bp.lin1(u[in.a], i, f)
+			f[in.d] = bp.lin1(u[in.a], i, f, uniform)
 		case kLin0:
-			f[in.d] = bp.lin1(0, i, f)
+			f[in.d] = bp.lin1(0, i, f, uniform)
 		case kSum:
-			out[in.d] += f[in.a]
+			if in.n != 0 {
+				out[in.d] = f[in.a]
+			} else {
+				out[in.d] += f[in.a]
+			}
 		case kSumS:
-			out[in.d] += f[in.a] * u[in.b]
+			if in.n != 0 {
+				out[in.d] = f[in.a] * u[in.b]
+			} else {
+				out[in.d] += f[in.a] * u[in.b]
+			}
 		case kVV:
 			f[in.d] = apply2(in.op, f[in.a], f[in.b])
 		case kVS:
@@ -102,16 +130,43 @@ func (bp *BatchProgram) run1(out, f []float64) {
 	}
 }
 
-// lin1 returns acc + Σₖ f[vₖ]·u[sₖ] over instruction i's segments.
-func (bp *BatchProgram) lin1(acc float64, i int, f []float64) float64 {
+// dots1 adds a·f[vₖ] into out[oₖ] over instruction i's segments (assigning where the segment
+// is the first write).
+func (bp *BatchProgram) dots1(out []float64, a float64, i int, f []float64) {
+	for _, sg := range bp.segs[bp.segAt[i]:bp.segAt[i+1]] {
+		o, x := out[sg.s:sg.s+sg.n], f[sg.v:sg.v+sg.n]
+		switch {
+		case sg.set && sg.n >= minSegment:
+			vec.MulVS(o, x, a)
+		case sg.n >= minSegment:
+			vec.FmaVVS(o, o, x, a)
+		case sg.set:
+			for k, xk := range x {
+				o[k] = a * xk
+			}
+		default:
+			for k, xk := range x {
+				o[k] += a * xk
+			}
+		}
+	}
+}
+
+// lin1 returns acc + Σₖ f[vₖ]·u[sₖ] over instruction i's segments, the runs marked fromU
+// read in uniform.
+func (bp *BatchProgram) lin1(acc float64, i int, f, uniform []float64) float64 {
 	u := bp.u
 	for _, sg := range bp.segs[bp.segAt[i]:bp.segAt[i+1]] {
+		w := u
+		if sg.fromU {
+			w = uniform
+		}
 		if sg.n >= minSegment {
-			acc += floats.Dot(f[sg.v:sg.v+sg.n], u[sg.s:sg.s+sg.n])
+			acc += floats.Dot(f[sg.v:sg.v+sg.n], w[sg.s:sg.s+sg.n])
 			continue
 		}
 		for k := range sg.n {
-			acc += f[sg.v+k] * u[sg.s+k]
+			acc += f[sg.v+k] * w[sg.s+k]
 		}
 	}
 	return acc

@@ -12,15 +12,15 @@ import (
 
 // TestSumOneRow checks the single-row path (run1, with its contiguous segments in both
 // directions) against the vector path on the same row repeated: Sum over n copies of a row is
-// n times Sum over the row.
+// n times Sum over the row. The single row runs with output 0 apart and in place (shift 1 and
+// 0), into a dst full of NaN that its first writes must overwrite.
 func TestSumOneRow(t *testing.T) {
-	for _, arch := range []string{"6-5-3", "12-9-4:tanh,identity", "5-8-2:relu,sigmoid"} {
+	for _, arch := range []string{"6-5-3", "12-9-4:tanh,identity", "5-8-2:relu,sigmoid", "1x6x6-conv2@3x3-maxpool2-3:relu,sigmoid"} {
 		t.Run(arch, func(t *testing.T) {
 			net := nn.MustParse(arch)
 			e, err := New(net)
 			require.NoError(t, err)
 			A, b := net.Init(nil, 3), net.RandomBatch(1, 3)
-			one := e.bp.Sum(nil, A, e.batchData(b), 1)
 			const n = 3
 			data := make([]float64, 0, n*len(e.batchData(b)))
 			for _, v := range e.batchData(b) {
@@ -29,11 +29,40 @@ func TestSumOneRow(t *testing.T) {
 				}
 			}
 			many := e.bp.Sum(nil, A, data, n)
-			require.Len(t, one, len(many))
-			for i := range one {
-				assert.InDelta(t, many[i]/n, one[i], 1e-12*(1+math.Abs(one[i])), "output %d", i)
+			for _, shift := range []int{1, 0} {
+				e.bp.lowerShift(shift)
+				one := make([]float64, len(many))
+				for i := range one {
+					one[i] = math.NaN()
+				}
+				e.bp.Sum(one, A, e.batchData(b), 1)
+				for i := range one {
+					assert.InDelta(t, many[i]/n, one[i], 1e-12*(1+math.Abs(one[i])), "shift %d: output %d", shift, i)
+				}
 			}
 		})
+	}
+}
+
+// TestGradientOneRowDst checks that the engine's single-row gradient, written straight into
+// dst, does not depend on what dst held before.
+func TestGradientOneRowDst(t *testing.T) {
+	for _, arch := range []string{"6-5-3", "1x6x6-conv2@3x3-maxpool2-3:relu,sigmoid"} {
+		net := nn.MustParse(arch)
+		e, err := New(net)
+		require.NoError(t, err)
+		A, b := net.Init(nil, 4), net.RandomBatch(1, 4)
+		want, wantK, err := e.Gradient(nil, A, b)
+		require.NoError(t, err)
+		dst := make([]float64, len(want))
+		for i := range dst {
+			dst[i] = math.Inf(1)
+		}
+		got, k, err := e.Gradient(dst, A, b)
+		require.NoError(t, err)
+		assert.Equal(t, wantK, k, arch)
+		assert.Equal(t, want, got, arch)
+		assert.NotContains(t, got, math.Inf(1), arch)
 	}
 }
 

@@ -59,7 +59,7 @@ func (p *Program) Batch(varying []string, chunk int) (*BatchProgram, error) {
 	c.groupDots()
 	c.bp.markLinGroups()
 	c.bp.markDotGroups()
-	c.bp.scalarRuns()
+	c.bp.lower1()
 	c.buffers()
 	return c.bp, nil
 }
@@ -645,7 +645,7 @@ func (c *batchCompiler) buffers() {
 	nvar, nvary := len(p.vars), len(bp.varying)
 	bp.u = make([]float64, p.NumRegs())
 	copy(bp.u[nvar:], p.consts)
-	bp.flat = make([]float64, nvary+bp.nslots)
+	bp.flat = make([]float64, nvary+bp.nslots+1)   // and run1's output 0 (lower1)
 	dterms := make([]vec.DotTerm, len(bp.terms)/2) // the terms of the others stay {0, 0}
 	for _, in := range bp.code {
 		if in.kind != kDots {

@@ -92,10 +92,13 @@ func (e *Engine) Name() string { return "symbolic" }
 
 // Gradient writes ∇K into dst and returns it with K (see gradients.Engine).
 func (e *Engine) Gradient(dst, A []float64, b nn.Batch) ([]float64, float64, error) {
-	if err := e.net.Check(A, b); err != nil {
+	if err := e.net.CheckOn(e.bp.pool, A, b); err != nil {
 		return nil, 0, fmt.Errorf("%s: %w", e.Name(), err)
 	}
 	dst = gradients.CheckDst("symbolic", dst, e.net.NumParams())
+	if b.Len() == 1 && e.bp.shift1 == 1 { // K apart, ∇K straight into dst
+		return dst, e.bp.sum1(dst, A, e.batchData(b)), nil
+	}
 	e.bp.Sum(e.out, A, e.batchData(b), b.Len())
 	copy(dst, e.out[1:])
 	return dst, e.out[0], nil
