@@ -220,7 +220,7 @@ func (t *Tape) unary(op opKind, x *Tensor) *Tensor {
 	z := t.node(op, x.rows, x.cols)
 	z.x = x
 	z.value = grow(&z.vbuf, z.Len())
-	t.elementwise(elementSpans{op: op, dst: z.value, x: x.value})
+	t.unaryValues(op, z.value, x.value)
 	return t.record(z)
 }
 
@@ -237,7 +237,7 @@ func (t *Tape) activationInPlace(op opKind, x *Tensor) *Tensor {
 	}
 	z := t.node(op, x.rows, x.cols)
 	z.x, z.value = x, x.value
-	t.elementwise(elementSpans{op: op, dst: z.value, x: x.value})
+	t.unaryValues(op, z.value, x.value)
 	return t.record(z)
 }
 
@@ -495,7 +495,7 @@ func vjp(z *Tensor) {
 		}
 	case opSigmoid, opTanh, opReLU, opExp, opLog, opSquare, opSin, opCos:
 		gx, fresh := x.adjointOrFresh()
-		z.tape.elementwise(elementSpans{op: z.op, back: true, fresh: fresh, dst: gx, x: x.value, z: z.value, g: g})
+		z.tape.unaryAdjoint(z.op, fresh, gx, x.value, z.value, g)
 	case opSum:
 		gx, fresh := x.adjointOrFresh()
 		s := g[0]
@@ -635,8 +635,8 @@ func mulOn(mul *gemm.Multiplier, ta, tb bool, a []float64, ar, ac int, b []float
 	if tb {
 		n = br
 	}
-	if m*n*k <= maxSmall { // tiny networks: the definition costs less than a BLAS call's set-up
-		gemm.Small(ta, tb, m, n, k, 1, a, max(1, ac), b, max(1, bc), beta, c, max(1, n))
+	if m*n*k <= maxSmall && (beta == 0 || beta == 1) { // tiny networks: the definition
+		small(ta, tb, m, n, k, a, b, beta == 1, c)
 		return
 	}
 	A := blas64.General{Rows: ar, Cols: ac, Stride: max(1, ac), Data: a}
@@ -645,8 +645,82 @@ func mulOn(mul *gemm.Multiplier, ta, tb bool, a []float64, ar, ac int, b []float
 	mul.Gemm(trans(ta), trans(tb), 1, A, B, beta, C)
 }
 
-// maxSmall is the number of multiply-adds up to which gemm computes a product by gemm.Small.
+// maxSmall is the number of multiply-adds up to which gemm computes a product by small.
 const maxSmall = 64
+
+// small sets c (m×n) = op(a)·op(b), or with add adds the product to c, for row-major a and b
+// of the shapes mulOn takes: the definition, as gemm.Small computes it with α = 1 and β = 0 or
+// 1 (each entry's products summed in order of l from 0, then added to c's entry), with a loop
+// nest per case so that the inner loops run over rows the compiler checks once. On the
+// products of tiny networks (a 3×2 matrix and a vector) the set-up and the branches of a
+// general loop nest are most of the cost.
+func small(ta, tb bool, m, n, k int, a, b []float64, add bool, c []float64) {
+	switch {
+	case k == 1 && !tb: // an outer product: a holds m entries, b n
+		outer(a[:m], b[:n], add, c)
+	case !ta && tb: // a m×k, b n×k: dot products of rows
+		for i := range m {
+			row, ar := c[i*n:i*n+n], a[i*k:i*k+k]
+			for j := range row {
+				br := b[j*k : j*k+k]
+				br = br[:len(ar)]
+				var s float64
+				for l, v := range ar {
+					s += v * br[l]
+				}
+				row[j] = plus(s, row, j, add)
+			}
+		}
+	case !ta: // a m×k, b k×n
+		for i := range m {
+			row, ar := c[i*n:i*n+n], a[i*k:i*k+k]
+			for j := range row {
+				var s float64
+				for l, v := range ar {
+					s += v * b[l*n+j]
+				}
+				row[j] = plus(s, row, j, add)
+			}
+		}
+	default: // a k×m
+		for i := range m {
+			row := c[i*n : i*n+n]
+			for j := range row {
+				var s float64
+				for l := range k {
+					if tb { // b n×k
+						s += a[l*m+i] * b[j*k+l]
+					} else { // b k×n
+						s += a[l*m+i] * b[l*n+j]
+					}
+				}
+				row[j] = plus(s, row, j, add)
+			}
+		}
+	}
+}
+
+// outer sets c (len(a)×len(b)) = a·bᵀ, or with add adds it to c, as small computes it.
+func outer(a, b []float64, add bool, c []float64) {
+	n := len(b)
+	for i, v := range a {
+		row := c[i*n : i*n+n]
+		row = row[:len(b)]
+		for j, w := range b {
+			var s float64
+			s += v * w
+			row[j] = plus(s, row, j, add)
+		}
+	}
+}
+
+// plus returns s + row[j] with add, else s: a sum's last step in small.
+func plus(s float64, row []float64, j int, add bool) float64 {
+	if add {
+		s += row[j]
+	}
+	return s
+}
 
 func trans(t bool) blas.Transpose {
 	if t {
