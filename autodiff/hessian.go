@@ -149,6 +149,8 @@ func vjpTangent(z *Tensor) {
 		for i, v := range dg {
 			gx[i] += v
 		}
+	case opSquaredDistance:
+		squaredDistanceTangentVJP(z, dx, dy)
 	case opLogSumExp:
 		logSumExpTangentVJP(z, dx)
 	case opConv2D:
@@ -176,6 +178,30 @@ func matMulTTangentVJP(z *Tensor, dx, dy []float64) {
 		z.tape.gemm(true, false, dg, z.rows, z.cols, x.value, x.rows, x.cols, 1, y.gtan)
 		if dx != nil {
 			z.tape.gemm(true, false, g, z.rows, z.cols, dx, x.rows, x.cols, 1, y.gtan)
+		}
+	}
+}
+
+// squaredDistanceTangentVJP is the tangent of SquaredDistance's rule (x̄ += 2z̄·d, ȳ −= 2z̄·d,
+// d = x − y): x̄̇ += 2z̄̇·d + 2z̄·(ẋ − ẏ), ȳ̇ −= the same.
+func squaredDistanceTangentVJP(z *Tensor, dx, dy []float64) {
+	x, y := z.x, z.y
+	xv, yv := x.value, y.value[:len(x.value)]
+	g2, dg2 := 2*z.grad[0], 2*z.gtan[0]
+	gx, gy := gtanIf(x), gtanIf(y)
+	for i, a := range xv {
+		v := dg2 * (a - yv[i])
+		if dx != nil {
+			v += g2 * dx[i]
+		}
+		if dy != nil {
+			v -= g2 * dy[i]
+		}
+		if gx != nil {
+			gx[i] += v
+		}
+		if gy != nil {
+			gy[i] -= v
 		}
 	}
 }

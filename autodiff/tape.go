@@ -36,6 +36,7 @@ const (
 	opMaxPool
 	opAvgPool
 	opLinear
+	opSquaredDistance
 )
 
 var opNames = [...]string{
@@ -44,7 +45,7 @@ var opNames = [...]string{
 	opTanh: "Tanh", opReLU: "ReLU", opExp: "Exp", opLog: "Log", opSquare: "Square",
 	opSin: "Sin", opCos: "Cos", opSum: "Sum", opSlice: "Slice", opLogSumExp: "LogSumExp",
 	opConv2D: "Conv2D", opChannelBias: "ChannelBias", opMaxPool: "MaxPool", opAvgPool: "AvgPool",
-	opLinear: "Linear",
+	opLinear: "Linear", opSquaredDistance: "SquaredDistance",
 }
 
 func (o opKind) String() string { return opNames[o] }
