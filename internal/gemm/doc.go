@@ -7,10 +7,11 @@
 // GEMM in Go assembly, no cgo: op(A) and op(B) are packed, a block of k at a time (at most 256,
 // the same cut for any thread count), into zero-padded micro-panels that a micro-kernel
 // (kernel_amd64.s, written by gen_kernel.go: 8×24 doubles on AVX-512, 4×12 on AVX2) turns into
-// tiles of C by FMA chains over k. The threads share C's micro-tile rows (or columns, when C is
-// wider than tall); every element is computed by the same operations wherever its tile falls,
-// edge tiles included, so the bits do not depend on the threads. The packed panels live in
-// buffers owned by the Multiplier's threads, grown on first use.
+// tiles of C by FMA chains over k; the packing itself runs on AVX (4×4 transposes, vector
+// copies). The threads share C's micro-tiles, numbered along C's shorter side first, in even
+// contiguous ranges (split.go); every element is computed by the same operations wherever its
+// tile falls, edge tiles included, so the bits do not depend on the threads. The packed panels
+// live in buffers owned by the Multiplier's threads, grown on first use.
 //
 // Products too small to pay for packing, other CPUs and architectures, and the build tag noasm
 // use gonum's Dgemm instead: a tile of C of at most 64×192 per call, since gonum's own

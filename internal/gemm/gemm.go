@@ -23,8 +23,9 @@ type Multiplier struct {
 	a, b, c     blas64.General
 	parts       int // parts of the call in progress (the OpenBLAS build: pieces of C)
 
-	// The call in progress on the assembly GEMM: its operands, the kernel, and how C is cut
-	// (units of mr rows, or of nr columns when byCols).
+	// The call in progress on the assembly GEMM: its operands, the kernel, its micro-tiles
+	// (units), whether C's columns are cut (byCols) rather than its rows, and the shared
+	// operand (split.go).
 	p      product
 	kn     *kernel
 	units  int
@@ -164,8 +165,8 @@ func (m *Multiplier) kernel(rows, cols, k int) *kernel {
 	return active
 }
 
-// asm computes the product p on the assembly GEMM: on the caller's goroutine, or cut along
-// C's longer side into whole micro-tile rows or columns shared evenly by the threads.
+// asm computes the product p on the assembly GEMM: on the caller's goroutine, or shared by the
+// threads (split.go).
 func (m *Multiplier) asm(kn *kernel, p product) {
 	c := p.c
 	if p.alpha == 0 || p.k == 0 { // BLAS: C = beta·C, and beta = 0 does not read C
@@ -184,31 +185,7 @@ func (m *Multiplier) asm(kn *kernel, p product) {
 		w.run(kn, &p, 0, c.Rows, 0, c.Cols)
 		return
 	}
-	// Each thread packs all of the operand along the side not cut: cut C's longer side, so
-	// that the smaller of op(A) (m×k) and op(B) (k×n) is the one packed twice.
-	rowUnits, colUnits := (c.Rows+kn.mr-1)/kn.mr, (c.Cols+kn.nr-1)/kn.nr
-	m.byCols, m.units = c.Cols > c.Rows, rowUnits
-	if m.byCols {
-		m.units = colUnits
-	}
-	m.p, m.kn, m.parts = p, kn, min(m.pool.Threads(), m.units)
-	m.pool.Run(m.parts, asmTask{m})
-	m.p = product{}
-}
-
-// asmTask is a Multiplier's assembly product as a par.Task (its Run computes part i).
-type asmTask struct{ m *Multiplier }
-
-// Run computes part i of the product: an even share of C's micro-tile rows or columns.
-func (t asmTask) Run(i int) {
-	m := t.m
-	lo, hi := par.Span(m.units, m.parts, i)
-	c := m.p.c
-	if m.byCols {
-		m.ws[i].run(m.kn, &m.p, 0, c.Rows, lo*m.kn.nr, min(hi*m.kn.nr, c.Cols))
-		return
-	}
-	m.ws[i].run(m.kn, &m.p, lo*m.kn.mr, min(hi*m.kn.mr, c.Rows), 0, c.Cols)
+	m.split(kn, p)
 }
 
 // scale sets C = beta·C, to zero without reading C when beta is 0.

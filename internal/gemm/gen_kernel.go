@@ -42,6 +42,7 @@ func main() {
 	} {
 		s.emit(p)
 	}
+	out.WriteString(packAsm)
 	if err := os.WriteFile("kernel_amd64.s", out.Bytes(), 0o644); err != nil {
 		log.Fatal(err)
 	}
@@ -141,6 +142,90 @@ func (s spec) update(p func(string, ...any), withBeta bool) {
 	p("\tVZEROUPPER")
 	p("\tRET")
 }
+
+// packAsm is the packing of operands into micro-panels on AVX (see pack.go): packTAVX
+// transposes blocks of 4 rows × 4 entries (rows x and x+2 loaded into the halves of one
+// vector, x+1 and x+3 into another, then an unpack per output vector), packRunsAVX copies
+// runs of a multiple of 4 entries a vector at a time.
+const packAsm = `
+// func packTAVX(d *float64, wd int, s *float64, ld, kb4, n4 int)
+TEXT ·packTAVX(SB), NOSPLIT, $0-48
+	MOVQ d+0(FP), DI
+	MOVQ wd+8(FP), R9
+	SHLQ $3, R9
+	MOVQ s+16(FP), SI
+	MOVQ ld+24(FP), R8
+	SHLQ $3, R8
+	MOVQ kb4+32(FP), CX
+	MOVQ n4+40(FP), DX
+	TESTQ CX, CX
+	JEQ packTAVX_done
+	TESTQ DX, DX
+	JEQ packTAVX_done
+	LEAQ (R8)(R8*2), R10
+	LEAQ (R9)(R9*2), R11
+packTAVX_l:
+	MOVQ SI, AX
+	MOVQ DI, BX
+	MOVQ DX, R12
+packTAVX_x:
+	VMOVUPD (AX), X0
+	VINSERTF128 $1, (AX)(R8*2), Y0, Y0
+	VMOVUPD (AX)(R8*1), X1
+	VINSERTF128 $1, (AX)(R10*1), Y1, Y1
+	VMOVUPD 16(AX), X2
+	VINSERTF128 $1, 16(AX)(R8*2), Y2, Y2
+	VMOVUPD 16(AX)(R8*1), X3
+	VINSERTF128 $1, 16(AX)(R10*1), Y3, Y3
+	VUNPCKLPD Y1, Y0, Y4
+	VUNPCKHPD Y1, Y0, Y5
+	VUNPCKLPD Y3, Y2, Y6
+	VUNPCKHPD Y3, Y2, Y7
+	VMOVUPD Y4, (BX)
+	VMOVUPD Y5, (BX)(R9*1)
+	VMOVUPD Y6, (BX)(R9*2)
+	VMOVUPD Y7, (BX)(R11*1)
+	LEAQ (AX)(R8*4), AX
+	ADDQ $32, BX
+	DECQ R12
+	JNE packTAVX_x
+	ADDQ $32, SI
+	LEAQ (DI)(R9*4), DI
+	DECQ CX
+	JNE packTAVX_l
+	VZEROUPPER
+packTAVX_done:
+	RET
+
+// func packRunsAVX(d *float64, wd4 int, s *float64, ld, kb int)
+TEXT ·packRunsAVX(SB), NOSPLIT, $0-40
+	MOVQ d+0(FP), DI
+	MOVQ wd4+8(FP), DX
+	MOVQ s+16(FP), SI
+	MOVQ ld+24(FP), R8
+	SHLQ $3, R8
+	MOVQ kb+32(FP), CX
+	TESTQ CX, CX
+	JEQ packRunsAVX_done
+	TESTQ DX, DX
+	JEQ packRunsAVX_done
+packRunsAVX_l:
+	MOVQ SI, AX
+	MOVQ DX, R12
+packRunsAVX_v:
+	VMOVUPD (AX), Y0
+	VMOVUPD Y0, (DI)
+	ADDQ $32, AX
+	ADDQ $32, DI
+	DECQ R12
+	JNE packRunsAVX_v
+	ADDQ R8, SI
+	DECQ CX
+	JNE packRunsAVX_l
+	VZEROUPPER
+packRunsAVX_done:
+	RET
+`
 
 func log2(n int) int {
 	l := 0

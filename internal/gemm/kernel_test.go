@@ -117,3 +117,95 @@ func TestKernelEdgeMatchesFull(t *testing.T) {
 		}
 	}
 }
+
+// TestTilesAnyParts computes products as 2 to 7 parts of their micro-tiles (split), the parts
+// one after another on one goroutine as when no worker is idle, and requires the same bits as
+// the serial product: ranges that start and end inside a column (or row) of tiles, across the
+// edge tiles, and with k in several blocks.
+func TestTilesAnyParts(t *testing.T) {
+	rng := rand.New(rand.NewPCG(9, 10))
+	for _, kn := range kernels {
+		for _, sh := range []struct{ m, n, k int }{{100, 300, 300}, {300, 100, 100}, {13, 490, 9}, {97, 131, 600}, {41, 41, 50}} {
+			for _, parts := range []int{2, 3, 5, 7} {
+				t.Run(fmt.Sprintf("%s/%dx%dx%d/parts=%d", kn.name, sh.m, sh.n, sh.k, parts), func(t *testing.T) {
+					a, b, c0 := operands(rng, sh.m, sh.n, sh.k, blas.NoTrans, blas.Trans)
+					p := product{tA: blas.NoTrans, tB: blas.Trans, alpha: 0.7, beta: 0.4, a: a, b: b, k: sh.k}
+					want := blas64.General{Rows: c0.Rows, Cols: c0.Cols, Stride: c0.Stride, Data: append([]float64(nil), c0.Data...)}
+					p.c = want
+					(*Multiplier)(nil).asm(kn, p)
+					got := blas64.General{Rows: c0.Rows, Cols: c0.Cols, Stride: c0.Stride, Data: append([]float64(nil), c0.Data...)}
+					p.c = got
+					m := &Multiplier{ws: make([]workspace, parts), p: p, kn: kn, byCols: sh.n > sh.m, parts: parts}
+					m.units = ((sh.m + kn.mr - 1) / kn.mr) * ((sh.n + kn.nr - 1) / kn.nr)
+					for i := range parts {
+						asmTask{m}.Run(i)
+					}
+					for i := range got.Data {
+						if x, y := math.Float64bits(want.Data[i]), math.Float64bits(got.Data[i]); x != y {
+							require.Equal(t, x, y, "element %d", i)
+						}
+					}
+				})
+			}
+		}
+	}
+}
+
+// TestRects holds the rectangles of a range of tiles against the tiles themselves: every tile
+// of the range in exactly one rectangle, none outside it.
+func TestRects(t *testing.T) {
+	for _, S := range []int{1, 2, 5, 13} {
+		for lo := range 3 * S {
+			for hi := lo + 1; hi <= 3*S+1; hi++ {
+				rs, n := rects(lo, hi, S)
+				seen := make(map[int]int)
+				for _, r := range rs[:n] {
+					for c := r.c0; c < r.c1; c++ {
+						for s := r.s0; s < r.s1; s++ {
+							seen[c*S+s]++
+						}
+					}
+				}
+				require.Len(t, seen, hi-lo, "S=%d [%d, %d)", S, lo, hi)
+				for tile, k := range seen {
+					require.True(t, tile >= lo && tile < hi && k == 1, "S=%d [%d, %d): tile %d seen %d times", S, lo, hi, tile, k)
+				}
+			}
+		}
+	}
+}
+
+// TestPackT holds packT and packRuns (on AVX where the CPU has it) against their definitions
+// on sizes around the blocks of 4, leaving the entries between the runs untouched.
+func TestPackT(t *testing.T) {
+	rng := rand.New(rand.NewPCG(11, 12))
+	for _, wd := range []int{4, 8, 12, 24} {
+		for _, n := range []int{1, 3, 4, 5, 8, 11, 24} {
+			for _, kb := range []int{1, 3, 4, 7, 8, 13} {
+				if n > wd {
+					continue
+				}
+				ld := max(kb, wd) + 3
+				s := random(rng, max(n, kb), ld, 0).Data
+				d := make([]float64, kb*wd)
+				for i := range d {
+					d[i] = -1
+				}
+				packT(d, wd, s, ld, kb, n)
+				for l := range kb {
+					for x := range wd {
+						want := -1.0
+						if x < n {
+							want = s[x*ld+l]
+						}
+						require.Equal(t, want, d[l*wd+x], "packT wd=%d n=%d kb=%d: entry (%d, %d)", wd, n, kb, x, l)
+					}
+				}
+				packRuns(d, wd, s, ld, kb)
+				for l := range kb {
+					require.Equal(t, s[l*ld:l*ld+wd], d[l*wd:l*wd+wd], "packRuns wd=%d kb=%d: run %d", wd, kb, l)
+				}
+			}
+		}
+	}
+}

@@ -86,27 +86,29 @@ func (w *workspace) run(kn *kernel, p *product, i0, i1, j0, j1 int) {
 			for jc := j0; jc < j1; jc += ncMax {
 				je := min(jc+ncMax, j1)
 				w.packB(kn.nr, p, jc, je, l0, l1)
-				w.macro(kn, l1-l0, p.alpha, beta, p.c, ic, ie, jc, je)
+				macro(kn, l1-l0, p.alpha, beta, p.c, w.a, ic, w.b, jc, w.ab, ic, ie, jc, je)
 			}
 		}
 	}
 }
 
-// macro runs the micro-kernel over the packed block: rows [i0, i1) × columns [j0, j1) of C.
-func (w *workspace) macro(kn *kernel, kb int, alpha, beta float64, c blas64.General, i0, i1, j0, j1 int) {
+// macro runs the micro-kernel over packed blocks: rows [i0, i1) × columns [j0, j1) of C, the
+// micro-panel of row ir at a[(ir−ia)·kb] and that of column jr at b[(jr−jb)·kb], edge tiles
+// through the scratch tile ab.
+func macro(kn *kernel, kb int, alpha, beta float64, c blas64.General, a []float64, ia int, b []float64, jb int, ab []float64, i0, i1, j0, j1 int) {
 	mr, nr := kn.mr, kn.nr
 	for ir := i0; ir < i1; ir += mr {
-		ap := &w.a[(ir-i0)*kb]
+		ap := &a[(ir-ia)*kb]
 		rows := min(mr, i1-ir)
 		for jr := j0; jr < j1; jr += nr {
-			bp := &w.b[(jr-j0)*kb]
+			bp := &b[(jr-jb)*kb]
 			cols := min(nr, j1-jr)
 			if rows == mr && cols == nr {
 				kn.fn(kb, ap, bp, &c.Data[ir*c.Stride+jr], c.Stride, alpha, beta)
 				continue
 			}
-			kn.fn(kb, ap, bp, &w.ab[0], nr, 1, 0)
-			edge(c.Data[ir*c.Stride+jr:], c.Stride, w.ab, nr, rows, cols, alpha, beta)
+			kn.fn(kb, ap, bp, &ab[0], nr, 1, 0)
+			edge(c.Data[ir*c.Stride+jr:], c.Stride, ab, nr, rows, cols, alpha, beta)
 		}
 	}
 }
@@ -153,6 +155,10 @@ func pack(dst []float64, wd int, g blas64.General, xRows bool, x0, x1, l0, l1 in
 		s0 := x0 + q*wd
 		n := min(wd, x1-s0)
 		if xRows { // a run is contiguous in g
+			if n == wd {
+				packRuns(d, wd, src[l0*ld+s0:], ld, kb)
+				continue
+			}
 			for l := range kb {
 				run := d[l*wd : l*wd+wd]
 				copy(run, src[(l0+l)*ld+s0:(l0+l)*ld+s0+n])
@@ -160,30 +166,7 @@ func pack(dst []float64, wd int, g blas64.General, xRows bool, x0, x1, l0, l1 in
 			}
 			continue
 		}
-		x := 0
-		for ; x+8 <= n; x += 8 { // eight of g's rows at a time, written as runs of eight
-			o := (s0+x)*ld + l0
-			r0, r1, r2, r3 := src[o:o+kb], src[o+ld:o+ld+kb], src[o+2*ld:o+2*ld+kb], src[o+3*ld:o+3*ld+kb]
-			o += 4 * ld
-			r4, r5, r6, r7 := src[o:o+kb], src[o+ld:o+ld+kb], src[o+2*ld:o+2*ld+kb], src[o+3*ld:o+3*ld+kb]
-			for l, v := range r0 {
-				q := d[l*wd+x : l*wd+x+8 : l*wd+x+8]
-				q[0], q[1], q[2], q[3], q[4], q[5], q[6], q[7] = v, r1[l], r2[l], r3[l], r4[l], r5[l], r6[l], r7[l]
-			}
-		}
-		for ; x+4 <= n; x += 4 { // four of g's rows at a time, written as runs of four
-			o := (s0+x)*ld + l0
-			r0, r1, r2, r3 := src[o:o+kb], src[o+ld:o+ld+kb], src[o+2*ld:o+2*ld+kb], src[o+3*ld:o+3*ld+kb]
-			for l, v := range r0 {
-				q := d[l*wd+x : l*wd+x+4 : l*wd+x+4]
-				q[0], q[1], q[2], q[3] = v, r1[l], r2[l], r3[l]
-			}
-		}
-		for ; x < n; x++ {
-			for l, v := range src[(s0+x)*ld+l0 : (s0+x)*ld+l1] {
-				d[l*wd+x] = v
-			}
-		}
+		packT(d, wd, src[s0*ld+l0:], ld, kb, n)
 		for x := n; x < wd; x++ {
 			for l := range kb {
 				d[l*wd+x] = 0
@@ -191,4 +174,40 @@ func pack(dst []float64, wd int, g blas64.General, xRows bool, x0, x1, l0, l1 in
 		}
 	}
 	return dst
+}
+
+// packTGo is packT in Go: eight of s's rows at a time, written as runs of eight, then four,
+// then one.
+func packTGo(d []float64, wd int, s []float64, ld, kb, n int) {
+	x := 0
+	for ; x+8 <= n; x += 8 {
+		o := x * ld
+		r0, r1, r2, r3 := s[o:o+kb], s[o+ld:o+ld+kb], s[o+2*ld:o+2*ld+kb], s[o+3*ld:o+3*ld+kb]
+		o += 4 * ld
+		r4, r5, r6, r7 := s[o:o+kb], s[o+ld:o+ld+kb], s[o+2*ld:o+2*ld+kb], s[o+3*ld:o+3*ld+kb]
+		for l, v := range r0 {
+			q := d[l*wd+x : l*wd+x+8 : l*wd+x+8]
+			q[0], q[1], q[2], q[3], q[4], q[5], q[6], q[7] = v, r1[l], r2[l], r3[l], r4[l], r5[l], r6[l], r7[l]
+		}
+	}
+	for ; x+4 <= n; x += 4 {
+		o := x * ld
+		r0, r1, r2, r3 := s[o:o+kb], s[o+ld:o+ld+kb], s[o+2*ld:o+2*ld+kb], s[o+3*ld:o+3*ld+kb]
+		for l, v := range r0 {
+			q := d[l*wd+x : l*wd+x+4 : l*wd+x+4]
+			q[0], q[1], q[2], q[3] = v, r1[l], r2[l], r3[l]
+		}
+	}
+	for ; x < n; x++ {
+		for l, v := range s[x*ld : x*ld+kb] {
+			d[l*wd+x] = v
+		}
+	}
+}
+
+// packRunsGo is packRuns in Go.
+func packRunsGo(d []float64, wd int, s []float64, ld, kb int) {
+	for l := range kb {
+		copy(d[l*wd:l*wd+wd], s[l*ld:l*ld+wd])
+	}
 }
