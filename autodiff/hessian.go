@@ -51,22 +51,20 @@ func (t *Tape) BackwardTangents(out *Tensor) {
 	if out.rows != 1 || out.cols != 1 {
 		panic(fmt.Sprintf("autodiff: BackwardTangents of a %d×%d tensor; want a scalar (1×1)", out.rows, out.cols))
 	}
+	t.sweep++
 	for _, z := range t.nodes[:out.index+1] {
 		if !z.needGrad {
-			z.grad, z.gtan, z.stale = nil, nil, false
+			z.grad, z.gtan = nil, nil
 			continue
 		}
-		z.grad = z.gext
-		if z.grad == nil {
-			z.grad = grow(&z.gbuf, z.Len())
-		}
+		z.grad = z.adjointStorage()
 		z.gtan = z.gtext
 		if z.gtan == nil {
 			z.gtan = grow(&z.gtbuf, z.Len())
 		}
 		clear(z.grad)
 		clear(z.gtan)
-		z.stale = false // the rules add to every adjoint
+		z.swept = t.sweep // pushed to: the rules add to every adjoint
 	}
 	for _, z := range t.nodes[out.index+1 : t.n] {
 		z.grad, z.gtan = nil, nil

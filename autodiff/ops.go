@@ -64,6 +64,10 @@ func (t *Tape) Linear(x, w, b *Tensor) *Tensor {
 	z := t.node(opLinear, x.rows, w.rows)
 	z.x, z.y, z.b = x, w, b
 	z.value = grow(&z.vbuf, z.Len())
+	if x.rows*w.rows*x.cols <= maxSmall { // the bias added to each product as small adds c
+		linearSmall(z.value, x.value, w.value, b.value, x.rows, w.rows, x.cols)
+		return t.record(z)
+	}
 	channelBias(z.value, nil, b.value, z.rows, z.cols, 1)
 	t.gemm(false, true, x.value, x.rows, x.cols, w.value, w.rows, w.cols, 1, z.value)
 	return t.record(z)
@@ -774,6 +778,25 @@ func small(ta, tb bool, m, n, k int, a, b []float64, add bool, c []float64) {
 				}
 				row[j] = plus(s, row, j, add)
 			}
+		}
+	}
+}
+
+// linearSmall sets z (n×m) = x·wᵀ + 1·bᵀ for x n×k and w m×k, with the bits of the bias
+// written into z and small adding the product to it: each entry's sum, then plus the bias.
+func linearSmall(z, x, w, b []float64, n, m, k int) {
+	b = b[:m]
+	for i := range n {
+		row, xr := z[i*m:i*m+m], x[i*k:i*k+k]
+		row = row[:len(b)]
+		for j, bj := range b {
+			wr := w[j*k : j*k+k]
+			wr = wr[:len(xr)]
+			var s float64
+			for l, v := range xr {
+				s += v * wr[l]
+			}
+			row[j] = s + bj
 		}
 	}
 }
