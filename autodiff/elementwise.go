@@ -4,6 +4,7 @@ import (
 	"math"
 
 	"nabla/internal/vmath"
+	"nabla/nn"
 )
 
 // minElementwise is the number of entries below which an elementwise op that evaluates a
@@ -60,9 +61,68 @@ func (t *Tape) elementwise(s elementSpans) {
 	t.elem = elementSpans{}
 }
 
+// unaryValues sets dst = f(x) for the elementwise op, on the tape's threads when it is large.
+// Below 2·minElementwise entries it calls the loops directly: on small networks building the
+// op in progress costs as much as the op.
+func (t *Tape) unaryValues(op opKind, dst, x []float64) {
+	switch n := len(dst); {
+	case n < minVector:
+		tinyValue(op, dst, x)
+	case n < 2*minElementwise:
+		unaryValue(op, dst, x)
+	default:
+		t.elementwise(elementSpans{op: op, dst: dst, x: x})
+	}
+}
+
+// unaryAdjoint is the adjoint rule of z = f(x) for the elementwise op: gx = g ⊙ f'(x) when
+// fresh, else gx += g ⊙ f'(x), on the tape's threads when it is large.
+func (t *Tape) unaryAdjoint(op opKind, fresh bool, gx, xv, zv, g []float64) {
+	switch {
+	case len(g) >= 2*minElementwise:
+		t.elementwise(elementSpans{op: op, back: true, fresh: fresh, dst: gx, x: xv, z: zv, g: g})
+	case fresh:
+		unarySet(op, gx, xv, zv, g)
+	default:
+		unaryAdd(op, gx, xv, zv, g)
+	}
+}
+
 // clearAdjoint sets the adjoint g to zero, on the tape's threads when it is large.
 func (t *Tape) clearAdjoint(g []float64) {
+	if len(g) < 2*minCheap {
+		clear(g)
+		return
+	}
 	t.elementwise(elementSpans{op: opLeaf, dst: g})
+}
+
+// minVector is the number of entries below which unaryValues evaluates σ, tanh and exp by the
+// scalar functions nn.SigmoidF, math.Tanh and math.Exp (within 2 ulp of vmath's): fewer
+// entries than the narrowest vector kernel's lanes, which vmath pads to a whole vector at
+// several times the cost of a scalar call per entry (the layers of tiny networks). The choice
+// depends on the op's length alone, never on the number of threads.
+const minVector = 4
+
+// tinyValue is unaryValue for fewer than minVector entries.
+func tinyValue(op opKind, zv, xv []float64) {
+	xv = xv[:len(zv)]
+	switch op {
+	case opSigmoid:
+		for i, v := range xv {
+			zv[i] = nn.SigmoidF(v)
+		}
+	case opTanh:
+		for i, v := range xv {
+			zv[i] = math.Tanh(v)
+		}
+	case opExp:
+		for i, v := range xv {
+			zv[i] = math.Exp(v)
+		}
+	default:
+		unaryValue(op, zv, xv)
+	}
 }
 
 // unaryValue sets zv = f(xv) for the elementwise op.
@@ -193,6 +253,18 @@ func (s *biasSums) Span(lo, hi int) {
 // tape's threads when g is large: the adjoint rule of a bias added per channel (pix = 1: per
 // column).
 func (t *Tape) addBiasSums(gb, g []float64, rows, f, pix int) {
+	if rows*pix*f < 2*minCheap { // one span: no op in progress to publish
+		if rows == 1 && pix == 1 { // Linear at batch 1: gb += g
+			gb = gb[:len(g)]
+			for j, v := range g {
+				gb[j] += v
+			}
+			return
+		}
+		s := biasSums{gb: gb, g: g, rows: rows, f: f, pixel: pix}
+		s.Span(0, f)
+		return
+	}
 	t.bs = biasSums{gb: gb, g: g, rows: rows, f: f, pixel: pix}
 	t.ew.Spans(f, (minCheap+rows*pix-1)/(rows*pix), &t.bs)
 	t.bs = biasSums{}

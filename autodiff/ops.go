@@ -64,6 +64,10 @@ func (t *Tape) Linear(x, w, b *Tensor) *Tensor {
 	z := t.node(opLinear, x.rows, w.rows)
 	z.x, z.y, z.b = x, w, b
 	z.value = grow(&z.vbuf, z.Len())
+	if x.rows*w.rows*x.cols <= maxSmall { // the bias added to each product as small adds c
+		linearSmall(z.value, x.value, w.value, b.value, x.rows, w.rows, x.cols)
+		return t.record(z)
+	}
 	channelBias(z.value, nil, b.value, z.rows, z.cols, 1)
 	t.gemm(false, true, x.value, x.rows, x.cols, w.value, w.rows, w.cols, 1, z.value)
 	return t.record(z)
@@ -220,7 +224,7 @@ func (t *Tape) unary(op opKind, x *Tensor) *Tensor {
 	z := t.node(op, x.rows, x.cols)
 	z.x = x
 	z.value = grow(&z.vbuf, z.Len())
-	t.elementwise(elementSpans{op: op, dst: z.value, x: x.value})
+	t.unaryValues(op, z.value, x.value)
 	return t.record(z)
 }
 
@@ -237,7 +241,7 @@ func (t *Tape) activationInPlace(op opKind, x *Tensor) *Tensor {
 	}
 	z := t.node(op, x.rows, x.cols)
 	z.x, z.value = x, x.value
-	t.elementwise(elementSpans{op: op, dst: z.value, x: x.value})
+	t.unaryValues(op, z.value, x.value)
 	return t.record(z)
 }
 
@@ -253,6 +257,80 @@ func (t *Tape) Sum(x *Tensor) *Tensor {
 	}
 	z.value[0] = s
 	return t.record(z)
+}
+
+// SquaredDistance records ‖x − y‖² = Σᵢⱼ (xᵢⱼ − yᵢⱼ)², a 1×1 tensor, for x and y of the same
+// shape: Sum(Square(Sub(x, y))) as one operation (the quadratic cost; PyTorch's mse_loss with
+// reduction "sum"), with the same value, one tape entry instead of three and no intermediate
+// tensors. With d = x − y:
+//
+// Tangent: ż = Σ 2d ⊙ (ẋ − ẏ). Adjoint: x̄ += 2z̄·d, ȳ −= 2z̄·d.
+func (t *Tape) SquaredDistance(x, y *Tensor) *Tensor {
+	t.owns(x)
+	t.owns(y)
+	if x.rows != y.rows || x.cols != y.cols {
+		panic(fmt.Sprintf("autodiff: SquaredDistance of %d×%d and %d×%d", x.rows, x.cols, y.rows, y.cols))
+	}
+	z := t.node(opSquaredDistance, 1, 1)
+	z.x, z.y = x, y
+	z.value = grow(&z.vbuf, 1)
+	yv := y.value[:len(x.value)]
+	var s float64
+	for i, a := range x.value {
+		d := a - yv[i]
+		s += d * d
+	}
+	z.value[0] = s
+	return t.record(z)
+}
+
+// squaredDistanceJVP sets ż = Σ 2dᵢ(ẋᵢ − ẏᵢ), an absent tangent counting as 0.
+func squaredDistanceJVP(z *Tensor) {
+	x, y := z.x, z.y
+	dx, dy := tangentIf(x), tangentIf(y)
+	yv := y.value[:len(x.value)]
+	var s float64
+	for i, a := range x.value {
+		var dd float64
+		if dx != nil {
+			dd += dx[i]
+		}
+		if dy != nil {
+			dd -= dy[i]
+		}
+		s += 2 * (a - yv[i]) * dd
+	}
+	z.tangent[0] = s
+}
+
+// squaredDistanceVJP pushes z̄ to x̄ += 2z̄·d and ȳ −= 2z̄·d, d = x − y, writing an adjoint
+// that nothing has pushed to yet.
+func squaredDistanceVJP(z *Tensor) {
+	x, y := z.x, z.y
+	xv, yv := x.value, y.value[:len(x.value)]
+	g2 := 2 * z.grad[0]
+	if x.needGrad {
+		gx, fresh := x.adjointOrFresh()
+		gx = gx[:len(xv)]
+		for i, a := range xv {
+			if v := g2 * (a - yv[i]); fresh {
+				gx[i] = v
+			} else {
+				gx[i] += v
+			}
+		}
+	}
+	if y.needGrad {
+		gy, fresh := y.adjointOrFresh()
+		gy = gy[:len(xv)]
+		for i, a := range xv {
+			if v := g2 * (a - yv[i]); fresh {
+				gy[i] = -v
+			} else {
+				gy[i] -= v
+			}
+		}
+	}
 }
 
 // LogSumExp records the log-sum-exp of each row of x, an r×1 column:
@@ -377,6 +455,8 @@ func jvp(z *Tensor) {
 		dz[0] = s
 	case opSlice:
 		copy(dz, x.tangent[z.off:])
+	case opSquaredDistance:
+		squaredDistanceJVP(z)
 	case opLogSumExp:
 		// żᵢ = Σⱼ softmax(xᵢ)ⱼ ẋᵢⱼ with softmax(xᵢ)ⱼ = exp(xᵢⱼ − zᵢ).
 		for i := range z.value {
@@ -495,7 +575,7 @@ func vjp(z *Tensor) {
 		}
 	case opSigmoid, opTanh, opReLU, opExp, opLog, opSquare, opSin, opCos:
 		gx, fresh := x.adjointOrFresh()
-		z.tape.elementwise(elementSpans{op: z.op, back: true, fresh: fresh, dst: gx, x: x.value, z: z.value, g: g})
+		z.tape.unaryAdjoint(z.op, fresh, gx, x.value, z.value, g)
 	case opSum:
 		gx, fresh := x.adjointOrFresh()
 		s := g[0]
@@ -513,6 +593,8 @@ func vjp(z *Tensor) {
 		for i, v := range g {
 			gx[i] += v
 		}
+	case opSquaredDistance:
+		squaredDistanceVJP(z)
 	case opLogSumExp:
 		// x̄ᵢⱼ += z̄ᵢ · softmax(xᵢ)ⱼ.
 		gall := x.adjoint()
@@ -635,8 +717,8 @@ func mulOn(mul *gemm.Multiplier, ta, tb bool, a []float64, ar, ac int, b []float
 	if tb {
 		n = br
 	}
-	if m*n*k <= maxSmall { // tiny networks: the definition costs less than a BLAS call's set-up
-		gemm.Small(ta, tb, m, n, k, 1, a, max(1, ac), b, max(1, bc), beta, c, max(1, n))
+	if m*n*k <= maxSmall && (beta == 0 || beta == 1) { // tiny networks: the definition
+		small(ta, tb, m, n, k, a, b, beta == 1, c)
 		return
 	}
 	A := blas64.General{Rows: ar, Cols: ac, Stride: max(1, ac), Data: a}
@@ -645,8 +727,101 @@ func mulOn(mul *gemm.Multiplier, ta, tb bool, a []float64, ar, ac int, b []float
 	mul.Gemm(trans(ta), trans(tb), 1, A, B, beta, C)
 }
 
-// maxSmall is the number of multiply-adds up to which gemm computes a product by gemm.Small.
+// maxSmall is the number of multiply-adds up to which gemm computes a product by small.
 const maxSmall = 64
+
+// small sets c (m×n) = op(a)·op(b), or with add adds the product to c, for row-major a and b
+// of the shapes mulOn takes: the definition, as gemm.Small computes it with α = 1 and β = 0 or
+// 1 (each entry's products summed in order of l from 0, then added to c's entry), with a loop
+// nest per case so that the inner loops run over rows the compiler checks once. On the
+// products of tiny networks (a 3×2 matrix and a vector) the set-up and the branches of a
+// general loop nest are most of the cost.
+func small(ta, tb bool, m, n, k int, a, b []float64, add bool, c []float64) {
+	switch {
+	case k == 1 && !tb: // an outer product: a holds m entries, b n
+		outer(a[:m], b[:n], add, c)
+	case !ta && tb: // a m×k, b n×k: dot products of rows
+		for i := range m {
+			row, ar := c[i*n:i*n+n], a[i*k:i*k+k]
+			for j := range row {
+				br := b[j*k : j*k+k]
+				br = br[:len(ar)]
+				var s float64
+				for l, v := range ar {
+					s += v * br[l]
+				}
+				row[j] = plus(s, row, j, add)
+			}
+		}
+	case !ta: // a m×k, b k×n
+		for i := range m {
+			row, ar := c[i*n:i*n+n], a[i*k:i*k+k]
+			for j := range row {
+				var s float64
+				for l, v := range ar {
+					s += v * b[l*n+j]
+				}
+				row[j] = plus(s, row, j, add)
+			}
+		}
+	default: // a k×m
+		for i := range m {
+			row := c[i*n : i*n+n]
+			for j := range row {
+				var s float64
+				for l := range k {
+					if tb { // b n×k
+						s += a[l*m+i] * b[j*k+l]
+					} else { // b k×n
+						s += a[l*m+i] * b[l*n+j]
+					}
+				}
+				row[j] = plus(s, row, j, add)
+			}
+		}
+	}
+}
+
+// linearSmall sets z (n×m) = x·wᵀ + 1·bᵀ for x n×k and w m×k, with the bits of the bias
+// written into z and small adding the product to it: each entry's sum, then plus the bias.
+func linearSmall(z, x, w, b []float64, n, m, k int) {
+	b = b[:m]
+	for i := range n {
+		row, xr := z[i*m:i*m+m], x[i*k:i*k+k]
+		row = row[:len(b)]
+		for j, bj := range b {
+			wr := w[j*k : j*k+k]
+			wr = wr[:len(xr)]
+			var s float64
+			for l, v := range xr {
+				s += v * wr[l]
+			}
+			row[j] = s + bj
+		}
+	}
+}
+
+// outer sets c (len(a)×len(b)) = a·bᵀ, or with add adds it to c, as small computes it.
+func outer(a, b []float64, add bool, c []float64) {
+	n := len(b)
+	for i, v := range a {
+		row := c[i*n : i*n+n]
+		row = row[:len(b)]
+		for j, w := range b {
+			var s float64
+			s += v * w
+			row[j] = plus(s, row, j, add)
+		}
+	}
+}
+
+// plus returns s + row[j] with add, else s: a sum's last step in small.
+func plus(s float64, row []float64, j int, add bool) float64 {
+	if add {
+		s += row[j]
+	}
+	return s
+}
 
 func trans(t bool) blas.Transpose {
 	if t {

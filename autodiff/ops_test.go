@@ -86,6 +86,12 @@ var opCases = []opCase{
 		func(t *autodiff.Tape, in []*autodiff.Tensor) *autodiff.Tensor { return t.Sin(in[0]) }},
 	{"Cos", mk, nil,
 		func(t *autodiff.Tape, in []*autodiff.Tensor) *autodiff.Tensor { return t.Cos(in[0]) }},
+	{"SquaredDistance", func(m, k, n int) [][2]int { return [][2]int{{m, k}, {m, k}} }, nil,
+		func(t *autodiff.Tape, in []*autodiff.Tensor) *autodiff.Tensor { return t.SquaredDistance(in[0], in[1]) }},
+	{"SquaredDistance/same-input", mk, nil,
+		func(t *autodiff.Tape, in []*autodiff.Tensor) *autodiff.Tensor {
+			return t.SquaredDistance(in[0], t.Scale(0.5, in[0]))
+		}},
 	{"Sum", mk, nil,
 		func(t *autodiff.Tape, in []*autodiff.Tensor) *autodiff.Tensor { return t.Sum(in[0]) }},
 	{"LogSumExp", mk, nil,

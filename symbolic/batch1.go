@@ -1,16 +1,13 @@
 package symbolic
 
-import (
-	"gonum.org/v1/gonum/floats"
-
-	"nabla/internal/vec"
-)
+import "nabla/internal/vec"
 
 // A batch of one row is the common case of checking a gradient, and the one where the vector
 // code's per-instruction cost is not shared by any other row. Sum runs it with run1 instead:
 // every vector is a single value, held in one flat array, and the long linear combinations
 // and grouped dot products, whose operands are mostly consecutive variables (a row of weights
-// against the inputs), run as dot products and scaled additions over contiguous runs.
+// against the inputs), run as dot products and scaled additions over contiguous runs
+// (internal/vec's kernels).
 //
 // The single-row code (lower1) moves as little data as it can: the long runs of a linear
 // combination read the caller's uniform values where they lie, so that only the uniform
@@ -162,7 +159,7 @@ func (bp *BatchProgram) lin1(acc float64, i int, f, uniform []float64) float64 {
 			w = uniform
 		}
 		if sg.n >= minSegment {
-			acc += floats.Dot(f[sg.v:sg.v+sg.n], w[sg.s:sg.s+sg.n])
+			acc += vec.Dot(f[sg.v:sg.v+sg.n], w[sg.s:sg.s+sg.n])
 			continue
 		}
 		for k := range sg.n {

@@ -120,6 +120,10 @@ func (e *Engine) batchData(b nn.Batch) []float64 {
 
 // transpose writes the n×c row-major matrix src (row stride stride) column by column into dst.
 func transpose(dst, src []float64, stride, n, c int) {
+	if n == 1 {
+		copy(dst, src[:c])
+		return
+	}
 	for i := 0; i < n; i++ {
 		row := src[i*stride : i*stride+c]
 		for j, v := range row {

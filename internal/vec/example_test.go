@@ -31,3 +31,9 @@ func ExampleDots() {
 	fmt.Println(out)
 	// Output: [106 6]
 }
+
+// The dot product of two vectors of 3.
+func ExampleDot() {
+	fmt.Println(vec.Dot([]float64{1, 2, 3}, []float64{4, 5, 6}))
+	// Output: 32
+}

@@ -246,3 +246,51 @@ func dots4AVX2() {
 	p("\tRET")
 	p("")
 }
+
+// dotAVX2 writes dotAVX2 (the arguments of dotAVX512), in its order: accumulator j of the
+// AVX-512 kernel is Y4+2j (lanes 0–3) and Y5+2j (lanes 4–7).
+func dotAVX2() {
+	dotHead("dotAVX2", "VXORPD Y%[1]d, Y%[1]d, Y%[1]d", 4, 12)
+	p("\tMOVQ R10, R9")
+	p("\tSHRQ $5, R9")
+	p("\tJEQ dotx_steps")
+	p("dotx_block:")
+	for j := 0; j < 4; j++ {
+		p("\tVMOVUPD %d(SI)(R8*1), Y0", 64*j)
+		p("\tVMOVUPD %d(SI)(R8*1), Y1", 64*j+32)
+		p("\tVFMADD231PD %d(DI)(R8*1), Y0, Y%d", 64*j, 4+2*j)
+		p("\tVFMADD231PD %d(DI)(R8*1), Y1, Y%d", 64*j+32, 5+2*j)
+	}
+	p("\tADDQ $256, R8")
+	p("\tDECQ R9")
+	p("\tJNE dotx_block")
+	p("dotx_steps:")
+	p("\tANDQ $31, R10")
+	p("dotx_step:")
+	p("\tCMPQ R10, $8")
+	p("\tJLT dotx_tail")
+	load2("(SI)(R8*1)", 0, 1, false)
+	p("\tVFMADD231PD (DI)(R8*1), Y0, Y4")
+	p("\tVFMADD231PD 32(DI)(R8*1), Y1, Y5")
+	p("\tADDQ $64, R8")
+	p("\tSUBQ $8, R10")
+	p("\tJMP dotx_step")
+	p("dotx_tail:")
+	p("\tTESTQ R10, R10")
+	p("\tJEQ dotx_sum")
+	p("\tMOVQ R10, CX")
+	masks2()
+	load2("(SI)(R8*1)", 0, 1, true)
+	load2("(DI)(R8*1)", 2, 3, true)
+	p("\tVFMADD231PD Y2, Y0, Y4")
+	p("\tVFMADD231PD Y3, Y1, Y5")
+	p("dotx_sum:")
+	for _, h := range []int{0, 1} { // (Z4+Z5)+(Z6+Z7), each half
+		p("\tVADDPD Y%d, Y%d, Y%d", 6+h, 4+h, 4+h)
+		p("\tVADDPD Y%d, Y%d, Y%d", 10+h, 8+h, 8+h)
+		p("\tVADDPD Y%d, Y%d, Y%d", 8+h, 4+h, 4+h)
+	}
+	p("\tVADDPD Y5, Y4, Y1")
+	lanes4()
+	retDot()
+}

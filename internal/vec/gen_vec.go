@@ -32,10 +32,12 @@ func main() {
 	comb4()
 	dots()
 	dots4()
+	dot()
 	masksData()
 	comb4AVX2()
 	dotsAVX2()
 	dots4AVX2()
+	dotAVX2()
 	// Element-wise kernels: name, Go signature, the operands loaded into _1 (and _2, _3), and
 	// the instructions computing _0, for each instruction set ("_" stands for its register).
 	for _, w := range []isa{avx512, avx2} {
@@ -166,12 +168,40 @@ func comb4() {
 func reduce(z int, addr string) {
 	p("\tVEXTRACTF64X4 $1, Z%d, Y1", z)
 	p("\tVADDPD Y1, Y%d, Y1", z)
+	lanes4()
+	p("\tVADDSD %s, X1, X1", addr)
+	p("\tVMOVSD X1, %s", addr)
+}
+
+// lanes4 adds the four lanes of Y1 into X1 as (l0+l2) + (l1+l3), using X2.
+func lanes4() {
 	p("\tVEXTRACTF128 $1, Y1, X2")
 	p("\tVADDPD X2, X1, X1")
 	p("\tVPERMILPD $1, X1, X2")
 	p("\tVADDSD X2, X1, X1")
-	p("\tVADDSD %s, X1, X1", addr)
-	p("\tVMOVSD X1, %s", addr)
+}
+
+// dotHead writes the start of the dot kernel fn(a, b []float64) float64: a in SI, b in DI,
+// len(a) in R10, the byte offset R8 zero, and zero (a format of the register number) on the
+// accumulators [lo, hi).
+func dotHead(fn, zero string, lo, hi int) {
+	p("// func %s(a, b []float64) float64", fn)
+	p("TEXT ·%s(SB), NOSPLIT, $0-56", fn)
+	p("\tMOVQ a_base+0(FP), SI")
+	p("\tMOVQ a_len+8(FP), R10")
+	p("\tMOVQ b_base+24(FP), DI")
+	for i := lo; i < hi; i++ {
+		p("\t"+zero, i)
+	}
+	p("\tXORQ R8, R8")
+}
+
+// retDot returns X1 as the float64 result of a dot kernel.
+func retDot() {
+	p("\tVMOVSD X1, ret+48(FP)")
+	p("\tVZEROUPPER")
+	p("\tRET")
+	p("")
 }
 
 // dots writes dotsAVX512(buf *float64, a, n int, t *DotTerm, nt int, out *float64):
@@ -240,6 +270,53 @@ func dots4() {
 	p("\tVZEROUPPER")
 	p("\tRET")
 	p("")
+}
+
+// dot writes dotAVX512(a, b []float64) float64: Σ a[r]·b[r] over len(a) rows, in 32-row
+// blocks whose row 8j+l adds into lane l of accumulator Z4+j, the 8-row steps left over (the
+// last masked) into Z4; then Z4 + Z5 + Z6 + Z7 as (Z4+Z5)+(Z6+Z7), whose lanes reduce as in
+// dots.
+func dot() {
+	dotHead("dotAVX512", "VPXORQ Z%[1]d, Z%[1]d, Z%[1]d", 4, 8)
+	p("\tMOVQ R10, BX")
+	p("\tSHRQ $5, BX")
+	p("\tJEQ dot_steps")
+	p("dot_block:")
+	for j := 0; j < 4; j++ {
+		p("\tVMOVUPD %d(SI)(R8*1), Z%d", 64*j, j)
+	}
+	for j := 0; j < 4; j++ {
+		p("\tVFMADD231PD %d(DI)(R8*1), Z%d, Z%d", 64*j, j, 4+j)
+	}
+	p("\tADDQ $256, R8")
+	p("\tDECQ BX")
+	p("\tJNE dot_block")
+	p("dot_steps:")
+	p("\tANDQ $31, R10")
+	p("dot_step:")
+	p("\tCMPQ R10, $8")
+	p("\tJLT dot_tail")
+	p("\tVMOVUPD (SI)(R8*1), Z0")
+	p("\tVFMADD231PD (DI)(R8*1), Z0, Z4")
+	p("\tADDQ $64, R8")
+	p("\tSUBQ $8, R10")
+	p("\tJMP dot_step")
+	p("dot_tail:")
+	p("\tTESTQ R10, R10")
+	p("\tJEQ dot_sum")
+	p("\tMOVQ R10, CX")
+	mask()
+	p("\tVMOVUPD.Z (SI)(R8*1), K1, Z0")
+	p("\tVMOVUPD.Z (DI)(R8*1), K1, Z1")
+	p("\tVFMADD231PD Z1, Z0, Z4")
+	p("dot_sum:")
+	p("\tVADDPD Z5, Z4, Z4")
+	p("\tVADDPD Z7, Z6, Z6")
+	p("\tVADDPD Z6, Z4, Z4")
+	p("\tVEXTRACTF64X4 $1, Z4, Y1")
+	p("\tVADDPD Y1, Y4, Y1")
+	lanes4()
+	retDot()
 }
 
 // fmaRows writes the loop over the rows of label: Z0 = the 8 rows of the vector at base (the

@@ -45,6 +45,9 @@ func dotsGo(out, buf []float64, a, n int, t []DotTerm) {
 	}
 }
 
+// dotGo is Dot on gonum's floats.Dot.
+func dotGo(a, b []float64) float64 { return floats.Dot(a, b) }
+
 func dots4Go(out, buf []float64, a [4]int, n int, t []Term4) {
 	a0, a1, a2, a3 := buf[a[0]:a[0]+n], buf[a[1]:a[1]+n], buf[a[2]:a[2]+n], buf[a[3]:a[3]+n]
 	for _, tk := range t {

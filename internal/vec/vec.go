@@ -126,6 +126,13 @@ func Dots(out, buf []float64, a, n int, t []DotTerm) {
 	d.Dots(out, buf, a, n, 0, len(t))
 }
 
+// Dot returns Σ a[i]·b[i] over len(a) elements (b may be longer). In assembly the rows add
+// by fused multiply-adds into 32 partial sums, row r of each block of 32 into sum r, the rows
+// after the last full block into sums 0–7 (r mod 8), and the sums add up as
+// ((s0+s8)+(s16+s24)) lane by lane, then the eight lanes as in Dots; without, it is gonum's
+// floats.Dot.
+func Dot(a, b []float64) float64 { return dot(a, b[:len(a)]) }
+
 // AddVV sets d[i] = a[i] + b[i].
 func AddVV(d, a, b []float64) { addVV(d, a[:len(d)], b[:len(d)]) }
 

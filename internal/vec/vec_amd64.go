@@ -48,6 +48,12 @@ func dotsAVX512(buf *float64, a, n int, t *DotTerm, nt int, out *float64)
 func dots4AVX512(buf *float64, a *[4]int, n int, t *Term4, nt int, out *float64)
 
 //go:noescape
+func dotAVX512(a, b []float64) float64
+
+//go:noescape
+func dotAVX2(a, b []float64) float64
+
+//go:noescape
 func addVVAVX512(d, a, b []float64)
 
 //go:noescape
@@ -131,6 +137,17 @@ func dots4(out, buf []float64, a [4]int, n int, t []Term4) {
 		dots4AVX2(&buf[0], &a, n, &t[0], len(t), &out[0])
 	default:
 		dots4AVX512(&buf[0], &a, n, &t[0], len(t), &out[0])
+	}
+}
+
+func dot(a, b []float64) float64 {
+	switch level {
+	case levelAVX512:
+		return dotAVX512(a, b)
+	case levelAVX2:
+		return dotAVX2(a, b)
+	default:
+		return dotGo(a, b)
 	}
 }
 

@@ -13,6 +13,7 @@ var level = 0
 func comb4(buf []float64, dst [4]int, n int, t []Term4, w []float64) { comb4Go(buf, dst, n, t, w) }
 func dots(out, buf []float64, a, n int, t []DotTerm)                 { dotsGo(out, buf, a, n, t) }
 func dots4(out, buf []float64, a [4]int, n int, t []Term4)           { dots4Go(out, buf, a, n, t) }
+func dot(a, b []float64) float64                                     { return dotGo(a, b) }
 func addVV(d, a, b []float64)                                        { addVVGo(d, a, b) }
 func subVV(d, a, b []float64)                                        { subVVGo(d, a, b) }
 func mulVV(d, a, b []float64)                                        { mulVVGo(d, a, b) }

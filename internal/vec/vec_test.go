@@ -100,6 +100,47 @@ func TestDots(t *testing.T) { atLevels(t, testDots) }
 
 func TestDots4(t *testing.T) { atLevels(t, testDots4) }
 
+func TestDot(t *testing.T) { atLevels(t, testDot) }
+
+// dot32 adds in the order Dot documents for the assembly, with fused multiply-adds: 32
+// partial sums over the full blocks, the rows after them into the first eight, then lane by
+// lane and the lanes pairwise.
+func dot32(a, b []float64) float64 {
+	var p [32]float64
+	i := 0
+	for ; i+32 <= len(a); i += 32 {
+		for r := range 32 {
+			p[r] = math.FMA(a[i+r], b[i+r], p[r])
+		}
+	}
+	for l := 0; i < len(a); i, l = i+1, (l+1)%8 {
+		p[l] = math.FMA(a[i], b[i], p[l])
+	}
+	var q [8]float64
+	for l := range q {
+		q[l] = (p[l] + p[8+l]) + (p[16+l] + p[24+l])
+	}
+	return ((q[0] + q[4]) + (q[2] + q[6])) + ((q[1] + q[5]) + (q[3] + q[7]))
+}
+
+func testDot(t *testing.T) {
+	rng := rand.New(rand.NewPCG(11, 12))
+	for _, n := range append(lengths, 784, 799) {
+		a, b := randVec(rng, n), randVec(rng, n+5)
+		got := Dot(a, b)
+		s := 0.0
+		for r := range n {
+			s += a[r] * b[r]
+		}
+		assert.InDelta(t, s, got, 1e-14*float64(n+1)*4, "Dot n=%d", n)
+		if level == 0 {
+			assert.Equal(t, dotGo(a, b[:n]), got, "Dot n=%d", n)
+			continue
+		}
+		assert.Equal(t, math.Float64bits(dot32(a, b)), math.Float64bits(got), "Dot n=%d: %v, want %v", n, got, dot32(a, b))
+	}
+}
+
 // TestLevelsSameOrder checks that the AVX2 kernels add in the order of the AVX-512 ones: the
 // same bits.
 func TestLevelsSameOrder(t *testing.T) {
