@@ -17,11 +17,13 @@ type benchCase struct {
 	batch  int
 }
 
-// The reverse engine runs on the sizes of backprop's benchmarks; the forward engine, whose
+// The reverse engine runs on the sizes of backprop's benchmarks and on the smallest network,
+// where the per-operation overhead of the tape is the whole cost; the forward engine, whose
 // full gradient takes one tangent pass per parameter, on two small networks of the same shape,
 // the second twice as wide (874 and 3412 parameters, the first layer holding 59% and 60% of
 // them), so that its grad/fwd ratio shows the linear growth with the parameter count.
 var benchCases = []benchCase{
+	{"autodiff-reverse", "2-3-1", 1},
 	{"autodiff-reverse", "784-30-10", 1},
 	{"autodiff-reverse", "784-30-10", 100},
 	{"autodiff-reverse", "784-100-10", 1},

@@ -8,7 +8,7 @@
 // list. Leaves are Vars (the independent variables), Consts and Scalars; the operations are
 // MatMul, MatMulT (a·bᵀ), Linear (a·bᵀ plus a bias in every row), Transpose, Add, Sub and Mul
 // (elementwise, broadcasting a row, a column or a scalar), Scale, Sigmoid, Tanh, ReLU, Exp,
-// Log, Square, Sin, Cos, Sum, LogSumExp (of each row, max-shifted, with the softmax as its
+// Log, Square, Sin, Cos, Sum, SquaredDistance (Σ(x − y)² as one operation), LogSumExp (of each row, max-shifted, with the softmax as its
 // local derivative), Slice and At, and for images Conv2D, Conv2DBias, ChannelBias, MaxPool and
 // AvgPool. Each operation states its value, how its tangent follows from its inputs' tangents,
 // and how it pushes its output's adjoint back to its inputs, accumulating with += (the design
@@ -33,7 +33,7 @@
 // A small adapter writes the cost with these operations from the nn layer list (dense layers
 // h ← σ(Linear(h, W, b)) = σ(h·Wᵀ + 1·bᵀ), convolutional layers h ← σ(Conv2DBias(h, K, c)),
 // poolings; each activation computed over its pre-activations' buffer, which nothing else
-// reads) and the network's cost kind — the quadratic K = Sum((h − z̄)²) or the
+// reads) and the network's cost kind — the quadratic K = SquaredDistance(h, z̄) or the
 // cross-entropy K = Sum(z̄ ⊙ (LogSumExp(h) − h)) — and holds no derivative formula. Two engines are
 // registered in package gradients: "autodiff-reverse" (Reverse: one recording, one backward
 // sweep) and "autodiff-forward" (Forward: ∇K·v in one dual-number pass via Directional, the

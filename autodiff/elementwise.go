@@ -254,6 +254,13 @@ func (s *biasSums) Span(lo, hi int) {
 // column).
 func (t *Tape) addBiasSums(gb, g []float64, rows, f, pix int) {
 	if rows*pix*f < 2*minCheap { // one span: no op in progress to publish
+		if rows == 1 && pix == 1 { // Linear at batch 1: gb += g
+			gb = gb[:len(g)]
+			for j, v := range g {
+				gb[j] += v
+			}
+			return
+		}
 		s := biasSums{gb: gb, g: g, rows: rows, f: f, pixel: pix}
 		s.Span(0, f)
 		return

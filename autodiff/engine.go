@@ -63,8 +63,8 @@ func (e *Reverse) Gradient(dst, A []float64, b nn.Batch) ([]float64, float64, er
 		return nil, 0, fmt.Errorf("autodiff-reverse: %w", err)
 	}
 	k := e.cost.record(A, b, nil)
-	for i, blk := range net.Blocks() { // the adjoints of W and b land in dst directly
-		e.cost.params[i].SetGradBuffer(dst[blk.Offset : blk.Offset+blk.Len()])
+	for i, blk := range e.cost.blocks { // the adjoints of W and b land in dst directly
+		e.cost.params[i].gext = dst[blk[0]:blk[1]:blk[1]]
 	}
 	e.cost.tape.Backward(k)
 	return dst, k.Scalar(), nil

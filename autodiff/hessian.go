@@ -51,22 +51,20 @@ func (t *Tape) BackwardTangents(out *Tensor) {
 	if out.rows != 1 || out.cols != 1 {
 		panic(fmt.Sprintf("autodiff: BackwardTangents of a %d×%d tensor; want a scalar (1×1)", out.rows, out.cols))
 	}
+	t.sweep++
 	for _, z := range t.nodes[:out.index+1] {
 		if !z.needGrad {
-			z.grad, z.gtan, z.stale = nil, nil, false
+			z.grad, z.gtan = nil, nil
 			continue
 		}
-		z.grad = z.gext
-		if z.grad == nil {
-			z.grad = grow(&z.gbuf, z.Len())
-		}
+		z.grad = z.adjointStorage()
 		z.gtan = z.gtext
 		if z.gtan == nil {
 			z.gtan = grow(&z.gtbuf, z.Len())
 		}
 		clear(z.grad)
 		clear(z.gtan)
-		z.stale = false // the rules add to every adjoint
+		z.swept = t.sweep // pushed to: the rules add to every adjoint
 	}
 	for _, z := range t.nodes[out.index+1 : t.n] {
 		z.grad, z.gtan = nil, nil
@@ -149,6 +147,8 @@ func vjpTangent(z *Tensor) {
 		for i, v := range dg {
 			gx[i] += v
 		}
+	case opSquaredDistance:
+		squaredDistanceTangentVJP(z, dx, dy)
 	case opLogSumExp:
 		logSumExpTangentVJP(z, dx)
 	case opConv2D:
@@ -176,6 +176,30 @@ func matMulTTangentVJP(z *Tensor, dx, dy []float64) {
 		z.tape.gemm(true, false, dg, z.rows, z.cols, x.value, x.rows, x.cols, 1, y.gtan)
 		if dx != nil {
 			z.tape.gemm(true, false, g, z.rows, z.cols, dx, x.rows, x.cols, 1, y.gtan)
+		}
+	}
+}
+
+// squaredDistanceTangentVJP is the tangent of SquaredDistance's rule (x̄ += 2z̄·d, ȳ −= 2z̄·d,
+// d = x − y): x̄̇ += 2z̄̇·d + 2z̄·(ẋ − ẏ), ȳ̇ −= the same.
+func squaredDistanceTangentVJP(z *Tensor, dx, dy []float64) {
+	x, y := z.x, z.y
+	xv, yv := x.value, y.value[:len(x.value)]
+	g2, dg2 := 2*z.grad[0], 2*z.gtan[0]
+	gx, gy := gtanIf(x), gtanIf(y)
+	for i, a := range xv {
+		v := dg2 * (a - yv[i])
+		if dx != nil {
+			v += g2 * dx[i]
+		}
+		if dy != nil {
+			v -= g2 * dy[i]
+		}
+		if gx != nil {
+			gx[i] += v
+		}
+		if gy != nil {
+			gy[i] -= v
 		}
 	}
 }

@@ -39,6 +39,9 @@ func TestBackwardTangentsOps(t *testing.T) {
 			row := t.Add(t.Mul(x, t.Const(1, 2, []float64{1, 0})), t.Mul(y, t.Const(1, 2, []float64{0, 1})))
 			return t.LogSumExp(row)
 		}, logSumExpHess(x0, y0)},
+		{"(xy-sin y)^2", func(t *autodiff.Tape, x, y *autodiff.Tensor) *autodiff.Tensor {
+			return t.SquaredDistance(t.Mul(x, y), t.Sin(y))
+		}, sqDistHess(x0, y0)},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			for j, dir := range [2][2]float64{{1, 0}, {0, 1}} {
@@ -69,6 +72,13 @@ func tanhSqHess(x, y float64) [2][2]float64 {
 	t := math.Tanh(x - y)
 	g := 2 * (1 - t*t) * (1 - 3*t*t)
 	return [2][2]float64{{g, -g}, {-g, g}}
+}
+
+// sqDistHess is the Hessian of u² with u = xy − sin y: 2(∇u∇uᵀ + u∇²u), ∇u = (y, x − cos y),
+// ∇²u = [0 1; 1 sin y].
+func sqDistHess(x, y float64) [2][2]float64 {
+	u, ux, uy := x*y-math.Sin(y), y, x-math.Cos(y)
+	return [2][2]float64{{2 * ux * ux, 2 * (ux*uy + u)}, {2 * (ux*uy + u), 2 * (uy*uy + u*math.Sin(y))}}
 }
 
 // logSumExpHess is the Hessian of log(eˣ + eʸ): diag(p) − ppᵀ = p₁p₂·[1 −1; −1 1] with

@@ -108,6 +108,7 @@ type netCost struct {
 	steps  []layerStep // one per layer, from stepOf
 	tape   Tape
 	params []*Tensor // the Vars of the last recording, in block order: W1, b1, W2, b2, …
+	blocks [][2]int  // each parameter block's [start, end) in A, in block order
 	xbuf   []float64 // contiguous copies of batches whose rows are not contiguous
 	zbuf   []float64
 	cost   func(t *Tape, h, zbar *Tensor) *Tensor // K of outputs h and targets z̄ (costOf)
@@ -115,6 +116,9 @@ type netCost struct {
 
 func newNetCost(net *nn.Network) (*netCost, error) {
 	c := &netCost{net: net, params: make([]*Tensor, 0, len(net.Blocks()))}
+	for _, blk := range net.Blocks() {
+		c.blocks = append(c.blocks, [2]int{blk.Offset, blk.Offset + blk.Len()})
+	}
 	c.tape.mul, c.tape.ew = gemm.New(0), par.NewPool(0) // par.Threads() threads, as NewTape's
 	for l, layer := range net.Layers() {
 		step, err := stepOf(layer)
@@ -168,13 +172,13 @@ func (c *netCost) record(A []float64, b nn.Batch, v []float64) *Tensor {
 // costOf is the adapter's one switch over cost kinds: each kind written with the tape's
 // operations, which hold every derivative.
 //
-//	quadratic: K = Sum((h − z̄)²)
+//	quadratic: K = SquaredDistance(h, z̄) = Sum((h − z̄)²), one operation
 //	xent:      K = Sum(z̄ ⊙ (LogSumExp(h) − h)) = −Σ z̄ₖ log softmax(h)ₖ, the column of row-wise
 //	           log-sum-exps broadcast across the row, stable for large outputs
 func costOf(k nn.CostKind) (func(t *Tape, h, zbar *Tensor) *Tensor, error) {
 	switch k {
 	case nn.Quadratic:
-		return func(t *Tape, h, zbar *Tensor) *Tensor { return t.Sum(t.Square(t.Sub(h, zbar))) }, nil
+		return func(t *Tape, h, zbar *Tensor) *Tensor { return t.SquaredDistance(h, zbar) }, nil
 	case nn.CrossEntropy:
 		return func(t *Tape, h, zbar *Tensor) *Tensor { return t.Sum(t.Mul(zbar, t.Sub(t.LogSumExp(h), h))) }, nil
 	default:

@@ -86,6 +86,12 @@ var opCases = []opCase{
 		func(t *autodiff.Tape, in []*autodiff.Tensor) *autodiff.Tensor { return t.Sin(in[0]) }},
 	{"Cos", mk, nil,
 		func(t *autodiff.Tape, in []*autodiff.Tensor) *autodiff.Tensor { return t.Cos(in[0]) }},
+	{"SquaredDistance", func(m, k, n int) [][2]int { return [][2]int{{m, k}, {m, k}} }, nil,
+		func(t *autodiff.Tape, in []*autodiff.Tensor) *autodiff.Tensor { return t.SquaredDistance(in[0], in[1]) }},
+	{"SquaredDistance/same-input", mk, nil,
+		func(t *autodiff.Tape, in []*autodiff.Tensor) *autodiff.Tensor {
+			return t.SquaredDistance(in[0], t.Scale(0.5, in[0]))
+		}},
 	{"Sum", mk, nil,
 		func(t *autodiff.Tape, in []*autodiff.Tensor) *autodiff.Tensor { return t.Sum(in[0]) }},
 	{"LogSumExp", mk, nil,
@@ -353,4 +359,29 @@ func TestStaleAdjoints(t *testing.T) {
 	}
 	assert.Equal(t, []float64{7, 7}, gb[2:], "outside the buffer")
 	assert.Equal(t, []float64{0, 0, 0, 0}, gd, "dead branch")
+}
+
+// TestBackwardTwiceOnOneRecording checks that a second Backward on the same recording starts
+// every adjoint afresh: to another output, the adjoints of the first sweep are neither added
+// to nor left behind (an output recorded before the first loses the tensors after it), and
+// to an output that depends on no Var, every adjoint is zero.
+func TestBackwardTwiceOnOneRecording(t *testing.T) {
+	var tape autodiff.Tape
+	x := tape.Var(1, 3, []float64{1, -2, 3})
+	c := tape.Const(1, 3, []float64{4, 5, 6})
+	sq := tape.Sum(tape.Square(x))           // ∂/∂x = 2x
+	dot := tape.Sum(tape.Mul(x, c))          // ∂/∂x = c
+	none := tape.Sum(tape.Square(c))         // depends on no Var
+	both := tape.Add(sq, tape.Scale(3, dot)) // ∂/∂x = 2x + 3c
+	tape.Backward(both)
+	assert.Equal(t, []float64{14, 11, 24}, x.Grad())
+	tape.Backward(dot)
+	assert.Equal(t, []float64{4, 5, 6}, x.Grad())
+	assert.Equal(t, []float64{0}, sq.Grad(), "a Var's tensor dot does not depend on")
+	assert.Nil(t, both.Grad(), "recorded after dot")
+	tape.Backward(both)
+	assert.Equal(t, []float64{14, 11, 24}, x.Grad())
+	tape.Backward(none)
+	assert.Equal(t, []float64{0, 0, 0}, x.Grad())
+	assert.Nil(t, none.Grad())
 }

@@ -53,6 +53,29 @@ func TestSmallMatchesGemmSmall(t *testing.T) {
 	}
 }
 
+// TestLinearSmallMatchesBiasThenProduct checks that Linear's tiny path gives the bits of the
+// general one: the bias written into every row, then the product added by gemm.Small.
+func TestLinearSmallMatchesBiasThenProduct(t *testing.T) {
+	rng := rand.New(rand.NewPCG(2, 71))
+	for _, s := range [][3]int{{1, 3, 2}, {1, 1, 3}, {4, 3, 2}, {2, 5, 6}} {
+		n, m, k := s[0], s[1], s[2]
+		x, w, b := make([]float64, n*k), make([]float64, m*k), make([]float64, m)
+		for _, v := range [][]float64{x, w, b} {
+			for i := range v {
+				v[i] = 2*rng.Float64() - 1
+			}
+		}
+		want := make([]float64, n*m)
+		for i := range n {
+			copy(want[i*m:], b)
+		}
+		gemm.Small(false, true, n, m, k, 1, x, k, w, k, 1, want, m)
+		got := make([]float64, n*m)
+		linearSmall(got, x, w, b, n, m, k)
+		require.Equal(t, bitsOf(want), bitsOf(got), "n=%d m=%d k=%d", n, m, k)
+	}
+}
+
 func bitsOf(x []float64) []uint64 {
 	b := make([]uint64, len(x))
 	for i, v := range x {

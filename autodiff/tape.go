@@ -36,6 +36,7 @@ const (
 	opMaxPool
 	opAvgPool
 	opLinear
+	opSquaredDistance
 )
 
 var opNames = [...]string{
@@ -44,7 +45,7 @@ var opNames = [...]string{
 	opTanh: "Tanh", opReLU: "ReLU", opExp: "Exp", opLog: "Log", opSquare: "Square",
 	opSin: "Sin", opCos: "Cos", opSum: "Sum", opSlice: "Slice", opLogSumExp: "LogSumExp",
 	opConv2D: "Conv2D", opChannelBias: "ChannelBias", opMaxPool: "MaxPool", opAvgPool: "AvgPool",
-	opLinear: "Linear",
+	opLinear: "Linear", opSquaredDistance: "SquaredDistance",
 }
 
 func (o opKind) String() string { return opNames[o] }
@@ -78,10 +79,12 @@ type Tensor struct {
 	tape       *Tape
 	needGrad   bool // a Var is among the inputs (transitively): Backward gives it an adjoint
 	hasTangent bool // a seeded Var is among the inputs: its tangent is not identically zero
-	// stale: grad's storage still holds whatever it held before this Backward; no rule has
-	// pushed to it yet. The first rule to push writes (=) instead of adding, so an adjoint
-	// that its first contribution fully overwrites is never zeroed (see adjoint).
-	stale bool
+	// swept is the tape's sweep (Tape.sweep) in which a rule last pushed to the adjoint. Any
+	// other value: no rule has pushed to it in this sweep yet and its storage still holds
+	// whatever it held before; the first rule to push takes the storage (grad) and writes (=)
+	// instead of adding, so an adjoint that its first contribution fully overwrites is never
+	// zeroed (see adjoint).
+	swept uint64
 }
 
 // Shape returns the number of rows and columns.
@@ -164,6 +167,7 @@ type Tape struct {
 	conv    convPass           // the Conv2D pass in progress on ew
 	pooling poolPass           // the pooling pass in progress on ew
 	muls    []*gemm.Multiplier // single-thread Multipliers, one per part of a split pass
+	sweep   uint64             // the number of Backward and BackwardTangents sweeps so far
 }
 
 // NewTape returns an empty tape whose matrix products run on par.Threads() threads (all
@@ -212,7 +216,7 @@ func (t *Tape) node(op opKind, rows, cols int) *Tensor {
 	if z.tangent != nil {
 		z.tangent = nil
 	}
-	z.s, z.off, z.needGrad, z.hasTangent, z.stale = 0, 0, false, false, false
+	z.s, z.off, z.needGrad, z.hasTangent, z.swept = 0, 0, false, false, 0
 	t.n++
 	return z
 }
@@ -272,44 +276,33 @@ func (t *Tape) record(z *Tensor) *Tensor {
 // Backward computes the adjoint ∂out/∂x of every tensor x recorded up to out that depends on
 // a Var, in one reverse sweep over the tape: the adjoint of out is set to 1, and each
 // operation, from last to first, adds its output's adjoint times its local derivative to its
-// inputs' adjoints. An adjoint starts at 0; it is not zeroed ahead of the sweep but marked
-// stale, and the first rule that pushes to it writes instead of adding (a product with β = 0,
-// an elementwise rule with =), so that an adjoint fully overwritten by its first contribution
-// costs no clearing pass. An adjoint nothing pushed to is zeroed when the sweep reaches it, and
-// its operation pushes nothing. out must be a 1 × 1 tensor of this tape. Read the results
-// with Grad.
+// inputs' adjoints. An adjoint starts at 0; it is not zeroed ahead of the sweep, nor is the
+// tape walked to prepare it: the first rule that pushes to it in this sweep takes its storage
+// and writes instead of adding (a product with β = 0, an elementwise rule with =), so that an
+// adjoint fully overwritten by its first contribution costs no clearing pass. An adjoint
+// nothing pushed to is zeroed when the sweep reaches it, and its operation pushes nothing.
+// out must be a 1 × 1 tensor of this tape. Read the results with Grad.
 func (t *Tape) Backward(out *Tensor) {
 	t.owns(out)
 	if out.rows != 1 || out.cols != 1 {
 		panic(fmt.Sprintf("autodiff: Backward of a %d×%d tensor; want a scalar (1×1)", out.rows, out.cols))
 	}
-	for _, z := range t.nodes[:out.index+1] {
-		if !z.needGrad {
-			z.grad, z.stale = nil, false
-			continue
-		}
-		if z.gext != nil {
-			z.grad = z.gext
-		} else {
-			z.grad = grow(&z.gbuf, z.Len())
-		}
-		z.stale = true
-	}
+	t.sweep++
 	for _, z := range t.nodes[out.index+1 : t.n] {
-		z.grad, z.stale = nil, false
+		z.grad = nil
 	}
-	if out.grad == nil { // out depends on no Var: every adjoint is zero or absent
-		return
+	if out.needGrad {
+		out.grad = out.adjointStorage()
+		out.grad[0], out.swept = 1, t.sweep
 	}
-	out.grad[0], out.stale = 1, false
 	for i := out.index; i >= 0; i-- {
 		z := t.nodes[i]
 		if !z.needGrad {
 			continue
 		}
-		if z.stale { // nothing depends on z on the way to out: its adjoint is 0
+		if z.swept != t.sweep { // nothing depends on z on the way to out: its adjoint is 0
+			z.grad, z.swept = z.adjointStorage(), t.sweep
 			t.clearAdjoint(z.grad)
-			z.stale = false
 			continue
 		}
 		if z.op != opLeaf {
@@ -318,12 +311,21 @@ func (t *Tape) Backward(out *Tensor) {
 	}
 }
 
+// adjointStorage returns the storage of x's adjoint: the caller's (SetGradBuffer) or the
+// tape's.
+func (x *Tensor) adjointStorage() []float64 {
+	if x.gext != nil {
+		return x.gext
+	}
+	return grow(&x.gbuf, x.Len())
+}
+
 // adjoint returns x's adjoint for a rule that adds to it (+=), zeroing it first if no rule
 // has pushed to it yet in this sweep.
 func (x *Tensor) adjoint() []float64 {
-	if x.stale {
+	if x.swept != x.tape.sweep {
+		x.grad, x.swept = x.adjointStorage(), x.tape.sweep
 		x.tape.clearAdjoint(x.grad)
-		x.stale = false
 	}
 	return x.grad
 }
@@ -332,8 +334,11 @@ func (x *Tensor) adjoint() []float64 {
 // in this sweep, so the caller must write (=) every entry of it rather than add. Either way,
 // later rules add.
 func (x *Tensor) adjointOrFresh() (g []float64, fresh bool) {
-	fresh, x.stale = x.stale, false
-	return x.grad, fresh
+	if x.swept != x.tape.sweep {
+		x.grad, x.swept = x.adjointStorage(), x.tape.sweep
+		return x.grad, true
+	}
+	return x.grad, false
 }
 
 // Tangents recomputes every tangent in one forward sweep over the tape from the current
