@@ -67,27 +67,19 @@ func (dense) size(int)                    {}
 
 func (d dense) forward(mul *gemm.Multiplier, p []float64, in, act blas64.General) {
 	w, bias := d.Split(p)
-	for i := 0; i < in.Rows; i++ {
-		copy(act.Data[i*act.Stride:i*act.Stride+d.Out], bias)
-	}
+	d.ew.broadcast(act, bias)
 	W := blas64.General{Rows: d.Out, Cols: d.In, Stride: d.In, Data: w}
 	mul.Gemm(blas.NoTrans, blas.Trans, 1, in, W, 1, act)
 	d.ew.apply(d.Act, act.Data, nil)
 }
 
 func (d dense) backward(mul *gemm.Multiplier, p, g []float64, in, delta, below blas64.General) {
-	n := delta.Rows
 	gw, gb := d.Split(g)
 	// ∂K/∂W = Δᵀ Y in one product (for one pair the outer product δ yᵀ, which the product's
 	// vector kernel writes faster than a scalar loop); ∂K/∂b the column sums of Δ, in the
 	// batch's order.
 	mul.Gemm(blas.Trans, blas.NoTrans, 1, delta, in, 0, blas64.General{Rows: d.Out, Cols: d.In, Stride: d.In, Data: gw})
-	copy(gb, delta.Data[:d.Out])
-	for i := 1; i < n; i++ {
-		for j, v := range delta.Data[i*delta.Stride : i*delta.Stride+d.Out] {
-			gb[j] += v
-		}
-	}
+	d.ew.colSums(gb, delta)
 	if below.Rows == 0 {
 		return
 	}
