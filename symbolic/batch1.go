@@ -18,17 +18,27 @@ import "nabla/internal/vec"
 
 // segment is a run of consecutive terms of a linear combination (vector v, v+1, … against
 // uniform register s, s+1, …) or of a grouped dot product (vector v, v+1, … into output s,
-// s+1, …), n long, taken in either direction.
-type segment struct {
-	v, s, n int32
-	// set: a grouped dot product's first write of its outputs, which assigns them.
-	// fromU: a linear combination's run of uniform variables, read at s in the caller's
-	// uniform values rather than in the registers.
-	set, fromU bool
-}
+// s+1, …), n&segLen long, taken in either direction; the bits above segLen in n are flags
+// (one word with the length keeps a segment 12 bytes: run1 streams through many of them).
+type segment struct{ v, s, n int32 }
 
-// minSegment is the shortest run worth a call of an assembly kernel.
+const (
+	// segSet marks a grouped dot product's first write of its outputs, which assigns them.
+	segSet = 1 << 30
+	// segFromU marks a linear combination's run of uniform variables, read at s in the
+	// caller's uniform values rather than in the registers.
+	segFromU = 1 << 29
+	// segLen masks the length.
+	segLen = segFromU - 1
+)
+
+// minSegment is the shortest run of uniform variables a linear combination reads in the
+// caller's values (segFromU) rather than in the registers.
 const minSegment = 4
+
+// minKernel is the shortest run worth a call of an internal/vec kernel: shorter ones, such as
+// the rows of a convolution's kernel, run faster as a loop.
+const minKernel = 16
 
 // run returns the segment that starts the pairs t (vector, register): the longest run of
 // pairs in which both step by +1, or both by −1 (then stored from its lower end).
@@ -131,13 +141,22 @@ func (bp *BatchProgram) run1(out, f, uniform []float64) {
 // is the first write).
 func (bp *BatchProgram) dots1(out []float64, a float64, i int, f []float64) {
 	for _, sg := range bp.segs[bp.segAt[i]:bp.segAt[i+1]] {
-		o, x := out[sg.s:sg.s+sg.n], f[sg.v:sg.v+sg.n]
+		switch sg.n { // single terms first: there can be many (a dense layer after a pooling)
+		case 1:
+			out[sg.s] += a * f[sg.v]
+			continue
+		case 1 | segSet:
+			out[sg.s] = a * f[sg.v]
+			continue
+		}
+		n := sg.n & segLen
+		o, x := out[sg.s:sg.s+n], f[sg.v:sg.v+n]
 		switch {
-		case sg.set && sg.n >= minSegment:
+		case n >= minKernel && sg.n&segSet != 0:
 			vec.MulVS(o, x, a)
-		case sg.n >= minSegment:
+		case n >= minKernel:
 			vec.FmaVVS(o, o, x, a)
-		case sg.set:
+		case sg.n&segSet != 0:
 			for k, xk := range x {
 				o[k] = a * xk
 			}
@@ -149,21 +168,26 @@ func (bp *BatchProgram) dots1(out []float64, a float64, i int, f []float64) {
 	}
 }
 
-// lin1 returns acc + Σₖ f[vₖ]·u[sₖ] over instruction i's segments, the runs marked fromU
+// lin1 returns acc + Σₖ f[vₖ]·u[sₖ] over instruction i's segments, the runs marked segFromU
 // read in uniform.
 func (bp *BatchProgram) lin1(acc float64, i int, f, uniform []float64) float64 {
 	u := bp.u
 	for _, sg := range bp.segs[bp.segAt[i]:bp.segAt[i+1]] {
-		w := u
-		if sg.fromU {
-			w = uniform
-		}
-		if sg.n >= minSegment {
-			acc += vec.Dot(f[sg.v:sg.v+sg.n], w[sg.s:sg.s+sg.n])
+		if sg.n == 1 { // single terms first, as in dots1
+			acc += f[sg.v] * u[sg.s]
 			continue
 		}
-		for k := range sg.n {
-			acc += f[sg.v+k] * w[sg.s+k]
+		n, w := sg.n&segLen, u
+		if sg.n&segFromU != 0 {
+			w = uniform
+		}
+		x, y := f[sg.v:sg.v+n], w[sg.s:sg.s+n]
+		if n >= minKernel {
+			acc += vec.Dot(x, y)
+			continue
+		}
+		for k, xk := range x {
+			acc += xk * y[k]
 		}
 	}
 	return acc

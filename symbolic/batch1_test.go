@@ -15,7 +15,7 @@ import (
 // n times Sum over the row. The single row runs with output 0 apart and in place (shift 1 and
 // 0), into a dst full of NaN that its first writes must overwrite.
 func TestSumOneRow(t *testing.T) {
-	for _, arch := range []string{"6-5-3", "12-9-4:tanh,identity", "5-8-2:relu,sigmoid", "1x6x6-conv2@3x3-maxpool2-3:relu,sigmoid"} {
+	for _, arch := range []string{"6-5-3", "12-9-4:tanh,identity", "5-8-2:relu,sigmoid", "40-17-3:relu,sigmoid", "1x18x18-conv1@17x17-2:relu,sigmoid", "1x6x6-conv2@3x3-maxpool2-3:relu,sigmoid"} {
 		t.Run(arch, func(t *testing.T) {
 			net := nn.MustParse(arch)
 			e, err := New(net)

@@ -134,35 +134,38 @@ func (l *lowering) dotSegments(t []int32) {
 	for k := 0; k < len(t); {
 		sg := run(t[k:])
 		k += 2 * int(sg.n)
-		sg.set = true
+		set := true
 		for o := sg.s; o < sg.s+sg.n; o++ {
-			sg.set = sg.set && !l.written[o]
+			set = set && !l.written[o]
 		}
 		for o := sg.s; o < sg.s+sg.n; o++ {
-			if !sg.set && !l.written[o] {
+			if !set && !l.written[o] {
 				bp.zero1 = append(bp.zero1, o-int32(bp.shift1))
 			}
 			l.written[o] = true
 		}
 		sg.s -= int32(bp.shift1)
+		if set {
+			sg.n |= segSet
+		}
 		bp.segs = append(bp.segs, sg)
 	}
 }
 
-// linSegments appends the segments of a linear combination's terms t, marking fromU the long
-// ones over consecutive uniform variables.
+// linSegments appends the segments of a linear combination's terms t, marking segFromU the
+// long ones over consecutive uniform variables.
 func (l *lowering) linSegments(t []int32) {
 	bp := l.bp
 	for k := 0; k < len(t); {
 		sg := run(t[k:])
 		k += 2 * int(sg.n)
 		first := l.uidx[sg.s]
-		sg.fromU = sg.n >= minSegment && first >= 0
-		for j := int32(0); j < sg.n && sg.fromU; j++ {
-			sg.fromU = l.uidx[sg.s+j] == first+j
+		fromU := sg.n >= minSegment && first >= 0
+		for j := int32(0); j < sg.n && fromU; j++ {
+			fromU = l.uidx[sg.s+j] == first+j
 		}
-		if sg.fromU {
-			sg.s = first
+		if fromU {
+			sg.s, sg.n = first, sg.n|segFromU
 		} else {
 			for j := range sg.n {
 				l.read(sg.s + j)
