@@ -78,13 +78,15 @@ func (d dense) backward(mul *gemm.Multiplier, p, g []float64, in, delta, below b
 	// ∂K/∂W = Δᵀ Y in one product (for one pair the outer product δ yᵀ, which the product's
 	// vector kernel writes faster than a scalar loop); ∂K/∂b the column sums of Δ, in the
 	// batch's order.
-	mul.Gemm(blas.Trans, blas.NoTrans, 1, delta, in, 0, blas64.General{Rows: d.Out, Cols: d.In, Stride: d.In, Data: gw})
+	dW := gemm.Product{TA: blas.Trans, TB: blas.NoTrans, Alpha: 1, A: delta, B: in, C: blas64.General{Rows: d.Out, Cols: d.In, Stride: d.In, Data: gw}}
 	d.ew.colSums(gb, delta)
 	if below.Rows == 0 {
+		mul.Gemm(dW.TA, dW.TB, dW.Alpha, dW.A, dW.B, dW.Beta, dW.C)
 		return
 	}
+	// ∂K/∂W and ∂K/∂y are independent products: on two threads, each may take one.
 	w, _ := d.Split(p)
-	mul.Gemm(blas.NoTrans, blas.NoTrans, 1, delta, blas64.General{Rows: d.Out, Cols: d.In, Stride: d.In, Data: w}, 0, below)
+	mul.Both(dW, gemm.Product{TA: blas.NoTrans, TB: blas.NoTrans, Alpha: 1, A: delta, B: blas64.General{Rows: d.Out, Cols: d.In, Stride: d.In, Data: w}, C: below})
 }
 
 // convStep is a convolutional layer: [C0]–[C4] of conv.go.

@@ -11,7 +11,9 @@
 // copies). The threads share C's micro-tiles, numbered along C's shorter side first, in even
 // contiguous ranges (split.go); every element is computed by the same operations wherever its
 // tile falls, edge tiles included, so the bits do not depend on the threads. The packed panels
-// live in buffers owned by the Multiplier's threads, grown on first use.
+// live in buffers owned by the Multiplier's threads, grown on first use. Both computes two
+// independent products (a layer's ∂W and ∂x) at once on two threads, one each, when they are of
+// similar size: neither then packs an operand the other thread packs too.
 //
 // Products too small to pay for packing, other CPUs and architectures, and the build tag noasm
 // use gonum's Dgemm instead: a tile of C of at most 64×192 per call, since gonum's own

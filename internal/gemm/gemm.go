@@ -36,6 +36,7 @@ type Multiplier struct {
 	kn     *kernel
 	units  int
 	byCols bool
+	pair   [2]product // the products of a Both call in progress (both.go)
 }
 
 // New returns a Multiplier on threads threads (0: par.Threads(), all cores or --threads).
