@@ -1,6 +1,7 @@
 //go:build ignore
 
-// gen_kernel writes kernel_amd64.s, the micro-kernels of the assembly GEMM: go generate runs it.
+// gen_kernel writes kernel_amd64.s, the micro-kernels of the assembly GEMM and the routines that
+// pack its operands (packAsm): go generate runs it.
 //
 // A kernel computes one mr×nr tile of C = alpha·(Ã·B̃) + beta·C from a packed micro-panel of A
 // (k × mr, column l of op(A)'s rows i…i+mr−1 at l·mr) and one of B (k × nr, row l of op(B)'s
