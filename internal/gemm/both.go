@@ -32,9 +32,17 @@ func (m *Multiplier) Both(x, y Product) {
 // differ, as a factor: the thread with the smaller one waits for the other.
 const minPair = 1.5
 
+// maxPairData is the most entries (A, B and C together) of a product that Both computes on one
+// thread: beyond about a core's L2 cache (2 MiB here, half of it for these), one thread
+// streaming a whole product was measured slower than two sharing it (the dense layer 2880-100
+// of lenet1 at batch 100: 4% slower gradients), while the ∂W and ∂x of 784-300-100-10's
+// second layer at batch 100 (70·10³ entries each) were faster at once.
+const maxPairData = 1 << 17
+
 // pairable returns the micro-kernel when Both computes x and y at once: on exactly two
-// threads, both products on the assembly GEMM and large enough to be shared (minSplit), their
-// sizes within a factor minPair. It returns nil otherwise.
+// threads, both products on the assembly GEMM, large enough to be shared (minSplit) and small
+// enough for one thread (maxPairData), their sizes within a factor minPair. It returns nil
+// otherwise.
 func (m *Multiplier) pairable(x, y *Product) *kernel {
 	if m == nil || m.pool.Threads() != 2 {
 		return nil
@@ -42,6 +50,9 @@ func (m *Multiplier) pairable(x, y *Product) *kernel {
 	sx, kx := size(x)
 	sy, ky := size(y)
 	if sx < minSplit || sy < minSplit || float64(max(sx, sy)) > minPair*float64(min(sx, sy)) {
+		return nil
+	}
+	if data(x, kx) > maxPairData || data(y, ky) > maxPairData {
 		return nil
 	}
 	kn := m.kernel(x.C.Rows, x.C.Cols, kx)
@@ -59,6 +70,9 @@ func size(p *Product) (macs, k int) {
 	}
 	return p.C.Rows * p.C.Cols * k, k
 }
+
+// data returns the entries of the product's A, B and C (k its inner dimension).
+func data(p *Product, k int) int { return (p.C.Rows+p.C.Cols)*k + p.C.Rows*p.C.Cols }
 
 // prep returns the product as asm takes it, its shapes checked.
 func (m *Multiplier) prep(x Product) product {

@@ -28,6 +28,7 @@ func TestBoth(t *testing.T) {
 	}{
 		{"dW and dx", shape{100, 300, 100, blas.Trans, blas.NoTrans, 1}, shape{100, 300, 100, blas.NoTrans, blas.NoTrans, 1}, true},
 		{"odd shapes", shape{97, 131, 263, blas.NoTrans, blas.Trans, 0.5}, shape{131, 97, 300, blas.Trans, blas.Trans, -2}, true},
+		{"too large for one thread", shape{100, 2880, 100, blas.Trans, blas.NoTrans, 1}, shape{100, 2880, 100, blas.NoTrans, blas.NoTrans, 1}, false},
 		{"sizes apart", shape{300, 784, 100, blas.Trans, blas.NoTrans, 1}, shape{100, 300, 100, blas.NoTrans, blas.NoTrans, 1}, false},
 		{"small", shape{10, 100, 10, blas.Trans, blas.NoTrans, 1}, shape{10, 100, 10, blas.NoTrans, blas.NoTrans, 1}, false},
 		{"alpha 0", shape{100, 300, 100, blas.Trans, blas.NoTrans, 0}, shape{100, 300, 100, blas.NoTrans, blas.NoTrans, 1}, false},
