@@ -217,6 +217,36 @@ func reluOn(z float64) uint64 {
 	return uint64(int64((d-inf)&^d) >> 63)
 }
 
+// minBias is the number of entries per thread below which a bias is written into a layer's
+// rows, or its adjoint summed from them, on fewer threads: a copy or an addition per entry,
+// at which a span smaller than this costs about as much as handing it to a worker.
+const minBias = 4096
+
+// biasRows sets every row of an n×f matrix to the bias b (a par.Spanner over rows): Linear's
+// first term, to which the product then adds x·wᵀ. Every row is a copy of b, alone.
+type biasRows struct {
+	dst, b []float64
+	f      int
+}
+
+// Span writes rows [lo, hi).
+func (s *biasRows) Span(lo, hi int) {
+	for i := lo; i < hi; i++ {
+		copy(s.dst[i*s.f:(i+1)*s.f], s.b[:s.f])
+	}
+}
+
+// fillBias sets each of the n rows of dst (n×f) to b, on the tape's threads when dst is large.
+func (t *Tape) fillBias(dst, b []float64, n, f int) {
+	if n*f < 2*minBias { // one span: no op in progress to publish
+		(&biasRows{dst: dst, b: b, f: f}).Span(0, n)
+		return
+	}
+	t.br = biasRows{dst: dst, b: b, f: f}
+	t.ew.Spans(n, (minBias+f-1)/f, &t.br)
+	t.br = biasRows{}
+}
+
 // biasSums adds to a bias's adjoint gb[c] the sum of z̄ over channel c's pixels in every row,
 // rows in order (a par.Spanner over channels): each channel's sum is computed alone, in the
 // same order on any number of threads.
@@ -227,13 +257,8 @@ type biasSums struct {
 
 // Span sums channels [lo, hi).
 func (s *biasSums) Span(lo, hi int) {
-	if s.pixel == 1 { // column sums, row after row: the same additions in the same order
-		gb := s.gb[lo:hi]
-		for n := 0; n < s.rows; n++ {
-			for j, v := range s.g[n*s.f+lo : n*s.f+hi] {
-				gb[j] += v
-			}
-		}
+	if s.pixel == 1 {
+		columnSums(s.gb, s.g, s.rows, s.f, lo, hi)
 		return
 	}
 	for c := lo; c < hi; c++ {
@@ -249,11 +274,36 @@ func (s *biasSums) Span(lo, hi int) {
 	}
 }
 
+// columnSums adds to gb[j], for the columns j in [lo, hi) of the rows×f matrix g, the
+// column's entries row after row (gb[j] + g[0][j] + g[1][j] + …, in that order): eight
+// columns at a time in registers, so that gb is read and written once and each row's eight
+// entries are read together.
+func columnSums(gb, g []float64, rows, f, lo, hi int) {
+	j := lo
+	for ; j+8 <= hi; j += 8 {
+		q := gb[j : j+8 : j+8]
+		s0, s1, s2, s3, s4, s5, s6, s7 := q[0], q[1], q[2], q[3], q[4], q[5], q[6], q[7]
+		for n := 0; n < rows; n++ {
+			r := g[n*f+j : n*f+j+8 : n*f+j+8]
+			s0, s1, s2, s3 = s0+r[0], s1+r[1], s2+r[2], s3+r[3]
+			s4, s5, s6, s7 = s4+r[4], s5+r[5], s6+r[6], s7+r[7]
+		}
+		q[0], q[1], q[2], q[3], q[4], q[5], q[6], q[7] = s0, s1, s2, s3, s4, s5, s6, s7
+	}
+	for ; j < hi; j++ {
+		s := gb[j]
+		for n := 0; n < rows; n++ {
+			s += g[n*f+j]
+		}
+		gb[j] = s
+	}
+}
+
 // addBiasSums adds to gb[c] (c < f) the sum of g[n, c, p] over n < rows and p < pix, on the
 // tape's threads when g is large: the adjoint rule of a bias added per channel (pix = 1: per
 // column).
 func (t *Tape) addBiasSums(gb, g []float64, rows, f, pix int) {
-	if rows*pix*f < 2*minCheap { // one span: no op in progress to publish
+	if rows*pix*f < 2*minBias { // one span: no op in progress to publish
 		if rows == 1 && pix == 1 { // Linear at batch 1: gb += g
 			gb = gb[:len(g)]
 			for j, v := range g {
@@ -266,6 +316,6 @@ func (t *Tape) addBiasSums(gb, g []float64, rows, f, pix int) {
 		return
 	}
 	t.bs = biasSums{gb: gb, g: g, rows: rows, f: f, pixel: pix}
-	t.ew.Spans(f, (minCheap+rows*pix-1)/(rows*pix), &t.bs)
+	t.ew.Spans(f, (minBias+rows*pix-1)/(rows*pix), &t.bs)
 	t.bs = biasSums{}
 }

@@ -62,8 +62,9 @@ func TestForwardCostEvaluations(t *testing.T) {
 }
 
 // TestThreadsBitIdentical checks that the gradient, K and Hv do not depend on the number of
-// threads: on networks large enough that the products and the elementwise rules are split
-// between threads, one thread and two give the same bits.
+// threads: on networks large enough that the products, the elementwise rules, the bias rows
+// and the bias adjoints' column sums are split between threads, one thread, two and three
+// give the same bits.
 func TestThreadsBitIdentical(t *testing.T) {
 	cases := []struct {
 		arch  string
@@ -71,6 +72,7 @@ func TestThreadsBitIdentical(t *testing.T) {
 	}{
 		{"64-256-10:tanh,sigmoid", 64},
 		{"100-300-100-10", 40},
+		{"784-300-100-10", 100},
 		{"1x12x12-conv8@3x3-maxpool2-10:relu,sigmoid", 64},
 		{"1x10x10-conv6@3x3/s1+p1-avgpool2-conv4@3x3-12-10:relu,tanh,relu,sigmoid", 48},
 	}
@@ -94,10 +96,13 @@ func TestThreadsBitIdentical(t *testing.T) {
 				require.NoError(t, err)
 				return r
 			}
-			one, two := run(1), run(2)
-			assert.Equal(t, one.k, two.k)
-			assert.Equal(t, one.g, two.g)
-			assert.Equal(t, one.hv, two.hv)
+			one := run(1)
+			for _, threads := range []int{2, 3} {
+				r := run(threads)
+				assert.Equal(t, one.k, r.k, "threads=%d", threads)
+				assert.Equal(t, one.g, r.g, "threads=%d", threads)
+				assert.Equal(t, one.hv, r.hv, "threads=%d", threads)
+			}
 		})
 	}
 }

@@ -68,7 +68,7 @@ func (t *Tape) Linear(x, w, b *Tensor) *Tensor {
 		linearSmall(z.value, x.value, w.value, b.value, x.rows, w.rows, x.cols)
 		return t.record(z)
 	}
-	channelBias(z.value, nil, b.value, z.rows, z.cols, 1)
+	t.fillBias(z.value, b.value, z.rows, z.cols)
 	t.gemm(false, true, x.value, x.rows, x.cols, w.value, w.rows, w.cols, 1, z.value)
 	return t.record(z)
 }

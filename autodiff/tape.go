@@ -164,6 +164,7 @@ type Tape struct {
 	ew      *par.Pool          // large elementwise ops; nil: on the caller's goroutine
 	elem    elementSpans       // the elementwise op in progress on ew
 	bs      biasSums           // the bias adjoint in progress on ew
+	br      biasRows           // the bias rows in progress on ew
 	conv    convPass           // the Conv2D pass in progress on ew
 	pooling poolPass           // the pooling pass in progress on ew
 	muls    []*gemm.Multiplier // single-thread Multipliers, one per part of a split pass
