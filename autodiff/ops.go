@@ -643,6 +643,15 @@ func adjointBeta(x *Tensor) ([]float64, float64) {
 // matMulTVJP is MatMulT's adjoint rule: z = a·bᵀ, ā += z̄·b, b̄ += z̄ᵀ·a.
 func matMulTVJP(z *Tensor) {
 	x, y, g := z.x, z.y, z.grad
+	if x.needGrad && y.needGrad && x != y && z.Len()*x.cols > maxSmall {
+		// two independent products of the same size (z.rows·z.cols·x.cols multiply-adds
+		// each), neither small: on two threads one each when gemm finds that faster
+		gx, bx := adjointBeta(x)
+		gy, by := adjointBeta(y)
+		z.tape.mul.Both(product(false, false, g, z.rows, z.cols, y.value, y.rows, y.cols, bx, gx),
+			product(true, false, g, z.rows, z.cols, x.value, x.rows, x.cols, by, gy))
+		return
+	}
 	if x.needGrad {
 		gx, beta := adjointBeta(x)
 		z.tape.gemm(false, false, g, z.rows, z.cols, y.value, y.rows, y.cols, beta, gx)
@@ -721,10 +730,23 @@ func mulOn(mul *gemm.Multiplier, ta, tb bool, a []float64, ar, ac int, b []float
 		small(ta, tb, m, n, k, a, b, beta == 1, c)
 		return
 	}
+	p := product(ta, tb, a, ar, ac, b, br, bc, beta, c)
+	mul.Gemm(p.TA, p.TB, p.Alpha, p.A, p.B, p.Beta, p.C)
+}
+
+// product returns the product mulOn computes as gemm takes it, for one that is not small.
+func product(ta, tb bool, a []float64, ar, ac int, b []float64, br, bc int, beta float64, c []float64) gemm.Product {
+	m, n := ar, bc
+	if ta {
+		m = ac
+	}
+	if tb {
+		n = br
+	}
 	A := blas64.General{Rows: ar, Cols: ac, Stride: max(1, ac), Data: a}
 	B := blas64.General{Rows: br, Cols: bc, Stride: max(1, bc), Data: b}
 	C := blas64.General{Rows: m, Cols: n, Stride: max(1, n), Data: c}
-	mul.Gemm(trans(ta), trans(tb), 1, A, B, beta, C)
+	return gemm.Product{TA: trans(ta), TB: trans(tb), Alpha: 1, A: A, B: B, Beta: beta, C: C}
 }
 
 // maxSmall is the number of multiply-adds up to which gemm computes a product by small.
