@@ -10,6 +10,7 @@ import (
 	"nabla/autodiff"
 	"nabla/gradients"
 	"nabla/gradients/gradtest"
+	"nabla/internal/gemm"
 	"nabla/internal/par"
 	"nabla/nn"
 )
@@ -64,7 +65,8 @@ func TestForwardCostEvaluations(t *testing.T) {
 // TestThreadsBitIdentical checks that the gradient, K and Hv do not depend on the number of
 // threads: on networks large enough that the products, the elementwise rules, the bias rows
 // and the bias adjoints' column sums are split between threads, one thread, two and three
-// give the same bits.
+// give the same bits (in the OpenBLAS build, where products' bits depend on how they are cut,
+// the same values to 1e-9).
 func TestThreadsBitIdentical(t *testing.T) {
 	cases := []struct {
 		arch  string
@@ -99,6 +101,12 @@ func TestThreadsBitIdentical(t *testing.T) {
 			one := run(1)
 			for _, threads := range []int{2, 3} {
 				r := run(threads)
+				if !gemm.BitIdentical { // the OpenBLAS build: products' bits depend on the cut
+					assert.InDelta(t, one.k, r.k, 1e-9*max(1, one.k), "threads=%d", threads)
+					assert.InDeltaSlice(t, one.g, r.g, 1e-9, "threads=%d", threads)
+					assert.InDeltaSlice(t, one.hv, r.hv, 1e-9, "threads=%d", threads)
+					continue
+				}
 				assert.Equal(t, one.k, r.k, "threads=%d", threads)
 				assert.Equal(t, one.g, r.g, "threads=%d", threads)
 				assert.Equal(t, one.hv, r.hv, "threads=%d", threads)
