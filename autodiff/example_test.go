@@ -59,6 +59,26 @@ func ExampleTape() {
 	// ∂y/∂b = [0.484211]
 }
 
+// The notes' cost K = ‖ẑ − z̄‖² for one training pair as one tape operation: its value and the
+// adjoint 2(ẑ − z̄), the same as Sum(Square(Sub(ẑ, z̄))) recorded as three operations.
+func ExampleTape_SquaredDistance() {
+	var t autodiff.Tape
+	z := t.Var(1, 3, []float64{1, 2, 3})          // the network's output ẑ
+	zbar := t.Const(1, 3, []float64{0.5, 2.5, 1}) // the target z̄
+	k := t.SquaredDistance(z, zbar)
+	t.Backward(k)
+	fmt.Printf("K = %g, ∂K/∂ẑ = %g\n", k.Scalar(), z.Grad())
+
+	var u autodiff.Tape
+	z3 := u.Var(1, 3, []float64{1, 2, 3})
+	k3 := u.Sum(u.Square(u.Sub(z3, u.Const(1, 3, []float64{0.5, 2.5, 1}))))
+	u.Backward(k3)
+	fmt.Printf("K = %g, ∂K/∂ẑ = %g (three operations)\n", k3.Scalar(), z3.Grad())
+	// Output:
+	// K = 4.5, ∂K/∂ẑ = [1 -1 4]
+	// K = 4.5, ∂K/∂ẑ = [1 -1 4] (three operations)
+}
+
 // The registered engines, prepared for a network and asked for ∇K; the forward engine also
 // gives ∇K·v in one pass.
 func ExampleReverse() {
