@@ -71,7 +71,8 @@ const (
 	kernelTanh
 )
 
-// apply runs the active kernel set's kernel k on x's whole vectors and scalar on the rest.
+// apply runs the active kernel set's kernel k on x's whole vectors, and on the rest padded to
+// one vector, or scalar on it when it is at most maxScalarTail values (or no kernels run here).
 func apply(dst, x []float64, name string, k int, scalar func(float64) float64) []float64 {
 	if dst == nil {
 		dst = make([]float64, len(x))
@@ -86,10 +87,10 @@ func apply(dst, x []float64, name string, k int, scalar func(float64) float64) [
 		ks.run(k, &dst[0], &x[0], n)
 		n *= ks.lanes
 	}
-	if ks != nil && n < len(x) {
+	if ks != nil && len(x)-n > maxScalarTail {
 		// The tail, padded to one vector (of the narrowest kernels that hold it, the cheapest
-		// to set up): the kernels give the scalar code's bits, several times faster than it
-		// (the small layers of tiny networks are all tail).
+		// to set up): the kernels give the scalar code's bits, in less time than it beyond
+		// maxScalarTail values (the small layers of tiny networks are all tail).
 		if t := narrow; t != nil && len(x)-n <= t.lanes {
 			ks = t
 		}
@@ -104,6 +105,11 @@ func apply(dst, x []float64, name string, k int, scalar func(float64) float64) [
 	}
 	return dst
 }
+
+// maxScalarTail is the longest tail apply computes by the scalar code (the same bits as the
+// kernels): one or two values took 20–40 ns that way against 55–60 ns through the padded
+// vector, three about the same (BenchmarkTail, Sigmoid, AVX-512, 2026-12-01).
+const maxScalarTail = 2
 
 // kernels is one instruction set's kernels: its run(k, dst, x, n) computes n vectors of lanes
 // values with kernel k. (Direct calls, not func values, so that the slices do not escape.)

@@ -284,3 +284,26 @@ func BenchmarkFirstNonFinite(b *testing.B) {
 		})
 	}
 }
+
+// BenchmarkTail times short slices, all tail, through the slice functions and through the
+// scalar code: where apply's choice between them (maxScalarTail) comes from.
+func BenchmarkTail(b *testing.B) {
+	for _, n := range []int{1, 2, 3, 5} {
+		x, dst := make([]float64, n), make([]float64, n)
+		for i := range x {
+			x[i] = 0.3*float64(i) - 1
+		}
+		b.Run(fmt.Sprintf("Sigmoid/n=%d", n), func(b *testing.B) {
+			for b.Loop() {
+				Sigmoid(dst, x)
+			}
+		})
+		b.Run(fmt.Sprintf("scalar/n=%d", n), func(b *testing.B) {
+			for b.Loop() {
+				for i, v := range x {
+					dst[i] = sigmoid1(v)
+				}
+			}
+		})
+	}
+}
